@@ -1,0 +1,214 @@
+import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type Clock, epochSeconds } from '../../domain/clock.ts';
+import { AlreadyUsedError, ExpiredError, NotFoundError } from '../../domain/errors.ts';
+import type { ItemKey } from './keys.ts';
+import { translateStoreError } from './store-errors.ts';
+import { type IndexName, tableSchema } from './table-schema.ts';
+
+export type Item = ItemKey & Record<string, unknown>;
+
+/** One write of a transaction: all of them happen, or none. */
+export type TransactionWrite =
+  | { readonly kind: 'create'; readonly item: Item }
+  | { readonly kind: 'put'; readonly item: Item }
+  | { readonly kind: 'delete'; readonly key: ItemKey }
+  | { readonly kind: 'require'; readonly key: ItemKey };
+
+export interface DynamoTableOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly clock: Clock;
+}
+
+const ttl = tableSchema.timeToLiveAttribute;
+const absent = 'attribute_not_exists(pk)';
+
+/**
+ * The base every DynamoDB adapter stands on: reads that ignore expired items, conditional
+ * writes, transactions and consume-once, with SDK errors turned into domain errors.
+ */
+export class DynamoTable {
+  readonly tableName: string;
+  readonly #client: DynamoDBDocumentClient;
+  readonly #clock: Clock;
+
+  constructor(options: DynamoTableOptions) {
+    this.#client = options.client;
+    this.tableName = options.tableName;
+    this.#clock = options.clock;
+  }
+
+  /** The item, or undefined when it is absent or past its expiry (TTL deletion is lazy). */
+  async get<T extends Item>(key: ItemKey): Promise<T | undefined> {
+    const { Item: item } = await this.#guard(() =>
+      this.#client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+    );
+    return item && !this.#isExpired(item) ? (item as T) : undefined;
+  }
+
+  /** Writes a new item; ConflictError when one with the same key exists (even an expired one). */
+  async create(item: Item): Promise<void> {
+    await this.#guard(() =>
+      this.#client.send(
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: absent }),
+      ),
+    );
+  }
+
+  async put(item: Item): Promise<void> {
+    await this.#guard(() => this.#client.send(new PutCommand({ TableName: this.tableName, Item: item })));
+  }
+
+  /** Deletes the item; NotFoundError when there was none. */
+  async delete(key: ItemKey): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new NotFoundError('No such item.');
+      throw translateStoreError(error);
+    }
+  }
+
+  /** Sets attributes on an existing, unexpired item; ConflictError when it is absent or expired. */
+  async update(key: ItemKey, attributes: Record<string, unknown>): Promise<void> {
+    const names = Object.keys(attributes);
+    await this.#guard(() =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET ${names.map((_, index) => `#a${index} = :a${index}`).join(', ')}`,
+          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#ttl) OR #ttl > :now)`,
+          ExpressionAttributeNames: {
+            '#ttl': ttl,
+            ...Object.fromEntries(names.map((name, index) => [`#a${index}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':now': this.#now(),
+            ...Object.fromEntries(names.map((name, index) => [`:a${index}`, attributes[name]])),
+          },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Marks a single-use item as used and returns it. Exactly one caller can win: the second gets
+   * AlreadyUsedError, a caller after expiry ExpiredError, and an unknown key NotFoundError.
+   */
+  async consume<T extends Item>(key: ItemKey): Promise<T> {
+    try {
+      const { Attributes: attributes } = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET consumedAt = :now',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(consumedAt) AND (attribute_not_exists(#ttl) OR #ttl > :now)',
+          ExpressionAttributeNames: { '#ttl': ttl },
+          ExpressionAttributeValues: { ':now': this.#now() },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return attributes as T;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw this.#whyNotConsumable(error.Item && unmarshall(error.Item as Record<string, AttributeValue>));
+      throw translateStoreError(error);
+    }
+  }
+
+  /** Writes all or nothing; ConflictError when a `create` finds an item or a `require` finds none. */
+  async transact(writes: readonly TransactionWrite[]): Promise<void> {
+    await this.#guard(() =>
+      this.#client.send(
+        new TransactWriteCommand({
+          TransactItems: writes.map((write) => {
+            switch (write.kind) {
+              case 'create':
+                return { Put: { TableName: this.tableName, Item: write.item, ConditionExpression: absent } };
+              case 'put':
+                return { Put: { TableName: this.tableName, Item: write.item } };
+              case 'delete':
+                return { Delete: { TableName: this.tableName, Key: write.key } };
+              case 'require':
+                return {
+                  ConditionCheck: {
+                    TableName: this.tableName,
+                    Key: write.key,
+                    ConditionExpression: 'attribute_exists(pk)',
+                  },
+                };
+            }
+          }),
+        }),
+      ),
+    );
+  }
+
+  /** Every unexpired item under one partition key of a secondary index, in sort-key order. */
+  async queryIndex<T extends Item>(indexName: IndexName, partitionValue: string): Promise<T[]> {
+    const index = tableSchema.globalSecondaryIndexes.find((candidate) => candidate.indexName === indexName);
+    if (!index) throw new Error(`Unknown index ${indexName}`);
+    const items: T[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#guard(() =>
+        this.#client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: indexName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': index.partitionKey },
+            ExpressionAttributeValues: { ':pk': partitionValue },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      items.push(...((page.Items ?? []) as T[]).filter((item) => !this.#isExpired(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  #now(): number {
+    return epochSeconds(this.#clock());
+  }
+
+  #isExpired(item: Record<string, unknown>): boolean {
+    const expiresAt = item[ttl];
+    return typeof expiresAt === 'number' && expiresAt <= this.#now();
+  }
+
+  #whyNotConsumable(item: Record<string, unknown> | undefined): Error {
+    if (!item) return new NotFoundError('No such item.');
+    if (item.consumedAt !== undefined) return new AlreadyUsedError('This has been used already.');
+    if (this.#isExpired(item)) return new ExpiredError('This has expired.');
+    return new NotFoundError('No such item.');
+  }
+
+  async #guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw translateStoreError(error);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
+import type { z } from 'zod';
+import { InvalidRequestError, NotFoundError } from '../../domain/errors.ts';
+import { type FunctionName, type RouteIdOf, routeKey, routes } from '../../routes.ts';
+import type { Logger } from '../logger.ts';
+import { errorMapper } from './error-mapper.ts';
+import type { Context, HttpEvent, HttpHandler, HttpResponse } from './http-types.ts';
+import { requestLogging } from './request-logging.ts';
+
+export interface RouteInput<Query, Body> {
+  readonly query: Query;
+  readonly body: Body;
+  readonly event: HttpEvent;
+  readonly context: Context;
+}
+
+/** One route's code: optional zod schemas for its query and body, and the function that answers. */
+export interface RouteDefinition<Query = unknown, Body = unknown> {
+  readonly query?: z.ZodType<Query>;
+  readonly body?: z.ZodType<Body>;
+  handle(input: RouteInput<Query, Body>): Promise<HttpResponse>;
+}
+
+/** Keeps the schema and handler types of a route tied together. */
+export const defineRoute = <Query = unknown, Body = unknown>(
+  definition: RouteDefinition<Query, Body>,
+): RouteDefinition<Query, Body> => definition;
+
+export interface HttpHandlerOptions<F extends FunctionName> {
+  readonly functionName: F;
+  readonly logger: Logger;
+  /** Exactly the routes the route table gives this function. */
+  // biome-ignore lint/suspicious/noExplicitAny: each route has its own query and body types
+  readonly routes: { readonly [Id in RouteIdOf<F>]: RouteDefinition<any, any> };
+}
+
+const describeIssues = (where: string, error: z.ZodError): string =>
+  error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : where}: ${issue.message}`)
+    .join('; ');
+
+const validate = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T => {
+  if (!schema) return value as T;
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new InvalidRequestError(`Invalid ${where}: ${describeIssues(where, result.error)}`);
+  return result.data;
+};
+
+/**
+ * The HTTP stack every function uses: request logging, security headers, the error mapper,
+ * header normalising, body parsing (JSON and forms), then validation and dispatch by route key.
+ * Middy runs `onError` in reverse order, so the mapper turns errors into responses after the
+ * parsers, and the security headers and the request log still see those responses.
+ */
+export const createHttpHandler = <F extends FunctionName>(options: HttpHandlerOptions<F>): HttpHandler => {
+  const byRouteKey = new Map(
+    routes
+      .filter((route) => route.function === options.functionName)
+      .map((route) => [routeKey(route), options.routes[route.id as RouteIdOf<F>]] as const),
+  );
+
+  const dispatch = async (event: HttpEvent, context: Context): Promise<HttpResponse> => {
+    const definition = byRouteKey.get(event.routeKey);
+    if (!definition) throw new NotFoundError('No such endpoint.', { logDetail: event.routeKey });
+    const query = validate(definition.query, event.queryStringParameters ?? {}, 'query');
+    const body = validate(definition.body, event.body ?? {}, 'body');
+    return definition.handle({ query, body, event, context });
+  };
+
+  return middy<HttpEvent, HttpResponse>(dispatch)
+    .use(requestLogging(options.logger))
+    .use(
+      httpSecurityHeaders({
+        strictTransportSecurity: { maxAge: 63072000, includeSubDomains: true, preload: true },
+        referrerPolicy: { policy: 'no-referrer' },
+      }),
+    )
+    .use(errorMapper(options.logger))
+    .use(httpHeaderNormalizer())
+    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .use(httpUrlencodeBodyParser({ disableContentTypeError: true })) as unknown as HttpHandler;
+};
