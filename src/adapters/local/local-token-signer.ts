@@ -1,4 +1,9 @@
-import { createPrivateKey, sign as cryptoSign, type JsonWebKey as NodeJsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  sign as cryptoSign,
+  type KeyObject,
+  type JsonWebKey as NodeJsonWebKey,
+} from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload } from 'jose';

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { DomainError } from '../../domain/errors.ts';
-import type { Logger } from '../logger.ts';
 import { logMessages } from '../log-messages.ts';
+import type { Logger } from '../logger.ts';
 import type { HttpEvent, HttpResponse } from './http-types.ts';
 import { jsonResponse } from './responses.ts';
 

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { Logger } from '../logger.ts';
 import { logMessages } from '../log-messages.ts';
+import type { Logger } from '../logger.ts';
 import type { HttpEvent, HttpResponse } from './http-types.ts';
 
 /**

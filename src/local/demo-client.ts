@@ -1,0 +1,64 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { registerClient } from '../domain/clients/client-registration.ts';
+import type { ClientStore } from '../domain/clients/relying-party-client.ts';
+import { supportedScopes } from '../domain/oidc/scopes.ts';
+import { allVectors } from '../domain/oidc/vectors-of-trust.ts';
+
+export const DEMO_CLIENT_ID = 'demo-service';
+
+export interface DemoClient {
+  readonly clientId: string;
+  readonly privateKeyPath: string;
+  readonly created: boolean;
+}
+
+const readIfPresent = async (path: string): Promise<string | undefined> => {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
+
+/**
+ * Registers the demo relying party at first start. Its RSA key pair is generated once and kept
+ * under the data folder; only the public key is registered.
+ */
+export const seedDemoClient = async (options: {
+  readonly clients: ClientStore;
+  readonly directory: string;
+  readonly redirectUris: readonly string[];
+  readonly now: () => Date;
+}): Promise<DemoClient> => {
+  const privateKeyPath = join(options.directory, 'private-key.pem');
+  const publicKeyPath = join(options.directory, 'public-key.pem');
+  if (await options.clients.find(DEMO_CLIENT_ID))
+    return { clientId: DEMO_CLIENT_ID, privateKeyPath, created: false };
+
+  let publicKey = await readIfPresent(publicKeyPath);
+  if (!publicKey) {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await mkdir(options.directory, { recursive: true });
+    await writeFile(privateKeyPath, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+    });
+    publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    await writeFile(publicKeyPath, publicKey);
+  }
+  const client = await registerClient(
+    {
+      clientId: DEMO_CLIENT_ID,
+      name: 'Demo GP service',
+      redirectUris: options.redirectUris,
+      publicKey,
+      scopes: supportedScopes,
+      vectorsOfTrust: allVectors,
+    },
+    { newClientId: () => DEMO_CLIENT_ID, now: options.now },
+  );
+  await options.clients.create(client);
+  return { clientId: DEMO_CLIENT_ID, privateKeyPath, created: true };
+};

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Context } from 'aws-lambda';
+import {
+  fromHandlerResult,
+  type RawHttpResponse,
+  toApiGatewayEvent,
+} from '../platform/http/api-gateway-v2.ts';
+import type { HttpHandler } from '../platform/http/http-types.ts';
+import { matchRoute } from '../platform/http/route-matcher.ts';
+import { type FunctionName, type RouteSpec, routes } from '../routes.ts';
+
+/** Limits as API Gateway sets them: a larger request body is refused with 413. */
+const MAXIMUM_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface DevServerOptions {
+  /** One handler per function of the route table, the same code as in Lambda. */
+  readonly handlers: Readonly<Record<FunctionName, HttpHandler>>;
+  readonly routeTable?: readonly RouteSpec[];
+  /** Extra routes served only by the local stack (never deployed); tried when no table route matches. */
+  readonly localRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
+}
+
+class PayloadTooLargeError extends Error {}
+
+const readBody = async (request: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAXIMUM_BODY_BYTES) throw new PayloadTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+};
+
+const lambdaContext = (functionName: string): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+  memoryLimitInMB: '256',
+  awsRequestId: randomUUID(),
+  logGroupName: `/local/${functionName}`,
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+const send = (response: ServerResponse, raw: RawHttpResponse): void => {
+  for (const [name, value] of Object.entries(raw.headers)) response.setHeader(name, value);
+  if (raw.cookies.length > 0) response.setHeader('set-cookie', [...raw.cookies]);
+  response.writeHead(raw.statusCode);
+  response.end(raw.body);
+};
+
+/** API Gateway's own answers for requests no route takes. */
+const gatewayMessage = (statusCode: number, message: string): RawHttpResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  cookies: [],
+  body: Buffer.from(JSON.stringify({ message })),
+});
+
+/**
+ * The local HTTP server: for each request it finds the route in the route table, builds the
+ * API Gateway v2 event, calls the same handler Lambda runs, in process, and writes its result.
+ */
+export const createDevServer = (options: DevServerOptions): Server => {
+  const table = options.routeTable ?? routes;
+  return createServer(async (request, response) => {
+    try {
+      const path = new URL(request.url ?? '/', 'http://local.invalid').pathname;
+      const match = matchRoute(table, request.method ?? 'GET', path);
+      if (match.kind === 'not-found') {
+        if (options.localRoutes?.(request, response)) return;
+        send(response, gatewayMessage(404, 'Not Found'));
+        return;
+      }
+      const body = await readBody(request);
+      const event = toApiGatewayEvent(
+        {
+          method: request.method ?? 'GET',
+          url: request.url ?? '/',
+          headers: request.headers,
+          body,
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        },
+        match,
+      );
+      const functionName = match.route.function;
+      const result = await options.handlers[functionName](event, lambdaContext(functionName));
+      send(response, fromHandlerResult(result));
+    } catch (error) {
+      if (error instanceof PayloadTooLargeError)
+        send(response, gatewayMessage(413, 'Request Entity Too Large'));
+      else if (error instanceof URIError) send(response, gatewayMessage(400, 'Bad Request'));
+      else send(response, gatewayMessage(500, 'Internal Server Error'));
+    }
+  });
+};

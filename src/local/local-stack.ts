@@ -1,0 +1,96 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
+import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import { LocalTokenSigner } from '../adapters/local/local-token-signer.ts';
+import { systemClock } from '../domain/clock.ts';
+import { createLogger, type LogLevel } from '../platform/logger.ts';
+import { type DemoClient, seedDemoClient } from './demo-client.ts';
+import { createDevServer } from './dev-server.ts';
+import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb-local.ts';
+import { findFreePort } from './free-port.ts';
+import { createLocalHandlers } from './local-handlers.ts';
+
+export interface LocalStackSettings {
+  /** Port of the identity provider; 0 picks a free one. */
+  readonly port: number;
+  readonly host: string;
+  readonly demoRelyingPartyPort: number;
+  readonly dynamoDbPort: number;
+  /** Absolute folder for everything the local stack keeps (git-ignored `.data/` by default). */
+  readonly dataDirectory: string;
+  readonly tableName: string;
+  readonly logLevel: LogLevel;
+}
+
+export interface RunningLocalStack {
+  readonly issuer: string;
+  readonly dynamoDbEndpoint: string;
+  readonly demoClient: DemoClient;
+  stop(): Promise<void>;
+}
+
+const listen = (server: Server, port: number, host: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+
+/** The data folder's layout, in one place. */
+export const dataPaths = (dataDirectory: string) => ({
+  dynamoDb: join(dataDirectory, 'dynamodb'),
+  signingKeys: join(dataDirectory, 'signing-keys.json'),
+  demoClient: join(dataDirectory, 'demo-client'),
+});
+
+/**
+ * Starts the whole service on this machine: DynamoDB Local on the data folder, the table, the
+ * signing key, the demo client, and the server that runs every handler of the route table.
+ */
+export const startLocalStack = async (settings: LocalStackSettings): Promise<RunningLocalStack> => {
+  const paths = dataPaths(settings.dataDirectory);
+  const dynamoDb = await startDynamoDbLocal({ port: settings.dynamoDbPort, dataDirectory: paths.dynamoDb });
+  const stops: (() => Promise<void>)[] = [() => dynamoDb.stop()];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+  };
+  try {
+    const admin = localClient(dynamoDb.endpoint);
+    await ensureTable(admin, settings.tableName);
+    admin.destroy();
+
+    const table = new DynamoTable({
+      client: createDocumentClient({ endpoint: dynamoDb.endpoint }),
+      tableName: settings.tableName,
+      clock: systemClock,
+    });
+    const signer = await LocalTokenSigner.loadOrCreate(paths.signingKeys);
+    const demoRelyingParty = `http://localhost:${settings.demoRelyingPartyPort}`;
+    const demoClient = await seedDemoClient({
+      clients: new DynamoClientStore(table),
+      directory: paths.demoClient,
+      redirectUris: [`${demoRelyingParty}/callback`],
+      now: systemClock,
+    });
+
+    // The issuer names the port, so a free port is chosen before the handlers are built.
+    const port = settings.port === 0 ? await findFreePort() : settings.port;
+    const issuer = `http://localhost:${port}`;
+    const handlers = createLocalHandlers({ issuer, signer, logger: createLogger(settings.logLevel) });
+    const server = createDevServer({ handlers });
+    await listen(server, port, settings.host);
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+
+    return { issuer, dynamoDbEndpoint: dynamoDb.endpoint, demoClient, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
