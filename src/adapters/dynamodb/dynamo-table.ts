@@ -140,24 +140,7 @@ export class DynamoTable {
     await this.#guard(() =>
       this.#client.send(
         new TransactWriteCommand({
-          TransactItems: writes.map((write) => {
-            switch (write.kind) {
-              case 'create':
-                return { Put: { TableName: this.tableName, Item: write.item, ConditionExpression: absent } };
-              case 'put':
-                return { Put: { TableName: this.tableName, Item: write.item } };
-              case 'delete':
-                return { Delete: { TableName: this.tableName, Key: write.key } };
-              case 'require':
-                return {
-                  ConditionCheck: {
-                    TableName: this.tableName,
-                    Key: write.key,
-                    ConditionExpression: 'attribute_exists(pk)',
-                  },
-                };
-            }
-          }),
+          TransactItems: writes.map((write) => this.#transactItem(write)),
         }),
       ),
     );
@@ -186,6 +169,14 @@ export class DynamoTable {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
+  }
+
+  #transactItem(write: TransactionWrite) {
+    const TableName = this.tableName;
+    if (write.kind === 'create') return { Put: { TableName, Item: write.item, ConditionExpression: absent } };
+    if (write.kind === 'put') return { Put: { TableName, Item: write.item } };
+    if (write.kind === 'delete') return { Delete: { TableName, Key: write.key } };
+    return { ConditionCheck: { TableName, Key: write.key, ConditionExpression: 'attribute_exists(pk)' } };
   }
 
   #now(): number {

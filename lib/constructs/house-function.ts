@@ -1,0 +1,74 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { configNames } from '../../src/platform/config.ts';
+import type { FunctionSpec } from '../../src/routes.ts';
+import { functionEntry, lockFile, projectRoot } from '../project-paths.ts';
+
+/** A value for every variable in `configNames`: adding a config name fails to compile until it is set. */
+export type FunctionSettings = { readonly [Key in keyof typeof configNames]: string };
+
+export interface HouseFunctionProps {
+  /** The folder under `functions/`, and the `functionSpecs` entry. */
+  readonly name: string;
+  readonly spec: FunctionSpec;
+  readonly settings: FunctionSettings;
+  readonly logRetention: logs.RetentionDays;
+}
+
+const defaultMemoryMb = 256;
+
+/**
+ * A Lambda function with the house defaults: Node 24 on arm64, an ESM bundle with source maps
+ * built by the local esbuild, its own log group, and a role that may only write to that group.
+ */
+export class HouseFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      // Logs are evidence for support and security reviews: they expire by retention, not with the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Our own role rather than AWSLambdaBasicExecutionRole, which may write to every log group.
+    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: functionEntry(props.name),
+      projectRoot,
+      depsLockFilePath: lockFile,
+      description: props.spec.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.spec.memoryMb ?? defaultMemoryMb,
+      timeout: Duration.seconds(10),
+      role,
+      logGroup: this.logGroup,
+      environment: { ...functionEnvironment(props.settings), NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the AWS SDK too, so Lambda runs the versions the tests ran rather than the runtime's.
+        externalModules: [],
+        // Some CommonJS dependencies call `require`, which an ES module does not have.
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+    this.logGroup.grantWrite(this.function);
+  }
+}
+
+const functionEnvironment = (settings: FunctionSettings): Record<string, string> =>
+  Object.fromEntries(
+    (Object.keys(configNames) as (keyof typeof configNames)[]).map((key) => [configNames[key], settings[key]]),
+  );

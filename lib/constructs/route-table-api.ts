@@ -1,0 +1,57 @@
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName, FunctionSpec, RouteSpec } from '../../src/routes.ts';
+import { grantPermission, type PermissionTargets } from './function-permissions.ts';
+import { type FunctionSettings, HouseFunction } from './house-function.ts';
+
+export interface RouteTableApiProps {
+  readonly httpApi: apigwv2.HttpApi;
+  readonly functionSpecs: Readonly<Record<FunctionName, FunctionSpec>>;
+  readonly routes: readonly RouteSpec[];
+  readonly settings: FunctionSettings;
+  readonly logRetention: logs.RetentionDays;
+  readonly permissionTargets: PermissionTargets;
+}
+
+/**
+ * The route table on an HTTP API: one function per `functionSpecs` entry, granted exactly its
+ * permissions, and one route per route table entry to the function it names.
+ */
+export class RouteTableApi extends Construct {
+  readonly functions: ReadonlyMap<FunctionName, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: RouteTableApiProps) {
+    super(scope, id);
+    const functions = new Map<FunctionName, NodejsFunction>();
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const [name, spec] of Object.entries(props.functionSpecs) as [FunctionName, FunctionSpec][]) {
+      const { function: fn } = new HouseFunction(this, name, {
+        name,
+        spec,
+        settings: props.settings,
+        logRetention: props.logRetention,
+      });
+      for (const permission of spec.permissions) grantPermission(fn, permission, props.permissionTargets);
+      functions.set(name, fn);
+      integrations.set(
+        name,
+        new HttpLambdaIntegration(`${name}-integration`, fn, {
+          payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+        }),
+      );
+    }
+    for (const route of props.routes) {
+      const integration = integrations.get(route.function);
+      if (!integration) throw new Error(`Route ${route.id} names an unknown function ${route.function}`);
+      new apigwv2.HttpRoute(this, `route-${route.id}`, {
+        httpApi: props.httpApi,
+        routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
+        integration,
+      });
+    }
+    this.functions = functions;
+  }
+}

@@ -1,0 +1,73 @@
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type { Construct } from 'constructs';
+import { functionSpecs, routes } from '../../src/routes.ts';
+import { RouteTableApi } from '../constructs/route-table-api.ts';
+import { SigningKeys } from '../constructs/signing-keys.ts';
+import { StoreTable } from '../constructs/store-table.ts';
+import type { CustomDomain, StageSettings } from '../stages.ts';
+
+export interface PatientLoginStackProps extends StackProps {
+  readonly stage: StageSettings;
+}
+
+/** The identity provider for one stage: the table, the signing keys, and the route table's functions behind an HTTP API. */
+export class PatientLoginStack extends Stack {
+  /** `https://<domainName>`, or the API's execute-api URL; never with a trailing slash. */
+  readonly issuer: string;
+  readonly table: StoreTable;
+  readonly signingKeys: SigningKeys;
+  readonly httpApi: apigwv2.HttpApi;
+  readonly api: RouteTableApi;
+
+  constructor(scope: Construct, id: string, props: PatientLoginStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    this.table = new StoreTable(this, 'Table');
+    this.signingKeys = new SigningKeys(this, 'SigningKeys', {
+      ...stage.signingKeys,
+      aliasPrefix: `alias/patient-login/${stage.name}`,
+    });
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: `patient-login-${stage.name}`,
+      description: `patient-login ${stage.name}`,
+    });
+    this.issuer = stage.customDomain
+      ? this.mapCustomDomain(stage.customDomain)
+      : this.httpApi.apiEndpoint;
+    const signingKeyIds = Fn.join(',', this.signingKeys.keyArns);
+    this.api = new RouteTableApi(this, 'Api', {
+      httpApi: this.httpApi,
+      functionSpecs,
+      routes,
+      logRetention: stage.logRetention,
+      permissionTargets: { table: this.table, signingKeys: this.signingKeys },
+      settings: {
+        stage: stage.name,
+        issuer: this.issuer,
+        tableName: this.table.tableName,
+        signingKeyIds,
+        activeSigningKeyId: this.signingKeys.activeKey.keyArn,
+        logLevel: stage.logLevel,
+      },
+    });
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
+    new CfnOutput(this, 'Issuer', { value: this.issuer });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'SigningKeyIds', { value: signingKeyIds });
+    new CfnOutput(this, 'ActiveSigningKeyId', { value: this.signingKeys.activeKey.keyArn });
+  }
+
+  /** Serves the API at the custom domain; its DNS record (to the output target) is made outside the stack. */
+  private mapCustomDomain(customDomain: CustomDomain): string {
+    const domainName = new apigwv2.DomainName(this, 'DomainName', {
+      domainName: customDomain.domainName,
+      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
+    });
+    new apigwv2.ApiMapping(this, 'ApiMapping', { api: this.httpApi, domainName });
+    new CfnOutput(this, 'CustomDomainTarget', { value: domainName.regionalDomainName });
+    new CfnOutput(this, 'CustomDomainHostedZoneId', { value: domainName.regionalHostedZoneId });
+    return `https://${customDomain.domainName}`;
+  }
+}

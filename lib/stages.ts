@@ -1,0 +1,49 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { FunctionConfig } from '../src/platform/config.ts';
+
+/** A custom domain for the API; the issuer becomes `https://<domainName>`. */
+export interface CustomDomain {
+  readonly domainName: string;
+  /** An ACM certificate for `domainName` in the stack's region (the API endpoint is regional). */
+  readonly certificateArn: string;
+}
+
+/**
+ * The token signing keys of a stage, by logical name. Every key in `names` is published in the
+ * JWKS, in this order; `active` signs. A name is the key's identity in the stack: renaming one
+ * makes a new key. Rotation: add the next key and deploy (relying parties see it in the JWKS),
+ * make it active and deploy, then later remove the old one and deploy (its KMS key is retained).
+ */
+export interface SigningKeySettings {
+  readonly names: readonly string[];
+  readonly active: string;
+}
+
+export interface StageSettings {
+  /** Lower-case letters, digits and hyphens: it appears in the stack name and key aliases. */
+  readonly name: string;
+  /** Without one, the issuer is the HTTP API's default execute-api URL. */
+  readonly customDomain?: CustomDomain;
+  readonly logRetention: RetentionDays;
+  readonly logLevel: FunctionConfig['logLevel'];
+  readonly signingKeys: SigningKeySettings;
+}
+
+export const stages = {
+  dev: {
+    name: 'dev',
+    logRetention: RetentionDays.ONE_MONTH,
+    logLevel: 'INFO',
+    signingKeys: { names: ['key-1'], active: 'key-1' },
+  },
+} as const satisfies Record<string, StageSettings>;
+
+export const stageSettings = (name: string): StageSettings => {
+  const stage: StageSettings | undefined = Object.hasOwn(stages, name)
+    ? stages[name as keyof typeof stages]
+    : undefined;
+  if (!stage) {
+    throw new Error(`Unknown stage "${name}"; known stages: ${Object.keys(stages).join(', ')}`);
+  }
+  return stage;
+};

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
+import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import { registerClient } from '../domain/clients/client-registration.ts';
+import type { ClientStore, RelyingPartyClient } from '../domain/clients/relying-party-client.ts';
+import { systemClock } from '../domain/clock.ts';
+import { DomainError } from '../domain/errors.ts';
+import { defaultVtr } from '../domain/oidc/vectors-of-trust.ts';
+import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb-local.ts';
+import { dataPaths } from './local-stack.ts';
+
+const usage = `Manage relying-party clients.
+
+  npm run client -- add --name NAME --redirect-uri URI [--redirect-uri URI ...]
+                        --public-key FILE (a PEM public key, or a JWKS in JSON)
+                        [--scope SCOPE ...] (default: openid)
+                        [--vtr VECTOR ...]  (default: ${defaultVtr.join(' ')})
+                        [--client-id ID] [--no-registration] [--pkce-required]
+  npm run client -- list
+  npm run client -- show CLIENT_ID
+  npm run client -- remove CLIENT_ID
+
+By default the local stack's store is used (DynamoDB Local on DYNAMODB_PORT, default 8000, with its
+data in DATA_DIR, default .data); it is started for the command if the local stack is not running.
+With --table NAME the table in AWS is used, with the usual AWS credentials and region.`;
+
+const options = {
+  name: { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  'public-key': { type: 'string' },
+  scope: { type: 'string', multiple: true },
+  vtr: { type: 'string', multiple: true },
+  'client-id': { type: 'string' },
+  'no-registration': { type: 'boolean' },
+  'pkce-required': { type: 'boolean' },
+  table: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The CLI's output and failures, so tests can run it in process. */
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly readFile: (path: string) => Promise<string>;
+}
+
+/** A problem the operator can fix: printed as it is, without a stack trace. */
+export class UsageError extends Error {}
+
+export const describeClient = (client: RelyingPartyClient): string =>
+  [
+    `client_id:          ${client.clientId}`,
+    `name:               ${client.name}`,
+    `redirect URIs:      ${client.redirectUris.join('\n                    ')}`,
+    `scopes:             ${client.scopes.join(' ')}`,
+    `vectors of trust:   ${client.vectorsOfTrust.join(' ')}`,
+    `allow registration: ${client.allowRegistration ? 'yes' : 'no'}`,
+    `PKCE required:      ${client.pkceRequired ? 'yes' : 'no'}`,
+    `public keys:        ${client.publicKeys.map((key) => `${key.kid} (${key.algorithms.join(', ')})`).join('\n                    ')}`,
+    `registered:         ${client.createdAt}`,
+  ].join('\n');
+
+/** Runs one client command against a store. */
+export const runClientCommand = async (
+  argv: readonly string[],
+  clients: ClientStore,
+  io: CliIo,
+): Promise<void> => {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options,
+    allowPositionals: true,
+    strict: true,
+  });
+  const [command, clientId] = positionals;
+  if (values.help || command === undefined) {
+    io.out(usage);
+    return;
+  }
+  switch (command) {
+    case 'add': {
+      if (!values['public-key']) throw new UsageError('Give the public key file with --public-key FILE.');
+      let publicKey: string;
+      try {
+        publicKey = await io.readFile(values['public-key']);
+      } catch {
+        throw new UsageError(`The public key file "${values['public-key']}" could not be read.`);
+      }
+      const client = await registerClient(
+        {
+          ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
+          name: values.name ?? '',
+          redirectUris: values['redirect-uri'] ?? [],
+          publicKey,
+          scopes: values.scope ?? ['openid'],
+          vectorsOfTrust: values.vtr ?? [...defaultVtr],
+          allowRegistration: !values['no-registration'],
+          pkceRequired: values['pkce-required'] ?? false,
+        },
+        { newClientId: randomUUID, now: systemClock },
+      );
+      await clients.create(client);
+      io.out(`Registered.\n${describeClient(client)}`);
+      return;
+    }
+    case 'list': {
+      const all = await clients.list();
+      io.out(
+        all.length === 0
+          ? 'No clients are registered.'
+          : all.map((client) => `${client.clientId}  ${client.name}`).join('\n'),
+      );
+      return;
+    }
+    case 'show': {
+      if (!clientId) throw new UsageError('Give the client_id: npm run client -- show CLIENT_ID');
+      const client = await clients.find(clientId);
+      if (!client) throw new UsageError(`No client has the client_id "${clientId}".`);
+      io.out(describeClient(client));
+      return;
+    }
+    case 'remove': {
+      if (!clientId) throw new UsageError('Give the client_id: npm run client -- remove CLIENT_ID');
+      await clients.remove(clientId);
+      io.out(`Removed ${clientId}.`);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".\n\n${usage}`);
+  }
+};
+
+/** The store to use: the table in AWS, or the local stack's DynamoDB Local (started if need be). */
+const openStore = async (
+  table: string | undefined,
+): Promise<{ clients: ClientStore; close: () => Promise<void> }> => {
+  if (table) {
+    const dynamoTable = new DynamoTable({
+      client: createDocumentClient(),
+      tableName: table,
+      clock: systemClock,
+    });
+    return { clients: new DynamoClientStore(dynamoTable), close: async () => {} };
+  }
+  const port = Number(process.env.DYNAMODB_PORT ?? 8000);
+  const tableName = process.env.TABLE_NAME ?? 'patient-login';
+  let endpoint = `http://127.0.0.1:${port}`;
+  let stop = async () => {};
+  const probe = localClient(endpoint);
+  try {
+    await ensureTable(probe, tableName);
+  } catch {
+    const dynamoDb = await startDynamoDbLocal({
+      port,
+      dataDirectory: dataPaths(resolve(process.env.DATA_DIR ?? '.data')).dynamoDb,
+    });
+    endpoint = dynamoDb.endpoint;
+    stop = () => dynamoDb.stop();
+    const admin = localClient(endpoint);
+    await ensureTable(admin, tableName);
+    admin.destroy();
+  } finally {
+    probe.destroy();
+  }
+  const dynamoTable = new DynamoTable({
+    client: createDocumentClient({ endpoint }),
+    tableName,
+    clock: systemClock,
+  });
+  return { clients: new DynamoClientStore(dynamoTable), close: stop };
+};
+
+const main = async () => {
+  const argv = process.argv.slice(2);
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: false });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const table = values.table;
+  const store = await openStore(typeof table === 'string' ? table : undefined);
+  try {
+    await runClientCommand(argv, store.clients, {
+      out: (line) => process.stdout.write(`${line}\n`),
+      readFile: (path) => readFile(path, 'utf8'),
+    });
+  } finally {
+    await store.close();
+  }
+};
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    const badArguments = String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    const known = error instanceof DomainError || error instanceof UsageError || badArguments;
+    const message =
+      error instanceof DomainError
+        ? error.description
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    process.stderr.write(`${known ? message : `The command failed: ${message}`}\n`);
+    process.exit(1);
+  });
+}
