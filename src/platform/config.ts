@@ -18,8 +18,8 @@ export const issuerSchema = z
   .url({ protocol: /^https?$/ })
   .refine((value) => !value.endsWith('/'), 'must not end with a slash')
   .refine((value) => {
-    const url = new URL(value);
-    return url.search === '' && url.hash === '';
+    const url = URL.parse(value);
+    return url === null || (url.search === '' && url.hash === '');
   }, 'must have no query or fragment');
 
 export const logLevelSchema = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']);

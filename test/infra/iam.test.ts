@@ -1,0 +1,126 @@
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { RouteTableApi } from '../../lib/constructs/route-table-api.ts';
+import { SigningKeys } from '../../lib/constructs/signing-keys.ts';
+import { StoreTable } from '../../lib/constructs/store-table.ts';
+import { functionSpecs, type Permission } from '../../src/routes.ts';
+import { emptyStack, logicalIdOf, synthesizeStack, testStage } from './synthesize.ts';
+import { actionsOf, allowedActionsOfFunction, identityPolicies, resourcesOfType } from './template-queries.ts';
+
+/** The template of a stack whose only function has exactly the given permissions. */
+const templateWithPermissions = (permissions: Permission[]) => {
+  const stack = emptyStack();
+  const table = new StoreTable(stack, 'Table');
+  const signingKeys = new SigningKeys(stack, 'SigningKeys', { names: ['a', 'b'], active: 'a', aliasPrefix: 'alias/t' });
+  const api = new RouteTableApi(stack, 'Api', {
+    httpApi: new apigwv2.HttpApi(stack, 'HttpApi'),
+    functionSpecs: { 'openid-metadata': { description: 'under test', permissions } },
+    routes: [],
+    settings: {
+      stage: 'test',
+      issuer: 'https://issuer.test',
+      tableName: table.tableName,
+      signingKeyIds: 'a,b',
+      activeSigningKeyId: 'a',
+      logLevel: 'INFO',
+    },
+    logRetention: testStage.logRetention,
+    permissionTargets: { table, signingKeys },
+  });
+  const fn = api.functions.get('openid-metadata');
+  if (!fn) throw new Error('no function built');
+  return allowedActionsOfFunction(Template.fromStack(stack), logicalIdOf(fn));
+};
+
+const dataActions = (actions: Set<string>) =>
+  [...actions].filter((action) => action.startsWith('dynamodb:') || action.startsWith('kms:')).sort();
+
+describe('IAM', () => {
+  const { stack, template } = synthesizeStack();
+
+  it('grants no wildcard action in any identity policy', () => {
+    // Act
+    const actions = identityPolicies(template).flatMap((policy) => policy.document.Statement.flatMap(actionsOf));
+
+    // Assess
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('attaches no managed policy to any role, since these tests cannot see their statements', () => {
+    // Act
+    const attached = resourcesOfType(template, 'AWS::IAM::Role').flatMap(
+      ([, role]) => (role.Properties?.ManagedPolicyArns as unknown[] | undefined) ?? [],
+    );
+
+    // Assess
+    expect(attached).toEqual([]);
+  });
+
+  it('lets a function that may read public keys, but not sign, fetch public keys and never sign', () => {
+    // Prepare
+    const readers = Object.entries(functionSpecs).filter(
+      ([, spec]) =>
+        (spec.permissions as readonly Permission[]).includes('signing-key:read-public') &&
+        !(spec.permissions as readonly Permission[]).includes('signing-key:sign'),
+    );
+
+    // Act
+    const actions = readers.map(([name]) => {
+      const fn = stack.api.functions.get(name as keyof typeof functionSpecs);
+      if (!fn) throw new Error(`No function ${name}`);
+      return allowedActionsOfFunction(template, logicalIdOf(fn));
+    });
+
+    // Assess
+    expect(readers.length).toBeGreaterThan(0);
+    for (const allowed of actions) {
+      expect(allowed.has('kms:GetPublicKey')).toBe(true);
+      expect(allowed.has('kms:Sign')).toBe(false);
+    }
+  });
+
+  it.each([
+    {
+      permission: 'table:read' as const,
+      expected: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+      ],
+    },
+    { permission: 'signing-key:sign' as const, expected: ['kms:GetPublicKey', 'kms:Sign'] },
+    { permission: 'signing-key:read-public' as const, expected: ['kms:GetPublicKey'] },
+  ])('grants $permission exactly its data actions', ({ permission, expected }) => {
+    // Act
+    const actions = dataActions(templateWithPermissions([permission]));
+
+    // Assess
+    expect(actions).toEqual(expected);
+  });
+
+  it('grants table:write the writes as well as the reads, and no key use', () => {
+    // Act
+    const actions = dataActions(templateWithPermissions(['table:write']));
+
+    // Assess
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+    );
+    expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
+  });
+
+  it('grants a function with no permissions no data actions at all', () => {
+    // Act
+    const actions = dataActions(templateWithPermissions([]));
+
+    // Assess
+    expect(actions).toEqual([]);
+  });
+});

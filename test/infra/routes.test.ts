@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { routeKey, routes } from '../../src/routes.ts';
+import { logicalIdOf, synthesizeStack } from './synthesize.ts';
+import { arnOf, propertiesOfEvery } from './template-queries.ts';
+
+interface RouteProperties {
+  readonly RouteKey: string;
+  readonly Target: { 'Fn::Join': ['', ['integrations/', { Ref: string }]] };
+}
+
+interface IntegrationProperties {
+  readonly IntegrationType: string;
+  readonly IntegrationUri: unknown;
+  readonly PayloadFormatVersion: string;
+}
+
+describe('HTTP API routes', () => {
+  const { stack, template } = synthesizeStack();
+  const apiRoutes = propertiesOfEvery<RouteProperties>(template, 'AWS::ApiGatewayV2::Route');
+  const integrations = new Map(
+    propertiesOfEvery<IntegrationProperties>(template, 'AWS::ApiGatewayV2::Integration'),
+  );
+
+  it('routes every route table entry to the function it names, and nothing else', () => {
+    // Prepare
+    const expected = routes
+      .map((route) => {
+        const fn = stack.api.functions.get(route.function);
+        if (!fn) throw new Error(`No function ${route.function}`);
+        return { routeKey: routeKey(route), target: arnOf(logicalIdOf(fn)) };
+      })
+      .sort((a, b) => a.routeKey.localeCompare(b.routeKey));
+
+    // Act
+    const actual = apiRoutes
+      .map(([, route]) => {
+        const integrationId = route.Target['Fn::Join'][1][1].Ref;
+        return { routeKey: route.RouteKey, target: integrations.get(integrationId)?.IntegrationUri };
+      })
+      .sort((a, b) => a.routeKey.localeCompare(b.routeKey));
+
+    // Assess
+    expect(actual).toEqual(expected);
+  });
+
+  it('invokes every function as a Lambda proxy with payload format 2.0', () => {
+    // Act
+    const formats = [...integrations.values()].map((integration) => ({
+      type: integration.IntegrationType,
+      payloadFormatVersion: integration.PayloadFormatVersion,
+    }));
+
+    // Assess
+    expect(formats).toEqual(formats.map(() => ({ type: 'AWS_PROXY', payloadFormatVersion: '2.0' })));
+  });
+});

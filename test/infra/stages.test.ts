@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { stageSettings, stages } from '../../lib/stages.ts';
+import { synthesizeStack } from './synthesize.ts';
+
+describe('stages', () => {
+  it.each(Object.values(stages))('synthesizes the $name stage', (stage) => {
+    // Act
+    const { template } = synthesizeStack(stage);
+
+    // Assess
+    template.resourceCountIs('AWS::KMS::Key', stage.signingKeys.names.length);
+  });
+
+  it('names the known stages when asked for an unknown one', () => {
+    // Act
+    const lookUp = () => stageSettings('nope');
+
+    // Assess
+    expect(lookUp).toThrow(/Unknown stage "nope"; known stages: dev/);
+  });
+});

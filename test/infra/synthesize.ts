@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { PatientLoginStack } from '../../lib/stacks/patient-login-stack.ts';
+import { type StageSettings, stages } from '../../lib/stages.ts';
+
+const cdkJson: { context: Record<string, unknown> } = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+);
+
+/** An app with the feature flags `cdk synth` uses; bundling skipped, since tests read the template, not the code. */
+export const testApp = (): App =>
+  new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+
+export const testStage: StageSettings = { ...stages.dev, name: 'test' };
+
+export const synthesizeStack = (stage: Partial<StageSettings> = {}) => {
+  const stack = new PatientLoginStack(testApp(), 'patient-login-test', { stage: { ...testStage, ...stage } });
+  return { stack, template: Template.fromStack(stack) };
+};
+
+/** A bare stack, for testing a construct on its own. */
+export const emptyStack = (): Stack => new Stack(testApp(), 'construct-test');
+
+/** The logical id of an L2 construct's CloudFormation resource. */
+export const logicalIdOf = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
