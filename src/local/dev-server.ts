@@ -23,16 +23,20 @@ export interface DevServerOptions {
 
 class PayloadTooLargeError extends Error {}
 
-const readBody = async (request: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAXIMUM_BODY_BYTES) throw new PayloadTooLargeError();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-};
+/** Reads the whole body; past the limit it keeps draining (so the client sees the 413) but keeps nothing. */
+const readBody = (request: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAXIMUM_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () =>
+      size > MAXIMUM_BODY_BYTES ? reject(new PayloadTooLargeError()) : resolve(Buffer.concat(chunks)),
+    );
+    request.on('error', reject);
+  });
 
 const lambdaContext = (functionName: string): Context => ({
   callbackWaitsForEmptyEventLoop: false,

@@ -1,18 +1,27 @@
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { describe, expect, it } from 'vitest';
 import { RouteTableApi } from '../../lib/constructs/route-table-api.ts';
 import { SigningKeys } from '../../lib/constructs/signing-keys.ts';
 import { StoreTable } from '../../lib/constructs/store-table.ts';
 import { functionSpecs, type Permission } from '../../src/routes.ts';
 import { emptyStack, logicalIdOf, synthesizeStack, testStage } from './synthesize.ts';
-import { actionsOf, allowedActionsOfFunction, identityPolicies, resourcesOfType } from './template-queries.ts';
+import {
+  actionsOf,
+  allowedActionsOfFunction,
+  identityPolicies,
+  resourcesOfType,
+} from './template-queries.ts';
 
 /** The template of a stack whose only function has exactly the given permissions. */
 const templateWithPermissions = (permissions: Permission[]) => {
   const stack = emptyStack();
   const table = new StoreTable(stack, 'Table');
-  const signingKeys = new SigningKeys(stack, 'SigningKeys', { names: ['a', 'b'], active: 'a', aliasPrefix: 'alias/t' });
+  const signingKeys = new SigningKeys(stack, 'SigningKeys', {
+    names: ['a', 'b'],
+    active: 'a',
+    aliasPrefix: 'alias/t',
+  });
   const api = new RouteTableApi(stack, 'Api', {
     httpApi: new apigwv2.HttpApi(stack, 'HttpApi'),
     functionSpecs: { 'openid-metadata': { description: 'under test', permissions } },
@@ -41,7 +50,9 @@ describe('IAM', () => {
 
   it('grants no wildcard action in any identity policy', () => {
     // Act
-    const actions = identityPolicies(template).flatMap((policy) => policy.document.Statement.flatMap(actionsOf));
+    const actions = identityPolicies(template).flatMap((policy) =>
+      policy.document.Statement.flatMap(actionsOf),
+    );
 
     // Assess
     expect(actions.length).toBeGreaterThan(0);
@@ -111,7 +122,12 @@ describe('IAM', () => {
 
     // Assess
     expect(actions).toEqual(
-      expect.arrayContaining(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+      expect.arrayContaining([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]),
     );
     expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
   });

@@ -37,7 +37,12 @@ describe('the token signing keys', () => {
     // Assess
     expect(keys).toHaveLength(1);
     expect(keys).toEqual(
-      keys.map(() => ({ keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', deletion: 'Retain', replacement: 'Retain' })),
+      keys.map(() => ({
+        keySpec: 'RSA_2048',
+        keyUsage: 'SIGN_VERIFY',
+        deletion: 'Retain',
+        replacement: 'Retain',
+      })),
     );
   });
 

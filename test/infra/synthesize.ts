@@ -10,8 +10,7 @@ const cdkJson: { context: Record<string, unknown> } = JSON.parse(
 );
 
 /** An app with the feature flags `cdk synth` uses; bundling skipped, since tests read the template, not the code. */
-export const testApp = (): App =>
-  new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+export const testApp = (): App => new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
 
 export const testStage: StageSettings = { ...stages.dev, name: 'test' };
 

@@ -48,7 +48,10 @@ describe('toApiGatewayEvent', () => {
 
   it('passes a form body as text and a binary body as base64', () => {
     // Prepare
-    const form = request({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from('a=b') });
+    const form = request({
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.from('a=b'),
+    });
     const binary = request({ headers: { 'content-type': 'image/png' }, body: Buffer.from([0, 255, 1]) });
 
     // Act
@@ -57,7 +60,10 @@ describe('toApiGatewayEvent', () => {
 
     // Assess
     expect(formEvent).toMatchObject({ body: 'a=b', isBase64Encoded: false });
-    expect(binaryEvent).toMatchObject({ body: Buffer.from([0, 255, 1]).toString('base64'), isBase64Encoded: true });
+    expect(binaryEvent).toMatchObject({
+      body: Buffer.from([0, 255, 1]).toString('base64'),
+      isBase64Encoded: true,
+    });
   });
 
   it('leaves out the body, query and cookies when there are none', () => {

@@ -30,7 +30,11 @@ describe('loadFunctionConfig', () => {
     ['an issuer with a query', { ISSUER: 'https://auth.example.nhs.uk?a=b' }, 'ISSUER'],
     ['an issuer that is not a URL', { ISSUER: 'auth.example' }, 'ISSUER'],
     ['no table name', { TABLE_NAME: undefined }, 'TABLE_NAME'],
-    ['an active key that is not published', { ACTIVE_SIGNING_KEY_ID: 'arn:key/other' }, 'ACTIVE_SIGNING_KEY_ID'],
+    [
+      'an active key that is not published',
+      { ACTIVE_SIGNING_KEY_ID: 'arn:key/other' },
+      'ACTIVE_SIGNING_KEY_ID',
+    ],
     ['an unknown log level', { LOG_LEVEL: 'LOUD' }, 'LOG_LEVEL'],
   ])('refuses %s, naming the variable', (_case, overrides, variable) => {
     // Act

@@ -183,7 +183,11 @@ describe('createHttpHandler', () => {
     const { handler, logger } = handlerWith();
     const info = vi.spyOn(logger, 'info');
     const event = {
-      ...eventFor(DISCOVERY, { url: '/?state=secret-state', contentType: 'application/json', body: '{"code":"123456"}' }),
+      ...eventFor(DISCOVERY, {
+        url: '/?state=secret-state',
+        contentType: 'application/json',
+        body: '{"code":"123456"}',
+      }),
       cookies: ['session=secret-session'],
     };
 

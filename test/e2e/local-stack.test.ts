@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalTokenSigner } from '../../src/adapters/local/local-token-signer.ts';
+import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
+
+const acceptsConnections = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+describe('the local stack (npm start)', () => {
+  let dataDirectory: string;
+  let stack: LocalStackProcess;
+
+  beforeAll(async () => {
+    dataDirectory = await mkdtemp(join(tmpdir(), 'patient-login-e2e-'));
+    stack = await startLocalStackProcess(dataDirectory);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await rm(dataDirectory, { recursive: true, force: true });
+  });
+
+  it('prints its URLs and the demo client_id', () => {
+    expect(stack.output()).toMatch(/Discovery: +http:\/\/localhost:\d+\/\.well-known\/openid-configuration/);
+    expect(stack.output()).toMatch(/Demo client_id: +demo-service \(registered now\)/);
+  });
+
+  it('serves the discovery document for its issuer', async () => {
+    // Act
+    const response = await fetch(`${stack.issuer}/.well-known/openid-configuration`);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      issuer: stack.issuer,
+      jwks_uri: `${stack.issuer}/.well-known/jwks.json`,
+      id_token_signing_alg_values_supported: ['RS512'],
+      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      response_types_supported: ['code'],
+    });
+  });
+
+  it('serves public keys only', async () => {
+    // Act
+    const { keys } = (await (await fetch(`${stack.issuer}/.well-known/jwks.json`)).json()) as {
+      keys: Record<string, string>[];
+    };
+
+    // Assess
+    expect(keys).toHaveLength(1);
+    expect(Object.keys(keys[0] ?? {}).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+  });
+
+  it('signs tokens that verify against the served JWKS', async () => {
+    // Prepare
+    const signer = await LocalTokenSigner.loadOrCreate(join(dataDirectory, 'signing-keys.json'));
+    const { jwks_uri: jwksUri } = (await (
+      await fetch(`${stack.issuer}/.well-known/openid-configuration`)
+    ).json()) as {
+      jwks_uri: string;
+    };
+    const now = Math.floor(Date.now() / 1000);
+
+    // Act
+    const token = await signer.sign({
+      iss: stack.issuer,
+      sub: 'patient-1',
+      aud: 'demo-service',
+      iat: now,
+      exp: now + 60,
+    });
+    const { payload, protectedHeader } = await jwtVerify(token, createRemoteJWKSet(new URL(jwksUri)), {
+      issuer: stack.issuer,
+      audience: 'demo-service',
+      algorithms: ['RS512'],
+    });
+
+    // Assess
+    expect(protectedHeader).toMatchObject({ alg: 'RS512', typ: 'JWT' });
+    expect(payload.sub).toBe('patient-1');
+  });
+
+  it('stops DynamoDB Local with it, and keeps keys and clients across a restart', async () => {
+    // Prepare
+    const jwksBefore = await (await fetch(`${stack.issuer}/.well-known/jwks.json`)).json();
+    await stack.stop();
+    const dynamoDbStillUp = await acceptsConnections(stack.dynamoDbPort);
+
+    // Act
+    stack = await startLocalStackProcess(dataDirectory);
+    const jwksAfter = await (await fetch(`${stack.issuer}/.well-known/jwks.json`)).json();
+
+    // Assess
+    expect(dynamoDbStillUp).toBe(false);
+    expect(jwksAfter).toEqual(jwksBefore);
+    expect(stack.output()).toMatch(/Demo client_id: +demo-service,/);
+  });
+});

@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { findFreePort } from '../../src/local/free-port.ts';
+
+export interface LocalStackProcess {
+  readonly issuer: string;
+  readonly output: () => string;
+  readonly dynamoDbPort: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `npm start`'s entry point as a separate process group, on free ports and a given data
+ * folder, and resolves once it prints that it is running.
+ */
+export const startLocalStackProcess = async (dataDirectory: string): Promise<LocalStackProcess> => {
+  const [port, dynamoDbPort, demoPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+  const child: ChildProcess = spawn(process.execPath, ['src/local/start.ts'], {
+    detached: true,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DYNAMODB_PORT: String(dynamoDbPort),
+      DEMO_RP_PORT: String(demoPort),
+      DATA_DIR: dataDirectory,
+      LOG_LEVEL: 'WARN',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = once(child, 'exit');
+  await new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (output.includes('Press Ctrl+C to stop.')) {
+        clearInterval(check);
+        resolve();
+      } else if (child.exitCode !== null) {
+        clearInterval(check);
+        reject(new Error(`The local stack exited early:\n${output}`));
+      }
+    }, 50);
+  });
+  const issuer = /Issuer: +(\S+)/.exec(output)?.[1];
+  if (!issuer) throw new Error(`No issuer in the output:\n${output}`);
+  return {
+    issuer,
+    dynamoDbPort,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    },
+  };
+};

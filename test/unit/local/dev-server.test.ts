@@ -1,0 +1,118 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePrivateJwk, LocalTokenSigner } from '../../../src/adapters/local/local-token-signer.ts';
+import { createDevServer } from '../../../src/local/dev-server.ts';
+import { createLocalHandlers } from '../../../src/local/local-handlers.ts';
+import { jsonResponse } from '../../../src/platform/http/responses.ts';
+import { createLogger } from '../../../src/platform/logger.ts';
+import { routes } from '../../../src/routes.ts';
+
+describe('the local dev server', () => {
+  let baseUrl: string;
+  let close: () => Promise<void>;
+  const seenEvents: unknown[] = [];
+
+  beforeAll(async () => {
+    // Prepare: the real handlers, plus a test route table whose echo route shows the events it gets.
+    const signer = await LocalTokenSigner.fromPrivateJwks([await generatePrivateJwk()]);
+    const handlers = createLocalHandlers({
+      issuer: 'http://localhost',
+      signer,
+      logger: createLogger('SILENT'),
+    });
+    const server = createDevServer({
+      handlers: {
+        ...handlers,
+        'openid-metadata': async (event, context) => {
+          if (event.routeKey !== 'POST /echo/{name}') return handlers['openid-metadata'](event, context);
+          seenEvents.push(event);
+          return {
+            ...jsonResponse(201, { ok: true }),
+            cookies: ['first=1; Path=/; HttpOnly', 'second=2; Path=/; HttpOnly'],
+          };
+        },
+      },
+      routeTable: [
+        ...routes,
+        { id: 'echo', method: 'POST', path: '/echo/{name}', function: 'openid-metadata' },
+      ],
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => new Promise((resolve) => server.close(() => resolve()));
+  });
+
+  afterAll(() => close());
+
+  it('serves every route of the route table through its handler', async () => {
+    for (const route of routes) {
+      // Act
+      const response = await fetch(`${baseUrl}${route.path}`, { method: route.method });
+
+      // Assess
+      expect(response.status, route.id).toBe(200);
+    }
+  });
+
+  it('answers an unknown path or method as API Gateway does', async () => {
+    // Act
+    const unknownPath = await fetch(`${baseUrl}/nowhere`);
+    const wrongMethod = await fetch(`${baseUrl}/.well-known/jwks.json`, { method: 'DELETE' });
+
+    // Assess
+    expect(unknownPath.status).toBe(404);
+    expect(await unknownPath.json()).toEqual({ message: 'Not Found' });
+    expect(wrongMethod.status).toBe(404);
+  });
+
+  it('hands the handler an API Gateway v2 event and sends every cookie it sets', async () => {
+    // Act
+    const response = await fetch(`${baseUrl}/echo/a%20b?x=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'session=s1; other=o2' },
+      body: 'field=value',
+    });
+
+    // Assess
+    expect(response.status).toBe(201);
+    expect(response.headers.getSetCookie()).toEqual([
+      'first=1; Path=/; HttpOnly',
+      'second=2; Path=/; HttpOnly',
+    ]);
+    expect(seenEvents.at(-1)).toMatchObject({
+      version: '2.0',
+      routeKey: 'POST /echo/{name}',
+      rawPath: '/echo/a%20b',
+      pathParameters: { name: 'a b' },
+      queryStringParameters: { x: '1' },
+      cookies: ['session=s1', 'other=o2'],
+      body: 'field=value',
+      isBase64Encoded: false,
+    });
+  });
+
+  it('refuses a body over 10 MB with 413', async () => {
+    // Act
+    const response = await fetch(`${baseUrl}/echo/big`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(10 * 1024 * 1024 + 1),
+    });
+
+    // Assess
+    expect(response.status).toBe(413);
+  });
+
+  it('serves discovery with an issuer-based JWKS URL and the security headers', async () => {
+    // Act
+    const response = await fetch(`${baseUrl}/.well-known/openid-configuration`);
+
+    // Assess
+    expect(await response.json()).toMatchObject({
+      issuer: 'http://localhost',
+      jwks_uri: 'http://localhost/.well-known/jwks.json',
+    });
+    expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  });
+});
