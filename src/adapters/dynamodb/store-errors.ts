@@ -1,4 +1,5 @@
 import { ConflictError, MisconfigurationError, ServiceUnavailableError } from '../../domain/errors.ts';
+import { isTransportError } from '../transport-errors.ts';
 
 const retryableErrors = new Set([
   'ProvisionedThroughputExceededException',
@@ -9,8 +10,6 @@ const retryableErrors = new Set([
   'TransactionConflictException',
   'TransactionInProgressException',
 ]);
-
-const networkErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
 interface SdkErrorShape {
   name?: string;
@@ -44,7 +43,7 @@ export const translateStoreError = (error: unknown): unknown => {
       cause: error,
     });
   }
-  if (retryableErrors.has(name) || networkErrorCodes.has(shape.code ?? '')) {
+  if (retryableErrors.has(name) || isTransportError(error)) {
     return new ServiceUnavailableError('The store is busy or unreachable; try again.', {
       logDetail: shape.code ?? name,
       cause: error,

@@ -1,4 +1,5 @@
 import { MisconfigurationError, ServiceUnavailableError } from '../../domain/errors.ts';
+import { isTransportError } from '../transport-errors.ts';
 
 const retryable = new Set(['ThrottlingException', 'KMSInternalException', 'DependencyTimeoutException']);
 const misconfigured = new Set([
@@ -14,7 +15,7 @@ const misconfigured = new Set([
 /** Turns a KMS SDK error into a domain error that says whether to retry or call an operator. */
 export const translateKmsError = (error: unknown): unknown => {
   const name = error instanceof Error ? error.name : 'UnknownError';
-  if (retryable.has(name)) {
+  if (retryable.has(name) || isTransportError(error)) {
     return new ServiceUnavailableError('The signing service is busy; try again.', {
       logDetail: name,
       cause: error,

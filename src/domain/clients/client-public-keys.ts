@@ -53,7 +53,8 @@ const parseJwks = async (json: string): Promise<Parsed> => {
   if (!Array.isArray(jwks) || jwks.length === 0) return { keys: [], problems: ['The JWKS has no keys.'] };
   if (jwks.length > MAXIMUM_KEYS)
     return { keys: [], problems: [`A client may have at most ${MAXIMUM_KEYS} keys.`] };
-  const results = await Promise.all(jwks.map((jwk, index) => parseJwk(jwk, `Key ${index + 1} of the JWKS`)));
+  const label = (index: number) => (jwks.length === 1 ? 'The key' : `Key ${index + 1} of the JWKS`);
+  const results = await Promise.all(jwks.map((jwk, index) => parseJwk(jwk, label(index))));
   const keys = results.flatMap((result) => result.keys);
   const problems = results.flatMap((result) => result.problems);
   const kids = keys.map((key) => key.kid);
@@ -77,12 +78,30 @@ const parseJwk = async (jwk: unknown, label: string): Promise<Parsed> => {
   } catch {
     return { keys: [], problems: [`${label} could not be read as a public key.`] };
   }
-  return describeKey(key, typeof members.kid === 'string' ? members.kid : undefined, label);
+  const declared = typeof members.alg === 'string' ? members.alg : undefined;
+  return describeKey(key, typeof members.kid === 'string' ? members.kid : undefined, label, declared);
 };
 
-const describeKey = async (key: KeyObject, kid: string | undefined, label: string): Promise<Parsed> => {
+/** A key that declares its `alg` is used with that algorithm only. */
+const describeKey = async (
+  key: KeyObject,
+  kid: string | undefined,
+  label: string,
+  declaredAlgorithm?: string,
+): Promise<Parsed> => {
   const algorithms = allowedAlgorithms(key);
   if ('problem' in algorithms) return { keys: [], problems: [`${label} ${algorithms.problem}`] };
+  if (declaredAlgorithm !== undefined) {
+    if (!algorithms.list.includes(declaredAlgorithm)) {
+      return {
+        keys: [],
+        problems: [
+          `${label} declares "alg": "${declaredAlgorithm}", which this key cannot use (it can use ${algorithms.list.join(', ')}).`,
+        ],
+      };
+    }
+    algorithms.list = [declaredAlgorithm];
+  }
   const exported = key.export({ format: 'jwk' }) as Record<string, string>;
   const jwk = Object.fromEntries(Object.entries(exported).filter(([, value]) => typeof value === 'string'));
   return {
@@ -105,5 +124,7 @@ const allowedAlgorithms = (key: KeyObject): { list: string[] } | { problem: stri
       ? { list: ['ES256'] }
       : { problem: 'is an elliptic-curve key on a curve other than P-256.' };
   }
-  return { problem: `is a ${key.asymmetricKeyType} key; use RSA (2048 bits or more) or EC P-256.` };
+  const type =
+    key.asymmetricKeyType === 'ed25519' ? 'Ed25519' : (key.asymmetricKeyType ?? 'unknown').toUpperCase();
+  return { problem: `is an ${type} key; use RSA (2048 bits or more) or EC P-256.` };
 };

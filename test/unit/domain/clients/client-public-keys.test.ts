@@ -46,7 +46,7 @@ describe('registerClient: accepted public keys', () => {
     expect(client.publicKeys).toEqual(fromSpki.publicKeys);
   });
 
-  it('accepts a JWKS with an RSA key and keeps its kid', async () => {
+  it('accepts a JWKS with an RSA key, keeps its kid and limits it to the alg it declares', async () => {
     // Prepare
     const jwk = jwkOf(rsaKeyPair().publicKey);
 
@@ -58,7 +58,20 @@ describe('registerClient: accepted public keys', () => {
 
     // Assess
     expect(client.publicKeys).toEqual([
-      { kid: 'rsa-2025', jwk: { kty: 'RSA', n: jwk.n, e: jwk.e }, algorithms: RSA_ALGORITHMS },
+      { kid: 'rsa-2025', jwk: { kty: 'RSA', n: jwk.n, e: jwk.e }, algorithms: ['RS512'] },
+    ]);
+  });
+
+  it('refuses a key that declares an alg it cannot use', async () => {
+    // Prepare
+    const jwk = jwkOf(rsaKeyPair().publicKey);
+
+    // Act
+    const problems = await problemsOf(validRequest({ publicKey: jwksText({ ...jwk, alg: 'ES256' }) }));
+
+    // Assess
+    expect(problems).toEqual([
+      'The key declares "alg": "ES256", which this key cannot use (it can use RS512, RS256, PS256).',
     ]);
   });
 
@@ -136,9 +149,7 @@ describe('registerClient: refused public keys', () => {
     const error = await refusal(validRequest({ publicKey: jwksText(privateJwk) }));
 
     // Assess
-    expect(error.problems).toEqual([
-      'Key 1 of the JWKS contains private key material; publish only the public key.',
-    ]);
+    expect(error.problems).toEqual(['The key contains private key material; publish only the public key.']);
     expect(error.message).not.toContain(privateJwk.d as string);
   });
 
@@ -227,7 +238,7 @@ describe('registerClient: refused public keys', () => {
     );
 
     // Assess
-    expect(problems).toEqual(['Key 1 of the JWKS is an elliptic-curve key on a curve other than P-256.']);
+    expect(problems).toEqual(['The key is an elliptic-curve key on a curve other than P-256.']);
   });
 
   it('refuses an Ed25519 key and names the algorithms it accepts', async () => {
@@ -240,7 +251,7 @@ describe('registerClient: refused public keys', () => {
     // Assess
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(
-      /^The public key is an? ed25519 key; use RSA \(2048 bits or more\) or EC P-256\.$/,
+      /^The public key is an Ed25519 key; use RSA \(2048 bits or more\) or EC P-256\.$/,
     );
   });
 
@@ -252,7 +263,7 @@ describe('registerClient: refused public keys', () => {
     const problems = await problemsOf(validRequest({ publicKey: jwksText(jwk) }));
 
     // Assess
-    expect(problems).toEqual(['Key 1 of the JWKS is not for signatures (its "use" is not "sig").']);
+    expect(problems).toEqual(['The key is not for signatures (its "use" is not "sig").']);
   });
 
   it('names the key at fault in a JWKS of several', async () => {

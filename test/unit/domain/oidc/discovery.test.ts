@@ -146,6 +146,8 @@ describe('buildDiscoveryDocument', () => {
     const document = buildDiscoveryDocument(ISSUER, everyEndpoint);
 
     // Assess
-    expect(Object.values(document)).not.toContain('https://auth.example.nhs/.well-known/openid-configuration');
+    expect(Object.values(document)).not.toContain(
+      'https://auth.example.nhs/.well-known/openid-configuration',
+    );
   });
 });

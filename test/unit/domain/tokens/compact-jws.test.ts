@@ -25,7 +25,10 @@ describe('toPublicJwk', () => {
   });
 
   it.each([
-    ['an EC key', generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK],
+    [
+      'an EC key',
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK,
+    ],
     ['an Ed25519 key', generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }) as JWK],
     ['an RSA key without its modulus', { kty: 'RSA', e: 'AQAB' }],
   ])('rejects %s', async (_label, jwk) => {
