@@ -60,7 +60,8 @@ export class HouseFunction extends Construct {
         // Bundle the AWS SDK too, so Lambda runs the versions the tests ran rather than the runtime's.
         externalModules: [],
         // Some CommonJS dependencies call `require`, which an ES module does not have.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         forceDockerBundling: false,
       },
     });
@@ -70,5 +71,8 @@ export class HouseFunction extends Construct {
 
 const functionEnvironment = (settings: FunctionSettings): Record<string, string> =>
   Object.fromEntries(
-    (Object.keys(configNames) as (keyof typeof configNames)[]).map((key) => [configNames[key], settings[key]]),
+    (Object.keys(configNames) as (keyof typeof configNames)[]).map((key) => [
+      configNames[key],
+      settings[key],
+    ]),
   );

@@ -19,7 +19,8 @@ export class SigningKeys extends Construct {
     super(scope, id);
     const { names, active } = props;
     if (names.length === 0) throw new Error('At least one signing key is needed');
-    if (new Set(names).size !== names.length) throw new Error(`Duplicate signing key names: ${names.join(", ")}`);
+    if (new Set(names).size !== names.length)
+      throw new Error(`Duplicate signing key names: ${names.join(', ')}`);
     this.keys = names.map(
       (name) =>
         new kms.Key(this, name, {
@@ -32,7 +33,7 @@ export class SigningKeys extends Construct {
         }),
     );
     const activeKey = this.keys[names.indexOf(active)];
-    if (!activeKey) throw new Error(`The active signing key "${active}" is not one of ${names.join(", ")}`);
+    if (!activeKey) throw new Error(`The active signing key "${active}" is not one of ${names.join(', ')}`);
     this.activeKey = activeKey;
   }
 

@@ -33,9 +33,7 @@ export class PatientLoginStack extends Stack {
       apiName: `patient-login-${stage.name}`,
       description: `patient-login ${stage.name}`,
     });
-    this.issuer = stage.customDomain
-      ? this.mapCustomDomain(stage.customDomain)
-      : this.httpApi.apiEndpoint;
+    this.issuer = stage.customDomain ? this.mapCustomDomain(stage.customDomain) : this.httpApi.apiEndpoint;
     const signingKeyIds = Fn.join(',', this.signingKeys.keyArns);
     this.api = new RouteTableApi(this, 'Api', {
       httpApi: this.httpApi,

@@ -41,7 +41,7 @@ describe('Lambda functions', () => {
     expect(new Set(logGroupIds).size).toBe(functions.length);
     for (const logGroup of logGroups) {
       expect(logGroup?.Type).toBe('AWS::Logs::LogGroup');
-      expect(logGroup?.Properties?.RetentionInDays).toBe(testStage.logRetention);
+      expect(logGroup?.Properties.RetentionInDays).toBe(testStage.logRetention);
     }
   });
 

@@ -62,7 +62,7 @@ describe('IAM', () => {
   it('attaches no managed policy to any role, since these tests cannot see their statements', () => {
     // Act
     const attached = resourcesOfType(template, 'AWS::IAM::Role').flatMap(
-      ([, role]) => (role.Properties?.ManagedPolicyArns as unknown[] | undefined) ?? [],
+      ([, role]) => (role.Properties.ManagedPolicyArns as unknown[] | undefined) ?? [],
     );
 
     // Assess

@@ -46,10 +46,10 @@ describe('the issuer', () => {
       DomainName: 'login.example.org',
       DomainNameConfigurations: [{ CertificateArn: customDomain.certificateArn }],
     });
-    const [[domainId]] = resourcesOfType(template, 'AWS::ApiGatewayV2::DomainName') as [[string]];
+    const [domain] = resourcesOfType(template, 'AWS::ApiGatewayV2::DomainName');
     template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
       ApiId: stack.resolve(stack.httpApi.apiId),
-      DomainName: { Ref: domainId },
+      DomainName: { Ref: domain?.[0] },
     });
   });
 });

@@ -43,6 +43,14 @@ describe('HTTP API routes', () => {
     expect(actual).toEqual(expected);
   });
 
+  it('has no two routes with the same route key, which API Gateway would reject', () => {
+    // Act
+    const keys = routes.map(routeKey);
+
+    // Assess
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
   it('invokes every function as a Lambda proxy with payload format 2.0', () => {
     // Act
     const formats = [...integrations.values()].map((integration) => ({

@@ -28,8 +28,8 @@ describe('the token signing keys', () => {
 
     // Act
     const keys = resourcesOfType(template, 'AWS::KMS::Key').map(([, key]) => ({
-      keySpec: key.Properties?.KeySpec,
-      keyUsage: key.Properties?.KeyUsage,
+      keySpec: key.Properties.KeySpec,
+      keyUsage: key.Properties.KeyUsage,
       deletion: key.DeletionPolicy,
       replacement: key.UpdateReplacePolicy,
     }));

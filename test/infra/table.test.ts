@@ -13,8 +13,8 @@ interface TableProperties {
   readonly SSESpecification?: { SSEEnabled: boolean };
 }
 
-const byName = (a: { AttributeName: string }, b: { AttributeName: string }) =>
-  a.AttributeName.localeCompare(b.AttributeName);
+const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }) =>
+  (a.AttributeName ?? '').localeCompare(b.AttributeName ?? '');
 
 describe('the DynamoDB table', () => {
   const { template } = synthesizeStack();
@@ -25,7 +25,7 @@ describe('the DynamoDB table', () => {
     const protections = resourcesOfType(template, 'AWS::DynamoDB::Table').map(([, table]) => ({
       deletion: table.DeletionPolicy,
       replacement: table.UpdateReplacePolicy,
-      pitr: (table.Properties as TableProperties).PointInTimeRecoverySpecification,
+      pitr: table.Properties.PointInTimeRecoverySpecification,
     }));
 
     // Assess

@@ -3,7 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 /** A CloudFormation resource as it appears in a synthesized template. */
 export interface Resource {
   readonly Type: string;
-  readonly Properties?: Record<string, unknown>;
+  readonly Properties: Record<string, unknown>;
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
 }
@@ -27,7 +27,7 @@ export const resourcesOfType = (template: Template, type: string): [string, Reso
 export const propertiesOfEvery = <T>(template: Template, type: string): [string, T][] => {
   const found = resourcesOfType(template, type);
   if (found.length === 0) throw new Error(`No ${type} in the template`);
-  return found.map(([id, resource]) => [id, (resource.Properties ?? {}) as T]);
+  return found.map(([id, resource]) => [id, resource.Properties as T]);
 };
 
 export const asList = <T>(value: T | T[] | undefined): T[] =>
@@ -46,15 +46,15 @@ interface IdentityPolicy {
 /** Every identity policy: standalone, managed, and inline in roles, with the roles it applies to. */
 export const identityPolicies = (template: Template): IdentityPolicy[] => [
   ...resourcesOfType(template, 'AWS::IAM::Policy').map(([, { Properties }]) => ({
-    roles: asList(Properties?.Roles),
-    document: Properties?.PolicyDocument as PolicyDocument,
+    roles: asList(Properties.Roles),
+    document: Properties.PolicyDocument as PolicyDocument,
   })),
   ...resourcesOfType(template, 'AWS::IAM::ManagedPolicy').map(([, { Properties }]) => ({
-    roles: asList(Properties?.Roles),
-    document: Properties?.PolicyDocument as PolicyDocument,
+    roles: asList(Properties.Roles),
+    document: Properties.PolicyDocument as PolicyDocument,
   })),
   ...resourcesOfType(template, 'AWS::IAM::Role').flatMap(([roleId, { Properties }]) =>
-    asList(Properties?.Policies as { PolicyDocument: PolicyDocument }[]).map((policy) => ({
+    asList(Properties.Policies as { PolicyDocument: PolicyDocument }[]).map((policy) => ({
       roles: [{ Ref: roleId }],
       document: policy.PolicyDocument,
     })),
@@ -64,7 +64,7 @@ export const identityPolicies = (template: Template): IdentityPolicy[] => [
 /** The allowed actions of a Lambda function's role. */
 export const allowedActionsOfFunction = (template: Template, functionId: string): Set<string> => {
   const fn = template.toJSON().Resources[functionId] as Resource;
-  const [roleId] = (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+  const roleId = getAttTarget(fn.Properties.Role);
   const roleRef = JSON.stringify({ Ref: roleId });
   return new Set(
     identityPolicies(template)
@@ -81,8 +81,15 @@ export const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] 
 /** The logical id of the KMS key behind an alias. */
 export const keyIdByAlias = (template: Template, aliasName: string): string => {
   const alias = resourcesOfType(template, 'AWS::KMS::Alias').find(
-    ([, { Properties }]) => Properties?.AliasName === aliasName,
+    ([, { Properties }]) => Properties.AliasName === aliasName,
   );
   if (!alias) throw new Error(`No KMS alias ${aliasName}`);
-  return (alias[1].Properties?.TargetKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return getAttTarget(alias[1].Properties.TargetKeyId);
+};
+
+/** The logical id in a `Fn::GetAtt` reference. */
+export const getAttTarget = (reference: unknown): string => {
+  const target = (reference as { 'Fn::GetAtt'?: unknown[] })['Fn::GetAtt']?.[0];
+  if (typeof target !== 'string') throw new Error(`Not a Fn::GetAtt: ${JSON.stringify(reference)}`);
+  return target;
 };
