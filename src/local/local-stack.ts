@@ -5,24 +5,13 @@ import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { LocalTokenSigner } from '../adapters/local/local-token-signer.ts';
 import { systemClock } from '../domain/clock.ts';
-import { createLogger, type LogLevel } from '../platform/logger.ts';
+import { createLogger } from '../platform/logger.ts';
 import { type DemoClient, seedDemoClient } from './demo-client.ts';
 import { createDevServer } from './dev-server.ts';
 import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb-local.ts';
 import { findFreePort } from './free-port.ts';
 import { createLocalHandlers } from './local-handlers.ts';
-
-export interface LocalStackSettings {
-  /** Port of the identity provider; 0 picks a free one. */
-  readonly port: number;
-  readonly host: string;
-  readonly demoRelyingPartyPort: number;
-  readonly dynamoDbPort: number;
-  /** Absolute folder for everything the local stack keeps (git-ignored `.data/` by default). */
-  readonly dataDirectory: string;
-  readonly tableName: string;
-  readonly logLevel: LogLevel;
-}
+import type { LocalSettings } from './local-settings.ts';
 
 export interface RunningLocalStack {
   readonly issuer: string;
@@ -48,7 +37,7 @@ export const dataPaths = (dataDirectory: string) => ({
  * Starts the whole service on this machine: DynamoDB Local on the data folder, the table, the
  * signing key, the demo client, and the server that runs every handler of the route table.
  */
-export const startLocalStack = async (settings: LocalStackSettings): Promise<RunningLocalStack> => {
+export const startLocalStack = async (settings: LocalSettings): Promise<RunningLocalStack> => {
   const paths = dataPaths(settings.dataDirectory);
   const dynamoDb = await startDynamoDbLocal({ port: settings.dynamoDbPort, dataDirectory: paths.dynamoDb });
   const stops: (() => Promise<void>)[] = [() => dynamoDb.stop()];

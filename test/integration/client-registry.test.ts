@@ -17,14 +17,19 @@ const cli = async (files: Record<string, string> = {}) => {
   const clients = new DynamoClientStore(await createTestTable());
   const output: string[] = [];
   const run = (...argv: string[]) =>
-    runClientCommand(argv, clients, {
-      out: (line) => output.push(line),
-      readFile: async (path) => {
-        const content = files[path];
-        if (content === undefined) throw new Error('ENOENT');
-        return content;
+    runClientCommand(
+      argv,
+      clients,
+      {
+        out: (line) => output.push(line),
+        readFile: async (path) => {
+          const content = files[path];
+          if (content === undefined) throw new Error('ENOENT');
+          return content;
+        },
       },
-    });
+      { allowLocalRedirects: true },
+    );
   return { clients, output, run };
 };
 

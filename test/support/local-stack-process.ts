@@ -35,7 +35,11 @@ export const startLocalStackProcess = async (dataDirectory: string): Promise<Loc
     output += chunk;
   });
   const exited = once(child, 'exit');
-  await new Promise<void>((resolve, reject) => {
+  // Only if starting fails is the whole group killed, so nothing it started is left running.
+  const killGroup = () => {
+    if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+  };
+  const ready = new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {
       if (output.includes('Press Ctrl+C to stop.')) {
         clearInterval(check);
@@ -46,14 +50,30 @@ export const startLocalStackProcess = async (dataDirectory: string): Promise<Loc
       }
     }, 50);
   });
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new Error(`The local stack did not start within 60 s:\n${output}`)),
+      60_000,
+    ).unref(),
+  );
+  try {
+    await Promise.race([ready, timeout]);
+  } catch (error) {
+    killGroup();
+    throw error;
+  }
   const issuer = /Issuer: +(\S+)/.exec(output)?.[1];
-  if (!issuer) throw new Error(`No issuer in the output:\n${output}`);
+  if (!issuer) {
+    killGroup();
+    throw new Error(`No issuer in the output:\n${output}`);
+  }
   return {
     issuer,
     dynamoDbPort,
     output: () => output,
+    /** Stops it as Ctrl+C's SIGTERM cousin would, signalling only the stack's own process. */
     stop: async () => {
-      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
+      if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
   };

@@ -24,6 +24,8 @@ export interface ClientRegistrationRequest {
 export interface RegistrationContext {
   readonly newClientId: () => string;
   readonly now: () => Date;
+  /** Whether http://localhost and http://127.0.0.1 redirect URIs are allowed: development stores only. */
+  readonly allowLocalRedirects?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export const registerClient = async (
   const problems = [
     ...checkClientId(request.clientId),
     ...checkName(request.name),
-    ...checkRedirectUris(request.redirectUris),
+    ...checkRedirectUris(request.redirectUris, context.allowLocalRedirects ?? false),
     ...keyProblems,
     ...checkScopes(request.scopes),
     ...checkVectors(request.vectorsOfTrust),
@@ -69,8 +71,11 @@ const checkName = (name: string): string[] => {
     : ['The name must be 1 to 100 characters (patients see it on the consent page).'];
 };
 
-/** Redirect URIs are exact strings: https, or http on localhost / 127.0.0.1 for development. */
-export const checkRedirectUri = (uri: string): string[] => {
+/**
+ * Redirect URIs are exact strings in canonical form (so what is compared is what browsers go to):
+ * https, or http on localhost / 127.0.0.1 where development URIs are allowed.
+ */
+export const checkRedirectUri = (uri: string, allowLocal: boolean): string[] => {
   let url: URL;
   try {
     url = new URL(uri);
@@ -81,9 +86,17 @@ export const checkRedirectUri = (uri: string): string[] => {
   }
   const problems: string[] = [];
   const local = url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
-  if (url.protocol !== 'https:' && !local) {
-    problems.push(`"${uri}" must use https (http is allowed only for localhost and 127.0.0.1).`);
+  if (url.protocol !== 'https:' && !(local && allowLocal)) {
+    problems.push(
+      allowLocal
+        ? `"${uri}" must use https (http is allowed only for localhost and 127.0.0.1).`
+        : `"${uri}" must use https.`,
+    );
   }
+  if (url.href !== uri) {
+    problems.push(`"${uri}" is not written in its standard form; register it exactly as "${url.href}".`);
+  }
+  if (url.hostname.endsWith('.')) problems.push(`"${uri}" has a host ending in a dot; remove the dot.`);
   if (uri.includes('*')) problems.push(`"${uri}" contains a wildcard; register each exact URI instead.`);
   if (uri.includes('#')) problems.push(`"${uri}" has a fragment (#...), which redirect URIs must not have.`);
   if (url.search !== '' || uri.includes('?')) {
@@ -96,9 +109,9 @@ export const checkRedirectUri = (uri: string): string[] => {
   return problems;
 };
 
-const checkRedirectUris = (uris: readonly string[]): string[] => {
+const checkRedirectUris = (uris: readonly string[], allowLocal: boolean): string[] => {
   if (uris.length === 0) return ['Give at least one redirect URI.'];
-  const problems = uris.flatMap(checkRedirectUri);
+  const problems = uris.flatMap((uri) => checkRedirectUri(uri, allowLocal));
   if (uris.length > MAXIMUM_REDIRECT_URIS) {
     problems.push(
       `A client may have at most ${MAXIMUM_REDIRECT_URIS} redirect URIs; use the state parameter to route beyond that.`,

@@ -26,7 +26,16 @@ export interface RawHttpResponse {
   readonly body: Buffer;
 }
 
-const TEXT_CONTENT_TYPE = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded))/i;
+/** API Gateway passes these as text; everything else, forms and untyped bodies included, as base64. */
+const TEXT_CONTENT_TYPE = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript))/i;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** API Gateway's `requestContext.time` format, e.g. `07/Aug/2026:01:37:53 +0000`. */
+const requestTime = (date: Date): string => {
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
+};
 
 /** Duplicated query parameters are joined with commas, as API Gateway does. */
 const queryParameters = (search: URLSearchParams): Record<string, string> | undefined => {
@@ -53,6 +62,9 @@ export const toApiGatewayEvent = (
     if (value === undefined || name === 'cookie') continue;
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway sets these itself: a client cannot choose the address its requests come from.
+  headers['x-forwarded-for'] = request.sourceIp;
+  headers['x-forwarded-proto'] = 'http';
   const cookies = (request.headers.cookie ?? '')
     .split(';')
     .map((cookie) => cookie.trim())
@@ -60,6 +72,7 @@ export const toApiGatewayEvent = (
   const contentType = headers['content-type'] ?? '';
   const textual = TEXT_CONTENT_TYPE.test(contentType);
   const hasBody = request.body.length > 0;
+  const query = queryParameters(url.searchParams);
   return {
     version: '2.0',
     routeKey: route.routeKey,
@@ -67,9 +80,7 @@ export const toApiGatewayEvent = (
     rawQueryString: url.search.slice(1),
     ...(cookies.length > 0 ? { cookies } : {}),
     headers,
-    ...(queryParameters(url.searchParams)
-      ? { queryStringParameters: queryParameters(url.searchParams) }
-      : {}),
+    ...(query ? { queryStringParameters: query } : {}),
     ...(route.pathParameters ? { pathParameters: route.pathParameters } : {}),
     requestContext: {
       accountId: 'local',
@@ -86,7 +97,7 @@ export const toApiGatewayEvent = (
       requestId: randomUUID(),
       routeKey: route.routeKey,
       stage: '$default',
-      time: now.toUTCString(),
+      time: requestTime(now),
       timeEpoch: now.getTime(),
     },
     ...(hasBody ? { body: textual ? request.body.toString('utf8') : request.body.toString('base64') } : {}),
@@ -109,8 +120,11 @@ export const fromHandlerResult = (result: APIGatewayProxyResultV2): RawHttpRespo
       body: Buffer.from(body),
     };
   }
+  // Lambda's JSON serialisation drops undefined header values; so do we.
   const headers = Object.fromEntries(
-    Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    Object.entries(result.headers ?? {})
+      .filter(([, value]) => value !== undefined && value !== null)
+      .map(([name, value]) => [name.toLowerCase(), String(value)]),
   );
   const body = result.body ?? '';
   return {

@@ -21,8 +21,24 @@ const isMiddyHttpError = (error: unknown): error is MiddyHttpError =>
 const framesOf = (error: unknown): string | undefined =>
   error instanceof Error ? error.stack?.split('\n').slice(1).join('\n') : undefined;
 
-/** Turns any thrown error into the response the client may see. Unknown errors reveal nothing. */
-export const toErrorResponse = (error: unknown, logger: Logger): HttpResponse => {
+/** What the client may be told about an error: its status, stable code and safe description. */
+export interface ClassifiedError {
+  readonly status: number;
+  readonly code: string;
+  readonly description: string;
+}
+
+/**
+ * Turns a classified error into a response. Protocol endpoints answer JSON; the hosted pages
+ * render an accessible page. `error` is the original, for presenters that show more of a typed one.
+ */
+export type ErrorPresenter = (classified: ClassifiedError, error: unknown) => HttpResponse;
+
+export const presentAsJson: ErrorPresenter = (classified) =>
+  jsonResponse(classified.status, { error: classified.code, error_description: classified.description });
+
+/** Classifies and logs any thrown error once; unknown errors reveal nothing. */
+export const classifyError = (error: unknown, logger: Logger): ClassifiedError => {
   if (error instanceof DomainError) {
     logger.info({
       ...logMessages.requestRejected,
@@ -30,7 +46,14 @@ export const toErrorResponse = (error: unknown, logger: Logger): HttpResponse =>
       errorClass: error.name,
       detail: error.logDetail,
     });
-    return jsonResponse(error.status, { error: error.code, error_description: error.description });
+    // Server-side failures say nothing of what failed: that is for the logs.
+    const description =
+      error.status < 500
+        ? error.description
+        : error.status === 503
+          ? 'The service is busy or a dependency is unavailable; try again shortly.'
+          : 'An unexpected error occurred.';
+    return { status: error.status, code: error.code, description };
   }
   if (isMiddyHttpError(error) && error.statusCode < 500) {
     logger.info({
@@ -38,22 +61,26 @@ export const toErrorResponse = (error: unknown, logger: Logger): HttpResponse =>
       errorCode: 'invalid_request',
       httpStatus: error.statusCode,
     });
-    return jsonResponse(error.statusCode, {
-      error: 'invalid_request',
-      error_description: 'The request body could not be read; check its content type and encoding.',
-    });
+    return {
+      status: 400,
+      code: 'invalid_request',
+      description: 'The request body could not be read; check its content type and encoding.',
+    };
   }
   logger.error({
     ...logMessages.unexpectedError,
     errorClass: error instanceof Error ? error.name : typeof error,
     frames: framesOf(error),
   });
-  return jsonResponse(500, { error: 'server_error', error_description: 'An unexpected error occurred.' });
+  return { status: 500, code: 'server_error', description: 'An unexpected error occurred.' };
 };
 
 /** The error mapper: registered so that its `onError` runs after every other middleware's. */
-export const errorMapper = (logger: Logger): MiddlewareObj<HttpEvent, HttpResponse> => ({
+export const errorMapper = (
+  logger: Logger,
+  present: ErrorPresenter = presentAsJson,
+): MiddlewareObj<HttpEvent, HttpResponse> => ({
   onError: async (request) => {
-    request.response = toErrorResponse(request.error, logger);
+    request.response = present(classifyError(request.error, logger), request.error);
   },
 });

@@ -1,4 +1,4 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { InvalidRequestError, NotFoundError } from '../../domain/errors.ts';
 import { type FunctionName, type RouteIdOf, routeKey, routes } from '../../routes.ts';
 import type { Logger } from '../logger.ts';
-import { errorMapper } from './error-mapper.ts';
+import { type ErrorPresenter, errorMapper } from './error-mapper.ts';
 import type { Context, HttpEvent, HttpHandler, HttpResponse } from './http-types.ts';
 import { requestLogging } from './request-logging.ts';
 
@@ -36,6 +36,8 @@ export interface HttpHandlerOptions<F extends FunctionName> {
   /** Exactly the routes the route table gives this function. */
   // biome-ignore lint/suspicious/noExplicitAny: each route has its own query and body types
   readonly routes: { readonly [Id in RouteIdOf<F>]: RouteDefinition<any, any> };
+  /** How errors are shown: JSON (the default, for protocol endpoints) or a page. */
+  readonly presentError?: ErrorPresenter;
 }
 
 const describeIssues = (where: string, error: z.ZodError): string =>
@@ -50,6 +52,16 @@ const validate = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: st
     throw new InvalidRequestError(`Invalid ${where}: ${describeIssues(where, result.error)}`);
   return result.data;
 };
+
+/** Runs a body parser only when there is a body: a GET with a content type is not malformed. */
+const onlyWithBody = (
+  // biome-ignore lint/suspicious/noExplicitAny: middy's parsers are typed for every event shape
+  parser: MiddlewareObj<any, any>,
+): MiddlewareObj<HttpEvent, HttpResponse> => ({
+  before: async (request) => {
+    if (request.event.body !== undefined && request.event.body !== '') await parser.before?.(request);
+  },
+});
 
 /**
  * The HTTP stack every function uses: request logging, security headers, the error mapper,
@@ -78,10 +90,12 @@ export const createHttpHandler = <F extends FunctionName>(options: HttpHandlerOp
       httpSecurityHeaders({
         strictTransportSecurity: { maxAge: 63072000, includeSubDomains: true, preload: true },
         referrerPolicy: { policy: 'no-referrer' },
+        // Pages set their own policy, with the nonce of their one inline script.
+        contentSecurityPolicy: false,
       }),
     )
-    .use(errorMapper(options.logger))
+    .use(errorMapper(options.logger, options.presentError))
     .use(httpHeaderNormalizer())
-    .use(httpJsonBodyParser({ disableContentTypeError: true }))
-    .use(httpUrlencodeBodyParser({ disableContentTypeError: true })) as unknown as HttpHandler;
+    .use(onlyWithBody(httpJsonBodyParser({ disableContentTypeError: true })))
+    .use(onlyWithBody(httpUrlencodeBodyParser({ disableContentTypeError: true }))) as unknown as HttpHandler;
 };

@@ -86,8 +86,8 @@ describe('the local dev server', () => {
       pathParameters: { name: 'a b' },
       queryStringParameters: { x: '1' },
       cookies: ['session=s1', 'other=o2'],
-      body: 'field=value',
-      isBase64Encoded: false,
+      body: Buffer.from('field=value').toString('base64'),
+      isBase64Encoded: true,
     });
   });
 

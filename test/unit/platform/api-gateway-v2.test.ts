@@ -37,17 +37,27 @@ describe('toApiGatewayEvent', () => {
 
   it('joins repeated headers with commas and lower-cases their names', () => {
     // Act
-    const event = toApiGatewayEvent(
-      request({ headers: { 'X-Forwarded-For': ['10.0.0.1', '10.0.0.2'] } as never }),
-      { routeKey: 'POST /token' },
-    );
+    const event = toApiGatewayEvent(request({ headers: { 'Accept-Language': ['en-GB', 'cy'] } as never }), {
+      routeKey: 'POST /token',
+    });
 
     // Assess
-    expect(event.headers['x-forwarded-for']).toBe('10.0.0.1,10.0.0.2');
+    expect(event.headers['accept-language']).toBe('en-GB,cy');
   });
 
-  it('passes a form body as text and a binary body as base64', () => {
+  it('sets X-Forwarded-For to the source address, whatever the client sent', () => {
+    // Act
+    const event = toApiGatewayEvent(request({ headers: { 'x-forwarded-for': '10.9.9.9' } }), {
+      routeKey: 'POST /token',
+    });
+
+    // Assess
+    expect(event.headers['x-forwarded-for']).toBe('127.0.0.1');
+  });
+
+  it('passes a JSON body as text, and a form or binary body as base64, as API Gateway does', () => {
     // Prepare
+    const json = request({ headers: { 'content-type': 'application/json' }, body: Buffer.from('{"a":1}') });
     const form = request({
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: Buffer.from('a=b'),
@@ -55,11 +65,13 @@ describe('toApiGatewayEvent', () => {
     const binary = request({ headers: { 'content-type': 'image/png' }, body: Buffer.from([0, 255, 1]) });
 
     // Act
+    const jsonEvent = toApiGatewayEvent(json, { routeKey: 'POST /token' });
     const formEvent = toApiGatewayEvent(form, { routeKey: 'POST /token' });
     const binaryEvent = toApiGatewayEvent(binary, { routeKey: 'POST /token' });
 
     // Assess
-    expect(formEvent).toMatchObject({ body: 'a=b', isBase64Encoded: false });
+    expect(jsonEvent).toMatchObject({ body: '{"a":1}', isBase64Encoded: false });
+    expect(formEvent).toMatchObject({ body: Buffer.from('a=b').toString('base64'), isBase64Encoded: true });
     expect(binaryEvent).toMatchObject({
       body: Buffer.from([0, 255, 1]).toString('base64'),
       isBase64Encoded: true,

@@ -115,7 +115,7 @@ describe('createHttpHandler', () => {
     );
 
     // Assess
-    expect(response.statusCode).toBe(415);
+    expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body ?? '').error).toBe('invalid_request');
     expect(response.body).not.toContain('secret');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { InvalidClientRegistrationError } from '../../../../src/domain/clients/client-errors.ts';
 import { registerClient } from '../../../../src/domain/clients/client-registration.ts';
 import { rsaKeyPair } from './keys.ts';
 import { fixedContext, problemsOf, refusal, validRequest } from './registration.ts';
@@ -291,6 +292,50 @@ describe('registerClient: reporting', () => {
       `"${uri}" has a fragment (#...), which redirect URIs must not have.`,
       `"${uri}" has a query string; register the URI without it and route with the state parameter.`,
       `"${uri}" must not contain a user name or password.`,
+    ]);
+  });
+});
+
+describe('registerClient: redirect URIs in their standard form', () => {
+  it.each([
+    [
+      'a backslash that browsers read as a path',
+      'https://evil.example\\@app.example/cb',
+      'https://evil.example/@app.example/cb',
+    ],
+    ['an upper-case scheme and host', 'HTTPS://APP.EXAMPLE/cb', 'https://app.example/cb'],
+    ['a default port', 'https://app.example:443/cb', 'https://app.example/cb'],
+    ['a shortened IP address', 'http://127.1/cb', 'http://127.0.0.1/cb'],
+    ['a look-alike Unicode host', 'https://аpp.example/cb', 'https://xn--pp-6kc.example/cb'],
+    ['a trailing newline', 'https://app.example/cb\n', 'https://app.example/cb'],
+  ])('refuses a URI with %s and names its standard form', async (_label, uri, canonical) => {
+    // Act
+    const problems = await problemsOf(validRequest({ redirectUris: [uri] }));
+
+    // Assess
+    expect(problems).toContain(
+      `"${uri}" is not written in its standard form; register it exactly as "${canonical}".`,
+    );
+  });
+
+  it('refuses a host ending in a dot', async () => {
+    // Act
+    const problems = await problemsOf(validRequest({ redirectUris: ['https://app.example./cb'] }));
+
+    // Assess
+    expect(problems).toEqual(['"https://app.example./cb" has a host ending in a dot; remove the dot.']);
+  });
+
+  it('refuses localhost redirect URIs where development URIs are not allowed', async () => {
+    // Act
+    const outcome = await registerClient(validRequest({ redirectUris: ['http://localhost:3001/callback'] }), {
+      ...fixedContext,
+      allowLocalRedirects: false,
+    }).catch((error: unknown) => error);
+
+    // Assess
+    expect((outcome as InvalidClientRegistrationError).problems).toEqual([
+      '"http://localhost:3001/callback" must use https.',
     ]);
   });
 });

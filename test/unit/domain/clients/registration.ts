@@ -9,6 +9,7 @@ import { rsaKeyPair, spkiPem } from './keys.ts';
 
 export const fixedContext: RegistrationContext = {
   newClientId: () => 'generated-client-id',
+  allowLocalRedirects: true,
   now: () => new Date('2025-03-04T05:06:07.000Z'),
 };
 
