@@ -10,8 +10,8 @@ import type { HttpHandler } from '../platform/http/http-types.ts';
 import { matchRoute } from '../platform/http/route-matcher.ts';
 import { type FunctionName, type RouteSpec, routes } from '../routes.ts';
 
-/** Limits as API Gateway sets them: a larger request body is refused with 413. */
-const MAXIMUM_BODY_BYTES = 10 * 1024 * 1024;
+/** Lambda takes at most 6 MB of event, and base64 adds a third: larger bodies are refused with 413. */
+const MAXIMUM_BODY_BYTES = 4.5 * 1024 * 1024;
 
 export interface DevServerOptions {
   /** One handler per function of the route table, the same code as in Lambda. */
@@ -76,7 +76,15 @@ export const createDevServer = (options: DevServerOptions): Server => {
   const table = options.routeTable ?? routes;
   return createServer(async (request, response) => {
     try {
-      const path = new URL(request.url ?? '/', 'http://local.invalid').pathname;
+      // The raw path, not a normalised one: `/a/../b` must not reach route b.
+      const path = (request.url ?? '/').split('?')[0] ?? '/';
+      const declaredLength = Number(request.headers['content-length'] ?? 0);
+      if (declaredLength > MAXIMUM_BODY_BYTES) {
+        response.setHeader('connection', 'close');
+        send(response, gatewayMessage(413, 'Request Entity Too Large'));
+        request.resume();
+        return;
+      }
       const match = matchRoute(table, request.method ?? 'GET', path);
       if (match.kind === 'not-found') {
         if (options.localRoutes?.(request, response)) return;

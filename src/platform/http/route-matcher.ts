@@ -11,6 +11,10 @@ export type RouteMatch<R extends RouteSpec> =
 
 const segmentsOf = (path: string): string[] => path.split('/').slice(1);
 
+/** A decoded path value that could climb out of its place or smuggle a separator is never a match. */
+const unsafe = (value: string): boolean =>
+  /[\\\0]/.test(value) || value.split('/').some((part) => part === '..' || part === '.');
+
 /**
  * Finds the route for a method and path as API Gateway does: exact segments, `{name}` matching one
  * segment and `{name+}` the rest of the path.
@@ -41,13 +45,18 @@ const matchPath = (template: string[], actual: string[]): Record<string, string>
   for (const [index, segment] of template.entries()) {
     const parameter = /^\{(\w+)(\+)?\}$/.exec(segment);
     if (parameter?.[2]) {
-      parameters[parameter[1] as string] = actual.slice(index).map(decodeURIComponent).join('/');
+      const rest = actual.slice(index).map(decodeURIComponent).join('/');
+      if (unsafe(rest)) return undefined;
+      parameters[parameter[1] as string] = rest;
       return parameters;
     }
     const value = actual[index];
     if (value === undefined) return undefined;
-    if (parameter) parameters[parameter[1] as string] = decodeURIComponent(value);
-    else if (segment !== value) return undefined;
+    if (parameter) {
+      const decoded = decodeURIComponent(value);
+      if (decoded.includes('/') || unsafe(decoded)) return undefined;
+      parameters[parameter[1] as string] = decoded;
+    } else if (segment !== value) return undefined;
   }
   return actual.length === template.length ? parameters : undefined;
 };

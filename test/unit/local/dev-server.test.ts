@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePrivateJwk, LocalTokenSigner } from '../../../src/adapters/local/local-token-signer.ts';
@@ -54,6 +55,19 @@ describe('the local dev server', () => {
     }
   });
 
+  it('does not resolve dot segments: /x/../ never reaches another route', async () => {
+    // Act: node:http sends the path as written, where fetch would normalise it first.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      get(`${baseUrl}/`, { path: '/x/../.well-known/jwks.json' }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      }).on('error', reject);
+    });
+
+    // Assess
+    expect(status).toBe(404);
+  });
+
   it('answers an unknown path or method as API Gateway does', async () => {
     // Act
     const unknownPath = await fetch(`${baseUrl}/nowhere`);
@@ -91,12 +105,12 @@ describe('the local dev server', () => {
     });
   });
 
-  it('refuses a body over 10 MB with 413', async () => {
+  it('refuses a body over 4.5 MB with 413', async () => {
     // Act
     const response = await fetch(`${baseUrl}/echo/big`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },
-      body: new Uint8Array(10 * 1024 * 1024 + 1),
+      body: new Uint8Array(4.5 * 1024 * 1024 + 1),
     });
 
     // Assess

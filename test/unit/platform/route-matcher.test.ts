@@ -32,4 +32,18 @@ describe('matchRoute', () => {
     expect(matchRoute(table, 'GET', '/items/1/extra')).toEqual({ kind: 'not-found' });
     expect(matchRoute(table, 'GET', '/items')).toEqual({ kind: 'not-found' });
   });
+
+  it.each([
+    ['an encoded slash', '/items/a%2Fb'],
+    ['a parent segment', '/items/..'],
+    ['an encoded parent segment', '/items/%2E%2E'],
+    ['a backslash', '/items/a%5Cb'],
+    ['a NUL byte', '/items/a%00'],
+  ])('refuses a path parameter with %s', (_label, path) => {
+    expect(matchRoute(table, 'GET', path)).toEqual({ kind: 'not-found' });
+  });
+
+  it('refuses a greedy parameter that climbs out of its folder', () => {
+    expect(matchRoute(table, 'GET', '/files/images/../../secret')).toEqual({ kind: 'not-found' });
+  });
 });
