@@ -50,9 +50,3 @@ export type RouteIdOf<F extends FunctionName> = Extract<Route, { function: F }>[
 /** The API Gateway route key (`GET /path`), which is also what Lambda sees as `event.routeKey`. */
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
   `${route.method} ${route.path}`;
-
-export const routeById = (id: RouteId): Route => {
-  const route = routes.find((candidate) => candidate.id === id);
-  if (!route) throw new Error(`No route with id ${id}`);
-  return route;
-};

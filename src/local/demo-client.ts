@@ -24,8 +24,9 @@ const readIfPresent = async (path: string): Promise<string | undefined> => {
 };
 
 /**
- * Registers the demo relying party at first start. Its RSA key pair is generated once and kept
- * under the data folder; only the public key is registered.
+ * Registers the demo relying party at first start, and again whenever its registration no longer
+ * matches (another demo port, or a key pair that is gone). Its RSA key pair is generated once and
+ * kept under the data folder; only the public key is registered.
  */
 export const seedDemoClient = async (options: {
   readonly clients: ClientStore;
@@ -35,10 +36,11 @@ export const seedDemoClient = async (options: {
 }): Promise<DemoClient> => {
   const privateKeyPath = join(options.directory, 'private-key.pem');
   const publicKeyPath = join(options.directory, 'public-key.pem');
-  if (await options.clients.find(DEMO_CLIENT_ID))
-    return { clientId: DEMO_CLIENT_ID, privateKeyPath, created: false };
-
-  let publicKey = await readIfPresent(publicKeyPath);
+  const [privateKey, storedPublicKey] = await Promise.all([
+    readIfPresent(privateKeyPath),
+    readIfPresent(publicKeyPath),
+  ]);
+  let publicKey = privateKey ? storedPublicKey : undefined;
   if (!publicKey) {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     await mkdir(options.directory, { recursive: true });
@@ -48,6 +50,7 @@ export const seedDemoClient = async (options: {
     publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     await writeFile(publicKeyPath, publicKey);
   }
+
   const client = await registerClient(
     {
       clientId: DEMO_CLIENT_ID,
@@ -59,6 +62,13 @@ export const seedDemoClient = async (options: {
     },
     { newClientId: () => DEMO_CLIENT_ID, now: options.now, allowLocalRedirects: true },
   );
+  const existing = await options.clients.find(DEMO_CLIENT_ID);
+  const unchanged =
+    existing !== undefined &&
+    JSON.stringify(existing.redirectUris) === JSON.stringify(client.redirectUris) &&
+    JSON.stringify(existing.publicKeys) === JSON.stringify(client.publicKeys);
+  if (unchanged) return { clientId: DEMO_CLIENT_ID, privateKeyPath, created: false };
+  if (existing) await options.clients.remove(DEMO_CLIENT_ID);
   await options.clients.create(client);
   return { clientId: DEMO_CLIENT_ID, privateKeyPath, created: true };
 };

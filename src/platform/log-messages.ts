@@ -13,5 +13,3 @@ export const logMessages = {
     message: 'Request failed with an unexpected error',
   },
 } as const;
-
-export type LogMessage = (typeof logMessages)[keyof typeof logMessages];

@@ -1,8 +1,12 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
+import { clientAssertionAlgorithms } from '../oidc/discovery.ts';
 import type { ClientPublicKey } from './relying-party-client.ts';
 
 const MINIMUM_RSA_BITS = 2048;
+/** Of the algorithms the token endpoint accepts, those each key type can sign with. */
+const rsaAlgorithms = clientAssertionAlgorithms.filter((alg) => alg.startsWith('RS') || alg.startsWith('PS'));
+const ecAlgorithms = clientAssertionAlgorithms.filter((alg) => alg.startsWith('ES'));
 const MAXIMUM_KEYS = 5;
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
@@ -116,12 +120,12 @@ const allowedAlgorithms = (key: KeyObject): { list: string[] } | { problem: stri
   if (key.asymmetricKeyType === 'rsa') {
     const bits = details.modulusLength ?? 0;
     return bits >= MINIMUM_RSA_BITS
-      ? { list: ['RS512', 'RS256', 'PS256'] }
+      ? { list: rsaAlgorithms }
       : { problem: `is an RSA key of ${bits} bits; it must have at least ${MINIMUM_RSA_BITS}.` };
   }
   if (key.asymmetricKeyType === 'ec') {
     return details.namedCurve === 'prime256v1'
-      ? { list: ['ES256'] }
+      ? { list: ecAlgorithms }
       : { problem: 'is an elliptic-curve key on a curve other than P-256.' };
   }
   const type =
