@@ -66,7 +66,7 @@ export const seedDemoClient = async (options: {
   const unchanged =
     existing !== undefined &&
     JSON.stringify(existing.redirectUris) === JSON.stringify(client.redirectUris) &&
-    JSON.stringify(existing.publicKeys) === JSON.stringify(client.publicKeys);
+    existing.publicKeys.map((key) => key.kid).join() === client.publicKeys.map((key) => key.kid).join();
   if (unchanged) return { clientId: DEMO_CLIENT_ID, privateKeyPath, created: false };
   if (existing) await options.clients.remove(DEMO_CLIENT_ID);
   await options.clients.create(client);
