@@ -1,0 +1,195 @@
+import { code, link, paragraph, renderEmail } from './email-layout.ts';
+import type { EmailKind, EmailMessage } from './message-senders.ts';
+import { describeMinutes } from './message-wording.ts';
+
+/** What every email needs: who it goes to and the name the patient knows us by (e.g. "NHS login"). */
+export interface EmailAddressee {
+  readonly to: string;
+  readonly serviceName: string;
+}
+
+/** A single-use link and how long it works for (the configured lifetime, so the words match it). */
+export interface ExpiringLink {
+  readonly link: string;
+  readonly validForMinutes: number;
+}
+
+/** Where a patient who did not make a change gets help. */
+export interface ContactLink {
+  readonly contactLink: string;
+}
+
+const expiry = (validForMinutes: number) =>
+  paragraph(`The link expires in ${describeMinutes(validForMinutes)}.`);
+
+/** Sent after registration: the link that confirms the address and finishes setting up the account. */
+export const confirmEmailMessage = (input: EmailAddressee & ExpiringLink): EmailMessage =>
+  renderEmail({
+    kind: 'confirm-email',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: 'Confirm your email address',
+    blocks: [
+      paragraph(`Confirm your email address to finish setting up your ${input.serviceName} account.`),
+      link('Confirm your email address', input.link),
+      expiry(input.validForMinutes),
+      paragraph('If you did not ask for this, you do not need to do anything.'),
+    ],
+  });
+
+/**
+ * Sent instead of a confirmation link when the address already has an account, so the
+ * registration page can look the same either way and never reveals that an account exists.
+ */
+export const alreadyRegisteredMessage = (
+  input: EmailAddressee & { readonly resetPasswordLink: string },
+): EmailMessage =>
+  renderEmail({
+    kind: 'already-registered',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: 'You already have an account',
+    blocks: [
+      paragraph(`Someone tried to set up a new ${input.serviceName} account with this email address.`),
+      paragraph('You already have an account with this email address, so we did not set up a new one.'),
+      paragraph(
+        'If this was you, go back to the website or app you were using and log in with your email address and password.',
+      ),
+      paragraph('If you have forgotten your password, you can reset it.'),
+      link('Reset your password', input.resetPasswordLink),
+      paragraph(
+        'If this was not you, you do not need to do anything. Someone may have typed your email address by mistake.',
+      ),
+    ],
+  });
+
+/** A security code sent by email (the text message is `securityCodeTextMessage`). */
+export const securityCodeEmailMessage = (
+  input: EmailAddressee & { readonly code: string; readonly validForMinutes: number },
+): EmailMessage =>
+  renderEmail({
+    kind: 'security-code',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Your ${input.serviceName} security code`,
+    blocks: [
+      paragraph('Your security code is:'),
+      code(input.code),
+      paragraph(`It expires in ${describeMinutes(input.validForMinutes)}. Do not share it with anyone.`),
+      paragraph(
+        'If you did not ask for this code, someone else may know your password. Reset your password to keep your account secure.',
+      ),
+    ],
+  });
+
+export const resetPasswordMessage = (input: EmailAddressee & ExpiringLink): EmailMessage =>
+  renderEmail({
+    kind: 'reset-password',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Reset your ${input.serviceName} password`,
+    blocks: [
+      paragraph(`You asked to reset the password for your ${input.serviceName} account.`),
+      link('Reset your password', input.link),
+      expiry(input.validForMinutes),
+      paragraph(
+        'If you did not ask to reset your password, you do not need to do anything. Your password has not been changed.',
+      ),
+    ],
+  });
+
+export const passwordChangedMessage = (
+  input: EmailAddressee & ContactLink & { readonly resetPasswordLink: string },
+): EmailMessage =>
+  renderEmail({
+    kind: 'password-changed',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Your ${input.serviceName} password has been changed`,
+    blocks: [
+      paragraph(`The password for your ${input.serviceName} account has been changed.`),
+      paragraph('If you changed it, you do not need to do anything.'),
+      paragraph('If you did not change it, reset your password now and contact us.'),
+      link('Reset your password', input.resetPasswordLink),
+      link('Contact us', input.contactLink),
+    ],
+  });
+
+/** Sent to the new address when a patient changes their email address. */
+export const confirmNewEmailMessage = (input: EmailAddressee & ExpiringLink): EmailMessage =>
+  renderEmail({
+    kind: 'confirm-new-email',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: 'Confirm your new email address',
+    blocks: [
+      paragraph(`You asked to use this email address for your ${input.serviceName} account.`),
+      paragraph('Confirm this email address to finish the change. You will then use it to log in.'),
+      link('Confirm your new email address', input.link),
+      expiry(input.validForMinutes),
+      paragraph('If you did not ask for this, you do not need to do anything.'),
+    ],
+  });
+
+/** Sent to the old address once the change is confirmed; it names neither address. */
+export const emailChangedMessage = (input: EmailAddressee & ContactLink): EmailMessage =>
+  renderEmail({
+    kind: 'email-changed',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Your ${input.serviceName} email address has been changed`,
+    blocks: [
+      paragraph(`The email address for your ${input.serviceName} account has been changed.`),
+      paragraph('You now need to use your new email address to log in.'),
+      paragraph('If you did not change it, contact us straight away.'),
+      link('Contact us', input.contactLink),
+    ],
+  });
+
+/** Sent to the account's email address; it does not show the new number. */
+export const phoneChangedMessage = (
+  input: EmailAddressee & ContactLink & { readonly cancelLink: string; readonly validForMinutes: number },
+): EmailMessage =>
+  renderEmail({
+    kind: 'phone-changed',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Your ${input.serviceName} mobile number has been changed`,
+    blocks: [
+      paragraph(`The mobile number for your ${input.serviceName} account has been changed.`),
+      paragraph('We will now send security codes to the new number.'),
+      paragraph('If you changed it, you do not need to do anything.'),
+      paragraph('If you did not change it, cancel the change.'),
+      link('Cancel the change to your mobile number', input.cancelLink),
+      paragraph(`The link expires in ${describeMinutes(input.validForMinutes)}. After that, contact us.`),
+      link('Contact us', input.contactLink),
+    ],
+  });
+
+export const accountDeletedMessage = (input: EmailAddressee & ContactLink): EmailMessage =>
+  renderEmail({
+    kind: 'account-deleted',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Your ${input.serviceName} account has been deleted`,
+    blocks: [
+      paragraph(`Your ${input.serviceName} account has been deleted.`),
+      paragraph('You can no longer use it to log in to websites and apps.'),
+      paragraph(`If you want to use ${input.serviceName} again, you will need to set up a new account.`),
+      paragraph('If you did not ask for your account to be deleted, contact us.'),
+      link('Contact us', input.contactLink),
+    ],
+  });
+
+/** Every email kind with its template: the compiler refuses a kind without one. */
+export const emailTemplates = {
+  'confirm-email': confirmEmailMessage,
+  'already-registered': alreadyRegisteredMessage,
+  'security-code': securityCodeEmailMessage,
+  'reset-password': resetPasswordMessage,
+  'password-changed': passwordChangedMessage,
+  'confirm-new-email': confirmNewEmailMessage,
+  'email-changed': emailChangedMessage,
+  'phone-changed': phoneChangedMessage,
+  'account-deleted': accountDeletedMessage,
+} as const satisfies Record<EmailKind, (input: never) => EmailMessage>;
