@@ -4,12 +4,22 @@
  */
 
 /** What a function may do with the resources of the stack; each maps to one least-privilege grant. */
-export type Permission = 'table:read' | 'table:write' | 'signing-key:sign' | 'signing-key:read-public';
+export type Permission =
+  | 'table:read'
+  | 'table:write'
+  | 'signing-key:sign'
+  | 'signing-key:read-public'
+  | 'email:send'
+  | 'sms:send';
+
+/** Files a function reads at run time, which the bundle must carry beside its code. */
+export type BundledFiles = 'views' | 'assets' | 'common-passwords';
 
 export interface FunctionSpec {
   readonly description: string;
   readonly permissions: readonly Permission[];
   readonly memoryMb?: number;
+  readonly bundledFiles?: readonly BundledFiles[];
 }
 
 /** One Lambda function per entry, built from `functions/<name>/lambda.ts`. */
@@ -17,6 +27,18 @@ export const functionSpecs = {
   'openid-metadata': {
     description: 'OpenID Connect discovery document and the JSON Web Key Set',
     permissions: ['signing-key:read-public'],
+  },
+  'patient-pages': {
+    description:
+      'The hosted pages: start, create an account, log in with password and security code, log out',
+    permissions: ['table:write', 'email:send', 'sms:send'],
+    memoryMb: 1024,
+    bundledFiles: ['views', 'common-passwords'],
+  },
+  'static-assets': {
+    description: 'The NHS design system styles, scripts and images the pages use',
+    permissions: [],
+    bundledFiles: ['assets'],
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -40,6 +62,22 @@ export const routes = [
     function: 'openid-metadata',
   },
   { id: 'jwks', method: 'GET', path: '/.well-known/jwks.json', function: 'openid-metadata' },
+  { id: 'start', method: 'GET', path: '/', function: 'patient-pages' },
+  { id: 'register', method: 'GET', path: '/register', function: 'patient-pages' },
+  { id: 'register-submit', method: 'POST', path: '/register', function: 'patient-pages' },
+  { id: 'register-check-email', method: 'GET', path: '/register/check-email', function: 'patient-pages' },
+  { id: 'register-confirm', method: 'GET', path: '/register/confirm', function: 'patient-pages' },
+  { id: 'login', method: 'GET', path: '/login', function: 'patient-pages' },
+  { id: 'login-submit', method: 'POST', path: '/login', function: 'patient-pages' },
+  { id: 'add-phone', method: 'GET', path: '/login/phone', function: 'patient-pages' },
+  { id: 'add-phone-submit', method: 'POST', path: '/login/phone', function: 'patient-pages' },
+  { id: 'enter-code', method: 'GET', path: '/login/code', function: 'patient-pages' },
+  { id: 'enter-code-submit', method: 'POST', path: '/login/code', function: 'patient-pages' },
+  { id: 'code-resend', method: 'POST', path: '/login/code/resend', function: 'patient-pages' },
+  { id: 'code-by-email', method: 'POST', path: '/login/code/email', function: 'patient-pages' },
+  { id: 'logged-in', method: 'GET', path: '/login/done', function: 'patient-pages' },
+  { id: 'logout', method: 'POST', path: '/logout', function: 'patient-pages' },
+  { id: 'static-asset', method: 'GET', path: '/assets/{path+}', function: 'static-assets' },
 ] as const satisfies readonly RouteSpec[];
 
 export type Route = (typeof routes)[number];

@@ -1,16 +1,77 @@
+import { fileURLToPath } from 'node:url';
 import { createHandler as createOpenIdMetadataHandler } from '../../functions/openid-metadata/handler.ts';
+import { createHandler as createPatientPagesHandler } from '../../functions/patient-pages/handler.ts';
+import { createHandler as createStaticAssetsHandler } from '../../functions/static-assets/handler.ts';
+import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { CommonPasswordList } from '../domain/credentials/common-passwords.ts';
+import type { PasswordHasher } from '../domain/credentials/password-hasher.ts';
+import type { Limits } from '../domain/limits/limits.ts';
+import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import type { Logger } from '../platform/logger.ts';
+import { createPatientServices } from '../platform/patient-services.ts';
 import type { FunctionName } from '../routes.ts';
+import { createPageRenderer } from '../web/page-renderer.ts';
+import { loadAssetCatalogue } from '../web/static-assets.ts';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Where the pages' templates and files are in a working copy (Lambda bundles carry copies). */
+export const workingCopyPaths = {
+  views: here('../web/views'),
+  nhsukFrontendDist: here('../../node_modules/nhsuk-frontend/dist'),
+  nhsukFrontend: here('../../node_modules/nhsuk-frontend/dist/nhsuk'),
+  ownAssets: here('../web/assets'),
+};
 
 export interface LocalDependencies {
   readonly issuer: string;
   readonly signer: TokenSigner;
   readonly logger: Logger;
+  readonly table: DynamoTable;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  readonly email: EmailSender;
+  readonly sms: SmsSender;
+  readonly hasher: PasswordHasher;
+  readonly commonPasswords: CommonPasswordList;
+  readonly serviceName: string;
 }
 
 /** The local composition root: every function's handler, wired to local adapters. */
-export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionName, HttpHandler> => ({
-  'openid-metadata': createOpenIdMetadataHandler(deps),
-});
+export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionName, HttpHandler> => {
+  const service = {
+    serviceName: deps.serviceName,
+    baseUrl: deps.issuer,
+    contactLink: `${deps.issuer}/contact`,
+  };
+  const services = createPatientServices({
+    ...deps,
+    service,
+    allowedPhoneCountries: ['GB'],
+    allowTestPhoneNumbers: true,
+  });
+  return {
+    'openid-metadata': createOpenIdMetadataHandler(deps),
+    'patient-pages': createPatientPagesHandler({
+      ...services,
+      logger: deps.logger,
+      clock: deps.clock,
+      limits: deps.limits,
+      renderer: createPageRenderer(
+        { views: workingCopyPaths.views, nhsukFrontend: workingCopyPaths.nhsukFrontendDist },
+        { serviceName: deps.serviceName },
+      ),
+      secureCookies: deps.issuer.startsWith('https://'),
+    }),
+    'static-assets': createStaticAssetsHandler({
+      logger: deps.logger,
+      assets: loadAssetCatalogue({
+        nhsukFrontend: workingCopyPaths.nhsukFrontend,
+        ownAssets: workingCopyPaths.ownAssets,
+      }),
+    }),
+  };
+};

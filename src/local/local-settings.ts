@@ -11,6 +11,7 @@ const localSettingsSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   TABLE_NAME: z.string().min(1).default('patient-login'),
   LOG_LEVEL: logLevelSchema.default('INFO'),
+  SERVICE_NAME: z.string().min(1).default('NHS login'),
 });
 
 export interface LocalSettings {
@@ -22,6 +23,8 @@ export interface LocalSettings {
   readonly dataDirectory: string;
   readonly tableName: string;
   readonly logLevel: z.infer<typeof logLevelSchema>;
+  /** What patients see the service called. */
+  readonly serviceName: string;
 }
 
 /** Reads and validates the local settings once, in a composition root (`npm start`, `npm run client`). */
@@ -40,5 +43,6 @@ export const readLocalSettings = (env: Record<string, string | undefined>): Loca
     dataDirectory: resolve(settings.DATA_DIR),
     tableName: settings.TABLE_NAME,
     logLevel: settings.LOG_LEVEL,
+    serviceName: settings.SERVICE_NAME,
   };
 };

@@ -1,10 +1,15 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { Argon2PasswordHasher } from '../adapters/argon2/argon2-password-hasher.ts';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { LocalTokenSigner } from '../adapters/local/local-token-signer.ts';
+import { LocalOutbox } from '../adapters/local/outbox.ts';
+import { createOutboxPages } from '../adapters/local/outbox-pages.ts';
 import { systemClock } from '../domain/clock.ts';
+import { createCommonPasswordList } from '../domain/credentials/common-passwords.ts';
+import { resolveLimits } from '../domain/limits/limits.ts';
 import { createLogger } from '../platform/logger.ts';
 import { type DemoClient, seedDemoClient } from './demo-client.ts';
 import { createDevServer } from './dev-server.ts';
@@ -17,6 +22,7 @@ export interface RunningLocalStack {
   readonly issuer: string;
   readonly dynamoDbEndpoint: string;
   readonly demoClient: DemoClient;
+  readonly outbox: LocalOutbox;
   stop(): Promise<void>;
 }
 
@@ -30,6 +36,7 @@ const listen = (server: Server, port: number, host: string): Promise<void> =>
 export const dataPaths = (dataDirectory: string) => ({
   dynamoDb: join(dataDirectory, 'dynamodb'),
   signingKeys: join(dataDirectory, 'signing-keys.json'),
+  outbox: join(dataDirectory, 'outbox'),
   demoClient: join(dataDirectory, 'demo-client'),
 });
 
@@ -66,8 +73,22 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
     // The issuer names the port, so a free port is chosen before the handlers are built.
     const port = settings.port === 0 ? await findFreePort() : settings.port;
     const issuer = `http://localhost:${port}`;
-    const handlers = createLocalHandlers({ issuer, signer, logger: createLogger(settings.logLevel) });
-    const server = createDevServer({ handlers });
+    const outbox = await LocalOutbox.open({ directory: paths.outbox });
+    const handlers = createLocalHandlers({
+      issuer,
+      signer,
+      logger: createLogger(settings.logLevel),
+      table,
+      clock: systemClock,
+      limits: resolveLimits(),
+      email: outbox,
+      sms: outbox,
+      hasher: new Argon2PasswordHasher(),
+      commonPasswords: createCommonPasswordList(),
+      serviceName: settings.serviceName,
+    });
+    // The outbox pages are served by the local stack only; no route of the table reaches them.
+    const server = createDevServer({ handlers, localRoutes: createOutboxPages(outbox) });
     await listen(server, port, settings.host);
     stops.push(
       () =>
@@ -77,7 +98,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
         }),
     );
 
-    return { issuer, dynamoDbEndpoint: dynamoDb.endpoint, demoClient, stop };
+    return { issuer, dynamoDbEndpoint: dynamoDb.endpoint, demoClient, outbox, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -11,6 +11,8 @@ const main = async () => {
     `  Issuer:          ${stack.issuer}`,
     `  Discovery:       ${stack.issuer}/.well-known/openid-configuration`,
     `  JWKS:            ${stack.issuer}/.well-known/jwks.json`,
+    `  Patient pages:   ${stack.issuer}/`,
+    `  Outbox:          ${stack.issuer}/_dev/outbox (emails and texts sent, local stack only)`,
     `  DynamoDB Local:  ${stack.dynamoDbEndpoint} (table ${settings.tableName}, data in ${settings.dataDirectory})`,
     `  Demo client_id:  ${stack.demoClient.clientId}${stack.demoClient.created ? ' (registered now)' : ''}, private key in ${stack.demoClient.privateKeyPath}`,
     'Press Ctrl+C to stop.',

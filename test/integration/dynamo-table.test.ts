@@ -195,6 +195,78 @@ describe('DynamoTable', () => {
     );
   });
 
+  it('counts concurrent increments exactly and keeps the first expiry', async () => {
+    // Prepare
+    const table = await createTestTable(() => NOW);
+
+    // Act
+    const counts = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        table.increment(key('counter'), 'hits', 1, { expiresAt: nowSeconds + 60 + index }),
+      ),
+    );
+
+    // Assess
+    expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+    const item = await table.get(key('counter'));
+    expect(item).toMatchObject({ hits: 20 });
+    expect(item?.expiresAt).toBeGreaterThanOrEqual(nowSeconds + 60);
+    expect(item?.expiresAt).toBeLessThan(nowSeconds + 80);
+  });
+
+  it('starts a counter again when the one left over has expired', async () => {
+    // Prepare
+    const table = await createTestTable(() => NOW);
+    await table.put({ ...key('stale'), hits: 7, expiresAt: nowSeconds - 1 });
+
+    // Act
+    const counts = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        table.increment(key('stale'), 'hits', 2, { expiresAt: nowSeconds + 60 }),
+      ),
+    );
+
+    // Assess
+    expect([...counts].sort((a, b) => a - b)).toEqual([2, 4, 6, 8, 10]);
+    expect(await table.get(key('stale'))).toMatchObject({ hits: 10, expiresAt: nowSeconds + 60 });
+  });
+
+  it('increments an existing item and returns it, but creates nothing for an absent or expired one', async () => {
+    // Prepare
+    const table = await createTestTable(() => NOW);
+    await table.put({ ...key('live'), attempts: 2, expiresAt: nowSeconds + 60, label: 'kept' });
+    await table.put({ ...key('dead'), attempts: 2, expiresAt: nowSeconds - 60 });
+
+    // Act
+    const [live, absent, dead] = await Promise.all([
+      table.incrementIfPresent(key('live'), 'attempts', 1),
+      table.incrementIfPresent(key('none'), 'attempts', 1),
+      table.incrementIfPresent(key('dead'), 'attempts', 1),
+    ]);
+
+    // Assess
+    expect(live).toMatchObject({ attempts: 3, label: 'kept' });
+    expect(absent).toBeUndefined();
+    expect(dead).toBeUndefined();
+    expect(await table.get(key('none'))).toBeUndefined();
+  });
+
+  it('refuses to consume an item whose attributes do not match, and leaves it unused', async () => {
+    // Prepare
+    const table = await createTestTable(() => NOW);
+    await table.put({ ...key('code'), expiresAt: nowSeconds + 600, codeId: 'second' });
+
+    // Act
+    const mismatch = await table
+      .consume(key('code'), { matching: { codeId: 'first' } })
+      .catch((error) => error);
+    const match = await table.consume(key('code'), { matching: { codeId: 'second' } });
+
+    // Assess
+    expect(mismatch).toBeInstanceOf(NotFoundError);
+    expect(match).toMatchObject({ codeId: 'second', consumedAt: nowSeconds });
+  });
+
   it('reports a missing table as a misconfiguration', async () => {
     // Prepare
     const table = new DynamoTable({

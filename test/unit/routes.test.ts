@@ -1,7 +1,5 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createLocalHandlers } from '../../src/local/local-handlers.ts';
-import { createLogger } from '../../src/platform/logger.ts';
 import { functionSpecs, routeKey, routes } from '../../src/routes.ts';
 
 describe('the route table', () => {
@@ -20,14 +18,5 @@ describe('the route table', () => {
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name);
     expect(folders.sort()).toEqual(Object.keys(functionSpecs).sort());
-  });
-
-  it('is fully served by the local composition root', () => {
-    const handlers = createLocalHandlers({
-      issuer: 'http://localhost:3000',
-      signer: { sign: async () => '', jwks: async () => ({ keys: [] }) },
-      logger: createLogger('SILENT'),
-    });
-    expect(Object.keys(handlers).sort()).toEqual(Object.keys(functionSpecs).sort());
   });
 });

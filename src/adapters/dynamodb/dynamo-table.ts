@@ -1,5 +1,6 @@
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -10,7 +11,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Clock, epochSeconds } from '../../domain/clock.ts';
-import { AlreadyUsedError, ExpiredError, NotFoundError } from '../../domain/errors.ts';
+import {
+  AlreadyUsedError,
+  ConflictError,
+  ExpiredError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '../../domain/errors.ts';
 import type { ItemKey } from './keys.ts';
 import { translateStoreError } from './store-errors.ts';
 import { type IndexName, tableSchema } from './table-schema.ts';
@@ -32,6 +39,19 @@ export interface DynamoTableOptions {
 
 const ttl = tableSchema.timeToLiveAttribute;
 const absent = 'attribute_not_exists(pk)';
+const unexpired = 'attribute_exists(pk) AND (attribute_not_exists(#ttl) OR #ttl > :now)';
+
+/** Attribute values a conditional write requires an item to have, e.g. `{ codeId }`. */
+export type Matching = Readonly<Record<string, string | number>>;
+
+const matchingCondition = (matching: Matching) => {
+  const names = Object.keys(matching);
+  return {
+    expression: names.map((_, index) => ` AND #m${index} = :m${index}`).join(''),
+    names: Object.fromEntries(names.map((name, index) => [`#m${index}`, name])),
+    values: Object.fromEntries(names.map((name, index) => [`:m${index}`, matching[name]])),
+  };
+};
 
 /**
  * The base every DynamoDB adapter stands on: reads that ignore expired items, conditional
@@ -94,7 +114,7 @@ export class DynamoTable {
           TableName: this.tableName,
           Key: key,
           UpdateExpression: `SET ${names.map((_, index) => `#a${index} = :a${index}`).join(', ')}`,
-          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#ttl) OR #ttl > :now)`,
+          ConditionExpression: unexpired,
           ExpressionAttributeNames: {
             '#ttl': ttl,
             ...Object.fromEntries(names.map((name, index) => [`#a${index}`, name])),
@@ -110,19 +130,20 @@ export class DynamoTable {
 
   /**
    * Marks a single-use item as used and returns it. Exactly one caller can win: the second gets
-   * AlreadyUsedError, a caller after expiry ExpiredError, and an unknown key NotFoundError.
+   * AlreadyUsedError, a caller after expiry ExpiredError, and an unknown key (or one whose
+   * attributes differ from `matching`, e.g. a code replaced since it was read) NotFoundError.
    */
-  async consume<T extends Item>(key: ItemKey): Promise<T> {
+  async consume<T extends Item>(key: ItemKey, options: { matching?: Matching } = {}): Promise<T> {
+    const matching = matchingCondition(options.matching ?? {});
     try {
       const { Attributes: attributes } = await this.#client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
           UpdateExpression: 'SET consumedAt = :now',
-          ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(consumedAt) AND (attribute_not_exists(#ttl) OR #ttl > :now)',
-          ExpressionAttributeNames: { '#ttl': ttl },
-          ExpressionAttributeValues: { ':now': this.#now() },
+          ConditionExpression: `${unexpired} AND attribute_not_exists(consumedAt)${matching.expression}`,
+          ExpressionAttributeNames: { '#ttl': ttl, ...matching.names },
+          ExpressionAttributeValues: { ':now': this.#now(), ...matching.values },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -132,6 +153,90 @@ export class DynamoTable {
       if (error instanceof ConditionalCheckFailedException)
         throw this.#whyNotConsumable(error.Item && unmarshall(error.Item as Record<string, AttributeValue>));
       throw translateStoreError(error);
+    }
+  }
+
+  /**
+   * Adds `by` to a counter atomically (UpdateItem ADD) and returns the new count. A missing item,
+   * or one past its expiry that TTL has not deleted yet, starts again from `by` and expires at
+   * `expiresAt`; a live item keeps its expiry.
+   */
+  async increment(
+    key: ItemKey,
+    attribute: string,
+    by: number,
+    options: { readonly expiresAt: number },
+  ): Promise<number> {
+    const names = { '#n': attribute, '#ttl': ttl };
+    // A second round covers the one race (another caller restarting the same expired counter
+    // first); a third is slack.
+    for (let round = 0; round < 3; round += 1) {
+      try {
+        const { Attributes: added } = await this.#guard(() =>
+          this.#client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: key,
+              UpdateExpression: 'ADD #n :by SET #ttl = if_not_exists(#ttl, :expiresAt)',
+              ConditionExpression: `${absent} OR attribute_not_exists(#ttl) OR #ttl > :now`,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: { ':by': by, ':expiresAt': options.expiresAt, ':now': this.#now() },
+              ReturnValues: 'UPDATED_NEW',
+            }),
+          ),
+        );
+        return added?.[attribute] as number;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+      try {
+        await this.#guard(() =>
+          this.#client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: key,
+              UpdateExpression: 'SET #n = :by, #ttl = :expiresAt',
+              ConditionExpression: '#ttl <= :now',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: { ':by': by, ':expiresAt': options.expiresAt, ':now': this.#now() },
+            }),
+          ),
+        );
+        return by;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    throw new ServiceUnavailableError('The store is busy; try again.', { logDetail: 'increment contended' });
+  }
+
+  /**
+   * Adds `by` to a number attribute of an existing, unexpired item atomically and returns the
+   * item as it is after the change; undefined (and nothing written) when there is no such item.
+   */
+  async incrementIfPresent<T extends Item>(
+    key: ItemKey,
+    attribute: string,
+    by: number,
+  ): Promise<T | undefined> {
+    try {
+      const { Attributes: attributes } = await this.#guard(() =>
+        this.#client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'ADD #n :by',
+            ConditionExpression: unexpired,
+            ExpressionAttributeNames: { '#n': attribute, '#ttl': ttl },
+            ExpressionAttributeValues: { ':by': by, ':now': this.#now() },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return attributes as T;
+    } catch (error) {
+      if (error instanceof ConflictError) return undefined;
+      throw error;
     }
   }
 
@@ -169,6 +274,50 @@ export class DynamoTable {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
+  }
+
+  /**
+   * Unexpired items of one partition whose sort key starts with `sortKeyPrefix`, in sort-key order
+   * (or newest first with `descending`), up to `limit` items when given.
+   */
+  async queryPartition<T extends Item>(
+    partitionKey: string,
+    sortKeyPrefix: string,
+    options: { limit?: number; descending?: boolean } = {},
+  ): Promise<T[]> {
+    const items: T[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#guard(() =>
+        this.#client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': partitionKey, ':prefix': sortKeyPrefix },
+            ConsistentRead: true,
+            ScanIndexForward: !options.descending,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      items.push(...((page.Items ?? []) as T[]).filter((item) => !this.#isExpired(item)));
+      startKey =
+        options.limit !== undefined && items.length >= options.limit ? undefined : page.LastEvaluatedKey;
+    } while (startKey);
+    return options.limit !== undefined ? items.slice(0, options.limit) : items;
+  }
+
+  /** Deletes every given item, 25 a request; items already gone are no error. */
+  async deleteAll(keys: readonly ItemKey[]): Promise<void> {
+    for (let start = 0; start < keys.length; start += 25) {
+      let requests = keys.slice(start, start + 25).map((key) => ({ DeleteRequest: { Key: key } }));
+      while (requests.length > 0) {
+        const result = await this.#guard(() =>
+          this.#client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
+        );
+        requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      }
+    }
   }
 
   #transactItem(write: TransactionWrite) {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every item key of the single table is built here, by kind, so prefixes are never typed twice.
  * Values that could contain the separator are not used as keys unencoded.
@@ -7,11 +9,55 @@ export interface ItemKey {
   readonly sk: string;
 }
 
+/**
+ * A fixed-length stand-in for an identifier that is personal data (an IP address, a phone number)
+ * or may hold the separator, so such values never appear in keys (or in key-based metrics).
+ */
+const digest = (value: string): string => createHash('sha256').update(value).digest('base64url');
+
 export const keys = {
   client: (clientId: string): ItemKey => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' }),
+  /** One fixed window of a rate limit's count (scope e.g. `password-ip`), starting at epoch seconds. */
+  counter: (scope: string, id: string, windowStart: number): ItemKey => ({
+    pk: `COUNTER#${scope}#${digest(id)}`,
+    sk: `WINDOW#${windowStart}`,
+  }),
+  /** A lock on one key of a scope (e.g. `password-account`), expiring when the lock ends. */
+  lockout: (scope: string, id: string): ItemKey => ({ pk: `LOCKOUT#${scope}#${digest(id)}`, sk: 'LOCKOUT' }),
+  /** The current security code of an account for one purpose (a new code replaces it). */
+  securityCode: (accountId: string, purpose: string): ItemKey => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `SECURITY_CODE#${purpose}`,
+  }),
+  /** A patient's account; every item of the account shares its partition, so deleting it all is one query. */
+  account: (accountId: string): ItemKey => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
+  /** The claim that makes an email address one account's (digested: the address is personal data). */
+  emailClaim: (normalisedEmail: string): ItemKey => ({ pk: `EMAIL#${digest(normalisedEmail)}`, sk: 'EMAIL' }),
+  /** A single-use link, by the digest of its token. */
+  link: (purpose: string, tokenDigest: string): ItemKey => ({
+    pk: `LINK#${purpose}#${tokenDigest}`,
+    sk: 'LINK',
+  }),
+  /** A browser session, by the digest of its id. */
+  session: (idHash: string): ItemKey => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
+  /** A remembered device of an account. */
+  device: (accountId: string, deviceId: string): ItemKey => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `DEVICE#${deviceId}`,
+  }),
+  /** One audit event of an account; the sort key orders events by time. */
+  auditEvent: (accountId: string, at: string, eventId: string): ItemKey => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `AUDIT#${at}#${eventId}`,
+  }),
 } as const;
+
+/** Sort-key prefixes of the items kept under an account's partition. */
+export const accountItems = { device: 'DEVICE#', audit: 'AUDIT#' } as const;
 
 /** Secondary index keys for listing items of one kind. */
 export const listings = {
   clients: 'CLIENTS',
+  /** The sessions of one account, so they can all be ended at once. */
+  accountSessions: (accountId: string) => `ACCOUNT_SESSIONS#${accountId}`,
 } as const;

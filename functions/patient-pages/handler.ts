@@ -1,0 +1,305 @@
+import type { AccountStore } from '../../src/domain/accounts/account.ts';
+import type { PasswordLogin } from '../../src/domain/accounts/password-login.ts';
+import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
+import type { Registration } from '../../src/domain/accounts/registration.ts';
+import type { SecondFactor } from '../../src/domain/accounts/second-factor.ts';
+import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
+import type { Clock } from '../../src/domain/clock.ts';
+import { describeUserAgent, type RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
+import type { Limits } from '../../src/domain/limits/limits.ts';
+import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
+import { createHttpHandler } from '../../src/platform/http/http-handler.ts';
+import type { HttpHandler } from '../../src/platform/http/http-types.ts';
+import type { Logger } from '../../src/platform/logger.ts';
+import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
+import {
+  createPageRoutes,
+  type PageDependencies,
+  type PageOutcome,
+  type PageRequest,
+} from '../../src/web/page-routes.ts';
+
+export interface PatientPagesDependencies extends PageDependencies {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  readonly accounts: AccountStore;
+  readonly registration: Registration;
+  readonly passwordLogin: PasswordLogin;
+  readonly secondFactor: SecondFactor;
+  readonly devices: RememberedDevices;
+  readonly audit: AuditLog;
+}
+
+const toLogin: PageOutcome = { redirect: '/login' };
+
+/** The hosted pages patients use: the start page, creating an account, logging in, logging out. */
+export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
+  const { page, presentError } = createPageRoutes(deps);
+  const deviceCookie = cookieName('device', deps.secureCookies);
+  const now = () => Math.floor(deps.clock().getTime() / 1000);
+
+  /** The account of a session that has passed the password step but not yet the code. */
+  const passwordOnly = async (request: PageRequest) => {
+    const authentication = request.session.authentication;
+    if (!authentication || authentication.secondFactor) return undefined;
+    return deps.accounts.findById(authentication.accountId);
+  };
+
+  const codePageData = (session: BrowserSession, phoneNumber: string | undefined) => ({
+    title: 'Enter the security code',
+    channel: session.journey.codeChannel ?? 'sms',
+    maskedPhone: phoneNumber ? maskPhoneNumber(phoneNumber) : '',
+    codeMinutes: deps.limits.securityCodeLifetimeSeconds / 60,
+    canUseEmail: !session.journey.pendingPhoneNumber && session.journey.codeChannel !== 'email',
+  });
+
+  const withSecondFactor = (
+    session: BrowserSession,
+    secondFactor: 'sms-code' | 'email-code' | 'remembered-device',
+  ): BrowserSession => ({
+    ...session,
+    authentication: session.authentication && {
+      ...session.authentication,
+      secondFactor,
+      secondFactorAt: now(),
+    },
+    journey: {},
+  });
+
+  return createHttpHandler({
+    functionName: 'patient-pages',
+    logger: deps.logger,
+    presentError,
+    routes: {
+      start: page({
+        handle: async () => ({ view: 'pages/start.njk', data: { title: 'Log in or create an account' } }),
+      }),
+
+      register: page({
+        handle: async () => ({
+          view: 'pages/register.njk',
+          data: { title: 'Create an account', values: {} },
+        }),
+      }),
+      'register-submit': page({
+        formView: 'pages/register.njk',
+        formData: () => ({ title: 'Create an account' }),
+        secretFields: ['password'],
+        handle: async ({ form, session }) => {
+          await deps.registration.start({
+            email: form.email ?? '',
+            password: form.password ?? '',
+            termsAccepted: form.terms === 'accepted',
+          });
+          return {
+            redirect: '/register/check-email',
+            session: {
+              kind: 'update',
+              session: { ...session, journey: { registrationEmail: (form.email ?? '').trim() } },
+            },
+          };
+        },
+      }),
+      'register-check-email': page({
+        handle: async ({ session }) =>
+          session.journey.registrationEmail
+            ? {
+                view: 'pages/check-email.njk',
+                data: { title: 'Check your email', email: session.journey.registrationEmail },
+              }
+            : { redirect: '/register' },
+      }),
+      'register-confirm': page({
+        handle: async ({ query, sourceIp }) => {
+          await deps.registration.confirm(query.token, sourceIp);
+          return { view: 'pages/registered.njk', data: { title: 'You now have an account' } };
+        },
+      }),
+
+      login: page({
+        handle: async () => ({ view: 'pages/login.njk', data: { title: 'Log in', values: {} } }),
+      }),
+      'login-submit': page({
+        formView: 'pages/login.njk',
+        formData: () => ({ title: 'Log in' }),
+        secretFields: ['password'],
+        handle: async ({ form, session, sourceIp, event }) => {
+          const account = await deps.passwordLogin.logIn({
+            email: form.email ?? '',
+            password: form.password ?? '',
+            sourceIp,
+          });
+          const authenticated: BrowserSession = {
+            ...session,
+            authentication: { accountId: account.accountId, passwordAt: now() },
+            journey: {},
+          };
+          if (!account.phoneNumber)
+            return { redirect: '/login/phone', session: { kind: 'renew', session: authenticated } };
+          if (await deps.devices.recognise(account.accountId, readCookie(event.cookies, deviceCookie))) {
+            await deps.audit.record({
+              accountId: account.accountId,
+              type: 'login-succeeded',
+              at: deps.clock().toISOString(),
+              sourceIp,
+              detail: 'remembered-device',
+            });
+            return {
+              redirect: '/login/done',
+              session: { kind: 'renew', session: withSecondFactor(authenticated, 'remembered-device') },
+              cookies: [deviceCookieValue(readCookie(event.cookies, deviceCookie) ?? '')],
+            };
+          }
+          await deps.secondFactor.sendLoginCode(account, 'sms', sourceIp);
+          return {
+            redirect: '/login/code',
+            session: { kind: 'renew', session: { ...authenticated, journey: { codeChannel: 'sms' } } },
+          };
+        },
+      }),
+
+      'add-phone': page({
+        handle: async (request) =>
+          (await passwordOnly(request))
+            ? { view: 'pages/add-phone.njk', data: { title: 'Enter your mobile phone number', values: {} } }
+            : toLogin,
+      }),
+      'add-phone-submit': page({
+        formView: 'pages/add-phone.njk',
+        formData: () => ({ title: 'Enter your mobile phone number' }),
+        handle: async (request) => {
+          const account = await passwordOnly(request);
+          if (!account) return toLogin;
+          const pendingPhoneNumber = await deps.secondFactor.sendAddPhoneCode(
+            account,
+            request.form.phoneNumber ?? '',
+            request.sourceIp,
+          );
+          return {
+            redirect: '/login/code',
+            session: {
+              kind: 'update',
+              session: { ...request.session, journey: { pendingPhoneNumber, codeChannel: 'sms' } },
+            },
+          };
+        },
+      }),
+
+      'enter-code': page({
+        handle: async (request) => {
+          const account = await passwordOnly(request);
+          if (!account) return toLogin;
+          const phone = request.session.journey.pendingPhoneNumber ?? account.phoneNumber;
+          return { view: 'pages/enter-code.njk', data: codePageData(request.session, phone) };
+        },
+      }),
+      'enter-code-submit': page({
+        formView: 'pages/enter-code.njk',
+        formData: async (request) => {
+          const account = await passwordOnly(request);
+          return codePageData(
+            request.session,
+            request.session.journey.pendingPhoneNumber ?? account?.phoneNumber,
+          );
+        },
+        handle: async (request) => {
+          const account = await passwordOnly(request);
+          if (!account) return toLogin;
+          const { journey } = request.session;
+          await deps.secondFactor.verify(
+            account,
+            request.form.code ?? '',
+            journey.pendingPhoneNumber,
+            request.sourceIp,
+          );
+          const at = deps.clock().toISOString();
+          const cookies: string[] = [];
+          if (request.form.remember === 'yes') {
+            const label = describeUserAgent(request.event.headers['user-agent']);
+            cookies.push(deviceCookieValue(await deps.devices.remember(account.accountId, label)));
+            await deps.audit.record({
+              accountId: account.accountId,
+              type: 'device-remembered',
+              at,
+              sourceIp: request.sourceIp,
+            });
+          }
+          await deps.audit.record({
+            accountId: account.accountId,
+            type: 'login-succeeded',
+            at,
+            sourceIp: request.sourceIp,
+            detail: journey.codeChannel ?? 'sms',
+          });
+          const secondFactor = journey.codeChannel === 'email' ? 'email-code' : 'sms-code';
+          return {
+            redirect: '/login/done',
+            session: { kind: 'renew', session: withSecondFactor(request.session, secondFactor) },
+            cookies,
+          };
+        },
+      }),
+      'code-resend': page({
+        handle: async (request) => {
+          const account = await passwordOnly(request);
+          if (!account) return toLogin;
+          const { journey } = request.session;
+          await deps.secondFactor.resend(
+            account,
+            journey.pendingPhoneNumber,
+            journey.codeChannel ?? 'sms',
+            request.sourceIp,
+          );
+          return { redirect: '/login/code' };
+        },
+      }),
+      'code-by-email': page({
+        handle: async (request) => {
+          const account = await passwordOnly(request);
+          if (!account || request.session.journey.pendingPhoneNumber) return toLogin;
+          await deps.secondFactor.sendLoginCode(account, 'email', request.sourceIp);
+          return {
+            redirect: '/login/code',
+            session: { kind: 'update', session: { ...request.session, journey: { codeChannel: 'email' } } },
+          };
+        },
+      }),
+
+      'logged-in': page({
+        handle: async ({ session }) => {
+          const authentication = session.authentication;
+          if (!authentication?.secondFactor) return toLogin;
+          const account = await deps.accounts.findById(authentication.accountId);
+          if (!account) return { redirect: '/login', session: { kind: 'end' } };
+          return { view: 'pages/logged-in.njk', data: { title: 'You are logged in', email: account.email } };
+        },
+      }),
+      logout: page({
+        handle: async ({ session, sourceIp }) => {
+          if (session.authentication) {
+            await deps.audit.record({
+              accountId: session.authentication.accountId,
+              type: 'logged-out',
+              at: deps.clock().toISOString(),
+              sourceIp,
+            });
+          }
+          return {
+            view: 'pages/logged-out.njk',
+            data: { title: 'You have logged out' },
+            session: { kind: 'end' },
+          };
+        },
+      }),
+    },
+  });
+
+  /** The remembered-device cookie, set afresh at each use so it lives as long as its record. */
+  function deviceCookieValue(value: string): string {
+    return serializeCookie(deviceCookie, value, {
+      secure: deps.secureCookies,
+      maxAgeSeconds: deps.devices.lifetimeSeconds,
+    });
+  }
+};

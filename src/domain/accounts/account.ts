@@ -1,0 +1,29 @@
+import type { ProofingLevel } from '../oidc/vectors-of-trust.ts';
+
+/** A patient's account. */
+export interface Account {
+  readonly accountId: string;
+  /** The `sub` relying parties see: random, stable, never reassigned. */
+  readonly subject: string;
+  /** As the patient typed it, trimmed; unique by its normalised form. */
+  readonly email: string;
+  readonly passwordHash: string;
+  /** E.164, once confirmed by a security code. */
+  readonly phoneNumber?: string;
+  readonly proofingLevel: ProofingLevel;
+  /** ISO 8601. */
+  readonly createdAt: string;
+}
+
+/** Email addresses are compared case-insensitively after trimming: one account each. */
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+/** Where accounts are kept, with one account per email address. */
+export interface AccountStore {
+  /** Stores a new account; EmailAlreadyRegisteredError when its email address has an account. */
+  create(account: Account): Promise<void>;
+  findByEmail(email: string): Promise<Account | undefined>;
+  findById(accountId: string): Promise<Account | undefined>;
+  updatePasswordHash(accountId: string, passwordHash: string): Promise<void>;
+  setPhoneNumber(accountId: string, phoneNumber: string): Promise<void>;
+}

@@ -1,0 +1,43 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { FieldProblem } from '../invalid-input-error.ts';
+
+/** Ofcom's drama range (07700 900000 to 900999): never a real phone, so the local stack takes them as test numbers. */
+const TEST_NUMBERS = /^\+447700900\d{3}$/;
+
+export type MobileNumberCheck =
+  | { readonly ok: true; readonly e164: string }
+  | { readonly ok: false; readonly problem: FieldProblem };
+
+/**
+ * A mobile number a patient typed, in any usual format (07700 900123, +44 7700 900123), as E.164;
+ * only mobile numbers of the allowed countries (the UK by default) can receive security codes.
+ */
+export const checkMobileNumber = (
+  input: string,
+  options: { allowedCountries?: readonly string[]; allowTestNumbers?: boolean } = {},
+  field = 'phoneNumber',
+): MobileNumberCheck => {
+  const allowedCountries = options.allowedCountries ?? ['GB'];
+  const trimmed = input.trim();
+  if (trimmed === '') return { ok: false, problem: { field, message: 'Enter your mobile phone number' } };
+  const parsed = parsePhoneNumberFromString(trimmed, 'GB');
+  if (options.allowTestNumbers && parsed && TEST_NUMBERS.test(parsed.number))
+    return { ok: true, e164: parsed.number };
+  if (!parsed?.isValid()) {
+    return {
+      ok: false,
+      problem: { field, message: 'Enter a mobile phone number, like 07700 900 982 or +44 7700 900 982' },
+    };
+  }
+  if (!parsed.country || !allowedCountries.includes(parsed.country)) {
+    return { ok: false, problem: { field, message: 'Enter a UK mobile phone number' } };
+  }
+  const type = parsed.getType();
+  if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') {
+    return { ok: false, problem: { field, message: 'Enter a mobile phone number, not a landline' } };
+  }
+  return { ok: true, e164: parsed.number };
+};
+
+/** The last 3 digits only, for pages that say where a code went. */
+export const maskPhoneNumber = (e164: string): string => `ending ${e164.slice(-3)}`;

@@ -1,0 +1,171 @@
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import type { DomainError } from '../errors.ts';
+import { InvalidInputError } from '../invalid-input-error.ts';
+import type { CodeSendThrottle } from '../limits/code-send-throttle.ts';
+import type { Limits } from '../limits/limits.ts';
+import { securityCodeEmailMessage } from '../messaging/email-templates.ts';
+import type { EmailSender, SmsSender } from '../messaging/message-senders.ts';
+import { securityCodeTextMessage } from '../messaging/sms-templates.ts';
+import {
+  IncorrectSecurityCodeError,
+  MalformedSecurityCodeError,
+  NoSecurityCodeError,
+  SecurityCodeExpiredError,
+  SecurityCodeUsedError,
+} from '../security-codes/security-code-errors.ts';
+import type { SecurityCodePurpose } from '../security-codes/security-code-store.ts';
+import type { SecurityCodes } from '../security-codes/security-codes.ts';
+import type { Account, AccountStore } from './account.ts';
+import type { PatientServiceSettings } from './patient-service.ts';
+import { checkMobileNumber } from './phone-number.ts';
+
+export interface SecondFactorDependencies {
+  readonly accounts: AccountStore;
+  readonly codes: SecurityCodes;
+  readonly sendThrottle: CodeSendThrottle;
+  readonly sms: SmsSender;
+  readonly email: EmailSender;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  readonly service: PatientServiceSettings;
+  /** Countries whose mobile numbers may be added (ISO 3166 codes). */
+  readonly allowedPhoneCountries: readonly string[];
+  /** Whether Ofcom's drama numbers (07700 900xxx) may be used: the local stack and test stages only. */
+  readonly allowTestPhoneNumbers: boolean;
+}
+
+export type CodeChannel = 'sms' | 'email';
+
+/**
+ * The security-code step: adding a mobile number at first login, and a code at every login after,
+ * by text or (for patients without signal) by email.
+ */
+export class SecondFactor {
+  readonly #deps: SecondFactorDependencies;
+
+  constructor(deps: SecondFactorDependencies) {
+    this.#deps = deps;
+  }
+
+  /** Checks a new mobile number and texts it a code; returns the number (E.164) to keep in the journey. */
+  async sendAddPhoneCode(account: Account, input: string, sourceIp: string): Promise<string> {
+    const check = checkMobileNumber(input, {
+      allowedCountries: this.#deps.allowedPhoneCountries,
+      allowTestNumbers: this.#deps.allowTestPhoneNumbers,
+    });
+    if (!check.ok) throw new InvalidInputError([check.problem]);
+    await this.#send(account, 'add-phone', 'sms', check.e164, sourceIp);
+    return check.e164;
+  }
+
+  /** Sends a login code to the account's phone, or to its email address when asked. */
+  async sendLoginCode(account: Account, channel: CodeChannel, sourceIp: string): Promise<void> {
+    const destination = channel === 'sms' ? account.phoneNumber : account.email;
+    if (!destination) throw new Error('The account has no phone number to send a code to');
+    await this.#send(account, 'login', channel, destination, sourceIp);
+  }
+
+  /** Resends the code of a journey in progress: the pending phone number's, or the login code. */
+  async resend(
+    account: Account,
+    pendingPhoneNumber: string | undefined,
+    channel: CodeChannel,
+    sourceIp: string,
+  ) {
+    if (pendingPhoneNumber) await this.#send(account, 'add-phone', 'sms', pendingPhoneNumber, sourceIp);
+    else await this.sendLoginCode(account, channel, sourceIp);
+  }
+
+  /** Checks the code; for a new phone number, keeps the number on the account once it is right. */
+  async verify(
+    account: Account,
+    code: string,
+    pendingPhoneNumber: string | undefined,
+    sourceIp: string,
+  ): Promise<void> {
+    const purpose: SecurityCodePurpose = pendingPhoneNumber ? 'add-phone' : 'login';
+    const at = this.#deps.clock().toISOString();
+    try {
+      await this.#deps.codes.verify({ accountId: account.accountId, purpose, code });
+    } catch (error) {
+      const message = codeMessage(error);
+      if (!message) throw error;
+      await this.#deps.audit.record({
+        accountId: account.accountId,
+        type: 'code-failed',
+        at,
+        sourceIp,
+        detail: (error as DomainError).code,
+      });
+      throw new InvalidInputError([{ field: 'code', message }]);
+    }
+    if (pendingPhoneNumber) {
+      await this.#deps.accounts.setPhoneNumber(account.accountId, pendingPhoneNumber);
+      await this.#deps.audit.record({ accountId: account.accountId, type: 'phone-added', at, sourceIp });
+    }
+    await this.#deps.audit.record({
+      accountId: account.accountId,
+      type: 'code-verified',
+      at,
+      sourceIp,
+      detail: purpose,
+    });
+  }
+
+  async #send(
+    account: Account,
+    purpose: SecurityCodePurpose,
+    channel: CodeChannel,
+    destination: string,
+    sourceIp: string,
+  ) {
+    const { sendThrottle, codes, service, limits } = this.#deps;
+    await sendThrottle.checkAllowed(account.accountId, destination);
+    await sendThrottle.reserve(account.accountId, destination);
+    const code = await codes.issue({ accountId: account.accountId, purpose, channel });
+    const minutes = limits.securityCodeLifetimeSeconds / 60;
+    if (channel === 'sms') {
+      await this.#deps.sms.send(
+        securityCodeTextMessage({
+          to: destination,
+          code,
+          serviceName: service.serviceName,
+          validForMinutes: minutes,
+        }),
+      );
+    } else {
+      await this.#deps.email.send(
+        securityCodeEmailMessage({
+          to: destination,
+          code,
+          serviceName: service.serviceName,
+          validForMinutes: minutes,
+        }),
+      );
+    }
+    await this.#deps.audit.record({
+      accountId: account.accountId,
+      type: 'code-sent',
+      at: this.#deps.clock().toISOString(),
+      sourceIp,
+      detail: channel,
+    });
+  }
+}
+
+/** What the code page says for each way a code can be refused (a lockout is a page of its own). */
+const codeMessage = (error: unknown): string | undefined => {
+  if (error instanceof MalformedSecurityCodeError) return 'Enter the 6-digit security code';
+  if (error instanceof IncorrectSecurityCodeError) {
+    const left = error.attemptsLeft;
+    return `The security code is not right. You have ${left} ${left === 1 ? 'try' : 'tries'} left`;
+  }
+  if (error instanceof SecurityCodeExpiredError)
+    return 'The security code has expired. Select ‘Send the code again’';
+  if (error instanceof NoSecurityCodeError || error instanceof SecurityCodeUsedError) {
+    return 'This security code can no longer be used. Select ‘Send the code again’';
+  }
+  return undefined;
+};

@@ -1,0 +1,31 @@
+/** Every security step we keep a record of, per account. */
+export type AuditEventType =
+  | 'registered'
+  | 'login-succeeded'
+  | 'login-failed'
+  | 'locked-out'
+  | 'code-sent'
+  | 'code-verified'
+  | 'code-failed'
+  | 'phone-added'
+  | 'device-remembered'
+  | 'device-used'
+  | 'logged-out'
+  | 'password-rehashed';
+
+/** A security step: what, when, from where, and a reason code. Never a password, code or token. */
+export interface AuditEvent {
+  readonly accountId: string;
+  readonly type: AuditEventType;
+  /** ISO 8601. */
+  readonly at: string;
+  readonly sourceIp?: string;
+  /** A short code, e.g. `wrong-password`, `sms`, `email`. */
+  readonly detail?: string;
+}
+
+/** Where audit events are kept, newest first, for support look-ups and the patient's recent activity. */
+export interface AuditLog {
+  record(event: AuditEvent): Promise<void>;
+  recent(accountId: string, limit: number): Promise<AuditEvent[]>;
+}

@@ -1,0 +1,122 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+
+/** A browser the patient asked us to remember, so it skips the security code (never the password). */
+export interface RememberedDevice {
+  readonly accountId: string;
+  readonly deviceId: string;
+  /** SHA-256 of the cookie's secret; the secret itself is only ever in the cookie. */
+  readonly secretDigest: string;
+  /** A description for the settings page, from the browser's user agent. */
+  readonly label: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string;
+  /** Forgotten after this time (refreshed each time it is used). */
+  readonly expiresAt: string;
+}
+
+export interface DeviceStore {
+  save(device: RememberedDevice): Promise<void>;
+  find(accountId: string, deviceId: string): Promise<RememberedDevice | undefined>;
+  list(accountId: string): Promise<RememberedDevice[]>;
+  remove(accountId: string, deviceId: string): Promise<void>;
+  removeAll(accountId: string): Promise<void>;
+}
+
+const digest = (secret: string) => createHash('sha256').update(secret).digest();
+const COOKIE_PATTERN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
+/**
+ * Remembered devices: the cookie holds a device id and a 256-bit secret; the record holds the
+ * secret's digest, so the cookie cannot be forged or replayed once the record is gone.
+ */
+export class RememberedDevices {
+  readonly #store: DeviceStore;
+  readonly #clock: Clock;
+  readonly #lifetimeSeconds: number;
+
+  constructor(options: { store: DeviceStore; clock: Clock; lifetimeSeconds: number }) {
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#lifetimeSeconds = options.lifetimeSeconds;
+  }
+
+  /** Remembers this browser for the account; returns the cookie value to set. */
+  async remember(accountId: string, label: string): Promise<string> {
+    const deviceId = randomBytes(16).toString('base64url');
+    const secret = randomBytes(32).toString('base64url');
+    const now = this.#clock();
+    await this.#store.save({
+      accountId,
+      deviceId,
+      secretDigest: digest(secret).toString('base64url'),
+      label,
+      createdAt: now.toISOString(),
+      lastUsedAt: now.toISOString(),
+      expiresAt: this.#expiryFrom(now),
+    });
+    return `${deviceId}.${secret}`;
+  }
+
+  /** Whether the cookie is a remembered device of this account; if so its life starts afresh. */
+  async recognise(accountId: string, cookieValue: string | undefined): Promise<boolean> {
+    const match = COOKIE_PATTERN.exec(cookieValue ?? '');
+    if (!match) return false;
+    const [, deviceId, secret] = match as unknown as [string, string, string];
+    const device = await this.#store.find(accountId, deviceId);
+    const now = this.#clock();
+    if (!device || new Date(device.expiresAt) <= now) return false;
+    const expected = Buffer.from(device.secretDigest, 'base64url');
+    const given = digest(secret);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
+    await this.#store.save({ ...device, lastUsedAt: now.toISOString(), expiresAt: this.#expiryFrom(now) });
+    return true;
+  }
+
+  list(accountId: string): Promise<RememberedDevice[]> {
+    return this.#store.list(accountId);
+  }
+
+  forget(accountId: string, deviceId: string): Promise<void> {
+    return this.#store.remove(accountId, deviceId);
+  }
+
+  /** After a password reset every remembered device must ask for a code again. */
+  forgetAll(accountId: string): Promise<void> {
+    return this.#store.removeAll(accountId);
+  }
+
+  get lifetimeSeconds(): number {
+    return this.#lifetimeSeconds;
+  }
+
+  #expiryFrom(now: Date): string {
+    return new Date(now.getTime() + this.#lifetimeSeconds * 1000).toISOString();
+  }
+}
+
+/** A short description of a browser from its user agent, e.g. "Chrome on Android". */
+export const describeUserAgent = (userAgent: string | undefined): string => {
+  const ua = userAgent ?? '';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrome\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'A browser';
+  const system = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS X/.test(ua)
+          ? 'macOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : 'an unknown system';
+  return `${browser} on ${system}`;
+};

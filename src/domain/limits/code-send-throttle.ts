@@ -1,0 +1,65 @@
+import type { Limits } from './limits.ts';
+import type { RateDecision, RateLimiter, RateRule } from './rate-limiter.ts';
+import { type LimitReason, TooManyAttemptsError } from './too-many-attempts-error.ts';
+
+export const codeSendScopes = { account: 'code-sends-account', phone: 'code-sends-phone' } as const;
+
+export interface CodeSendThrottleOptions {
+  readonly rateLimiter: RateLimiter;
+  readonly limits: Limits;
+}
+
+/**
+ * Caps on sending security codes: a few per account in a short window, and a daily cap per
+ * phone number so nobody can use us to pump texts to one number (SMS pumping).
+ */
+export class CodeSendThrottle {
+  readonly #rateLimiter: RateLimiter;
+  readonly #accountRule: RateRule;
+  readonly #phoneRule: RateRule;
+
+  constructor(options: CodeSendThrottleOptions) {
+    this.#rateLimiter = options.rateLimiter;
+    this.#accountRule = {
+      scope: codeSendScopes.account,
+      limit: options.limits.codeSendsPerAccount,
+      windowSeconds: options.limits.codeSendsPerAccountWindowSeconds,
+    };
+    this.#phoneRule = {
+      scope: codeSendScopes.phone,
+      limit: options.limits.codeSendsPerPhone,
+      windowSeconds: options.limits.codeSendsPerPhoneWindowSeconds,
+    };
+  }
+
+  /**
+   * Throws TooManyAttemptsError when a code could not be sent now, without counting anything:
+   * for refusing early, before the patient is asked for anything. When both caps are used up,
+   * it names the one that lasts longer, since that is when the patient can really try again.
+   */
+  async checkAllowed(accountId: string, phoneNumber: string): Promise<void> {
+    const [account, phone] = await Promise.all([
+      this.#rateLimiter.peek(this.#accountRule, accountId),
+      this.#rateLimiter.peek(this.#phoneRule, phoneNumber),
+    ]);
+    const refusals = [refusal('code-sends-exceeded', account), refusal('phone-daily-cap', phone)]
+      .filter((error) => error !== undefined)
+      .sort((a, b) => b.retryAt.getTime() - a.retryAt.getTime());
+    if (refusals[0]) throw refusals[0];
+  }
+
+  /**
+   * Counts a send against both caps, atomically, and throws TooManyAttemptsError when either is
+   * used up (also when a concurrent request took the last one). Call it before handing the code
+   * to the SMS sender. A send refused by the phone cap still counts against the account.
+   */
+  async reserve(accountId: string, phoneNumber: string): Promise<void> {
+    const account = await this.#rateLimiter.hit(this.#accountRule, accountId);
+    if (!account.allowed) throw new TooManyAttemptsError('code-sends-exceeded', account.retryAt);
+    const phone = await this.#rateLimiter.hit(this.#phoneRule, phoneNumber);
+    if (!phone.allowed) throw new TooManyAttemptsError('phone-daily-cap', phone.retryAt);
+  }
+}
+
+const refusal = (reason: LimitReason, decision: RateDecision): TooManyAttemptsError | undefined =>
+  decision.allowed ? undefined : new TooManyAttemptsError(reason, decision.retryAt);

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+const day = 86_400;
+
+/**
+ * Every limit of the service, with its safe default. Durations are in seconds. docs/limits.md
+ * says what a patient sees when each one applies; a composition root may override any of them
+ * through `resolveLimits`.
+ */
+export const defaultLimits = {
+  /** How long a security code can be entered after it is sent. */
+  securityCodeLifetimeSeconds: 300,
+  /** Wrong entries of one security code before it is ended and code entry is locked. */
+  securityCodeAttempts: 5,
+  /** How long code entry stays locked after too many wrong codes. */
+  securityCodeLockoutSeconds: 900,
+  /** Security codes an account may be sent in one window. */
+  codeSendsPerAccount: 5,
+  /** The window over which an account's code sends are counted. */
+  codeSendsPerAccountWindowSeconds: 900,
+  /** Security codes one phone number may be sent in one window (SMS pumping protection). */
+  codeSendsPerPhone: 10,
+  /** The window over which a phone number's code sends are counted: a UTC day. */
+  codeSendsPerPhoneWindowSeconds: day,
+  /** Wrong passwords for one account (existing or not) before it is locked. */
+  passwordFailuresPerAccount: 5,
+  /** How long an account stays locked; also the window its wrong passwords are counted in. */
+  passwordLockoutSeconds: 900,
+  /** Wrong passwords from one IP address in one window before it is refused for the rest of it. */
+  passwordFailuresPerIp: 50,
+  /** The window over which an IP address's wrong passwords are counted. */
+  passwordFailuresPerIpWindowSeconds: 900,
+  /** How long an email confirmation link works. */
+  confirmationLinkLifetimeSeconds: day,
+  /** How long a password reset link works. */
+  resetLinkLifetimeSeconds: 3600,
+  /** Time without a request after which a session ends. */
+  sessionIdleSeconds: 1800,
+  /** Time after login at which a session ends, however active. */
+  sessionAbsoluteSeconds: 43_200,
+  /** How long a remembered device skips the security code. */
+  rememberedDeviceLifetimeSeconds: 180 * day,
+  /** How long the link to cancel a phone number change works. */
+  phoneChangeCancelLinkLifetimeSeconds: day,
+} as const;
+
+export type LimitName = keyof typeof defaultLimits;
+
+/** The limits in force: the defaults with any overrides applied. */
+export type Limits = { readonly [name in LimitName]: number };
+
+const limitNames = Object.keys(defaultLimits) as LimitName[];
+
+/** Overrides of any limits, each a positive whole number; an unknown name is refused, not ignored. */
+export const limitOverridesSchema = z.strictObject(
+  Object.fromEntries(limitNames.map((name) => [name, z.int().positive().optional()])) as {
+    [name in LimitName]: z.ZodOptional<z.ZodInt>;
+  },
+);
+
+export type LimitOverrides = z.input<typeof limitOverridesSchema>;
+
+/** The defaults with the given overrides; throws, naming every problem, when an override is invalid. */
+export const resolveLimits = (overrides: unknown = {}): Limits => {
+  const result = limitOverridesSchema.safeParse(overrides);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'limits'}: ${issue.message}`,
+    );
+    throw new Error(`Invalid limits: ${problems.join('; ')}`);
+  }
+  const given = Object.entries(result.data).filter(([, value]) => value !== undefined);
+  const limits: Limits = { ...defaultLimits, ...Object.fromEntries(given) };
+  if (limits.sessionIdleSeconds > limits.sessionAbsoluteSeconds) {
+    throw new Error('Invalid limits: sessionIdleSeconds must not exceed sessionAbsoluteSeconds');
+  }
+  return limits;
+};

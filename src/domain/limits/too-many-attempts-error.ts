@@ -1,0 +1,34 @@
+import { DomainError } from '../errors.ts';
+
+/** Which limit refused the request: the patient page and the metrics switch on it. */
+export type LimitReason =
+  | 'password-locked'
+  | 'code-entry-locked'
+  | 'code-sends-exceeded'
+  | 'phone-daily-cap'
+  | 'ip-throttled';
+
+const descriptions: Record<LimitReason, string> = {
+  'password-locked': 'You entered the wrong password too many times.',
+  'code-entry-locked': 'You entered the wrong security code too many times.',
+  'code-sends-exceeded': 'You asked for too many security codes.',
+  'phone-daily-cap': 'Too many security codes have been sent to this phone number today.',
+  'ip-throttled': 'There have been too many attempts to log in from your network.',
+};
+
+/**
+ * A limit refused the request. `retryAt` is when the patient may try again; the page says so.
+ * The same error, at the same point, whether or not the account exists.
+ */
+export class TooManyAttemptsError extends DomainError {
+  readonly code = 'too_many_attempts';
+  readonly status = 429;
+  readonly reason: LimitReason;
+  readonly retryAt: Date;
+
+  constructor(reason: LimitReason, retryAt: Date) {
+    super(descriptions[reason], { logDetail: reason });
+    this.reason = reason;
+    this.retryAt = retryAt;
+  }
+}

@@ -1,0 +1,36 @@
+import { DomainError } from './errors.ts';
+
+/**
+ * The problems a patient can meet, each with the CID reference NHS login shows for it (where it
+ * has one) and the HTTP status of the page. The wording lives with the pages.
+ */
+export const patientProblems = {
+  'confirmation-link-expired': { cid: 'CID1002', status: 400 },
+  'confirmation-link-used': { cid: 'CID1003', status: 400 },
+  'unknown-service': { cid: 'CID1004', status: 400 },
+  'reset-link-expired': { cid: 'CID2021', status: 400 },
+  'reset-link-used': { cid: 'CID2022', status: 400 },
+  'reset-link-broken': { cid: 'CID2023', status: 400 },
+  'phone-cancel-link-expired': { cid: 'CID3002', status: 400 },
+  'phone-cancel-link-used': { cid: 'CID3003', status: 400 },
+  'page-not-found': { cid: 'CID0404', status: 404 },
+  'session-expired': { cid: undefined, status: 400 },
+} as const satisfies Record<string, { cid: string | undefined; status: number }>;
+
+export type PatientProblem = keyof typeof patientProblems;
+
+/** A problem shown to a patient as an accessible page with what to do next and its CID reference. */
+export class PatientProblemError extends DomainError {
+  readonly problem: PatientProblem;
+  readonly code: string;
+  readonly status: number;
+  readonly cid: string | undefined;
+
+  constructor(problem: PatientProblem, options: { logDetail?: string; cause?: unknown } = {}) {
+    super(problem, options);
+    this.problem = problem;
+    this.code = problem;
+    this.status = patientProblems[problem].status;
+    this.cid = patientProblems[problem].cid;
+  }
+}

@@ -1,0 +1,104 @@
+import type { Clock } from '../clock.ts';
+import type { Limits } from '../limits/limits.ts';
+import type { Lockouts } from '../limits/lockouts.ts';
+import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
+import { generateSecurityCode, type RandomBytes, systemRandomBytes } from './security-code.ts';
+import { digestSecurityCode, matchesSecurityCode } from './security-code-digest.ts';
+import {
+  IncorrectSecurityCodeError,
+  MalformedSecurityCodeError,
+  NoSecurityCodeError,
+  SecurityCodeExpiredError,
+  SecurityCodeUsedError,
+} from './security-code-errors.ts';
+import type { SecurityCodeChannel, SecurityCodePurpose, SecurityCodeStore } from './security-code-store.ts';
+
+/** Code entry is locked per account, across purposes, so switching purpose gains no attempts. */
+export const codeEntryScope = 'code-entry';
+
+export interface SecurityCodesOptions {
+  readonly store: SecurityCodeStore;
+  readonly lockouts: Lockouts;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  readonly random?: RandomBytes;
+}
+
+/**
+ * Issues and checks 6-digit security codes: random, stored as digests, short-lived, single use
+ * and attempt-limited. Send caps are the caller's (CodeSendThrottle), before `issue`.
+ */
+export class SecurityCodes {
+  readonly #store: SecurityCodeStore;
+  readonly #lockouts: Lockouts;
+  readonly #clock: Clock;
+  readonly #limits: Limits;
+  readonly #random: RandomBytes;
+
+  constructor(options: SecurityCodesOptions) {
+    this.#store = options.store;
+    this.#lockouts = options.lockouts;
+    this.#clock = options.clock;
+    this.#limits = options.limits;
+    this.#random = options.random ?? systemRandomBytes;
+  }
+
+  /**
+   * A new code for the account and purpose, replacing any earlier one; returns the code in clear,
+   * to send and then forget. Throws TooManyAttemptsError while code entry is locked, since a code
+   * that cannot be entered is not worth a text.
+   */
+  async issue(request: {
+    accountId: string;
+    purpose: SecurityCodePurpose;
+    channel: SecurityCodeChannel;
+  }): Promise<string> {
+    await this.#refuseWhileLocked(request.accountId);
+    const code = generateSecurityCode(this.#random);
+    const issuedAt = this.#clock();
+    await this.#store.save({
+      ...request,
+      codeId: Buffer.from(this.#random(16)).toString('base64url'),
+      digest: digestSecurityCode(code, this.#random),
+      issuedAt,
+      validUntil: new Date(issuedAt.getTime() + this.#limits.securityCodeLifetimeSeconds * 1000),
+      attempts: 0,
+    });
+    return code;
+  }
+
+  /**
+   * Accepts the current code once; spaces in the entry are ignored. Throws
+   * MalformedSecurityCodeError (not counted), NoSecurityCodeError, SecurityCodeUsedError,
+   * SecurityCodeExpiredError, IncorrectSecurityCodeError with the attempts left, or, on the last
+   * wrong entry and while locked, TooManyAttemptsError (`code-entry-locked`).
+   */
+  async verify(request: { accountId: string; purpose: SecurityCodePurpose; code: string }): Promise<void> {
+    await this.#refuseWhileLocked(request.accountId);
+    const entered = request.code.replace(/\s/g, '');
+    if (!/^\d{6}$/.test(entered)) throw new MalformedSecurityCodeError();
+    const issued = await this.#store.countAttempt(request.accountId, request.purpose);
+    const allowed = this.#limits.securityCodeAttempts;
+    // Past the allowed attempts the code is ended (concurrent entries can overshoot the count).
+    if (!issued || issued.attempts > allowed) throw new NoSecurityCodeError();
+    if (issued.usedAt) throw new SecurityCodeUsedError();
+    if (issued.validUntil.getTime() <= this.#clock().getTime()) throw new SecurityCodeExpiredError();
+    if (matchesSecurityCode(entered, issued.digest)) {
+      await this.#store.markUsed(request.accountId, request.purpose, issued.codeId);
+      return;
+    }
+    if (issued.attempts < allowed) throw new IncorrectSecurityCodeError(allowed - issued.attempts);
+    throw await this.#lockEntry(request.accountId);
+  }
+
+  async #refuseWhileLocked(accountId: string): Promise<void> {
+    const lockedUntil = await this.#lockouts.lockedUntil(codeEntryScope, accountId);
+    if (lockedUntil) throw new TooManyAttemptsError('code-entry-locked', lockedUntil);
+  }
+
+  async #lockEntry(accountId: string): Promise<TooManyAttemptsError> {
+    const until = new Date(this.#clock().getTime() + this.#limits.securityCodeLockoutSeconds * 1000);
+    await this.#lockouts.lock(codeEntryScope, accountId, until);
+    return new TooManyAttemptsError('code-entry-locked', until);
+  }
+}

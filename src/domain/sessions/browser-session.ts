@@ -1,0 +1,39 @@
+/** How the patient proved who they are in this session, for the vector of trust (`Cp`, `Cd`...). */
+export interface SessionAuthentication {
+  readonly accountId: string;
+  /** Epoch seconds of the password check. */
+  readonly passwordAt: number;
+  /** The second factor, once passed: a texted or emailed code, or a remembered device. */
+  readonly secondFactor?: 'sms-code' | 'email-code' | 'remembered-device';
+  readonly secondFactorAt?: number;
+}
+
+/** What a journey in progress keeps between pages (never a password or a code in clear). */
+export interface JourneyState {
+  /** The address a confirmation link was just sent to, for the "check your email" page. */
+  readonly registrationEmail?: string;
+  /** The phone number being added or changed, before its code is entered (E.164). */
+  readonly pendingPhoneNumber?: string;
+  /** Where the code was last sent, so the code page can say so. */
+  readonly codeChannel?: 'sms' | 'email';
+}
+
+/** A browser session: server-side state behind a random id in a cookie. */
+export interface BrowserSession {
+  readonly csrfToken: string;
+  /** Epoch seconds. */
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  readonly authentication?: SessionAuthentication;
+  readonly journey: JourneyState;
+}
+
+/** Where sessions are kept, by the hash of their id (the id itself is never stored). */
+export interface SessionStore {
+  find(idHash: string): Promise<BrowserSession | undefined>;
+  /** Writes the session; it is deleted by the store after `expiresAt` (epoch seconds). */
+  save(idHash: string, session: BrowserSession, expiresAt: number): Promise<void>;
+  delete(idHash: string): Promise<void>;
+  /** Ends every session of an account (password reset, account deletion). */
+  deleteForAccount(accountId: string): Promise<void>;
+}

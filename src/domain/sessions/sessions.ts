@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type Clock, epochSeconds } from '../clock.ts';
+import type { BrowserSession, SessionStore } from './browser-session.ts';
+
+export interface SessionTimeouts {
+  /** Seconds without a request before the session ends. */
+  readonly idleSeconds: number;
+  /** Seconds after the start at which the session ends whatever happens. */
+  readonly absoluteSeconds: number;
+}
+
+export type SessionLookup =
+  | { readonly kind: 'active'; readonly session: BrowserSession }
+  | { readonly kind: 'expired' }
+  | { readonly kind: 'none' };
+
+const hashId = (id: string): string => createHash('sha256').update(id).digest('base64url');
+
+/** Starts, resumes, saves, renews and ends browser sessions, enforcing idle and absolute timeouts. */
+export class Sessions {
+  readonly #store: SessionStore;
+  readonly #clock: Clock;
+  readonly #timeouts: SessionTimeouts;
+  readonly #randomId: () => string;
+
+  constructor(options: {
+    store: SessionStore;
+    clock: Clock;
+    timeouts: SessionTimeouts;
+    randomId?: () => string;
+  }) {
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#timeouts = options.timeouts;
+    this.#randomId = options.randomId ?? (() => randomBytes(32).toString('base64url'));
+  }
+
+  /** The session behind a cookie value, if it is still within both timeouts. */
+  async resume(id: string | undefined): Promise<SessionLookup> {
+    if (!id || id.length > 100) return { kind: 'none' };
+    const session = await this.#store.find(hashId(id));
+    if (!session) return { kind: 'expired' };
+    const now = epochSeconds(this.#clock());
+    const idleEnd = session.lastSeenAt + this.#timeouts.idleSeconds;
+    const absoluteEnd = session.createdAt + this.#timeouts.absoluteSeconds;
+    if (now >= idleEnd || now >= absoluteEnd) return { kind: 'expired' };
+    return { kind: 'active', session };
+  }
+
+  /** A new, unauthenticated session and the id to put in the cookie. */
+  start(): { id: string; session: BrowserSession } {
+    const now = epochSeconds(this.#clock());
+    return {
+      id: this.#randomId(),
+      session: {
+        csrfToken: randomBytes(32).toString('base64url'),
+        createdAt: now,
+        lastSeenAt: now,
+        journey: {},
+      },
+    };
+  }
+
+  /** Saves the session as seen now; the store deletes it once either timeout has passed. */
+  async save(id: string, session: BrowserSession): Promise<BrowserSession> {
+    const now = epochSeconds(this.#clock());
+    const saved = { ...session, lastSeenAt: now };
+    const expiresAt = Math.min(
+      now + this.#timeouts.idleSeconds,
+      session.createdAt + this.#timeouts.absoluteSeconds,
+    );
+    await this.#store.save(hashId(id), saved, expiresAt);
+    return saved;
+  }
+
+  /**
+   * Moves the session to a new id (after a login, so an id planted before it is worthless) with
+   * a new CSRF token; the old id stops working.
+   */
+  async renew(
+    oldId: string | undefined,
+    session: BrowserSession,
+  ): Promise<{ id: string; session: BrowserSession }> {
+    if (oldId) await this.#store.delete(hashId(oldId));
+    const id = this.#randomId();
+    const renewed = await this.save(id, { ...session, csrfToken: randomBytes(32).toString('base64url') });
+    return { id, session: renewed };
+  }
+
+  async end(id: string): Promise<void> {
+    await this.#store.delete(hashId(id));
+  }
+
+  async endAllFor(accountId: string): Promise<void> {
+    await this.#store.deleteForAccount(accountId);
+  }
+}

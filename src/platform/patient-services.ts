@@ -1,0 +1,94 @@
+import { DynamoAccountStore } from '../adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
+import { DynamoDeviceStore } from '../adapters/dynamodb/dynamo-device-store.ts';
+import { DynamoLinkStore } from '../adapters/dynamodb/dynamo-link-store.ts';
+import { DynamoLockouts } from '../adapters/dynamodb/dynamo-lockouts.ts';
+import { DynamoRateLimiter } from '../adapters/dynamodb/dynamo-rate-limiter.ts';
+import { DynamoSecurityCodeStore } from '../adapters/dynamodb/dynamo-security-code-store.ts';
+import { DynamoSessionStore } from '../adapters/dynamodb/dynamo-session-store.ts';
+import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import { PasswordLogin } from '../domain/accounts/password-login.ts';
+import type { PatientServiceSettings } from '../domain/accounts/patient-service.ts';
+import { Registration } from '../domain/accounts/registration.ts';
+import { SecondFactor } from '../domain/accounts/second-factor.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { CommonPasswordList } from '../domain/credentials/common-passwords.ts';
+import type { PasswordHasher } from '../domain/credentials/password-hasher.ts';
+import { RememberedDevices } from '../domain/devices/remembered-devices.ts';
+import { CodeSendThrottle } from '../domain/limits/code-send-throttle.ts';
+import type { Limits } from '../domain/limits/limits.ts';
+import { PasswordThrottle } from '../domain/limits/password-throttle.ts';
+import { OneTimeLinks } from '../domain/links/one-time-links.ts';
+import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
+import { SecurityCodes } from '../domain/security-codes/security-codes.ts';
+import { Sessions } from '../domain/sessions/sessions.ts';
+
+export interface PatientServiceAdapters {
+  readonly table: DynamoTable;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  readonly email: EmailSender;
+  readonly sms: SmsSender;
+  readonly hasher: PasswordHasher;
+  readonly commonPasswords: CommonPasswordList;
+  readonly service: PatientServiceSettings;
+  readonly allowedPhoneCountries: readonly string[];
+  readonly allowTestPhoneNumbers: boolean;
+}
+
+/**
+ * The patient journeys' services over their adapters: the one wiring both composition roots
+ * (Lambda and the local stack) use, so the two cannot wire them differently.
+ */
+export const createPatientServices = (adapters: PatientServiceAdapters) => {
+  const { table, clock, limits } = adapters;
+  const accounts = new DynamoAccountStore(table);
+  const audit = new DynamoAuditLog(table);
+  const rateLimiter = new DynamoRateLimiter({ table, clock });
+  const lockouts = new DynamoLockouts(table);
+  return {
+    accounts,
+    audit,
+    sessions: new Sessions({
+      store: new DynamoSessionStore(table),
+      clock,
+      timeouts: { idleSeconds: limits.sessionIdleSeconds, absoluteSeconds: limits.sessionAbsoluteSeconds },
+    }),
+    registration: new Registration({
+      accounts,
+      links: new OneTimeLinks({ store: new DynamoLinkStore(table), clock }),
+      hasher: adapters.hasher,
+      commonPasswords: adapters.commonPasswords,
+      email: adapters.email,
+      audit,
+      clock,
+      limits,
+      service: adapters.service,
+    }),
+    passwordLogin: new PasswordLogin({
+      accounts,
+      hasher: adapters.hasher,
+      throttle: new PasswordThrottle({ rateLimiter, lockouts, clock, limits }),
+      audit,
+      clock,
+    }),
+    secondFactor: new SecondFactor({
+      accounts,
+      codes: new SecurityCodes({ store: new DynamoSecurityCodeStore(table), lockouts, clock, limits }),
+      sendThrottle: new CodeSendThrottle({ rateLimiter, limits }),
+      sms: adapters.sms,
+      email: adapters.email,
+      audit,
+      clock,
+      limits,
+      service: adapters.service,
+      allowedPhoneCountries: adapters.allowedPhoneCountries,
+      allowTestPhoneNumbers: adapters.allowTestPhoneNumbers,
+    }),
+    devices: new RememberedDevices({
+      store: new DynamoDeviceStore(table),
+      clock,
+      lifetimeSeconds: limits.rememberedDeviceLifetimeSeconds,
+    }),
+  };
+};

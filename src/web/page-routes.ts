@@ -1,0 +1,171 @@
+import { timingSafeEqual } from 'node:crypto';
+import { InvalidInputError } from '../domain/invalid-input-error.ts';
+import { PatientProblemError } from '../domain/patient-problems.ts';
+import type { BrowserSession } from '../domain/sessions/browser-session.ts';
+import type { Sessions } from '../domain/sessions/sessions.ts';
+import type { ErrorPresenter } from '../platform/http/error-mapper.ts';
+import { defineRoute, type RouteDefinition } from '../platform/http/http-handler.ts';
+import type { HttpEvent, HttpResponse } from '../platform/http/http-types.ts';
+import { cookieName, readCookie, serializeCookie } from './cookies.ts';
+import type { PageRenderer } from './page-renderer.ts';
+import { htmlResponse, redirectResponse } from './page-response.ts';
+import { problemPageFor } from './problem-pages.ts';
+
+export type FormValues = Readonly<Record<string, string>>;
+
+export interface PageRequest {
+  readonly event: HttpEvent;
+  readonly query: FormValues;
+  /** The posted form, one value a field (the first, if a field was sent twice). */
+  readonly form: FormValues;
+  readonly session: BrowserSession;
+  readonly sourceIp: string;
+}
+
+/** What a page does to the session besides keeping it alive. */
+export type SessionChange =
+  | { readonly kind: 'update'; readonly session: BrowserSession }
+  /** A new session id: after the password check, so an id planted before login is worthless. */
+  | { readonly kind: 'renew'; readonly session: BrowserSession }
+  | { readonly kind: 'end' };
+
+export type PageOutcome = (
+  | { readonly view: string; readonly data?: Record<string, unknown>; readonly status?: number }
+  | { readonly redirect: string }
+) & { readonly session?: SessionChange; readonly cookies?: readonly string[] };
+
+export interface PageDefinition {
+  /** The view shown again, with the problems, when the handler throws InvalidInputError. */
+  readonly formView?: string;
+  /** Data the form view needs besides the submitted values (titles, options). */
+  readonly formData?: (request: PageRequest) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Fields never echoed back into a form shown again. */
+  readonly secretFields?: readonly string[];
+  handle(request: PageRequest): Promise<PageOutcome>;
+}
+
+export interface PageDependencies {
+  readonly sessions: Sessions;
+  readonly renderer: PageRenderer;
+  /** Secure cookies with the `__Host-` prefix; false only for plain-http localhost. */
+  readonly secureCookies: boolean;
+}
+
+const SESSION_COOKIE = 'session';
+
+const firstValues = (values: unknown): FormValues => {
+  if (typeof values !== 'object' || values === null) return {};
+  return Object.fromEntries(
+    Object.entries(values as Record<string, unknown>).flatMap(([name, value]) => {
+      const first = Array.isArray(value) ? value[0] : value;
+      return typeof first === 'string' ? [[name, first]] : [];
+    }),
+  );
+};
+
+const sameToken = (expected: string, given: string | undefined): boolean => {
+  if (!given) return false;
+  const [a, b] = [Buffer.from(expected), Buffer.from(given)];
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/**
+ * Turns page definitions into routes: resumes or starts the browser session, checks the CSRF token
+ * of every form post, runs the page, saves the session and renders the view or redirects.
+ */
+export const createPageRoutes = (deps: PageDependencies) => {
+  const sessionCookie = cookieName(SESSION_COOKIE, deps.secureCookies);
+  const setSessionCookie = (id: string) => serializeCookie(sessionCookie, id, { secure: deps.secureCookies });
+  const clearSessionCookie = () =>
+    serializeCookie(sessionCookie, '', { secure: deps.secureCookies, maxAgeSeconds: 0 });
+
+  const render = (view: string, data: Record<string, unknown>, status: number, cookies: readonly string[]) =>
+    htmlResponse(deps.renderer.render(view, data), status, cookies);
+
+  const page = (definition: PageDefinition): RouteDefinition =>
+    defineRoute({
+      handle: async ({ event }): Promise<HttpResponse> => {
+        const isPost = event.requestContext.http.method === 'POST';
+        const cookieId = readCookie(event.cookies, sessionCookie);
+        const lookup = await deps.sessions.resume(cookieId);
+        const form = isPost ? firstValues(event.body) : {};
+        if (isPost && (lookup.kind !== 'active' || !sameToken(lookup.session.csrfToken, form.csrfToken))) {
+          throw new PatientProblemError('session-expired', {
+            logDetail: lookup.kind === 'active' ? 'csrf' : lookup.kind,
+          });
+        }
+        const current =
+          lookup.kind === 'active'
+            ? { id: cookieId as string, session: lookup.session }
+            : deps.sessions.start();
+        const request: PageRequest = {
+          event,
+          query: firstValues(event.queryStringParameters),
+          form,
+          session: current.session,
+          sourceIp: event.requestContext.http.sourceIp,
+        };
+
+        let outcome: PageOutcome;
+        try {
+          outcome = await definition.handle(request);
+        } catch (error) {
+          if (!(error instanceof InvalidInputError) || !definition.formView) throw error;
+          const saved = await deps.sessions.save(current.id, current.session);
+          const values = Object.fromEntries(
+            Object.entries(form).filter(
+              ([name]) => name !== 'csrfToken' && !definition.secretFields?.includes(name),
+            ),
+          );
+          const errors = error.problems.map((problem) => ({
+            text: problem.message,
+            href: `#${problem.field}`,
+          }));
+          const fieldErrors = Object.fromEntries(
+            error.problems.map((problem) => [problem.field, { text: problem.message }]),
+          );
+          return render(
+            definition.formView,
+            {
+              ...(await definition.formData?.(request)),
+              values,
+              errors,
+              fieldErrors,
+              csrfToken: saved.csrfToken,
+            },
+            400,
+            [setSessionCookie(current.id)],
+          );
+        }
+
+        const cookies = [...(outcome.cookies ?? [])];
+        let csrfToken = current.session.csrfToken;
+        const change = outcome.session;
+        if (change?.kind === 'end') {
+          await deps.sessions.end(current.id);
+          cookies.push(clearSessionCookie());
+        } else if (change?.kind === 'renew') {
+          const renewed = await deps.sessions.renew(
+            lookup.kind === 'active' ? current.id : undefined,
+            change.session,
+          );
+          csrfToken = renewed.session.csrfToken;
+          cookies.push(setSessionCookie(renewed.id));
+        } else {
+          const saved = await deps.sessions.save(current.id, change?.session ?? current.session);
+          csrfToken = saved.csrfToken;
+          cookies.push(setSessionCookie(current.id));
+        }
+        if ('redirect' in outcome) return redirectResponse(outcome.redirect, cookies);
+        return render(outcome.view, { ...outcome.data, csrfToken }, outcome.status ?? 200, cookies);
+      },
+    });
+
+  /** Shows any error of a page route as an accessible problem page. */
+  const presentError: ErrorPresenter = (_classified, error) => {
+    const problem = problemPageFor(error);
+    return render('problem.njk', { ...problem, title: problem.title }, problem.status, []);
+  };
+
+  return { page, presentError };
+};

@@ -1,0 +1,145 @@
+import { DomainError } from '../domain/errors.ts';
+import { type PatientProblem, PatientProblemError } from '../domain/patient-problems.ts';
+
+export interface ProblemPage {
+  readonly status: number;
+  readonly title: string;
+  readonly paragraphs: readonly string[];
+  readonly action?: { readonly text: string; readonly href: string };
+  readonly cid?: string;
+}
+
+const startAgain = { text: 'Start again', href: '/' };
+const logIn = { text: 'Log in', href: '/login' };
+const resetAgain = { text: 'Reset your password', href: '/password/forgotten' };
+
+/** What each patient problem page says: what happened, then what to do next. */
+const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>> = {
+  'confirmation-link-expired': {
+    title: 'This link has expired',
+    paragraphs: ['The link in your email only works for 24 hours.', 'You need to set up your account again.'],
+    action: { text: 'Set up again', href: '/register' },
+  },
+  'confirmation-link-used': {
+    title: 'This link has already been used',
+    paragraphs: [
+      'Your email address has already been confirmed.',
+      'You can log in with your email address and password.',
+    ],
+    action: logIn,
+  },
+  'unknown-service': {
+    title: 'We do not know which website or app you are trying to access',
+    paragraphs: ['Go back to the website or app you were using and try again from there.'],
+  },
+  'reset-link-expired': {
+    title: 'This link has expired',
+    paragraphs: ['The link to reset your password only works for 1 hour.', 'Ask for a new link.'],
+    action: resetAgain,
+  },
+  'reset-link-used': {
+    title: 'This link has already been used',
+    paragraphs: [
+      'Each link to reset your password only works once.',
+      'If you still need to reset your password, ask for a new link.',
+    ],
+    action: resetAgain,
+  },
+  'reset-link-broken': {
+    title: 'This link does not work',
+    paragraphs: [
+      'The link may not have been copied correctly. Check you copied the whole link from your email.',
+      'If it still does not work, ask for a new link.',
+    ],
+    action: resetAgain,
+  },
+  'phone-cancel-link-expired': {
+    title: 'This link has expired',
+    paragraphs: [
+      'The link to cancel a change of mobile number only works for 24 hours.',
+      'Log in to check your mobile number.',
+    ],
+    action: logIn,
+  },
+  'phone-cancel-link-used': {
+    title: 'This link has already been used',
+    paragraphs: ['The change of mobile number has already been cancelled.'],
+    action: logIn,
+  },
+  'page-not-found': {
+    title: 'Page not found',
+    paragraphs: [
+      'If you typed the web address, check it is correct.',
+      'If you pasted the web address, check you copied the entire address.',
+    ],
+    action: startAgain,
+  },
+  'session-expired': {
+    title: 'Your session has ended',
+    paragraphs: [
+      'For your security, we end your session after 30 minutes without activity, and after 12 hours.',
+      'You need to start again.',
+    ],
+    action: startAgain,
+  },
+};
+
+const formatTime = (date: Date): string =>
+  date.toLocaleTimeString('en-GB', {
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: true,
+    timeZone: 'Europe/London',
+  });
+
+/** The page for any error a page route throws: patient problems by their wording, others by status. */
+export const problemPageFor = (error: unknown): ProblemPage => {
+  if (error instanceof PatientProblemError) {
+    return {
+      status: error.status,
+      ...problemWording[error.problem],
+      ...(error.cid ? { cid: error.cid } : {}),
+    };
+  }
+  if (error instanceof DomainError && error.status === 429) {
+    const retryAt = (error as DomainError & { retryAt?: Date }).retryAt;
+    return {
+      status: 429,
+      title: 'You have tried too many times',
+      paragraphs: [
+        retryAt
+          ? `For your security, you need to wait. You can try again after ${formatTime(retryAt)}.`
+          : 'For your security, you need to wait 15 minutes before you try again.',
+      ],
+      action: startAgain,
+    };
+  }
+  if (error instanceof DomainError && error.status === 404) {
+    return { status: 404, ...problemWording['page-not-found'], cid: 'CID0404' };
+  }
+  if (error instanceof DomainError && error.status < 500) {
+    return {
+      status: error.status,
+      title: 'There is a problem',
+      paragraphs: [error.description],
+      action: startAgain,
+    };
+  }
+  if (error instanceof DomainError && error.status === 503) {
+    return {
+      status: 503,
+      title: 'Sorry, there is a problem',
+      paragraphs: [error.description, 'Try again in a few minutes.'],
+      action: startAgain,
+    };
+  }
+  return {
+    status: 500,
+    title: 'Sorry, there is a problem with the service',
+    paragraphs: [
+      'Try again later.',
+      'If you were trying to do something, it may not have worked. Check before you try again.',
+    ],
+    action: startAgain,
+  };
+};

@@ -1,0 +1,53 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface StaticAsset {
+  /** Absolute path of the file to serve. */
+  readonly file: string;
+  readonly contentType: string;
+  /** Binary files travel base64-encoded through API Gateway. */
+  readonly binary: boolean;
+}
+
+/** Where the files come from: nhsuk-frontend's `dist/nhsuk` folder and our own `src/web/assets`. */
+export interface AssetRoots {
+  readonly nhsukFrontend: string;
+  readonly ownAssets: string;
+}
+
+const types: Record<string, { contentType: string; binary: boolean }> = {
+  css: { contentType: 'text/css; charset=utf-8', binary: false },
+  js: { contentType: 'text/javascript; charset=utf-8', binary: false },
+  json: { contentType: 'application/manifest+json; charset=utf-8', binary: false },
+  svg: { contentType: 'image/svg+xml', binary: false },
+  png: { contentType: 'image/png', binary: true },
+  ico: { contentType: 'image/x-icon', binary: true },
+};
+
+const asset = (file: string): StaticAsset | undefined => {
+  const type = types[file.split('.').pop() ?? ''];
+  return type && { file, ...type };
+};
+
+/**
+ * Every file the pages may ask for under /assets/, by its path there. Only files listed here are
+ * ever served, so no request path can reach anything else on disk.
+ */
+export const loadAssetCatalogue = (roots: AssetRoots): ReadonlyMap<string, StaticAsset> => {
+  const entries: [string, string][] = [
+    ['nhsuk-frontend.min.css', join(roots.nhsukFrontend, 'nhsuk-frontend.min.css')],
+    ['nhsuk-frontend.min.js', join(roots.nhsukFrontend, 'nhsuk-frontend.min.js')],
+    ['manifest.json', join(roots.nhsukFrontend, 'assets', 'manifest.json')],
+    ...readdirSync(join(roots.nhsukFrontend, 'assets', 'images')).map((name): [string, string] => [
+      `images/${name}`,
+      join(roots.nhsukFrontend, 'assets', 'images', name),
+    ]),
+    ...readdirSync(roots.ownAssets).map((name): [string, string] => [name, join(roots.ownAssets, name)]),
+  ];
+  return new Map(
+    entries.flatMap(([path, file]) => {
+      const found = asset(file);
+      return found ? [[path, found] as const] : [];
+    }),
+  );
+};
