@@ -19,11 +19,35 @@ export interface SigningKeySettings {
   readonly active: string;
 }
 
+/**
+ * The stage-wide request limits of the HTTP API, shared by every route and every client. Requests
+ * over them get 429 from API Gateway without reaching a function. Limits per IP address (WAF
+ * rules in front) and per account (the application's counters) are separate.
+ */
+export interface ApiThrottle {
+  /** Steady-state requests per second, averaged over the stage. */
+  readonly rateLimit: number;
+  /** The token bucket's size: how many requests may arrive at once before the steady rate applies. */
+  readonly burstLimit: number;
+}
+
+/**
+ * Caps the load and the bill a flood can cause, with room above a dev stage's real traffic, and
+ * leaves most of the account's regional API Gateway quota (10,000 rps) to other stages.
+ */
+export const defaultApiThrottle: ApiThrottle = { rateLimit: 100, burstLimit: 200 };
+
 export interface StageSettings {
   /** Lower-case letters, digits and hyphens: it appears in the stack name and key aliases. */
   readonly name: string;
-  /** Without one, the issuer is the HTTP API's default execute-api URL. */
+  /**
+   * Without one, the issuer is the HTTP API's default execute-api URL. With one, the execute-api
+   * endpoint is disabled, so the domain (and whatever guards it) cannot be bypassed.
+   */
   readonly customDomain?: CustomDomain;
+  /** `defaultApiThrottle` unless set. */
+  readonly apiThrottle?: ApiThrottle;
+  /** For the functions' logs and the API access log. */
   readonly logRetention: RetentionDays;
   readonly logLevel: FunctionConfig['logLevel'];
   readonly signingKeys: SigningKeySettings;

@@ -55,6 +55,8 @@ export class HouseFunction extends Construct {
         target: 'node24',
         mainFields: ['module', 'main'],
         minify: true,
+        // Minifying renames classes; our errors name themselves `new.target.name`, which logs must show.
+        keepNames: true,
         sourceMap: true,
         sourcesContent: false,
         // Bundle the AWS SDK too, so Lambda runs the versions the tests ran rather than the runtime's.

@@ -3,10 +3,11 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import { functionSpecs, routes } from '../../src/routes.ts';
+import { ApiAccessLog } from '../constructs/api-access-log.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
 import { SigningKeys } from '../constructs/signing-keys.ts';
 import { StoreTable } from '../constructs/store-table.ts';
-import type { CustomDomain, StageSettings } from '../stages.ts';
+import { type CustomDomain, defaultApiThrottle, type StageSettings } from '../stages.ts';
 
 export interface PatientLoginStackProps extends StackProps {
   readonly stage: StageSettings;
@@ -14,11 +15,14 @@ export interface PatientLoginStackProps extends StackProps {
 
 /** The identity provider for one stage: the table, the signing keys, and the route table's functions behind an HTTP API. */
 export class PatientLoginStack extends Stack {
-  /** `https://<domainName>`, or the API's execute-api URL; never with a trailing slash. */
+  /** `https://<domainName>`, or the API's https execute-api URL; never with a trailing slash. */
   readonly issuer: string;
   readonly table: StoreTable;
   readonly signingKeys: SigningKeys;
   readonly httpApi: apigwv2.HttpApi;
+  /** The API's one stage, `$default`: throttled, access-logged and deployed on every change. */
+  readonly apiStage: apigwv2.HttpStage;
+  readonly accessLog: ApiAccessLog;
   readonly api: RouteTableApi;
 
   constructor(scope: Construct, id: string, props: PatientLoginStackProps) {
@@ -32,8 +36,22 @@ export class PatientLoginStack extends Stack {
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `patient-login-${stage.name}`,
       description: `patient-login ${stage.name}`,
+      // The stage is added below: the default one cannot be given throttling or access logs.
+      createDefaultStage: false,
+      // With a custom domain, the execute-api URL would be a way round the domain, and round
+      // anything put in front of it (CloudFront, WAF).
+      disableExecuteApiEndpoint: stage.customDomain !== undefined,
     });
-    this.issuer = stage.customDomain ? this.mapCustomDomain(stage.customDomain) : this.httpApi.apiEndpoint;
+    this.accessLog = new ApiAccessLog(this, 'ApiAccessLog', { retention: stage.logRetention });
+    // The same construct id as the stage `createDefaultStage` would make, so its logical id is kept.
+    this.apiStage = this.httpApi.addStage('DefaultStage', {
+      autoDeploy: true,
+      throttle: stage.apiThrottle ?? defaultApiThrottle,
+      accessLogSettings: this.accessLog.settings,
+    });
+    this.issuer = stage.customDomain
+      ? this.mapCustomDomain(stage.customDomain)
+      : this.useExecuteApiEndpoint();
     const signingKeyIds = Fn.join(',', this.signingKeys.keyArns);
     this.api = new RouteTableApi(this, 'Api', {
       httpApi: this.httpApi,
@@ -50,11 +68,21 @@ export class PatientLoginStack extends Stack {
         logLevel: stage.logLevel,
       },
     });
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
     new CfnOutput(this, 'Issuer', { value: this.issuer });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'SigningKeyIds', { value: signingKeyIds });
     new CfnOutput(this, 'ActiveSigningKeyId', { value: this.signingKeys.activeKey.keyArn });
+  }
+
+  /**
+   * Serves the API at its execute-api endpoint, spelled out rather than read from the API's
+   * `ApiEndpoint` attribute so the template shows the scheme (the infra tests check the issuer is
+   * https). It is the form CDK's `HttpStage.url` uses, without the trailing slash an issuer must not have.
+   */
+  private useExecuteApiEndpoint(): string {
+    const url = `https://${this.httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    new CfnOutput(this, 'ApiUrl', { value: url });
+    return url;
   }
 
   /** Serves the API at the custom domain; its DNS record (to the output target) is made outside the stack. */
@@ -63,7 +91,7 @@ export class PatientLoginStack extends Stack {
       domainName: customDomain.domainName,
       certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
     });
-    new apigwv2.ApiMapping(this, 'ApiMapping', { api: this.httpApi, domainName });
+    new apigwv2.ApiMapping(this, 'ApiMapping', { api: this.httpApi, domainName, stage: this.apiStage });
     new CfnOutput(this, 'CustomDomainTarget', { value: domainName.regionalDomainName });
     new CfnOutput(this, 'CustomDomainHostedZoneId', { value: domainName.regionalHostedZoneId });
     return `https://${customDomain.domainName}`;

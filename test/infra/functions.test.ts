@@ -1,10 +1,14 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HouseFunction } from '../../lib/constructs/house-function.ts';
 import { functionsDir } from '../../lib/project-paths.ts';
 import { configNames } from '../../src/platform/config.ts';
-import { functionSpecs } from '../../src/routes.ts';
-import { synthesizeStack, testStage } from './synthesize.ts';
+import { type FunctionName, functionSpecs } from '../../src/routes.ts';
+import { bundlingApp, synthesizeStack, testFunctionSettings, testStage } from './synthesize.ts';
 import { propertiesOfEvery, type Resource } from './template-queries.ts';
 
 interface FunctionProperties {
@@ -12,6 +16,7 @@ interface FunctionProperties {
   readonly Architectures: string[];
   readonly LoggingConfig?: { LogGroup?: { Ref: string } };
   readonly Environment: { Variables: Record<string, unknown> };
+  readonly Code: { S3Key: string };
 }
 
 describe('Lambda functions', () => {
@@ -90,5 +95,38 @@ describe('Lambda functions', () => {
     // Assess
     expect(Object.keys(expected).sort()).toEqual(Object.values(configNames).sort());
     for (const environment of environments) expect(environment).toMatchObject(expected);
+  });
+});
+
+describe('Lambda bundles', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'patient-login-bundle-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  /** Bundles one function as `cdk synth` would, and returns its code. */
+  const bundledCode = (name: FunctionName): string => {
+    const stack = new Stack(bundlingApp(outdir), 'bundle-test');
+    new HouseFunction(stack, 'Function', {
+      name,
+      spec: functionSpecs[name],
+      settings: testFunctionSettings,
+      logRetention: testStage.logRetention,
+    });
+    const [[, fn]] = propertiesOfEvery<FunctionProperties>(
+      Template.fromStack(stack),
+      'AWS::Lambda::Function',
+    ) as [[string, FunctionProperties]];
+    const assetHash = fn.Code.S3Key.replace(/\.zip$/, '');
+    return readFileSync(join(outdir, `asset.${assetHash}`, 'index.mjs'), 'utf8');
+  };
+
+  it('keep class names through minification, so errors log under their own class names', () => {
+    // Prepare: every function maps errors at the edge, so every bundle has DomainError in it.
+    const [name] = Object.keys(functionSpecs) as [FunctionName];
+
+    // Act
+    const code = bundledCode(name);
+
+    // Assess: minified, the class is `class jo extends Error`; esbuild's keepNames records its name.
+    expect(code).toContain('"DomainError"');
   });
 });

@@ -5,11 +5,13 @@ import { RouteTableApi } from '../../lib/constructs/route-table-api.ts';
 import { SigningKeys } from '../../lib/constructs/signing-keys.ts';
 import { StoreTable } from '../../lib/constructs/store-table.ts';
 import { functionSpecs, type Permission } from '../../src/routes.ts';
-import { emptyStack, logicalIdOf, synthesizeStack, testStage } from './synthesize.ts';
+import { emptyStack, logicalIdOf, synthesizeStack, testFunctionSettings, testStage } from './synthesize.ts';
 import {
   actionsOf,
   allowedActionsOfFunction,
+  asList,
   identityPolicies,
+  type PolicyStatement,
   resourcesOfType,
 } from './template-queries.ts';
 
@@ -26,14 +28,7 @@ const templateWithPermissions = (permissions: Permission[]) => {
     httpApi: new apigwv2.HttpApi(stack, 'HttpApi'),
     functionSpecs: { 'openid-metadata': { description: 'under test', permissions } },
     routes: [],
-    settings: {
-      stage: 'test',
-      issuer: 'https://issuer.test',
-      tableName: table.tableName,
-      signingKeyIds: 'a,b',
-      activeSigningKeyId: 'a',
-      logLevel: 'INFO',
-    },
+    settings: testFunctionSettings,
     logRetention: testStage.logRetention,
     permissionTargets: { table, signingKeys },
   });
@@ -41,6 +36,28 @@ const templateWithPermissions = (permissions: Permission[]) => {
   if (!fn) throw new Error('no function built');
   return allowedActionsOfFunction(Template.fromStack(stack), logicalIdOf(fn));
 };
+
+/**
+ * The only actions an identity policy may allow on every resource (`Resource: "*"`): those AWS
+ * offers no resource-level permission for, so no narrower statement can grant them.
+ * - `xray:PutTraceSegments`, `xray:PutTelemetryRecords`: sending traces, for Powertools Tracer
+ *   when functions trace (DESIGN, Observability). X-Ray has no resource to name.
+ * Not here on purpose: CloudWatch Logs writes (each role may write only to its function's own log
+ * group), DynamoDB and KMS (granted on the table and the signing keys by ARN). Key policies are
+ * not identity policies and are not checked here: in a key policy `"*"` means that key, and the
+ * signing-key tests check their only principal is the account.
+ */
+const actionsAllowedOnEveryResource: ReadonlySet<string> = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+]);
+
+/** An Allow statement that covers every resource, other than for the allow-listed actions. */
+const isAllowOnEveryResourceBeyondAllowList = (statement: PolicyStatement): boolean =>
+  statement.Effect === 'Allow' &&
+  (asList(statement.Resource).includes('*') || statement.NotResource !== undefined) &&
+  (statement.NotAction !== undefined ||
+    asList(statement.Action).some((action) => !actionsAllowedOnEveryResource.has(action)));
 
 const dataActions = (actions: Set<string>) =>
   [...actions].filter((action) => action.startsWith('dynamodb:') || action.startsWith('kms:')).sort();
@@ -57,6 +74,42 @@ describe('IAM', () => {
     // Assess
     expect(actions.length).toBeGreaterThan(0);
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('allows no action on every resource ("*") but the few AWS cannot scope to one', () => {
+    // Prepare
+    const statements = identityPolicies(template).flatMap((policy) => policy.document.Statement);
+
+    // Act
+    const broad = statements.filter(isAllowOnEveryResourceBeyondAllowList);
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(0);
+    expect(broad).toEqual([]);
+  });
+
+  it.each([
+    { case: 'an action on "*"', statement: { Action: 'ses:SendEmail', Resource: '*' }, caught: true },
+    {
+      case: 'an allow-listed action beside another on "*"',
+      statement: { Action: ['xray:PutTraceSegments', 'sns:Publish'], Resource: ['*'] },
+      caught: true,
+    },
+    {
+      case: 'NotAction on "*"',
+      statement: { NotAction: 'xray:PutTraceSegments', Resource: '*' },
+      caught: true,
+    },
+    { case: 'NotResource', statement: { Action: 'dynamodb:GetItem', NotResource: 'arn:t' }, caught: true },
+    { case: 'an allow-listed action on "*"', statement: { Action: 'xray:PutTraceSegments', Resource: '*' } },
+    { case: 'an action on one resource', statement: { Action: 'ses:SendEmail', Resource: 'arn:x' } },
+    { case: 'a Deny on "*"', statement: { Effect: 'Deny', Action: 'ses:SendEmail', Resource: '*' } },
+  ])('tells a grant on every resource from an allowed statement: $case', ({ statement, caught = false }) => {
+    // Act
+    const found = isAllowOnEveryResourceBeyondAllowList({ Effect: 'Allow', ...statement });
+
+    // Assess
+    expect(found).toBe(caught);
   });
 
   it('attaches no managed policy to any role, since these tests cannot see their statements', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import type { FunctionSettings } from '../../lib/constructs/house-function.ts';
 import { PatientLoginStack } from '../../lib/stacks/patient-login-stack.ts';
 import { type StageSettings, stages } from '../../lib/stages.ts';
 
@@ -12,11 +13,24 @@ const cdkJson: { context: Record<string, unknown> } = JSON.parse(
 /** An app with the feature flags `cdk synth` uses; bundling skipped, since tests read the template, not the code. */
 export const testApp = (): App => new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
 
+/** An app that bundles its functions into `outdir`, as `cdk synth` does, for tests that read the code. */
+export const bundlingApp = (outdir: string): App => new App({ outdir, context: cdkJson.context });
+
 export const testStage: StageSettings = { ...stages.dev, name: 'test' };
 
 export const synthesizeStack = (stage: Partial<StageSettings> = {}) => {
   const stack = new PatientLoginStack(testApp(), 'patient-login-test', { stage: { ...testStage, ...stage } });
   return { stack, template: Template.fromStack(stack) };
+};
+
+/** Function settings for a construct tested on its own; no value here is read. */
+export const testFunctionSettings: FunctionSettings = {
+  stage: 'test',
+  issuer: 'https://issuer.test',
+  tableName: 'table',
+  signingKeyIds: 'a,b',
+  activeSigningKeyId: 'a',
+  logLevel: 'INFO',
 };
 
 /** A bare stack, for testing a construct on its own. */

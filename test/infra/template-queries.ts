@@ -14,6 +14,7 @@ export interface PolicyStatement {
   readonly NotAction?: string | string[];
   readonly Principal?: unknown;
   readonly Resource?: unknown;
+  readonly NotResource?: unknown;
 }
 
 interface PolicyDocument {
