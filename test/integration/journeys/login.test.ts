@@ -1,0 +1,351 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoAuditLog } from '../../../src/adapters/dynamodb/dynamo-audit-log.ts';
+import {
+  codeIn,
+  errorsOf,
+  headingOf,
+  linkIn,
+  movableClock,
+  type PageClient,
+  startPages,
+} from '../../support/page-client.ts';
+
+type Pages = Awaited<ReturnType<typeof startPages>>;
+const EMAIL = 'pat@example.com';
+const PASSWORD = 'correct horse battery';
+const PHONE = '07700 900123';
+
+describe('logging in', () => {
+  let pages: Pages;
+  afterEach(() => pages?.stop());
+
+  /** A confirmed account, without a phone number yet. */
+  const registered = async (options: Parameters<typeof startPages>[0] = {}) => {
+    pages = await startPages(options);
+    const client = pages.client();
+    await client.get('/register');
+    await client.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
+    await client.get(linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'));
+    return pages;
+  };
+
+  const logIn = async (client: PageClient, password = PASSWORD, email = EMAIL) => {
+    await client.get('/login');
+    return client.post('/login', { email, password });
+  };
+
+  const latestCode = () => codeIn(pages.outbox.latest({ kind: 'security-code' })?.text ?? '');
+
+  /** An account with a confirmed phone, and a client logged in with it. */
+  const withPhone = async (options: Parameters<typeof startPages>[0] = {}) => {
+    await registered(options);
+    const client = pages.client();
+    await logIn(client);
+    await client.get('/login/phone');
+    await client.post('/login/phone', { phoneNumber: PHONE });
+    await client.get('/login/code');
+    await client.post('/login/code', { code: latestCode() });
+    await client.post('/logout');
+    return client;
+  };
+
+  it('asks for a mobile number at the first login, texts it a code and keeps it once the code is entered', async () => {
+    // Prepare
+    await registered();
+    const client = pages.client();
+
+    // Act
+    const password = await logIn(client);
+    const phone = await client.post('/login/phone', { phoneNumber: PHONE });
+    const codePage = await client.get('/login/code');
+    const text = pages.outbox.latest({ channel: 'sms' });
+    const code = await client.post('/login/code', { code: codeIn(text?.text ?? '') });
+    const done = await client.get('/login/done');
+
+    // Assess
+    expect(password).toMatchObject({ status: 303, location: '/login/phone' });
+    expect(phone).toMatchObject({ status: 303, location: '/login/code' });
+    expect(codePage.html).toContain('ending 123');
+    expect(text?.to).toBe('+447700900123');
+    expect(code).toMatchObject({ status: 303, location: '/login/done' });
+    expect(headingOf(done.html)).toBe('You are logged in');
+    expect(await new DynamoAccountStore(pages.dependencies.table).findByEmail(EMAIL)).toMatchObject({
+      phoneNumber: '+447700900123',
+    });
+  });
+
+  it.each([
+    ['a landline', '020 7946 0018', 'Enter a mobile phone number, not a landline'],
+    ['a foreign number', '+33 6 12 34 56 78', 'Enter a UK mobile phone number'],
+    ['not a number', 'call me', 'Enter a mobile phone number, like 07700 900 982 or +44 7700 900 982'],
+    ['nothing', '', 'Enter your mobile phone number'],
+  ])('refuses %s as the mobile number and texts nothing', async (_case, phoneNumber, message) => {
+    // Prepare
+    await registered();
+    const client = pages.client();
+    await logIn(client);
+    await client.get('/login/phone');
+
+    // Act
+    const response = await client.post('/login/phone', { phoneNumber });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(errorsOf(response.html)).toEqual([message]);
+    expect(pages.outbox.latest({ channel: 'sms' })).toBeUndefined();
+  });
+
+  it('texts a code at every later login, and accepts it once', async () => {
+    // Prepare
+    const client = await withPhone();
+
+    // Act
+    const password = await logIn(client);
+    const code = latestCode();
+    const first = await client.post('/login/code', { code });
+    await client.post('/logout');
+    await logIn(client);
+    await client.get('/login/code');
+    const reused = await client.post('/login/code', { code });
+
+    // Assess
+    expect(password).toMatchObject({ status: 303, location: '/login/code' });
+    expect(first).toMatchObject({ status: 303, location: '/login/done' });
+    expect(reused.status).toBe(400);
+  });
+
+  it('says how many tries are left after a wrong code', async () => {
+    // Prepare
+    const client = await withPhone();
+    await logIn(client);
+    await client.get('/login/code');
+    const right = latestCode();
+    const wrong = right === '000000' ? '111111' : '000000';
+
+    // Act
+    const response = await client.post('/login/code', { code: wrong });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(errorsOf(response.html)).toEqual(['The security code is not right. You have 4 tries left']);
+  });
+
+  it('ends the code and locks code entry for 15 minutes after 5 wrong codes', async () => {
+    // Prepare
+    const client = await withPhone();
+    await logIn(client);
+    await client.get('/login/code');
+    const right = latestCode();
+    const wrong = right === '000000' ? '111111' : '000000';
+    for (let attempt = 0; attempt < 4; attempt += 1) await client.post('/login/code', { code: wrong });
+
+    // Act
+    const fifth = await client.post('/login/code', { code: wrong });
+    const rightAfterLock = await client.post('/login/code', { code: right });
+
+    // Assess
+    expect(fifth.status).toBe(429);
+    expect(headingOf(fifth.html)).toBe('You have tried too many times');
+    expect(fifth.html).toContain('You can try again after');
+    expect(rightAfterLock.status).toBe(429);
+  });
+
+  it('refuses an expired code after 5 minutes', async () => {
+    // Prepare
+    const clock = movableClock();
+    const client = await withPhone({ clock });
+    await logIn(client);
+    await client.get('/login/code');
+    const code = latestCode();
+    clock.advance(5 * 60 + 1);
+
+    // Act
+    const response = await client.post('/login/code', { code });
+
+    // Assess
+    expect(errorsOf(response.html)).toEqual(['The security code has expired. Select ‘Send the code again’']);
+  });
+
+  it('sends the code again, or by email instead, and only the newest code works', async () => {
+    // Prepare
+    const client = await withPhone();
+    await logIn(client);
+    await client.get('/login/code');
+    const firstCode = latestCode();
+
+    // Act
+    await client.post('/login/code/resend');
+    const secondText = pages.outbox.latest({ channel: 'sms' });
+    await client.post('/login/code/email');
+    const emailed = pages.outbox.latest({ kind: 'security-code', channel: 'email' });
+    const codePage = await client.get('/login/code');
+    const stale = await client.post('/login/code', { code: firstCode });
+    const fresh = await client.post('/login/code', { code: codeIn(emailed?.text ?? '') });
+
+    // Assess
+    expect(secondText?.to).toBe('+447700900123');
+    expect(emailed?.to).toBe(EMAIL);
+    expect(codePage.html).toContain('We have sent a 6-digit security code to your email address.');
+    expect(stale.status).toBe(400);
+    expect(fresh).toMatchObject({ status: 303, location: '/login/done' });
+  });
+
+  it('refuses a sixth code within 15 minutes with a page saying when to try again', async () => {
+    // Prepare: the login's own code is the first send
+    const client = await withPhone();
+    await logIn(client);
+    for (let send = 0; send < 3; send += 1) await client.post('/login/code/resend');
+
+    // Act
+    const sixth = await client.post('/login/code/resend');
+
+    // Assess: the withPhone login sent one, this login one, three resends: the sixth is refused
+    expect(sixth.status).toBe(429);
+    expect(sixth.html).toContain('You can try again after');
+  });
+
+  it('skips the code on a remembered device, but never the password', async () => {
+    // Prepare
+    const client = await withPhone();
+    await logIn(client);
+    await client.post('/login/code', { code: latestCode(), remember: 'yes' });
+    await client.post('/logout');
+    const textsBefore = pages.outbox.messages().filter((message) => message.kind === 'security-code').length;
+
+    // Act
+    const wrongPassword = await logIn(client, 'not the password');
+    const rightPassword = await logIn(client);
+
+    // Assess
+    expect(wrongPassword.status).toBe(400);
+    expect(rightPassword).toMatchObject({ status: 303, location: '/login/done' });
+    expect(pages.outbox.messages().filter((message) => message.kind === 'security-code')).toHaveLength(
+      textsBefore,
+    );
+    expect([...client.cookies.keys()]).toContain('device');
+  });
+
+  it('asks for a code again when the remembered-device cookie is tampered with or 180 days unused', async () => {
+    // Prepare
+    const clock = movableClock();
+    const client = await withPhone({ clock });
+    await logIn(client);
+    await client.post('/login/code', { code: latestCode(), remember: 'yes' });
+    await client.post('/logout');
+    const genuine = client.cookies.get('device') ?? '';
+
+    // Act
+    client.cookies.set('device', `${genuine.slice(0, -1)}${genuine.endsWith('A') ? 'B' : 'A'}`);
+    const tampered = await logIn(client);
+    await client.post('/logout');
+    client.cookies.set('device', genuine);
+    clock.advance(181 * 24 * 3600);
+    const stale = await logIn(client);
+
+    // Assess
+    expect(tampered.location).toBe('/login/code');
+    expect(stale.location).toBe('/login/code');
+  });
+
+  it('gives the same answer for a wrong password and an unknown email address', async () => {
+    // Prepare
+    await registered();
+
+    // Act
+    const wrongPassword = await logIn(pages.client(), 'not the password');
+    const unknownEmail = await logIn(pages.client(), PASSWORD, 'nobody@example.com');
+
+    // Assess
+    expect(wrongPassword.status).toBe(400);
+    expect(unknownEmail.status).toBe(400);
+    expect(errorsOf(wrongPassword.html)).toEqual(['Enter the email address and password for your account']);
+    expect(errorsOf(unknownEmail.html)).toEqual(errorsOf(wrongPassword.html));
+  });
+
+  it('locks password login for 15 minutes after 5 wrong passwords, whether or not the account exists', async () => {
+    // Prepare
+    const clock = movableClock();
+    await registered({ clock });
+    const client = pages.client();
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      await logIn(client, 'not the password');
+      await logIn(client, 'not the password', 'nobody@example.com');
+    }
+
+    // Act
+    const fifthKnown = await logIn(client, 'not the password');
+    const fifthUnknown = await logIn(client, 'not the password', 'nobody@example.com');
+    const rightWhileLocked = await logIn(client);
+    clock.advance(15 * 60 + 1);
+    const rightAfter = await logIn(client);
+
+    // Assess
+    expect(fifthKnown.status).toBe(429);
+    expect(fifthUnknown.status).toBe(429);
+    expect(headingOf(fifthKnown.html)).toBe(headingOf(fifthUnknown.html));
+    expect(rightWhileLocked.status).toBe(429);
+    expect(rightAfter).toMatchObject({ status: 303, location: '/login/phone' });
+  });
+
+  it('gives a new session id after the password, and ends the session at logout', async () => {
+    // Prepare
+    await registered();
+    const client = pages.client();
+    await client.get('/login');
+    const before = client.cookies.get('session');
+
+    // Act
+    await client.post('/login', { email: EMAIL, password: PASSWORD });
+    const after = client.cookies.get('session');
+    const planted = pages.client();
+    planted.cookies.set('session', before ?? '');
+    const withPlantedId = await planted.get('/login/phone');
+    await client.post('/logout');
+    const afterLogout = await client.get('/login/phone');
+
+    // Assess
+    expect(after).not.toBe(before);
+    expect(withPlantedId.location).toBe('/login');
+    expect(afterLogout.location).toBe('/login');
+  });
+
+  it('ends a session after 30 minutes without activity', async () => {
+    // Prepare
+    const clock = movableClock();
+    await registered({ clock });
+    const client = pages.client();
+    await logIn(client);
+    await client.get('/login/phone');
+    clock.advance(30 * 60 + 1);
+
+    // Act
+    const response = await client.post('/login/phone', { phoneNumber: PHONE });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(headingOf(response.html)).toBe('Your session has ended');
+  });
+
+  it('keeps an audit trail of the security steps', async () => {
+    // Prepare
+    const client = await withPhone();
+    await logIn(client, 'not the password');
+
+    // Act
+    const account = await new DynamoAccountStore(pages.dependencies.table).findByEmail(EMAIL);
+    const events = await new DynamoAuditLog(pages.dependencies.table).recent(account?.accountId ?? '', 20);
+
+    // Assess
+    expect(events.map((event) => event.type).reverse()).toEqual([
+      'registered',
+      'code-sent',
+      'phone-added',
+      'code-verified',
+      'login-succeeded',
+      'logged-out',
+      'login-failed',
+    ]);
+    expect(JSON.stringify(events)).not.toMatch(new RegExp(`${PASSWORD}|\\b\\d{6}\\b`));
+  });
+});

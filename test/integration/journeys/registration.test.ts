@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
+import { errorsOf, headingOf, linkIn, movableClock, startPages } from '../../support/page-client.ts';
+
+type Pages = Awaited<ReturnType<typeof startPages>>;
+
+describe('creating an account', () => {
+  let pages: Pages;
+  afterEach(() => pages?.stop());
+
+  const register = async (
+    client: ReturnType<Pages['client']>,
+    email: string,
+    password = 'correct horse battery',
+  ) => {
+    await client.get('/register');
+    return client.post('/register', { email, password, terms: 'accepted' });
+  };
+
+  it('emails a confirmation link that creates the account', async () => {
+    // Prepare
+    pages = await startPages();
+    const client = pages.client();
+
+    // Act
+    const submitted = await register(client, 'pat@example.com');
+    const checkEmail = await client.get('/register/check-email');
+    const message = pages.outbox.latest({ to: 'pat@example.com', kind: 'confirm-email' });
+    const confirmed = await client.get(linkIn(message?.text ?? '', '/register/confirm'));
+
+    // Assess
+    expect(submitted).toMatchObject({ status: 303, location: '/register/check-email' });
+    expect(headingOf(checkEmail.html)).toBe('Check your email');
+    expect(checkEmail.html).toContain('pat@example.com');
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.html).toContain('You now have an account');
+    const account = await new DynamoAccountStore(pages.dependencies.table).findByEmail('pat@example.com');
+    expect(account).toMatchObject({ email: 'pat@example.com', proofingLevel: 'P0' });
+    expect(account?.passwordHash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('answers the same for a registered address, and emails its owner instead', async () => {
+    // Prepare
+    pages = await startPages();
+    const first = pages.client();
+    await register(first, 'pat@example.com');
+    await first.get(linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'));
+    const sentBefore = pages.outbox.messages().length;
+
+    // Act: the same address, differently written
+    const again = await register(pages.client(), '  PAT@Example.com ');
+
+    // Assess
+    expect(again).toMatchObject({ status: 303, location: '/register/check-email' });
+    const sent = pages.outbox.messages().slice(0, pages.outbox.messages().length - sentBefore);
+    expect(sent.map((message) => message.kind)).toEqual(['already-registered']);
+  });
+
+  it.each([
+    [
+      'an invalid email address',
+      { email: 'pat.example.com' },
+      'Enter an email address in the correct format, like name@example.com',
+    ],
+    ['a short password', { password: 'short' }, 'Enter a password that is 8 characters or more'],
+    [
+      'a common password',
+      { password: 'password123' },
+      'Enter a password that is harder to guess. This password is too common',
+    ],
+    [
+      'a password with the email name',
+      { password: 'patricia-1999' },
+      'Your password must not include the part of your email address before the @',
+    ],
+    ['no agreement to the terms', { terms: '' }, 'Confirm that you agree to the terms of use'],
+  ])('refuses %s, says what to change and sends nothing', async (_case, change, message) => {
+    // Prepare
+    pages = await startPages();
+    const client = pages.client();
+    await client.get('/register');
+
+    // Act
+    const response = await client.post('/register', {
+      email: 'patricia@example.com',
+      password: 'correct horse battery',
+      terms: 'accepted',
+      ...change,
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(errorsOf(response.html)).toContain(message);
+    expect(response.html).toContain('There is a problem');
+    expect(response.html).not.toContain('password' in change ? change.password : 'correct horse battery');
+    expect(pages.outbox.messages()).toEqual([]);
+  });
+
+  it('refuses a used confirmation link with CID1003', async () => {
+    // Prepare
+    pages = await startPages();
+    const client = pages.client();
+    await register(client, 'pat@example.com');
+    const link = linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm');
+    await client.get(link);
+
+    // Act
+    const reused = await client.get(link);
+
+    // Assess
+    expect(reused.status).toBe(400);
+    expect(headingOf(reused.html)).toBe('This link has already been used');
+    expect(reused.html).toContain('CID1003');
+  });
+
+  it('refuses a confirmation link after 24 hours with CID1002', async () => {
+    // Prepare
+    const clock = movableClock();
+    pages = await startPages({ clock });
+    const client = pages.client();
+    await register(client, 'pat@example.com');
+    const link = linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm');
+    clock.advance(24 * 3600 + 1);
+
+    // Act
+    const expired = await pages.client().get(link);
+
+    // Assess
+    expect(expired.status).toBe(400);
+    expect(headingOf(expired.html)).toBe('This link has expired');
+    expect(expired.html).toContain('CID1002');
+  });
+
+  it('refuses a mangled confirmation link', async () => {
+    // Prepare
+    pages = await startPages();
+
+    // Act
+    const mangled = await pages.client().get('/register/confirm?token=not-a-token');
+
+    // Assess
+    expect(mangled.status).toBe(400);
+    expect(mangled.html).toContain('CID1002');
+  });
+
+  it('refuses a form post without the CSRF token of the session, and stores nothing', async () => {
+    // Prepare
+    pages = await startPages();
+    const client = pages.client();
+    await client.get('/register');
+
+    // Act
+    const forged = await client.post('/register', {
+      csrfToken: 'forged',
+      email: 'pat@example.com',
+      password: 'correct horse battery',
+      terms: 'accepted',
+    });
+    const noSession = await pages
+      .client()
+      .post('/register', { email: 'pat@example.com', password: 'correct horse battery', terms: 'accepted' });
+
+    // Assess
+    for (const response of [forged, noSession]) {
+      expect(response.status).toBe(400);
+      expect(headingOf(response.html)).toBe('Your session has ended');
+    }
+    expect(pages.outbox.messages()).toEqual([]);
+  });
+});

@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import type { LocalOutbox } from '../../src/adapters/local/outbox.ts';
+import { createDevServer } from '../../src/local/dev-server.ts';
+import { createLocalHandlers } from '../../src/local/local-handlers.ts';
+import { createLocalDependencies } from './local-dependencies.ts';
+
+export interface PageResponse {
+  readonly status: number;
+  readonly location: string | null;
+  readonly html: string;
+  readonly setCookies: string[];
+}
+
+/** A settable clock, so tests can move time past expiries and windows. */
+export const movableClock = (start = new Date('2026-11-22T10:00:00Z')) => {
+  let now = start.getTime();
+  const clock = () => new Date(now);
+  return Object.assign(clock, { advance: (seconds: number) => (now += seconds * 1000) });
+};
+
+/**
+ * A cookie-keeping HTTP client for the hosted pages on a real dev server (real handlers, real
+ * DynamoDB Local), which fills in each form's CSRF token as a browser would.
+ */
+export class PageClient {
+  readonly #baseUrl: string;
+  readonly cookies = new Map<string, string>();
+  #csrfToken = '';
+
+  constructor(baseUrl: string) {
+    this.#baseUrl = baseUrl;
+  }
+
+  async get(path: string): Promise<PageResponse> {
+    return this.#request('GET', path);
+  }
+
+  /**
+   * Posts a form with the CSRF token of the last page seen (unless the fields name one) and, as a
+   * browser does, follows a 303 with a GET; the response is the post's own, with the page after it.
+   */
+  async post(
+    path: string,
+    fields: Record<string, string> = {},
+  ): Promise<PageResponse & { next?: PageResponse }> {
+    const body = new URLSearchParams({ csrfToken: this.#csrfToken, ...fields }).toString();
+    const response = await this.#request('POST', path, body);
+    if (response.status !== 303 || !response.location) return response;
+    return { ...response, next: await this.get(response.location) };
+  }
+
+  async #request(method: string, path: string, body?: string): Promise<PageResponse> {
+    const response = await fetch(`${this.#baseUrl}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36',
+        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(body ? { body } : {}),
+    });
+    const setCookies = response.headers.getSetCookie();
+    for (const cookie of setCookies) {
+      const [pair = '', ...attributes] = cookie.split(';');
+      const [name = '', value = ''] = pair.split('=');
+      if (attributes.some((attribute) => attribute.trim() === 'Max-Age=0')) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const html = await response.text();
+    const token = /name="csrfToken" value="([^"]+)"/.exec(html)?.[1];
+    if (token) this.#csrfToken = token;
+    return { status: response.status, location: response.headers.get('location'), html, setCookies };
+  }
+}
+
+/** Text of the page's h1, or of its error summary items, for assertions. */
+export const headingOf = (html: string): string | undefined =>
+  /<h1[^>]*>\s*([^<]*?)\s*<\/h1>/.exec(html)?.[1];
+export const errorsOf = (html: string): string[] =>
+  [...html.matchAll(/<span class="nhsuk-u-visually-hidden">Error: <\/span>([^<]*?)\s*<\/span>/g)].map((m) =>
+    (m[1] ?? '').trim(),
+  );
+
+/** Starts the dev server on a fresh table and outbox; returns a client factory and the outbox. */
+export const startPages = async (options: { clock?: ReturnType<typeof movableClock> } = {}) => {
+  const dependencies = await createLocalDependencies(options.clock ? { clock: options.clock } : {});
+  const server = createDevServer({ handlers: createLocalHandlers(dependencies) });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    baseUrl,
+    outbox: dependencies.outbox as LocalOutbox,
+    dependencies,
+    client: () => new PageClient(baseUrl),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
+
+export const linkIn = (text: string, path: string): string => {
+  const match = new RegExp(`https?://[^\\s"]+${path.replace('/', '\\/')}\\?token=[A-Za-z0-9_-]+`).exec(text);
+  if (!match) throw new Error(`No ${path} link in the message`);
+  return new URL(match[0]).pathname + new URL(match[0]).search;
+};
+
+export const codeIn = (text: string): string => {
+  const match = /\b(\d{6})\b/.exec(text);
+  if (!match?.[1]) throw new Error('No code in the message');
+  return match[1];
+};
