@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, seriousAccessibilityProblems } from '../support/browser.ts';
+import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
+
+interface OutboxMessage {
+  readonly kind: string;
+  readonly to: string;
+  readonly text: string;
+}
+
+describe('a new patient in a browser', () => {
+  let dataDirectory: string;
+  let stack: LocalStackProcess;
+  let browser: Browser;
+  const pagesChecked: string[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    dataDirectory = await mkdtemp(join(tmpdir(), 'patient-journey-'));
+    [stack, browser] = await Promise.all([startLocalStackProcess(dataDirectory), launchChromium()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await rm(dataDirectory, { recursive: true, force: true });
+  });
+
+  const latest = async (kind: string): Promise<OutboxMessage> => {
+    const { messages } = (await (await fetch(`${stack.issuer}/_dev/outbox.json`)).json()) as {
+      messages: OutboxMessage[];
+    };
+    const message = messages.find((candidate) => candidate.kind === kind);
+    if (!message) throw new Error(`No ${kind} message in the outbox`);
+    return message;
+  };
+
+  /** Checks the page with axe and remembers any serious problem, then returns its heading. */
+  const check = async (page: Page): Promise<string> => {
+    pagesChecked.push(new URL(page.url()).pathname);
+    problems.push(...(await seriousAccessibilityProblems(page)).map((problem) => `${page.url()} ${problem}`));
+    return (await page.locator('h1').first().innerText()).trim();
+  };
+
+  it('registers, confirms the email, adds a phone, remembers the device and logs in again without a code', async () => {
+    // Prepare
+    const context = await browser.newContext();
+    const page = await context.newPage();
+
+    // Act and Assess, step by step as a patient goes
+    await page.goto(`${stack.issuer}/`);
+    expect(await check(page)).toBe('Log in or create an account');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Log in');
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    expect(await check(page)).toBe('Create an account');
+
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Create an account');
+    await expect.poll(() => page.locator('.nhsuk-error-summary').count()).toBe(1);
+
+    await page.getByLabel('Email address').fill('pat@example.com');
+    await page.getByLabel('Create a password').fill('correct horse battery');
+    await page.getByLabel(/I agree to the terms of use/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Check your email');
+
+    const link =
+      /http:\/\/\S+\/register\/confirm\?token=\S+/.exec((await latest('confirm-email')).text)?.[0] ?? '';
+    await page.goto(link);
+    expect(await check(page)).toBe('You now have an account');
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.getByLabel('Email address').fill('pat@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Enter your mobile phone number');
+    await page.getByLabel('UK mobile phone number').fill('07700 900123');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Enter the security code');
+
+    const code = /\d{6}/.exec((await latest('security-code')).text)?.[0] ?? '';
+    await page.getByLabel('Security code', { exact: true }).fill(code);
+    await page.getByLabel('Remember this device and stop sending security codes').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('You are logged in');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    expect(await check(page)).toBe('You have logged out');
+
+    await page.goto(`${stack.issuer}/login`);
+    await page.getByLabel('Email address').fill('pat@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('You are logged in');
+
+    await context.close();
+  });
+
+  it('shows the problem pages accessibly', async () => {
+    // Prepare
+    const context = await browser.newContext();
+    const page = await context.newPage();
+
+    // Act
+    await page.goto(`${stack.issuer}/register/confirm?token=not-a-token`);
+    const heading = await check(page);
+
+    // Assess
+    expect(heading).toBe('This link has expired');
+    expect(await page.content()).toContain('CID1002');
+    await context.close();
+  });
+
+  it('finds no serious or critical accessibility problem on any page visited', () => {
+    expect(pagesChecked.length).toBeGreaterThan(8);
+    expect(problems).toEqual([]);
+  });
+});
