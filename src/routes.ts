@@ -77,6 +77,12 @@ export const routes = [
   { id: 'code-by-email', method: 'POST', path: '/login/code/email', function: 'patient-pages' },
   { id: 'logged-in', method: 'GET', path: '/login/done', function: 'patient-pages' },
   { id: 'logout', method: 'POST', path: '/logout', function: 'patient-pages' },
+  { id: 'password-forgotten', method: 'GET', path: '/password/forgotten', function: 'patient-pages' },
+  { id: 'password-forgotten-submit', method: 'POST', path: '/password/forgotten', function: 'patient-pages' },
+  { id: 'password-reset-sent', method: 'GET', path: '/password/forgotten/sent', function: 'patient-pages' },
+  { id: 'password-reset', method: 'GET', path: '/password/reset', function: 'patient-pages' },
+  { id: 'password-reset-submit', method: 'POST', path: '/password/reset', function: 'patient-pages' },
+  { id: 'password-reset-done', method: 'GET', path: '/password/reset/done', function: 'patient-pages' },
   { id: 'static-asset', method: 'GET', path: '/assets/{path+}', function: 'static-assets' },
 ] as const satisfies readonly RouteSpec[];
 

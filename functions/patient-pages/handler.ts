@@ -1,5 +1,6 @@
 import type { AccountStore } from '../../src/domain/accounts/account.ts';
 import type { PasswordLogin } from '../../src/domain/accounts/password-login.ts';
+import type { PasswordReset } from '../../src/domain/accounts/password-reset.ts';
 import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
 import type { Registration } from '../../src/domain/accounts/registration.ts';
 import type { SecondFactor } from '../../src/domain/accounts/second-factor.ts';
@@ -28,6 +29,7 @@ export interface PatientPagesDependencies extends PageDependencies {
   readonly passwordLogin: PasswordLogin;
   readonly secondFactor: SecondFactor;
   readonly devices: RememberedDevices;
+  readonly passwordReset: PasswordReset;
   readonly audit: AuditLog;
 }
 
@@ -264,6 +266,58 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
             session: { kind: 'update', session: { ...request.session, journey: { codeChannel: 'email' } } },
           };
         },
+      }),
+
+      'password-forgotten': page({
+        handle: async () => ({
+          view: 'pages/forgotten-password.njk',
+          data: { title: 'Reset your password', values: {} },
+        }),
+      }),
+      'password-forgotten-submit': page({
+        formView: 'pages/forgotten-password.njk',
+        formData: () => ({ title: 'Reset your password' }),
+        handle: async ({ form, session, sourceIp }) => {
+          const email = (form.email ?? '').trim();
+          await deps.passwordReset.request(email, sourceIp);
+          return {
+            redirect: '/password/forgotten/sent',
+            session: { kind: 'update', session: { ...session, journey: { resetEmail: email } } },
+          };
+        },
+      }),
+      'password-reset-sent': page({
+        handle: async ({ session }) =>
+          session.journey.resetEmail
+            ? {
+                view: 'pages/reset-sent.njk',
+                data: { title: 'Check your email', email: session.journey.resetEmail },
+              }
+            : { redirect: '/password/forgotten' },
+      }),
+      'password-reset': page({
+        handle: async ({ query }) => {
+          await deps.passwordReset.checkLink(query.token);
+          return {
+            view: 'pages/reset-password.njk',
+            data: { title: 'Create a new password', token: query.token },
+          };
+        },
+      }),
+      'password-reset-submit': page({
+        formView: 'pages/reset-password.njk',
+        formData: ({ form }) => ({ title: 'Create a new password', token: form.token }),
+        secretFields: ['password'],
+        handle: async ({ form, sourceIp }) => {
+          await deps.passwordReset.complete(form.token, form.password ?? '', sourceIp);
+          return { redirect: '/password/reset/done', session: { kind: 'end' } };
+        },
+      }),
+      'password-reset-done': page({
+        handle: async () => ({
+          view: 'pages/password-reset-done.njk',
+          data: { title: 'Your password has been reset' },
+        }),
       }),
 
       'logged-in': page({

@@ -8,6 +8,7 @@ import { DynamoSecurityCodeStore } from '../adapters/dynamodb/dynamo-security-co
 import { DynamoSessionStore } from '../adapters/dynamodb/dynamo-session-store.ts';
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { PasswordLogin } from '../domain/accounts/password-login.ts';
+import { PasswordReset } from '../domain/accounts/password-reset.ts';
 import type { PatientServiceSettings } from '../domain/accounts/patient-service.ts';
 import { Registration } from '../domain/accounts/registration.ts';
 import { SecondFactor } from '../domain/accounts/second-factor.ts';
@@ -46,17 +47,38 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
   const audit = new DynamoAuditLog(table);
   const rateLimiter = new DynamoRateLimiter({ table, clock });
   const lockouts = new DynamoLockouts(table);
+  const links = new OneTimeLinks({ store: new DynamoLinkStore(table), clock });
+  const sessions = new Sessions({
+    store: new DynamoSessionStore(table),
+    clock,
+    timeouts: { idleSeconds: limits.sessionIdleSeconds, absoluteSeconds: limits.sessionAbsoluteSeconds },
+  });
+  const devices = new RememberedDevices({
+    store: new DynamoDeviceStore(table),
+    clock,
+    lifetimeSeconds: limits.rememberedDeviceLifetimeSeconds,
+  });
   return {
     accounts,
     audit,
-    sessions: new Sessions({
-      store: new DynamoSessionStore(table),
+    sessions,
+    devices,
+    passwordReset: new PasswordReset({
+      accounts,
+      links,
+      hasher: adapters.hasher,
+      commonPasswords: adapters.commonPasswords,
+      email: adapters.email,
+      sessions,
+      devices,
+      audit,
       clock,
-      timeouts: { idleSeconds: limits.sessionIdleSeconds, absoluteSeconds: limits.sessionAbsoluteSeconds },
+      limits,
+      service: adapters.service,
     }),
     registration: new Registration({
       accounts,
-      links: new OneTimeLinks({ store: new DynamoLinkStore(table), clock }),
+      links,
       hasher: adapters.hasher,
       commonPasswords: adapters.commonPasswords,
       email: adapters.email,
@@ -84,11 +106,6 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
       service: adapters.service,
       allowedPhoneCountries: adapters.allowedPhoneCountries,
       allowTestPhoneNumbers: adapters.allowTestPhoneNumbers,
-    }),
-    devices: new RememberedDevices({
-      store: new DynamoDeviceStore(table),
-      clock,
-      lifetimeSeconds: limits.rememberedDeviceLifetimeSeconds,
     }),
   };
 };

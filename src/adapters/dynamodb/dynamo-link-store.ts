@@ -44,4 +44,12 @@ export class DynamoLinkStore implements LinkStore {
       throw error;
     }
   }
+
+  async check(purpose: LinkPurpose, tokenDigest: string): Promise<LinkPayload> {
+    // Expired items read as absent, so an expired link and an unknown one look alike here.
+    const item = await this.#table.get<LinkItem & { consumedAt?: number }>(keys.link(purpose, tokenDigest));
+    if (!item) throw new UnknownLinkError('This link has expired or is not one we sent.');
+    if (item.consumedAt !== undefined) throw new LinkUsedError('This link has been used.');
+    return item.payload;
+  }
 }

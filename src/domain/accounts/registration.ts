@@ -7,6 +7,7 @@ import { checkNewPassword } from '../credentials/password-policy.ts';
 import { type FieldProblem, InvalidInputError } from '../invalid-input-error.ts';
 import type { Limits } from '../limits/limits.ts';
 import {
+  BrokenLinkError,
   LinkExpiredError,
   LinkUsedError,
   type OneTimeLinks,
@@ -98,7 +99,11 @@ export class Registration {
     } catch (error) {
       if (error instanceof LinkUsedError) throw new PatientProblemError('confirmation-link-used');
       // An unknown well-formed token is almost always one deleted after it expired.
-      if (error instanceof LinkExpiredError || error instanceof UnknownLinkError) {
+      if (
+        error instanceof LinkExpiredError ||
+        error instanceof UnknownLinkError ||
+        error instanceof BrokenLinkError
+      ) {
         throw new PatientProblemError('confirmation-link-expired', { logDetail: error.code });
       }
       throw error;

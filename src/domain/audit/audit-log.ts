@@ -11,7 +11,16 @@ export type AuditEventType =
   | 'device-remembered'
   | 'device-used'
   | 'logged-out'
-  | 'password-rehashed';
+  | 'password-rehashed'
+  | 'password-reset-requested'
+  | 'password-reset'
+  | 'password-changed'
+  | 'email-change-requested'
+  | 'email-changed'
+  | 'phone-changed'
+  | 'phone-change-cancelled'
+  | 'device-removed'
+  | 'account-deleted';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {

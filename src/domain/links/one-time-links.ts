@@ -15,6 +15,8 @@ export interface LinkStore {
    * LinkExpiredError or UnknownLinkError.
    */
   redeem(purpose: LinkPurpose, tokenDigest: string): Promise<LinkPayload>;
+  /** The payload of a link that could still be redeemed; the same errors as `redeem`, and nothing is used up. */
+  check(purpose: LinkPurpose, tokenDigest: string): Promise<LinkPayload>;
 }
 
 export class LinkUsedError extends DomainError {
@@ -27,9 +29,15 @@ export class LinkExpiredError extends DomainError {
   readonly status = 400;
 }
 
-/** Not a link we issued: mistyped, cut short, or deleted long after it expired. */
+/** A well-formed link we have no record of: almost always one deleted some time after it expired. */
 export class UnknownLinkError extends DomainError {
   readonly code = 'link_unknown';
+  readonly status = 400;
+}
+
+/** Not a link we could have sent: mistyped or cut short. */
+export class BrokenLinkError extends DomainError {
+  readonly code = 'link_broken';
   readonly status = 400;
 }
 
@@ -55,7 +63,17 @@ export class OneTimeLinks {
   }
 
   async redeem(purpose: LinkPurpose, token: string | undefined): Promise<LinkPayload> {
-    if (!token || !TOKEN_PATTERN.test(token)) throw new UnknownLinkError('This link is not one we sent.');
-    return this.#store.redeem(purpose, digest(token));
+    return this.#store.redeem(purpose, this.#digestOf(token));
+  }
+
+  /** Whether the link can still be used, without using it (to show a form before the real work). */
+  async check(purpose: LinkPurpose, token: string | undefined): Promise<LinkPayload> {
+    return this.#store.check(purpose, this.#digestOf(token));
+  }
+
+  #digestOf(token: string | undefined): string {
+    if (!token || !TOKEN_PATTERN.test(token))
+      throw new BrokenLinkError('This link is not one we could have sent.');
+    return digest(token);
   }
 }

@@ -12,6 +12,8 @@ export interface SessionAuthentication {
 export interface JourneyState {
   /** The address a confirmation link was just sent to, for the "check your email" page. */
   readonly registrationEmail?: string;
+  /** The address a password reset link was asked for, for the "check your email" page. */
+  readonly resetEmail?: string;
   /** The phone number being added or changed, before its code is entered (E.164). */
   readonly pendingPhoneNumber?: string;
   /** Where the code was last sent, so the code page can say so. */

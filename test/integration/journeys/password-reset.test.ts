@@ -1,0 +1,156 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  errorsOf,
+  headingOf,
+  linkIn,
+  movableClock,
+  type PageClient,
+  startPages,
+} from '../../support/page-client.ts';
+
+type Pages = Awaited<ReturnType<typeof startPages>>;
+const EMAIL = 'pat@example.com';
+const PASSWORD = 'correct horse battery';
+const NEW_PASSWORD = 'a brand new passphrase';
+
+describe('resetting a forgotten password', () => {
+  let pages: Pages;
+  afterEach(() => pages?.stop());
+
+  const codeOfLatestText = () =>
+    /\d{6}/.exec(pages.outbox.latest({ kind: 'security-code' })?.text ?? '')?.[0] ?? '';
+
+  /** An account with a phone and a remembered device, and the client logged in on that device. */
+  const loggedInOnRememberedDevice = async (options: Parameters<typeof startPages>[0] = {}) => {
+    pages = await startPages(options);
+    const client = pages.client();
+    await client.get('/register');
+    await client.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
+    await client.get(linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'));
+    await client.get('/login');
+    await client.post('/login', { email: EMAIL, password: PASSWORD });
+    await client.post('/login/phone', { phoneNumber: '07700 900123' });
+    await client.post('/login/code', { code: codeOfLatestText(), remember: 'yes' });
+    return client;
+  };
+
+  const requestReset = async (client: PageClient, email = EMAIL) => {
+    await client.get('/password/forgotten');
+    return client.post('/password/forgotten', { email });
+  };
+
+  const resetLink = () =>
+    linkIn(pages.outbox.latest({ kind: 'reset-password' })?.text ?? '', '/password/reset');
+
+  it('resets the password by link, ends every session, forgets remembered devices and tells the patient', async () => {
+    // Prepare
+    const device = await loggedInOnRememberedDevice();
+    const other = pages.client();
+
+    // Act
+    const requested = await requestReset(other);
+    const form = await other.get(resetLink());
+    const reset = await other.post('/password/reset', {
+      token: new URL(`http://x${resetLink()}`).searchParams.get('token') ?? '',
+      password: NEW_PASSWORD,
+    });
+    const deviceSessionAfter = await device.get('/login/done');
+    await device.get('/login');
+    const oldPassword = await device.post('/login', { email: EMAIL, password: PASSWORD });
+    const newPassword = await device.post('/login', { email: EMAIL, password: NEW_PASSWORD });
+
+    // Assess
+    expect(requested.next?.html).toContain('we have sent it a link to reset your password');
+    expect(headingOf(form.html)).toBe('Create a new password');
+    expect(reset.location).toBe('/password/reset/done');
+    expect(headingOf(reset.next?.html ?? '')).toBe('Your password has been reset');
+    expect(deviceSessionAfter.location).toBe('/login');
+    expect(oldPassword.status).toBe(400);
+    expect(newPassword.location).toBe('/login/code');
+    expect(pages.outbox.latest({ kind: 'password-changed' })?.to).toBe(EMAIL);
+  });
+
+  it('answers the same for an address without an account, and sends nothing', async () => {
+    // Prepare
+    pages = await startPages();
+
+    // Act
+    const response = await requestReset(pages.client(), 'nobody@example.com');
+
+    // Assess
+    expect(response.location).toBe('/password/forgotten/sent');
+    expect(response.next?.html).toContain('we have sent it a link to reset your password');
+    expect(pages.outbox.messages()).toEqual([]);
+  });
+
+  it('refuses a new password that breaks the rules, and keeps the link usable', async () => {
+    // Prepare
+    await loggedInOnRememberedDevice();
+    const client = pages.client();
+    await requestReset(client);
+    const link = resetLink();
+    const token = new URL(`http://x${link}`).searchParams.get('token') ?? '';
+    await client.get(link);
+
+    // Act
+    const weak = await client.post('/password/reset', { token, password: 'pat12345' });
+    const strong = await client.post('/password/reset', { token, password: NEW_PASSWORD });
+
+    // Assess
+    expect(weak.status).toBe(400);
+    expect(errorsOf(weak.html)).toEqual([
+      'Your password must not include the part of your email address before the @',
+    ]);
+    expect(strong.location).toBe('/password/reset/done');
+  });
+
+  it('refuses a used link with CID2022', async () => {
+    // Prepare
+    await loggedInOnRememberedDevice();
+    const client = pages.client();
+    await requestReset(client);
+    const link = resetLink();
+    await client.get(link);
+    await client.post('/password/reset', {
+      token: new URL(`http://x${link}`).searchParams.get('token') ?? '',
+      password: NEW_PASSWORD,
+    });
+
+    // Act
+    const reused = await pages.client().get(link);
+
+    // Assess
+    expect(reused.status).toBe(400);
+    expect(headingOf(reused.html)).toBe('This link has already been used');
+    expect(reused.html).toContain('CID2022');
+  });
+
+  it('refuses a link after 1 hour with CID2021', async () => {
+    // Prepare
+    const clock = movableClock();
+    await loggedInOnRememberedDevice({ clock });
+    await requestReset(pages.client());
+    const link = resetLink();
+    clock.advance(3600 + 1);
+
+    // Act
+    const expired = await pages.client().get(link);
+
+    // Assess
+    expect(expired.status).toBe(400);
+    expect(expired.html).toContain('CID2021');
+  });
+
+  it('refuses a broken link with CID2023', async () => {
+    // Prepare
+    pages = await startPages();
+
+    // Act
+    const broken = await pages.client().get('/password/reset?token=cut-short');
+
+    // Assess
+    expect(broken.status).toBe(400);
+    expect(headingOf(broken.html)).toBe('This link does not work');
+    expect(broken.html).toContain('CID2023');
+  });
+});
