@@ -1,4 +1,5 @@
 import type { AccountStore } from '../../src/domain/accounts/account.ts';
+import type { AccountSettings } from '../../src/domain/accounts/account-settings.ts';
 import type { PasswordLogin } from '../../src/domain/accounts/password-login.ts';
 import type { PasswordReset } from '../../src/domain/accounts/password-reset.ts';
 import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
@@ -19,6 +20,7 @@ import {
   type PageOutcome,
   type PageRequest,
 } from '../../src/web/page-routes.ts';
+import { settingsPages } from './settings-pages.ts';
 
 export interface PatientPagesDependencies extends PageDependencies {
   readonly logger: Logger;
@@ -30,6 +32,7 @@ export interface PatientPagesDependencies extends PageDependencies {
   readonly secondFactor: SecondFactor;
   readonly devices: RememberedDevices;
   readonly passwordReset: PasswordReset;
+  readonly settings: AccountSettings;
   readonly audit: AuditLog;
 }
 
@@ -74,6 +77,7 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
     logger: deps.logger,
     presentError,
     routes: {
+      ...settingsPages(deps, page),
       start: page({
         handle: async () => ({ view: 'pages/start.njk', data: { title: 'Log in or create an account' } }),
       }),
@@ -173,7 +177,7 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
         handle: async (request) => {
           const account = await passwordOnly(request);
           if (!account) return toLogin;
-          const pendingPhoneNumber = await deps.secondFactor.sendAddPhoneCode(
+          const pendingPhoneNumber = await deps.secondFactor.sendPhoneCode(
             account,
             request.form.phoneNumber ?? '',
             request.sourceIp,

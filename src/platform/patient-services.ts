@@ -7,6 +7,7 @@ import { DynamoRateLimiter } from '../adapters/dynamodb/dynamo-rate-limiter.ts';
 import { DynamoSecurityCodeStore } from '../adapters/dynamodb/dynamo-security-code-store.ts';
 import { DynamoSessionStore } from '../adapters/dynamodb/dynamo-session-store.ts';
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import { AccountSettings } from '../domain/accounts/account-settings.ts';
 import { PasswordLogin } from '../domain/accounts/password-login.ts';
 import { PasswordReset } from '../domain/accounts/password-reset.ts';
 import type { PatientServiceSettings } from '../domain/accounts/patient-service.ts';
@@ -58,8 +59,36 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     clock,
     lifetimeSeconds: limits.rememberedDeviceLifetimeSeconds,
   });
+  const secondFactor = new SecondFactor({
+    accounts,
+    codes: new SecurityCodes({ store: new DynamoSecurityCodeStore(table), lockouts, clock, limits }),
+    sendThrottle: new CodeSendThrottle({ rateLimiter, limits }),
+    sms: adapters.sms,
+    email: adapters.email,
+    audit,
+    clock,
+    limits,
+    service: adapters.service,
+    allowedPhoneCountries: adapters.allowedPhoneCountries,
+    allowTestPhoneNumbers: adapters.allowTestPhoneNumbers,
+  });
   return {
     accounts,
+    secondFactor,
+    settings: new AccountSettings({
+      accounts,
+      links,
+      hasher: adapters.hasher,
+      commonPasswords: adapters.commonPasswords,
+      email: adapters.email,
+      secondFactor,
+      sessions,
+      devices,
+      audit,
+      clock,
+      limits,
+      service: adapters.service,
+    }),
     audit,
     sessions,
     devices,
@@ -93,19 +122,6 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
       throttle: new PasswordThrottle({ rateLimiter, lockouts, clock, limits }),
       audit,
       clock,
-    }),
-    secondFactor: new SecondFactor({
-      accounts,
-      codes: new SecurityCodes({ store: new DynamoSecurityCodeStore(table), lockouts, clock, limits }),
-      sendThrottle: new CodeSendThrottle({ rateLimiter, limits }),
-      sms: adapters.sms,
-      email: adapters.email,
-      audit,
-      clock,
-      limits,
-      service: adapters.service,
-      allowedPhoneCountries: adapters.allowedPhoneCountries,
-      allowTestPhoneNumbers: adapters.allowTestPhoneNumbers,
     }),
   };
 };

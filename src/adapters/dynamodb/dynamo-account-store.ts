@@ -48,6 +48,34 @@ export class DynamoAccountStore implements AccountStore {
     await this.#change(accountId, (account) => ({ ...account, phoneNumber }));
   }
 
+  async changeEmail(accountId: string, newEmail: string): Promise<void> {
+    const account = await this.findById(accountId);
+    if (!account) throw new ConflictError('The account does not exist.');
+    try {
+      await this.#table.transact([
+        { kind: 'create', item: { ...keys.emailClaim(normaliseEmail(newEmail)), accountId } },
+        { kind: 'delete', key: keys.emailClaim(normaliseEmail(account.email)) },
+        {
+          kind: 'put',
+          item: { ...keys.account(accountId), account: { ...account, email: newEmail.trim() } },
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof ConflictError)
+        throw new EmailAlreadyRegisteredError('This email address has an account.');
+      throw error;
+    }
+  }
+
+  async delete(accountId: string): Promise<void> {
+    const account = await this.findById(accountId);
+    const items = await this.#table.queryPartition(keys.account(accountId).pk, '');
+    await this.#table.deleteAll([
+      ...(account ? [keys.emailClaim(normaliseEmail(account.email))] : []),
+      ...items.map((item) => ({ pk: item.pk, sk: item.sk })),
+    ]);
+  }
+
   async #change(accountId: string, change: (account: Account) => Account): Promise<void> {
     const account = await this.findById(accountId);
     if (!account) throw new ConflictError('The account does not exist.');

@@ -277,7 +277,7 @@ export class DynamoTable {
   }
 
   /**
-   * Unexpired items of one partition whose sort key starts with `sortKeyPrefix`, in sort-key order
+   * Unexpired items of one partition whose sort key starts with `sortKeyPrefix` (every item for ''), in sort-key order
    * (or newest first with `descending`), up to `limit` items when given.
    */
   async queryPartition<T extends Item>(
@@ -292,8 +292,11 @@ export class DynamoTable {
         this.#client.send(
           new QueryCommand({
             TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': partitionKey, ':prefix': sortKeyPrefix },
+            KeyConditionExpression: sortKeyPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+            ExpressionAttributeValues: {
+              ':pk': partitionKey,
+              ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}),
+            },
             ConsistentRead: true,
             ScanIndexForward: !options.descending,
             ExclusiveStartKey: startKey,

@@ -26,4 +26,8 @@ export interface AccountStore {
   findById(accountId: string): Promise<Account | undefined>;
   updatePasswordHash(accountId: string, passwordHash: string): Promise<void>;
   setPhoneNumber(accountId: string, phoneNumber: string): Promise<void>;
+  /** Moves the account to a new email address; EmailAlreadyRegisteredError when that address has an account. */
+  changeEmail(accountId: string, newEmail: string): Promise<void>;
+  /** Deletes the account and everything kept under it (devices, codes, audit events) and its email claim. */
+  delete(accountId: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { AuditLog } from '../audit/audit-log.ts';
+import type { AuditEventType, AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { DomainError } from '../errors.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
@@ -49,14 +49,22 @@ export class SecondFactor {
     this.#deps = deps;
   }
 
-  /** Checks a new mobile number and texts it a code; returns the number (E.164) to keep in the journey. */
-  async sendAddPhoneCode(account: Account, input: string, sourceIp: string): Promise<string> {
+  /**
+   * Checks a new mobile number and texts it a code (to add a first number, or to change it);
+   * returns the number (E.164) to keep in the journey until the code is entered.
+   */
+  async sendPhoneCode(
+    account: Account,
+    input: string,
+    sourceIp: string,
+    purpose: 'add-phone' | 'change-phone' = 'add-phone',
+  ): Promise<string> {
     const check = checkMobileNumber(input, {
       allowedCountries: this.#deps.allowedPhoneCountries,
       allowTestNumbers: this.#deps.allowTestPhoneNumbers,
     });
     if (!check.ok) throw new InvalidInputError([check.problem]);
-    await this.#send(account, 'add-phone', 'sms', check.e164, sourceIp);
+    await this.#send(account, purpose, 'sms', check.e164, sourceIp);
     return check.e164;
   }
 
@@ -73,44 +81,51 @@ export class SecondFactor {
     pendingPhoneNumber: string | undefined,
     channel: CodeChannel,
     sourceIp: string,
+    phonePurpose: 'add-phone' | 'change-phone' = 'add-phone',
   ) {
-    if (pendingPhoneNumber) await this.#send(account, 'add-phone', 'sms', pendingPhoneNumber, sourceIp);
+    if (pendingPhoneNumber) await this.#send(account, phonePurpose, 'sms', pendingPhoneNumber, sourceIp);
     else await this.sendLoginCode(account, channel, sourceIp);
   }
 
-  /** Checks the code; for a new phone number, keeps the number on the account once it is right. */
+  /** Checks a login code, or the code of a first phone number, which is then kept on the account. */
   async verify(
     account: Account,
     code: string,
     pendingPhoneNumber: string | undefined,
     sourceIp: string,
   ): Promise<void> {
-    const purpose: SecurityCodePurpose = pendingPhoneNumber ? 'add-phone' : 'login';
-    const at = this.#deps.clock().toISOString();
+    await this.verifyCode(account, pendingPhoneNumber ? 'add-phone' : 'login', code, sourceIp);
+    if (pendingPhoneNumber) {
+      await this.#deps.accounts.setPhoneNumber(account.accountId, pendingPhoneNumber);
+      await this.#audit(account, 'phone-added', sourceIp);
+    }
+  }
+
+  /** Checks a code for a purpose; a wrong one is an InvalidInputError for the code field. */
+  async verifyCode(
+    account: Account,
+    purpose: SecurityCodePurpose,
+    code: string,
+    sourceIp: string,
+  ): Promise<void> {
     try {
       await this.#deps.codes.verify({ accountId: account.accountId, purpose, code });
     } catch (error) {
       const message = codeMessage(error);
       if (!message) throw error;
-      await this.#deps.audit.record({
-        accountId: account.accountId,
-        type: 'code-failed',
-        at,
-        sourceIp,
-        detail: (error as DomainError).code,
-      });
+      await this.#audit(account, 'code-failed', sourceIp, (error as DomainError).code);
       throw new InvalidInputError([{ field: 'code', message }]);
     }
-    if (pendingPhoneNumber) {
-      await this.#deps.accounts.setPhoneNumber(account.accountId, pendingPhoneNumber);
-      await this.#deps.audit.record({ accountId: account.accountId, type: 'phone-added', at, sourceIp });
-    }
+    await this.#audit(account, 'code-verified', sourceIp, purpose);
+  }
+
+  async #audit(account: Account, type: AuditEventType, sourceIp: string, detail?: string) {
     await this.#deps.audit.record({
       accountId: account.accountId,
-      type: 'code-verified',
-      at,
+      type,
+      at: this.#deps.clock().toISOString(),
       sourceIp,
-      detail: purpose,
+      ...(detail ? { detail } : {}),
     });
   }
 

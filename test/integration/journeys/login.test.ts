@@ -340,8 +340,8 @@ describe('logging in', () => {
     expect(events.map((event) => event.type).reverse()).toEqual([
       'registered',
       'code-sent',
-      'phone-added',
       'code-verified',
+      'phone-added',
       'login-succeeded',
       'logged-out',
       'login-failed',

@@ -1,0 +1,242 @@
+import type { AuditEventType, AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import type { CommonPasswordList } from '../credentials/common-passwords.ts';
+import type { PasswordHasher } from '../credentials/password-hasher.ts';
+import { checkNewPassword } from '../credentials/password-policy.ts';
+import type { RememberedDevices } from '../devices/remembered-devices.ts';
+import { InvalidInputError } from '../invalid-input-error.ts';
+import type { Limits } from '../limits/limits.ts';
+import {
+  BrokenLinkError,
+  LinkExpiredError,
+  LinkUsedError,
+  type OneTimeLinks,
+  UnknownLinkError,
+} from '../links/one-time-links.ts';
+import {
+  accountDeletedMessage,
+  confirmNewEmailMessage,
+  emailChangedMessage,
+  passwordChangedMessage,
+  phoneChangedMessage,
+} from '../messaging/email-templates.ts';
+import type { EmailSender } from '../messaging/message-senders.ts';
+import { type PatientProblem, PatientProblemError } from '../patient-problems.ts';
+import type { Sessions } from '../sessions/sessions.ts';
+import { type Account, type AccountStore, normaliseEmail } from './account.ts';
+import { EmailAlreadyRegisteredError } from './account-errors.ts';
+import { checkEmailAddress } from './email-address.ts';
+import type { PatientServiceSettings } from './patient-service.ts';
+import type { SecondFactor } from './second-factor.ts';
+
+export interface AccountSettingsDependencies {
+  readonly accounts: AccountStore;
+  readonly links: OneTimeLinks;
+  readonly hasher: PasswordHasher;
+  readonly commonPasswords: CommonPasswordList;
+  readonly email: EmailSender;
+  readonly secondFactor: SecondFactor;
+  readonly sessions: Sessions;
+  readonly devices: RememberedDevices;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  readonly service: PatientServiceSettings;
+}
+
+/** What a wrong link is for each kind of settings link. */
+const linkProblems = {
+  'confirm-new-email': { expired: 'confirmation-link-expired', used: 'confirmation-link-used' },
+  'cancel-phone-change': { expired: 'phone-cancel-link-expired', used: 'phone-cancel-link-used' },
+} as const satisfies Record<string, { expired: PatientProblem; used: PatientProblem }>;
+
+/**
+ * Login and security settings: email address, password, mobile number, remembered devices,
+ * deleting the account. Every change that matters is confirmed to the patient by email.
+ */
+export class AccountSettings {
+  readonly #deps: AccountSettingsDependencies;
+
+  constructor(deps: AccountSettingsDependencies) {
+    this.#deps = deps;
+  }
+
+  /** Emails a confirmation link to the new address; the change happens when it is opened. */
+  async requestEmailChange(
+    account: Account,
+    newEmail: string,
+    password: string,
+    sourceIp: string,
+  ): Promise<void> {
+    const problems = [...checkEmailAddress(newEmail), ...(await this.#passwordProblems(account, password))];
+    if (normaliseEmail(newEmail) === normaliseEmail(account.email)) {
+      problems.push({
+        field: 'email',
+        message: 'Enter an email address that is different from your current one',
+      });
+    }
+    if (problems.length > 0) throw new InvalidInputError(problems);
+    const lifetime = this.#deps.limits.confirmationLinkLifetimeSeconds;
+    const token = await this.#deps.links.issue(
+      'confirm-new-email',
+      { accountId: account.accountId, newEmail: newEmail.trim() },
+      lifetime,
+    );
+    await this.#deps.email.send(
+      confirmNewEmailMessage({
+        to: newEmail.trim(),
+        serviceName: this.#deps.service.serviceName,
+        link: `${this.#deps.service.baseUrl}/settings/email/confirm?token=${token}`,
+        validForMinutes: lifetime / 60,
+      }),
+    );
+    await this.#audit(account.accountId, 'email-change-requested', sourceIp);
+  }
+
+  /** Opens the link sent to a new address: the account moves to it and the old address is told. */
+  async confirmEmailChange(token: string | undefined, sourceIp: string): Promise<void> {
+    const payload = await this.#redeem('confirm-new-email', token);
+    const account = await this.#deps.accounts.findById(payload.accountId ?? '');
+    if (!account) throw new PatientProblemError('confirmation-link-expired', { logDetail: 'account-gone' });
+    const newEmail = payload.newEmail ?? '';
+    try {
+      await this.#deps.accounts.changeEmail(account.accountId, newEmail);
+    } catch (error) {
+      if (error instanceof EmailAlreadyRegisteredError) {
+        throw new InvalidInputError([
+          { field: 'email', message: 'This email address is already used by another account' },
+        ]);
+      }
+      throw error;
+    }
+    await this.#audit(account.accountId, 'email-changed', sourceIp);
+    await this.#deps.email.send(
+      emailChangedMessage({
+        to: account.email,
+        serviceName: this.#deps.service.serviceName,
+        contactLink: this.#deps.service.contactLink,
+      }),
+    );
+  }
+
+  /** Changes the password after checking the current one; other sessions end, remembered devices stay. */
+  async changePassword(account: Account, current: string, next: string, sourceIp: string): Promise<void> {
+    const problems = [
+      ...(await this.#passwordProblems(account, current, 'currentPassword')),
+      ...checkNewPassword(next, { email: account.email, commonPasswords: this.#deps.commonPasswords }).map(
+        (problem) => ({
+          field: 'newPassword',
+          message: problem.message,
+        }),
+      ),
+    ];
+    if (problems.length > 0) throw new InvalidInputError(problems);
+    await this.#deps.accounts.updatePasswordHash(account.accountId, await this.#deps.hasher.hash(next));
+    await this.#deps.sessions.endAllFor(account.accountId);
+    await this.#audit(account.accountId, 'password-changed', sourceIp);
+    const { service } = this.#deps;
+    await this.#deps.email.send(
+      passwordChangedMessage({
+        to: account.email,
+        serviceName: service.serviceName,
+        contactLink: service.contactLink,
+        resetPasswordLink: `${service.baseUrl}/password/forgotten`,
+      }),
+    );
+  }
+
+  /** Texts a code to the new mobile number; returns it (E.164) to keep until the code is entered. */
+  async requestPhoneChange(account: Account, input: string, sourceIp: string): Promise<string> {
+    return this.#deps.secondFactor.sendPhoneCode(account, input, sourceIp, 'change-phone');
+  }
+
+  /** Keeps the new number once its code is right, and emails a link to undo the change (24 hours). */
+  async confirmPhoneChange(
+    account: Account,
+    newPhone: string,
+    code: string,
+    sourceIp: string,
+  ): Promise<void> {
+    await this.#deps.secondFactor.verifyCode(account, 'change-phone', code, sourceIp);
+    await this.#deps.accounts.setPhoneNumber(account.accountId, newPhone);
+    await this.#audit(account.accountId, 'phone-changed', sourceIp);
+    const lifetime = this.#deps.limits.phoneChangeCancelLinkLifetimeSeconds;
+    const token = await this.#deps.links.issue(
+      'cancel-phone-change',
+      { accountId: account.accountId, previousPhone: account.phoneNumber ?? '', newPhone },
+      lifetime,
+    );
+    const { service } = this.#deps;
+    await this.#deps.email.send(
+      phoneChangedMessage({
+        to: account.email,
+        serviceName: service.serviceName,
+        contactLink: service.contactLink,
+        cancelLink: `${service.baseUrl}/settings/phone/cancel?token=${token}`,
+        validForMinutes: lifetime / 60,
+      }),
+    );
+  }
+
+  /** The emailed link to undo a change of mobile number: the previous number comes back. */
+  async cancelPhoneChange(token: string | undefined, sourceIp: string): Promise<void> {
+    const payload = await this.#redeem('cancel-phone-change', token);
+    const account = await this.#deps.accounts.findById(payload.accountId ?? '');
+    if (!account) throw new PatientProblemError('phone-cancel-link-expired', { logDetail: 'account-gone' });
+    if (payload.previousPhone)
+      await this.#deps.accounts.setPhoneNumber(account.accountId, payload.previousPhone);
+    await this.#deps.devices.forgetAll(account.accountId);
+    await this.#deps.sessions.endAllFor(account.accountId);
+    await this.#audit(account.accountId, 'phone-change-cancelled', sourceIp);
+  }
+
+  async removeDevice(account: Account, deviceId: string, sourceIp: string): Promise<void> {
+    await this.#deps.devices.forget(account.accountId, deviceId);
+    await this.#audit(account.accountId, 'device-removed', sourceIp);
+  }
+
+  /** Deletes the account and everything kept for it, after checking the password. */
+  async deleteAccount(account: Account, password: string): Promise<void> {
+    const problems = await this.#passwordProblems(account, password);
+    if (problems.length > 0) throw new InvalidInputError(problems);
+    await this.#deps.sessions.endAllFor(account.accountId);
+    await this.#deps.accounts.delete(account.accountId);
+    const { service } = this.#deps;
+    await this.#deps.email.send(
+      accountDeletedMessage({
+        to: account.email,
+        serviceName: service.serviceName,
+        contactLink: service.contactLink,
+      }),
+    );
+  }
+
+  async #passwordProblems(account: Account, password: string, field = 'password') {
+    if (password === '') return [{ field, message: 'Enter your password' }];
+    return (await this.#deps.hasher.verify(account.passwordHash, password))
+      ? []
+      : [{ field, message: 'The password is not right' }];
+  }
+
+  async #redeem(purpose: keyof typeof linkProblems, token: string | undefined) {
+    try {
+      return await this.#deps.links.redeem(purpose, token);
+    } catch (error) {
+      if (error instanceof LinkUsedError) throw new PatientProblemError(linkProblems[purpose].used);
+      if (
+        error instanceof LinkExpiredError ||
+        error instanceof UnknownLinkError ||
+        error instanceof BrokenLinkError
+      ) {
+        throw new PatientProblemError(linkProblems[purpose].expired, {
+          logDetail: (error as LinkExpiredError).code,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async #audit(accountId: string, type: AuditEventType, sourceIp: string) {
+    await this.#deps.audit.record({ accountId, type, at: this.#deps.clock().toISOString(), sourceIp });
+  }
+}

@@ -1,0 +1,220 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
+import {
+  codeIn,
+  errorsOf,
+  headingOf,
+  linkIn,
+  movableClock,
+  type PageClient,
+  startPages,
+} from '../../support/page-client.ts';
+
+type Pages = Awaited<ReturnType<typeof startPages>>;
+const EMAIL = 'pat@example.com';
+const PASSWORD = 'correct horse battery';
+
+describe('login and security settings', () => {
+  let pages: Pages;
+  afterEach(() => pages?.stop());
+
+  const latestCode = () => codeIn(pages.outbox.latest({ kind: 'security-code' })?.text ?? '');
+  const accounts = () => new DynamoAccountStore(pages.dependencies.table);
+
+  /** A fully logged-in patient with a phone, on a remembered device. */
+  const loggedIn = async (options: Parameters<typeof startPages>[0] = {}): Promise<PageClient> => {
+    pages = await startPages(options);
+    const client = pages.client();
+    await client.get('/register');
+    await client.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
+    await client.get(linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'));
+    await client.get('/login');
+    await client.post('/login', { email: EMAIL, password: PASSWORD });
+    await client.post('/login/phone', { phoneNumber: '07700 900123' });
+    await client.post('/login/code', { code: latestCode(), remember: 'yes' });
+    return client;
+  };
+
+  it('needs a full login', async () => {
+    // Prepare
+    pages = await startPages();
+
+    // Act
+    const response = await pages.client().get('/settings');
+
+    // Assess
+    expect(response.location).toBe('/login');
+  });
+
+  it('shows the account, its remembered devices and its recent activity', async () => {
+    // Prepare
+    const client = await loggedIn();
+
+    // Act
+    const settings = await client.get('/settings');
+
+    // Assess
+    expect(headingOf(settings.html)).toBe('Login and security settings');
+    expect(settings.html).toContain(EMAIL);
+    expect(settings.html).toContain('ending 123');
+    expect(settings.html).toContain('Chrome on Linux');
+    expect(settings.html).toContain('Account created');
+    expect(settings.html).toContain('Logged in');
+  });
+
+  it('changes the email address once the new one is confirmed by link, and tells the old one', async () => {
+    // Prepare
+    const client = await loggedIn();
+    await client.get('/settings/email');
+
+    // Act
+    const requested = await client.post('/settings/email', { email: 'new@example.com', password: PASSWORD });
+    const link = linkIn(
+      pages.outbox.latest({ to: 'new@example.com', kind: 'confirm-new-email' })?.text ?? '',
+      '/settings/email/confirm',
+    );
+    const confirmed = await client.get(link);
+    const reused = await client.get(link);
+
+    // Assess
+    expect(requested.location).toBe('/settings/email/sent');
+    expect(headingOf(confirmed.html)).toBe('Your email address has been changed');
+    expect(pages.outbox.latest({ kind: 'email-changed' })?.to).toBe(EMAIL);
+    expect(await accounts().findByEmail('new@example.com')).toMatchObject({ email: 'new@example.com' });
+    expect(await accounts().findByEmail(EMAIL)).toBeUndefined();
+    expect(reused.html).toContain('CID1003');
+  });
+
+  it('refuses an email change without the right password', async () => {
+    // Prepare
+    const client = await loggedIn();
+    await client.get('/settings/email');
+
+    // Act
+    const response = await client.post('/settings/email', {
+      email: 'new@example.com',
+      password: 'wrong password',
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(errorsOf(response.html)).toEqual(['The password is not right']);
+    expect(pages.outbox.latest({ kind: 'confirm-new-email' })).toBeUndefined();
+  });
+
+  it('changes the password with the current one, logs out other sessions and emails the patient', async () => {
+    // Prepare
+    const client = await loggedIn();
+    const other = pages.client();
+    await other.get('/login');
+    await other.post('/login', { email: EMAIL, password: PASSWORD });
+    await client.get('/settings/password');
+
+    // Act
+    const wrong = await client.post('/settings/password', {
+      currentPassword: 'nope',
+      newPassword: 'another good passphrase',
+    });
+    const changed = await client.post('/settings/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'another good passphrase',
+    });
+    const otherAfter = await other.get('/login/code');
+
+    // Assess
+    expect(errorsOf(wrong.html)).toEqual(['The password is not right']);
+    expect(changed.location).toBe('/settings?updated=password');
+    expect(changed.next?.html).toContain('Your password has been changed');
+    expect(otherAfter.location).toBe('/login');
+    expect(pages.outbox.latest({ kind: 'password-changed' })?.to).toBe(EMAIL);
+  });
+
+  it('changes the mobile number with a code sent to the new one, and emails a link that undoes it', async () => {
+    // Prepare
+    const client = await loggedIn();
+    await client.get('/settings/phone');
+
+    // Act
+    await client.post('/settings/phone', { phoneNumber: '07700 900456' });
+    const text = pages.outbox.latest({ channel: 'sms' });
+    const changed = await client.post('/settings/phone/code', { code: codeIn(text?.text ?? '') });
+    const numberAfterChange = (await accounts().findByEmail(EMAIL))?.phoneNumber;
+    const cancel = linkIn(
+      pages.outbox.latest({ kind: 'phone-changed' })?.text ?? '',
+      '/settings/phone/cancel',
+    );
+    const cancelled = await pages.client().get(cancel);
+    const reused = await pages.client().get(cancel);
+
+    // Assess
+    expect(text?.to).toBe('+447700900456');
+    expect(changed.location).toBe('/settings?updated=phone');
+    expect(numberAfterChange).toBe('+447700900456');
+    expect(headingOf(cancelled.html)).toBe('The change of mobile phone number has been cancelled');
+    expect((await accounts().findByEmail(EMAIL))?.phoneNumber).toBe('+447700900123');
+    expect(reused.html).toContain('CID3003');
+  });
+
+  it('refuses the link that undoes a mobile number change after 24 hours with CID3002', async () => {
+    // Prepare
+    const clock = movableClock();
+    const client = await loggedIn({ clock });
+    await client.get('/settings/phone');
+    await client.post('/settings/phone', { phoneNumber: '07700 900456' });
+    await client.post('/settings/phone/code', {
+      code: codeIn(pages.outbox.latest({ channel: 'sms' })?.text ?? ''),
+    });
+    const cancel = linkIn(
+      pages.outbox.latest({ kind: 'phone-changed' })?.text ?? '',
+      '/settings/phone/cancel',
+    );
+    clock.advance(24 * 3600 + 1);
+
+    // Act
+    const expired = await pages.client().get(cancel);
+
+    // Assess
+    expect(expired.status).toBe(400);
+    expect(expired.html).toContain('CID3002');
+  });
+
+  it('removes a remembered device, so it asks for a code again', async () => {
+    // Prepare
+    const client = await loggedIn();
+    const settings = await client.get('/settings');
+    const deviceId = /name="deviceId" value="([^"]+)"/.exec(settings.html)?.[1] ?? '';
+
+    // Act
+    const removed = await client.post('/settings/devices/remove', { deviceId });
+    await client.post('/logout');
+    await client.get('/login');
+    const login = await client.post('/login', { email: EMAIL, password: PASSWORD });
+
+    // Assess
+    expect(removed.next?.html).toContain('The device has been removed');
+    expect(removed.next?.html).toContain('You have no remembered devices');
+    expect(login.location).toBe('/login/code');
+  });
+
+  it('deletes the account and everything kept for it, with the password', async () => {
+    // Prepare
+    const client = await loggedIn();
+    const account = await accounts().findByEmail(EMAIL);
+    await client.get('/settings/delete');
+
+    // Act
+    const wrong = await client.post('/settings/delete', { password: 'nope' });
+    const deleted = await client.post('/settings/delete', { password: PASSWORD });
+    const left = await pages.dependencies.table.queryPartition(`ACCOUNT#${account?.accountId}`, '');
+    await client.get('/login');
+    const login = await client.post('/login', { email: EMAIL, password: PASSWORD });
+
+    // Assess
+    expect(wrong.status).toBe(400);
+    expect(headingOf(deleted.html)).toBe('Your account has been deleted');
+    expect(left).toEqual([]);
+    expect(await accounts().findByEmail(EMAIL)).toBeUndefined();
+    expect(login.status).toBe(400);
+    expect(pages.outbox.latest({ kind: 'account-deleted' })?.to).toBe(EMAIL);
+  });
+});
