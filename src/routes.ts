@@ -63,6 +63,8 @@ export const routes = [
   },
   { id: 'jwks', method: 'GET', path: '/.well-known/jwks.json', function: 'openid-metadata' },
   { id: 'start', method: 'GET', path: '/', function: 'patient-pages' },
+  { id: 'terms-of-use', method: 'GET', path: '/terms-of-use', function: 'patient-pages' },
+  { id: 'contact', method: 'GET', path: '/contact', function: 'patient-pages' },
   { id: 'register', method: 'GET', path: '/register', function: 'patient-pages' },
   { id: 'register-submit', method: 'POST', path: '/register', function: 'patient-pages' },
   { id: 'register-check-email', method: 'GET', path: '/register/check-email', function: 'patient-pages' },

@@ -82,6 +82,12 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
         handle: async () => ({ view: 'pages/start.njk', data: { title: 'Log in or create an account' } }),
       }),
 
+      'terms-of-use': page({
+        handle: async () => ({ view: 'pages/terms-of-use.njk', data: { title: 'Terms of use' } }),
+      }),
+      contact: page({
+        handle: async () => ({ view: 'pages/contact.njk', data: { title: 'Get help with your account' } }),
+      }),
       register: page({
         handle: async () => ({
           view: 'pages/register.njk',

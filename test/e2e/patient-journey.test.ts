@@ -46,7 +46,7 @@ describe('a new patient in a browser', () => {
     return (await page.locator('h1').first().innerText()).trim();
   };
 
-  it('registers, confirms the email, adds a phone, remembers the device and logs in again without a code', async () => {
+  it('registers, confirms the email, adds a phone, remembers the device, logs in without a code, resets the password and sees the device forgotten', async () => {
     // Prepare
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -97,6 +97,31 @@ describe('a new patient in a browser', () => {
     await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
     await page.getByRole('button', { name: 'Continue' }).click();
     expect(await check(page)).toBe('You are logged in');
+
+    await page.getByRole('link', { name: 'Login and security settings' }).click();
+    expect(await check(page)).toBe('Login and security settings');
+    expect(await page.content()).toContain('Chrome on Linux');
+    await page.getByRole('button', { name: 'Log out' }).click();
+
+    await page.goto(`${stack.issuer}/login`);
+    await page.getByRole('link', { name: 'Forgotten your password?' }).click();
+    expect(await check(page)).toBe('Reset your password');
+    await page.getByLabel('Email address').fill('pat@example.com');
+    await page.getByRole('button', { name: 'Send link' }).click();
+    expect(await check(page)).toBe('Check your email');
+    const reset =
+      /http:\/\/\S+\/password\/reset\?token=\S+/.exec((await latest('reset-password')).text)?.[0] ?? '';
+    await page.goto(reset);
+    expect(await check(page)).toBe('Create a new password');
+    await page.getByLabel('New password').fill('a brand new passphrase');
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    expect(await check(page)).toBe('Your password has been reset');
+
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByLabel('Email address').fill('pat@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('a brand new passphrase');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Enter the security code');
 
     await context.close();
   });
