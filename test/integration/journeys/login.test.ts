@@ -348,4 +348,41 @@ describe('logging in', () => {
     ]);
     expect(JSON.stringify(events)).not.toMatch(new RegExp(`${PASSWORD}|\\b\\d{6}\\b`));
   });
+
+  it('ends a session 12 hours after it started, however active', async () => {
+    // Prepare
+    const clock = movableClock();
+    const client = await withPhone({ clock });
+    await logIn(client);
+    await client.post('/login/code', { code: latestCode() });
+    for (let step = 0; step < 15; step += 1) {
+      clock.advance(25 * 60);
+      await client.get('/login/done');
+      clock.advance(25 * 60);
+      await client.get('/login/done');
+    }
+
+    // Act: 15 x 50 minutes of activity, never 30 minutes idle, is 12 hours 30 minutes
+    const afterTwelveHours = await client.get('/login/done');
+
+    // Assess
+    expect(afterTwelveHours.location).toBe('/login');
+  });
+
+  it('tells the patient when a code could not be sent, and a second try works', async () => {
+    // Prepare
+    const client = await withPhone();
+    await client.get('/login');
+    pages.outbox.failNext('sms');
+
+    // Act
+    const failed = await client.post('/login', { email: EMAIL, password: PASSWORD });
+    await client.get('/login');
+    const retried = await client.post('/login', { email: EMAIL, password: PASSWORD });
+
+    // Assess
+    expect(failed.status).toBe(503);
+    expect(failed.html).toContain('We could not send the message. Try again.');
+    expect(retried.location).toBe('/login/code');
+  });
 });
