@@ -1,4 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LimitOverrides } from '../src/domain/limits/limits.ts';
 import type { FunctionConfig } from '../src/platform/config.ts';
 
 /** A custom domain for the API; the issuer becomes `https://<domainName>`. */
@@ -37,6 +38,23 @@ export interface ApiThrottle {
  */
 export const defaultApiThrottle: ApiThrottle = { rateLimit: 100, burstLimit: 200 };
 
+/** How the stage sends email: with SES, from one address in a domain verified as an SES identity. */
+export interface EmailSettings {
+  /**
+   * The bare From address, such as `no-reply@login.example.org`; emails show the service name as
+   * its display name. The functions may send from this address only.
+   */
+  readonly fromAddress: string;
+  /** An SES configuration set, made outside the stack, whose event destinations get every email's events. */
+  readonly configurationSetName?: string;
+  /**
+   * Whether the stack creates the SES identity of the address's domain (with Easy DKIM; default
+   * true). False when the identity exists already, made by hand or by another stage's stack: an
+   * SES identity exists once per account and region.
+   */
+  readonly createIdentity?: boolean;
+}
+
 export interface StageSettings {
   /** Lower-case letters, digits and hyphens: it appears in the stack name and key aliases. */
   readonly name: string;
@@ -51,6 +69,17 @@ export interface StageSettings {
   readonly logRetention: RetentionDays;
   readonly logLevel: FunctionConfig['logLevel'];
   readonly signingKeys: SigningKeySettings;
+  /** What patients see the service called; `NHS login` unless set. */
+  readonly serviceName?: string;
+  readonly email: EmailSettings;
+  /** The alphanumeric sender ID texts show where the country supports one (3 to 11 letters and digits). */
+  readonly smsSenderId?: string;
+  /** ISO 3166-1 alpha-2 codes of the countries whose mobile numbers can get security codes; `['GB']` unless set. */
+  readonly allowedPhoneCountries?: readonly string[];
+  /** Where patients can get help, an https URL; `<issuer>/contact` unless set. */
+  readonly contactUrl?: string;
+  /** Overrides of the application's limits (docs/limits.md); checked at synthesis. */
+  readonly limits?: LimitOverrides;
 }
 
 export const stages = {
@@ -59,6 +88,8 @@ export const stages = {
     logRetention: RetentionDays.ONE_MONTH,
     logLevel: 'INFO',
     signingKeys: { names: ['key-1'], active: 'key-1' },
+    // A placeholder domain: set one you control, and publish its DKIM records, before relying on email.
+    email: { fromAddress: 'no-reply@dev.patient-login.example.org' },
   },
 } as const satisfies Record<string, StageSettings>;
 

@@ -1,13 +1,32 @@
+import { Aws } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Permission } from '../../src/routes.ts';
+import type { EmailSending } from './email-sending.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 /** The resources a function's permissions refer to. */
 export interface PermissionTargets {
   readonly table: dynamodb.ITable;
   readonly signingKeys: SigningKeys;
+  readonly email: EmailSending;
 }
+
+/**
+ * Texting phone numbers: `sns:Publish` straight to a number has no resource to name, so it is
+ * allowed on `*`; publishing to anything that has an ARN (topics, platform endpoints) is denied,
+ * so the grant can only send text messages.
+ */
+const grantTextMessages = (grantee: iam.IGrantable): iam.Grant => {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ['sns:Publish'],
+      resources: [`arn:${Aws.PARTITION}:sns:*:*:*`],
+    }),
+  );
+  return iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: ['*'] });
+};
 
 /** Each permission of the route table is exactly one least-privilege grant; the Record keeps this exhaustive. */
 const grants: Record<Permission, (targets: PermissionTargets, grantee: iam.IGrantable) => iam.Grant> = {
@@ -15,6 +34,8 @@ const grants: Record<Permission, (targets: PermissionTargets, grantee: iam.IGran
   'table:write': ({ table }, grantee) => table.grantReadWriteData(grantee),
   'signing-key:sign': ({ signingKeys }, grantee) => signingKeys.grantSign(grantee),
   'signing-key:read-public': ({ signingKeys }, grantee) => signingKeys.grantReadPublicKeys(grantee),
+  'email:send': ({ email }, grantee) => email.grantSend(grantee),
+  'sms:send': (_, grantee) => grantTextMessages(grantee),
 };
 
 export const grantPermission = (

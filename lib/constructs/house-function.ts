@@ -1,15 +1,21 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { configNames } from '../../src/platform/config.ts';
+import { configNames, type FunctionEnvironment, loadFunctionConfig } from '../../src/platform/config.ts';
 import type { FunctionSpec } from '../../src/routes.ts';
+import { copyBundledFilesCommand } from '../bundled-files.ts';
 import { functionEntry, lockFile, projectRoot } from '../project-paths.ts';
 
-/** A value for every variable in `configNames`: adding a config name fails to compile until it is set. */
-export type FunctionSettings = { readonly [Key in keyof typeof configNames]: string };
+/**
+ * A value for every variable in `configNames`: adding a config name fails to compile until it is
+ * set. An optional one may be `undefined`, and is then left out of the environment.
+ */
+export type FunctionSettings = {
+  readonly [Key in keyof typeof configNames]: FunctionEnvironment[(typeof configNames)[Key]];
+};
 
 export interface HouseFunctionProps {
   /** The folder under `functions/`, and the `functionSpecs` entry. */
@@ -23,7 +29,8 @@ const defaultMemoryMb = 256;
 
 /**
  * A Lambda function with the house defaults: Node 24 on arm64, an ESM bundle with source maps
- * built by the local esbuild, its own log group, and a role that may only write to that group.
+ * built by the local esbuild (with the files its spec's `bundledFiles` name beside it), its own
+ * log group, and a role that may only write to that group. Its environment is checked at synthesis.
  */
 export class HouseFunction extends Construct {
   readonly function: NodejsFunction;
@@ -31,6 +38,9 @@ export class HouseFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     super(scope, id);
+    const environment = functionEnvironment(props.settings);
+    checkEnvironment(environment);
+    const bundledFiles = props.spec.bundledFiles ?? [];
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       // Logs are evidence for support and security reviews: they expire by retention, not with the stack.
@@ -49,7 +59,7 @@ export class HouseFunction extends Construct {
       timeout: Duration.seconds(10),
       role,
       logGroup: this.logGroup,
-      environment: { ...functionEnvironment(props.settings), NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
@@ -65,6 +75,13 @@ export class HouseFunction extends Construct {
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         forceDockerBundling: false,
+        // The files the function reads at run time (views, styles, the password list), beside index.mjs.
+        commandHooks: {
+          beforeInstall: () => [],
+          beforeBundling: () => [],
+          afterBundling: (_inputDir, outputDir) =>
+            bundledFiles.length > 0 ? [copyBundledFilesCommand(bundledFiles, outputDir)] : [],
+        },
       },
     });
     this.logGroup.grantWrite(this.function);
@@ -73,8 +90,27 @@ export class HouseFunction extends Construct {
 
 const functionEnvironment = (settings: FunctionSettings): Record<string, string> =>
   Object.fromEntries(
-    (Object.keys(configNames) as (keyof typeof configNames)[]).map((key) => [
-      configNames[key],
-      settings[key],
-    ]),
+    (Object.keys(configNames) as (keyof typeof configNames)[]).flatMap((key) => {
+      const value = settings[key];
+      return value === undefined ? [] : [[configNames[key], value]];
+    }),
   );
+
+/** Stands in for a value known only at deployment (a token): any valid one will do for the check. */
+const deployTimeValue = (name: string): string =>
+  name === configNames.issuer ? 'https://issuer.invalid' : 'known-at-deployment';
+
+/**
+ * Runs the functions' own configuration check at synthesis, so a stage setting they would refuse
+ * (an invalid from address, sender ID or limit) fails `cdk synth`, not every cold start.
+ */
+const checkEnvironment = (environment: Record<string, string>): void => {
+  loadFunctionConfig(
+    Object.fromEntries(
+      Object.entries(environment).map(([name, value]) => [
+        name,
+        Token.isUnresolved(value) ? deployTimeValue(name) : value,
+      ]),
+    ),
+  );
+};

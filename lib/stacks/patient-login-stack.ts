@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import { functionSpecs, routes } from '../../src/routes.ts';
 import { ApiAccessLog } from '../constructs/api-access-log.ts';
+import { EmailSending } from '../constructs/email-sending.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
 import { SigningKeys } from '../constructs/signing-keys.ts';
 import { StoreTable } from '../constructs/store-table.ts';
@@ -13,12 +14,16 @@ export interface PatientLoginStackProps extends StackProps {
   readonly stage: StageSettings;
 }
 
-/** The identity provider for one stage: the table, the signing keys, and the route table's functions behind an HTTP API. */
+/**
+ * The identity provider for one stage: the table, the signing keys, the SES identity, and the route
+ * table's functions behind an HTTP API.
+ */
 export class PatientLoginStack extends Stack {
   /** `https://<domainName>`, or the API's https execute-api URL; never with a trailing slash. */
   readonly issuer: string;
   readonly table: StoreTable;
   readonly signingKeys: SigningKeys;
+  readonly email: EmailSending;
   readonly httpApi: apigwv2.HttpApi;
   /** The API's one stage, `$default`: throttled, access-logged and deployed on every change. */
   readonly apiStage: apigwv2.HttpStage;
@@ -33,6 +38,7 @@ export class PatientLoginStack extends Stack {
       ...stage.signingKeys,
       aliasPrefix: `alias/patient-login/${stage.name}`,
     });
+    this.email = new EmailSending(this, 'Email', stage.email);
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `patient-login-${stage.name}`,
       description: `patient-login ${stage.name}`,
@@ -58,7 +64,7 @@ export class PatientLoginStack extends Stack {
       functionSpecs,
       routes,
       logRetention: stage.logRetention,
-      permissionTargets: { table: this.table, signingKeys: this.signingKeys },
+      permissionTargets: { table: this.table, signingKeys: this.signingKeys, email: this.email },
       settings: {
         stage: stage.name,
         issuer: this.issuer,
@@ -66,6 +72,13 @@ export class PatientLoginStack extends Stack {
         signingKeyIds,
         activeSigningKeyId: this.signingKeys.activeKey.keyArn,
         logLevel: stage.logLevel,
+        serviceName: stage.serviceName,
+        emailFromAddress: stage.email.fromAddress,
+        sesConfigurationSet: stage.email.configurationSetName,
+        smsSenderId: stage.smsSenderId,
+        contactUrl: stage.contactUrl,
+        allowedPhoneCountries: stage.allowedPhoneCountries?.join(','),
+        limits: stage.limits && JSON.stringify(stage.limits),
       },
     });
     new CfnOutput(this, 'Issuer', { value: this.issuer });

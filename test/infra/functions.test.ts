@@ -1,14 +1,28 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HouseFunction } from '../../lib/constructs/house-function.ts';
 import { functionsDir } from '../../lib/project-paths.ts';
-import { configNames } from '../../src/platform/config.ts';
-import { type FunctionName, functionSpecs } from '../../src/routes.ts';
-import { bundlingApp, synthesizeStack, testFunctionSettings, testStage } from './synthesize.ts';
+import { PatientLoginStack } from '../../lib/stacks/patient-login-stack.ts';
+import { stages } from '../../lib/stages.ts';
+import { commonPasswordsFile } from '../../src/domain/credentials/common-passwords.ts';
+import type { LimitOverrides } from '../../src/domain/limits/limits.ts';
+import { bundleLayout, configNames } from '../../src/platform/config.ts';
+import { toApiGatewayEvent } from '../../src/platform/http/api-gateway-v2.ts';
+import { type FunctionName, type FunctionSpec, functionSpecs } from '../../src/routes.ts';
+import {
+  bundlingApp,
+  logicalIdOf,
+  synthesizeStack,
+  testApp,
+  testFunctionSettings,
+  testStage,
+} from './synthesize.ts';
 import { propertiesOfEvery, type Resource } from './template-queries.ts';
 
 interface FunctionProperties {
@@ -77,7 +91,7 @@ describe('Lambda functions', () => {
     for (const name of specNames) expect(existsSync(join(functionsDir, name, 'lambda.ts'))).toBe(true);
   });
 
-  it('sets every configuration variable the functions read, from the stack', () => {
+  it('sets every configuration variable the functions read, from the stack and the stage', () => {
     // Prepare
     const resolve = (value: unknown) => stack.resolve(value);
     const expected = {
@@ -87,6 +101,13 @@ describe('Lambda functions', () => {
       [configNames.signingKeyIds]: resolve(stack.signingKeys.activeKey.keyArn),
       [configNames.activeSigningKeyId]: resolve(stack.signingKeys.activeKey.keyArn),
       [configNames.logLevel]: testStage.logLevel,
+      [configNames.serviceName]: testStage.serviceName,
+      [configNames.emailFromAddress]: testStage.email.fromAddress,
+      [configNames.sesConfigurationSet]: testStage.email.configurationSetName,
+      [configNames.smsSenderId]: testStage.smsSenderId,
+      [configNames.contactUrl]: testStage.contactUrl,
+      [configNames.allowedPhoneCountries]: 'GB,IE',
+      [configNames.limits]: JSON.stringify(testStage.limits),
     };
 
     // Act
@@ -96,15 +117,94 @@ describe('Lambda functions', () => {
     expect(Object.keys(expected).sort()).toEqual(Object.values(configNames).sort());
     for (const environment of environments) expect(environment).toMatchObject(expected);
   });
+
+  it('leaves out the optional variables a stage does not set, so the functions use their defaults', () => {
+    // Prepare
+    const optional = [
+      configNames.serviceName,
+      configNames.sesConfigurationSet,
+      configNames.smsSenderId,
+      configNames.contactUrl,
+      configNames.allowedPhoneCountries,
+      configNames.limits,
+    ];
+
+    // Act
+    const minimal = Template.fromStack(new PatientLoginStack(testApp(), 'minimal', { stage: stages.dev }));
+    const environments = propertiesOfEvery<FunctionProperties>(minimal, 'AWS::Lambda::Function').map(
+      ([, fn]) => Object.keys(fn.Environment.Variables),
+    );
+
+    // Assess
+    for (const names of environments) {
+      expect(names).toContain(configNames.emailFromAddress);
+      expect(names.filter((name) => (optional as string[]).includes(name))).toEqual([]);
+    }
+  });
+
+  it.each([
+    {
+      case: 'a from address with a space',
+      stage: { email: { fromAddress: 'no reply@login.example.org' } },
+      variable: 'EMAIL_FROM_ADDRESS',
+    },
+    { case: 'a sender ID with a space', stage: { smsSenderId: 'NHS login' }, variable: 'SMS_SENDER_ID' },
+    {
+      case: 'a country that is not a code',
+      stage: { allowedPhoneCountries: ['UK'] },
+      variable: 'ALLOWED_PHONE_COUNTRIES',
+    },
+    {
+      case: 'an unknown limit',
+      stage: { limits: { codeAttempts: 3 } as LimitOverrides },
+      variable: 'LIMITS',
+    },
+    {
+      case: 'a plain http contact URL',
+      stage: { contactUrl: 'http://help.example.org' },
+      variable: 'CONTACT_URL',
+    },
+  ])(
+    'refuses at synthesis a stage setting the functions would refuse at cold start: $case',
+    ({ stage, variable }) => {
+      // Act
+      const synthesize = () => synthesizeStack(stage);
+
+      // Assess
+      expect(synthesize).toThrow(new RegExp(`Invalid function configuration: .*${variable}`));
+    },
+  );
+
+  it('gives each function the memory its spec asks for, and 256 MB otherwise', () => {
+    // Prepare
+    const expected = Object.fromEntries(
+      Object.entries(functionSpecs).map(([name, spec]) => [name, (spec as FunctionSpec).memoryMb ?? 256]),
+    );
+
+    // Act
+    const actual = Object.fromEntries(
+      [...stack.api.functions].map(([name, fn]) => [
+        name,
+        (template.toJSON().Resources[logicalIdOf(fn)] as Resource).Properties.MemorySize,
+      ]),
+    );
+
+    // Assess
+    expect(expected['patient-pages']).toBe(1024);
+    expect(actual).toEqual(expected);
+  });
 });
 
 describe('Lambda bundles', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'patient-login-bundle-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  /** Bundles one function as `cdk synth` would, and returns its code. */
-  const bundledCode = (name: FunctionName): string => {
-    const stack = new Stack(bundlingApp(outdir), 'bundle-test');
+  /** Bundles one function as `cdk synth` would (esbuild, then the copy hook), once, and returns its folder. */
+  const bundles = new Map<FunctionName, string>();
+  const bundleOf = (name: FunctionName): string => {
+    const built = bundles.get(name);
+    if (built) return built;
+    const stack = new Stack(bundlingApp(outdir), `bundle-${name}`);
     new HouseFunction(stack, 'Function', {
       name,
       spec: functionSpecs[name],
@@ -115,8 +215,60 @@ describe('Lambda bundles', () => {
       Template.fromStack(stack),
       'AWS::Lambda::Function',
     ) as [[string, FunctionProperties]];
-    const assetHash = fn.Code.S3Key.replace(/\.zip$/, '');
-    return readFileSync(join(outdir, `asset.${assetHash}`, 'index.mjs'), 'utf8');
+    const folder = join(outdir, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`);
+    bundles.set(name, folder);
+    return folder;
+  };
+
+  /** Every file in a bundle, by its path in it. */
+  const filesOf = (name: FunctionName): string[] => {
+    const folder = bundleOf(name);
+    return readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(folder, join(entry.parentPath, entry.name)));
+  };
+
+  /**
+   * Imports a bundle in a Node of its own, with the environment a deployed function gets (DynamoDB
+   * pointed at a closed port), calls its handler with an API Gateway event, and returns the response.
+   */
+  const invoke = (name: FunctionName, method: 'GET', path: string, routeKey: string, parameters?: object) => {
+    const script = join(outdir, 'invoke.mjs');
+    writeFileSync(
+      script,
+      [
+        'const [entry, event] = process.argv.slice(2);',
+        'const { handler } = await import(entry);',
+        "const context = { awsRequestId: 'test', functionName: 'test', getRemainingTimeInMillis: () => 10000 };",
+        'process.stdout.write(JSON.stringify(await handler(JSON.parse(event), context)));',
+      ].join('\n'),
+    );
+    const event = toApiGatewayEvent(
+      { method, url: path, headers: { host: 'issuer.test' }, body: Buffer.alloc(0), sourceIp: '203.0.113.9' },
+      { routeKey, ...(parameters ? { pathParameters: { ...parameters } } : {}) },
+    );
+    const output = execFileSync(
+      process.execPath,
+      [script, pathToFileURL(join(bundleOf(name), 'index.mjs')).href, JSON.stringify(event)],
+      {
+        encoding: 'utf8',
+        env: {
+          STAGE: 'test',
+          ISSUER: 'https://issuer.test',
+          TABLE_NAME: 'table',
+          SIGNING_KEY_IDS: 'key-1',
+          ACTIVE_SIGNING_KEY_ID: 'key-1',
+          EMAIL_FROM_ADDRESS: 'no-reply@issuer.test',
+          LOG_LEVEL: 'SILENT',
+          AWS_REGION: 'eu-west-2',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+        },
+      },
+    );
+    return JSON.parse(output) as { statusCode: number; headers: Record<string, string>; body: string };
   };
 
   it('keep class names through minification, so errors log under their own class names', () => {
@@ -124,9 +276,81 @@ describe('Lambda bundles', () => {
     const [name] = Object.keys(functionSpecs) as [FunctionName];
 
     // Act
-    const code = bundledCode(name);
+    const code = readFileSync(join(bundleOf(name), 'index.mjs'), 'utf8');
 
     // Assess: minified, the class is `class jo extends Error`; esbuild's keepNames records its name.
     expect(code).toContain('"DomainError"');
+  });
+
+  it('carry the views, the nhsuk-frontend templates and the common-password list in the patient pages bundle', () => {
+    // Act
+    const files = filesOf('patient-pages');
+
+    // Assess
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'index.mjs',
+        `${bundleLayout.views}/layout.njk`,
+        `${bundleLayout.views}/pages/start.njk`,
+        `${bundleLayout.nhsukFrontend}/nhsuk/template.njk`,
+        `${bundleLayout.nhsukFrontend}/nhsuk/components/button/macro.njk`,
+        bundleLayout.commonPasswords,
+      ]),
+    );
+    expect(readFileSync(join(bundleOf('patient-pages'), bundleLayout.commonPasswords), 'utf8')).toBe(
+      readFileSync(commonPasswordsFile, 'utf8'),
+    );
+    // Only templates of nhsuk-frontend: not its sources, styles or source maps.
+    expect(
+      files.filter((file) => file.startsWith(`${bundleLayout.nhsukFrontend}/`) && !file.endsWith('.njk')),
+    ).toEqual([]);
+  });
+
+  it('carry our own scripts and the nhsuk-frontend styles, scripts and images in the static assets bundle', () => {
+    // Act
+    const files = filesOf('static-assets');
+
+    // Assess
+    expect(files).toEqual(
+      expect.arrayContaining([
+        `${bundleLayout.ownAssets}/init.js`,
+        `${bundleLayout.nhsukFrontend}/nhsuk/nhsuk-frontend.min.css`,
+        `${bundleLayout.nhsukFrontend}/nhsuk/nhsuk-frontend.min.js`,
+        `${bundleLayout.nhsukFrontend}/nhsuk/assets/manifest.json`,
+        `${bundleLayout.nhsukFrontend}/nhsuk/assets/images/favicon.ico`,
+      ]),
+    );
+    expect(files.some((file) => file.endsWith('.njk') || file === bundleLayout.commonPasswords)).toBe(false);
+  });
+
+  it('carry no bundled files in a function whose spec lists none', () => {
+    // Act
+    const files = filesOf('openid-metadata');
+
+    // Assess
+    expect(files.sort()).toEqual(['index.mjs', 'index.mjs.map']);
+  });
+
+  it('serve the nhsuk-frontend stylesheet from the static assets bundle as deployed', () => {
+    // Act
+    const response = invoke('static-assets', 'GET', '/assets/nhsuk-frontend.min.css', 'GET /assets/{path+}', {
+      path: 'nhsuk-frontend.min.css',
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(response.body).toContain('.nhsuk-header');
+  });
+
+  it('render pages from the bundled templates in the patient pages bundle: the problem page when the store is down', () => {
+    // Act
+    const response = invoke('patient-pages', 'GET', '/', 'GET /');
+
+    // Assess: the page needs a session, so an unreachable DynamoDB is a 503 page in the NHS layout.
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.body).toContain('<title>Sorry, there is a problem - NHS login</title>');
+    expect(response.body).toContain('nhsuk-header');
   });
 });

@@ -1,10 +1,12 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { describe, expect, it } from 'vitest';
+import { EmailSending } from '../../lib/constructs/email-sending.ts';
 import { RouteTableApi } from '../../lib/constructs/route-table-api.ts';
 import { SigningKeys } from '../../lib/constructs/signing-keys.ts';
 import { StoreTable } from '../../lib/constructs/store-table.ts';
-import { functionSpecs, type Permission } from '../../src/routes.ts';
+import type { EmailSettings } from '../../lib/stages.ts';
+import { type FunctionName, functionSpecs, type Permission } from '../../src/routes.ts';
 import { emptyStack, logicalIdOf, synthesizeStack, testFunctionSettings, testStage } from './synthesize.ts';
 import {
   actionsOf,
@@ -13,10 +15,13 @@ import {
   identityPolicies,
   type PolicyStatement,
   resourcesOfType,
+  statementsOfFunction,
 } from './template-queries.ts';
 
-/** The template of a stack whose only function has exactly the given permissions. */
-const templateWithPermissions = (permissions: Permission[]) => {
+const testEmail: EmailSettings = { fromAddress: 'no-reply@login.test.example.org' };
+
+/** A stack whose only function has exactly the given permissions, and that function's logical id. */
+const stackWithPermissions = (permissions: Permission[], email: EmailSettings = testEmail) => {
   const stack = emptyStack();
   const table = new StoreTable(stack, 'Table');
   const signingKeys = new SigningKeys(stack, 'SigningKeys', {
@@ -30,18 +35,65 @@ const templateWithPermissions = (permissions: Permission[]) => {
     routes: [],
     settings: testFunctionSettings,
     logRetention: testStage.logRetention,
-    permissionTargets: { table, signingKeys },
+    permissionTargets: { table, signingKeys, email: new EmailSending(stack, 'Email', email) },
   });
   const fn = api.functions.get('openid-metadata');
   if (!fn) throw new Error('no function built');
-  return allowedActionsOfFunction(Template.fromStack(stack), logicalIdOf(fn));
+  return { stack, template: Template.fromStack(stack), functionId: logicalIdOf(fn) };
 };
+
+/** The allowed actions of a function that has exactly the given permissions. */
+const templateWithPermissions = (permissions: Permission[]) => {
+  const { template, functionId } = stackWithPermissions(permissions);
+  return allowedActionsOfFunction(template, functionId);
+};
+
+/** The statements about SES and SNS of a function that has exactly the given permissions. */
+const messagingStatements = (permissions: Permission[], email?: EmailSettings) => {
+  const { stack, template, functionId } = stackWithPermissions(permissions, email);
+  const statements = statementsOfFunction(template, functionId).filter((statement) =>
+    actionsOf(statement).some((action) => action.startsWith('ses:') || action.startsWith('sns:')),
+  );
+  return { stack, template, statements };
+};
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`, as the template spells a formatted ARN. */
+const arnInStack = (service: string, ...resource: unknown[]) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      `:${service}:`,
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ...resource,
+    ],
+  ],
+});
+
+/** The logical id of the one SES identity in a template. */
+const identityIdOf = (template: Template): string => {
+  const identities = resourcesOfType(template, 'AWS::SES::EmailIdentity');
+  expect(identities).toHaveLength(1);
+  return identities[0]?.[0] ?? '';
+};
+
+/** Values in a stable order, for comparing lists CDK may reorder. */
+const byJson = (values: unknown[]) =>
+  [...values].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+const everySnsArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] };
 
 /**
  * The only actions an identity policy may allow on every resource (`Resource: "*"`): those AWS
  * offers no resource-level permission for, so no narrower statement can grant them.
  * - `xray:PutTraceSegments`, `xray:PutTelemetryRecords`: sending traces, for Powertools Tracer
  *   when functions trace (DESIGN, Observability). X-Ray has no resource to name.
+ * - `sns:Publish`: texting a security code to a phone number (`sms:send`). A phone number has no
+ *   ARN, so the statement's resource must be `*`; every role allowed it is denied publishing to
+ *   any SNS ARN (topics, platform endpoints), so it can only text phone numbers (tested below).
  * Not here on purpose: CloudWatch Logs writes (each role may write only to its function's own log
  * group), DynamoDB and KMS (granted on the table and the signing keys by ARN). Key policies are
  * not identity policies and are not checked here: in a key policy `"*"` means that key, and the
@@ -50,6 +102,7 @@ const templateWithPermissions = (permissions: Permission[]) => {
 const actionsAllowedOnEveryResource: ReadonlySet<string> = new Set([
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
+  'sns:Publish',
 ]);
 
 /** An Allow statement that covers every resource, other than for the allow-listed actions. */
@@ -92,7 +145,7 @@ describe('IAM', () => {
     { case: 'an action on "*"', statement: { Action: 'ses:SendEmail', Resource: '*' }, caught: true },
     {
       case: 'an allow-listed action beside another on "*"',
-      statement: { Action: ['xray:PutTraceSegments', 'sns:Publish'], Resource: ['*'] },
+      statement: { Action: ['xray:PutTraceSegments', 'ses:SendEmail'], Resource: ['*'] },
       caught: true,
     },
     {
@@ -191,5 +244,140 @@ describe('IAM', () => {
 
     // Assess
     expect(actions).toEqual([]);
+  });
+});
+
+describe('IAM for email and text messages', () => {
+  it('grants email:send only ses:SendEmail, on the SES identity of the from-address domain, from that address only', () => {
+    // Act
+    const { template, statements } = messagingStatements(['email:send']);
+
+    // Assess
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'ses:SendEmail',
+        Resource: arnInStack('ses', ':identity/', { Ref: identityIdOf(template) }),
+        Condition: { StringEquals: { 'ses:FromAddress': testEmail.fromAddress } },
+      },
+    ]);
+  });
+
+  it('grants email:send on the configuration set too, when the stage names one', () => {
+    // Act
+    const { statements } = messagingStatements(['email:send'], {
+      ...testEmail,
+      configurationSetName: 'patient-login-test',
+      createIdentity: false,
+    });
+
+    // Assess
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'ses:SendEmail',
+        Resource: expect.anything(),
+        Condition: { StringEquals: { 'ses:FromAddress': testEmail.fromAddress } },
+      },
+    ]);
+    expect(byJson(asList(statements[0]?.Resource))).toEqual(
+      byJson([
+        arnInStack('ses', ':identity/login.test.example.org'),
+        arnInStack('ses', ':configuration-set/patient-login-test'),
+      ]),
+    );
+  });
+
+  it('grants sms:send only sns:Publish on "*", and denies it on every SNS ARN, so it can only text phone numbers', () => {
+    // Act
+    const { statements } = messagingStatements(['sms:send']);
+
+    // Assess
+    expect(statements).toHaveLength(2);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: 'sns:Publish', Resource: '*' },
+        { Effect: 'Deny', Action: 'sns:Publish', Resource: everySnsArn },
+      ]),
+    );
+  });
+
+  it('gives a function without email:send or sms:send no SES or SNS action at all', () => {
+    // Act
+    const { statements } = messagingStatements(['table:write', 'signing-key:sign']);
+
+    // Assess
+    expect(statements).toEqual([]);
+  });
+
+  describe('in the stack', () => {
+    const { stack, template } = synthesizeStack();
+
+    it('lets exactly the functions whose spec says email:send send email, and sms:send text', () => {
+      // Prepare
+      const names = Object.keys(functionSpecs) as FunctionName[];
+      const expected = names.map((name) => {
+        const permissions: readonly Permission[] = functionSpecs[name].permissions;
+        return { name, email: permissions.includes('email:send'), sms: permissions.includes('sms:send') };
+      });
+
+      // Act
+      const actual = names.map((name) => {
+        const fn = stack.api.functions.get(name);
+        if (!fn) throw new Error(`No function ${name}`);
+        const allowed = allowedActionsOfFunction(template, logicalIdOf(fn));
+        return { name, email: allowed.has('ses:SendEmail'), sms: allowed.has('sns:Publish') };
+      });
+
+      // Assess
+      expect(expected.some((fn) => fn.email && fn.sms)).toBe(true);
+      expect(actual).toEqual(expected);
+    });
+
+    it('denies publishing to any SNS ARN to every role allowed sns:Publish on "*"', () => {
+      // Prepare
+      const statementsByRole = new Map<string, PolicyStatement[]>();
+      for (const policy of identityPolicies(template)) {
+        for (const role of policy.roles.map((role) => JSON.stringify(role))) {
+          statementsByRole.set(role, [...(statementsByRole.get(role) ?? []), ...policy.document.Statement]);
+        }
+      }
+      const publishes = (statement: PolicyStatement, effect: string, resource: unknown) =>
+        statement.Effect === effect &&
+        asList(statement.Action).includes('sns:Publish') &&
+        asList(statement.Resource).some((value) => JSON.stringify(value) === JSON.stringify(resource));
+
+      // Act
+      const publishers = [...statementsByRole.values()].filter((statements) =>
+        statements.some((statement) => publishes(statement, 'Allow', '*')),
+      );
+
+      // Assess
+      expect(publishers.length).toBeGreaterThan(0);
+      for (const statements of publishers) {
+        expect(statements.some((statement) => publishes(statement, 'Deny', everySnsArn))).toBe(true);
+      }
+    });
+
+    it('grants ses:SendEmail on nothing but the SES identity and the configuration set of the stage', () => {
+      // Prepare
+      const expected = [
+        arnInStack('ses', ':identity/', { Ref: identityIdOf(template) }),
+        arnInStack('ses', `:configuration-set/${testStage.email.configurationSetName}`),
+      ];
+
+      // Act
+      const resources = identityPolicies(template)
+        .flatMap((policy) => policy.document.Statement)
+        .filter((statement) => actionsOf(statement).some((action) => action.startsWith('ses:')))
+        .map((statement) => ({ actions: actionsOf(statement), resources: asList(statement.Resource) }));
+
+      // Assess
+      expect(resources.length).toBeGreaterThan(0);
+      for (const granted of resources) {
+        expect(granted.actions).toEqual(['ses:SendEmail']);
+        expect(byJson(granted.resources)).toEqual(byJson(expected));
+      }
+    });
   });
 });

@@ -16,14 +16,24 @@ export const testApp = (): App => new App({ context: { ...cdkJson.context, 'aws:
 /** An app that bundles its functions into `outdir`, as `cdk synth` does, for tests that read the code. */
 export const bundlingApp = (outdir: string): App => new App({ outdir, context: cdkJson.context });
 
-export const testStage: StageSettings = { ...stages.dev, name: 'test' };
+/** The dev stage with every optional setting given, so each reaches the functions' environment. */
+export const testStage: StageSettings = {
+  ...stages.dev,
+  name: 'test',
+  serviceName: 'Patient login (test)',
+  email: { fromAddress: 'no-reply@login.test.example.org', configurationSetName: 'patient-login-test' },
+  smsSenderId: 'NHSlogin',
+  allowedPhoneCountries: ['GB', 'IE'],
+  contactUrl: 'https://help.test.example.org/contact',
+  limits: { securityCodeAttempts: 3 },
+};
 
 export const synthesizeStack = (stage: Partial<StageSettings> = {}) => {
   const stack = new PatientLoginStack(testApp(), 'patient-login-test', { stage: { ...testStage, ...stage } });
   return { stack, template: Template.fromStack(stack) };
 };
 
-/** Function settings for a construct tested on its own; no value here is read. */
+/** Function settings for a construct tested on its own: valid, since synthesis checks them, but never read. */
 export const testFunctionSettings: FunctionSettings = {
   stage: 'test',
   issuer: 'https://issuer.test',
@@ -31,6 +41,13 @@ export const testFunctionSettings: FunctionSettings = {
   signingKeyIds: 'a,b',
   activeSigningKeyId: 'a',
   logLevel: 'INFO',
+  serviceName: undefined,
+  emailFromAddress: 'no-reply@issuer.test',
+  sesConfigurationSet: undefined,
+  smsSenderId: undefined,
+  contactUrl: undefined,
+  allowedPhoneCountries: undefined,
+  limits: undefined,
 };
 
 /** A bare stack, for testing a construct on its own. */

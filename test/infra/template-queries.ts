@@ -15,6 +15,7 @@ export interface PolicyStatement {
   readonly Principal?: unknown;
   readonly Resource?: unknown;
   readonly NotResource?: unknown;
+  readonly Condition?: unknown;
 }
 
 interface PolicyDocument {
@@ -62,19 +63,23 @@ export const identityPolicies = (template: Template): IdentityPolicy[] => [
   ),
 ];
 
-/** The allowed actions of a Lambda function's role. */
-export const allowedActionsOfFunction = (template: Template, functionId: string): Set<string> => {
+/** Every statement, Allow and Deny, of the identity policies of a Lambda function's role. */
+export const statementsOfFunction = (template: Template, functionId: string): PolicyStatement[] => {
   const fn = template.toJSON().Resources[functionId] as Resource;
   const roleId = getAttTarget(fn.Properties.Role);
   const roleRef = JSON.stringify({ Ref: roleId });
-  return new Set(
-    identityPolicies(template)
-      .filter((policy) => policy.roles.some((role) => JSON.stringify(role) === roleRef))
-      .flatMap((policy) => policy.document.Statement)
+  return identityPolicies(template)
+    .filter((policy) => policy.roles.some((role) => JSON.stringify(role) === roleRef))
+    .flatMap((policy) => policy.document.Statement);
+};
+
+/** The allowed actions of a Lambda function's role. */
+export const allowedActionsOfFunction = (template: Template, functionId: string): Set<string> =>
+  new Set(
+    statementsOfFunction(template, functionId)
       .filter((statement) => statement.Effect === 'Allow')
       .flatMap(actionsOf),
   );
-};
 
 /** The `Fn::GetAtt: [id, 'Arn']` reference CloudFormation uses for a resource's ARN. */
 export const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
