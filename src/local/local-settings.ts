@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { logLevelSchema } from '../platform/config.ts';
+import { logLevelSchema, serviceNameSchema } from '../platform/config.ts';
 
 /** The local stack's settings: every one optional, with the defaults `npm start` runs on. */
 const localSettingsSchema = z.object({
@@ -11,7 +11,7 @@ const localSettingsSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   TABLE_NAME: z.string().min(1).default('patient-login'),
   LOG_LEVEL: logLevelSchema.default('INFO'),
-  SERVICE_NAME: z.string().min(1).default('NHS login'),
+  SERVICE_NAME: serviceNameSchema.default('NHS login'),
 });
 
 export interface LocalSettings {

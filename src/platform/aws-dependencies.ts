@@ -10,8 +10,8 @@ import { SesEmailSender } from '../adapters/ses/ses-email-sender.ts';
 import { SnsSmsSender } from '../adapters/sns/sns-sms-sender.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createCommonPasswordList } from '../domain/credentials/common-passwords.ts';
-import { createPageRenderer, type PageRenderer } from '../web/page-renderer.ts';
-import { loadAssetCatalogue, type StaticAsset } from '../web/static-assets.ts';
+import { createPageRenderer } from '../web/page-renderer.ts';
+import { loadAssetCatalogue } from '../web/static-assets.ts';
 import { bundleLayout, loadFunctionConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createPatientServices } from './patient-services.ts';
@@ -32,7 +32,7 @@ const once = <T>(build: () => T): (() => T) => {
 /**
  * The AWS composition root: validates the configuration once at cold start and builds the AWS
  * adapters. Each dependency is built on first use, and once, so a function only builds what its
- * handler asks for: the metadata function never builds the table, the pages never the signer.
+ * handler needs: the metadata function never builds the table, the pages never the signer.
  */
 export const awsDependencies = (env: Record<string, string | undefined>) => {
   const config = loadFunctionConfig(env);
@@ -83,51 +83,17 @@ export const awsDependencies = (env: Record<string, string | undefined>) => {
   );
 
   return {
-    config,
-    issuer: config.issuer,
-    clock,
-    logger,
-    limits: config.limits,
-    /** Deployed pages are always served over https. */
-    secureCookies: true,
-    get signer(): KmsTokenSigner {
-      return signer();
-    },
-    get table(): DynamoTable {
-      return table();
-    },
-    get renderer(): PageRenderer {
-      return renderer();
-    },
-    get assets(): ReadonlyMap<string, StaticAsset> {
-      return assets();
-    },
-    get accounts() {
-      return services().accounts;
-    },
-    get audit() {
-      return services().audit;
-    },
-    get sessions() {
-      return services().sessions;
-    },
-    get registration() {
-      return services().registration;
-    },
-    get passwordLogin() {
-      return services().passwordLogin;
-    },
-    get secondFactor() {
-      return services().secondFactor;
-    },
-    get devices() {
-      return services().devices;
-    },
-    get passwordReset() {
-      return services().passwordReset;
-    },
-    get settings() {
-      return services().settings;
-    },
+    /** What each function's `createHandler` takes; a function builds only what its own handler needs. */
+    openIdMetadata: () => ({ issuer: config.issuer, logger, signer: signer() }),
+    staticAssets: () => ({ logger, assets: assets() }),
+    patientPages: () => ({
+      ...services(),
+      logger,
+      clock,
+      limits: config.limits,
+      renderer: renderer(),
+      /** Deployed pages are always served over https. */
+      secureCookies: true,
+    }),
   };
 };

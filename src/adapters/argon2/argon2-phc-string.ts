@@ -1,4 +1,12 @@
-import type { Argon2Parameters } from './argon2-password-hasher.ts';
+/** Argon2 cost parameters, as the PHC string names them: m (KiB), t (passes), p (lanes). */
+export interface Argon2Parameters {
+  readonly memoryCost: number;
+  readonly timeCost: number;
+  readonly parallelism: number;
+}
+
+/** OWASP's argon2id minimum: m=19 MiB, t=2, p=1 (docs/passwords.md). Both adapters hash with these. */
+export const defaultArgon2Parameters: Argon2Parameters = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 /** The argon2 version every current hash has: 0x13, written `v=19`. */
 export const currentArgon2Version = 19;

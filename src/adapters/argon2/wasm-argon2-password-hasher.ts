@@ -2,14 +2,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { argon2d, argon2i, argon2id } from 'hash-wasm';
 import type { PasswordHasher } from '../../domain/credentials/password-hasher.ts';
 import { normalisePassword } from '../../domain/credentials/password-normalisation.ts';
-import type { Argon2Parameters } from './argon2-password-hasher.ts';
-import { currentArgon2Version, needsArgon2Rehash, parseArgon2PhcString } from './argon2-phc-string.ts';
-
-/**
- * The same values as the native adapter's `defaultArgon2Parameters` (a unit test holds them
- * equal). Not imported from it: that module loads the native addon, which the Lambda bundle lacks.
- */
-const defaultParameters: Argon2Parameters = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+import {
+  type Argon2Parameters,
+  currentArgon2Version,
+  defaultArgon2Parameters,
+  needsArgon2Rehash,
+  parseArgon2PhcString,
+} from './argon2-phc-string.ts';
 
 const saltBytes = 16;
 const hashBytes = 32;
@@ -25,7 +24,7 @@ export class WasmArgon2PasswordHasher implements PasswordHasher {
   readonly #parameters: Argon2Parameters;
 
   constructor(parameters: Partial<Argon2Parameters> = {}) {
-    this.#parameters = { ...defaultParameters, ...parameters };
+    this.#parameters = { ...defaultArgon2Parameters, ...parameters };
   }
 
   hash(password: string): Promise<string> {

@@ -16,7 +16,7 @@ import {
 import { alreadyRegisteredMessage, confirmEmailMessage } from '../messaging/email-templates.ts';
 import type { EmailSender } from '../messaging/message-senders.ts';
 import { PatientProblemError } from '../patient-problems.ts';
-import { type Account, type AccountStore, normaliseEmail } from './account.ts';
+import type { Account, AccountStore } from './account.ts';
 import { EmailAlreadyRegisteredError } from './account-errors.ts';
 import { checkEmailAddress } from './email-address.ts';
 import type { PatientServiceSettings } from './patient-service.ts';
