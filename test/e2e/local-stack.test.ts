@@ -98,7 +98,7 @@ describe('the local stack (npm start)', () => {
     const dynamoDbStillUp = await acceptsConnections(stack.dynamoDbPort);
 
     // Act
-    stack = await startLocalStackProcess(dataDirectory);
+    stack = await startLocalStackProcess(dataDirectory, { demoRelyingPartyPort: stack.demoRelyingPartyPort });
     const jwksAfter = await (await fetch(`${stack.issuer}/.well-known/jwks.json`)).json();
 
     // Assess

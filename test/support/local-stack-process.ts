@@ -6,6 +6,7 @@ export interface LocalStackProcess {
   readonly issuer: string;
   readonly output: () => string;
   readonly dynamoDbPort: number;
+  readonly demoRelyingPartyPort: number;
   stop(): Promise<void>;
 }
 
@@ -13,8 +14,12 @@ export interface LocalStackProcess {
  * Runs `npm start`'s entry point as a separate process group, on free ports and a given data
  * folder, and resolves once it prints that it is running.
  */
-export const startLocalStackProcess = async (dataDirectory: string): Promise<LocalStackProcess> => {
-  const [port, dynamoDbPort, demoPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+export const startLocalStackProcess = async (
+  dataDirectory: string,
+  options: { demoRelyingPartyPort?: number } = {},
+): Promise<LocalStackProcess> => {
+  const [port, dynamoDbPort] = [await findFreePort(), await findFreePort()];
+  const demoPort = options.demoRelyingPartyPort ?? (await findFreePort());
   const child: ChildProcess = spawn(process.execPath, ['src/local/start.ts'], {
     detached: true,
     env: {
@@ -70,6 +75,7 @@ export const startLocalStackProcess = async (dataDirectory: string): Promise<Loc
   return {
     issuer,
     dynamoDbPort,
+    demoRelyingPartyPort: demoPort,
     output: () => output,
     /** Stops it as Ctrl+C's SIGTERM cousin would, signalling only the stack's own process. */
     stop: async () => {
