@@ -164,7 +164,12 @@ export const createPageRoutes = (deps: PageDependencies) => {
   /** Shows any error of a page route as an accessible problem page. */
   const presentError: ErrorPresenter = (_classified, error) => {
     const problem = problemPageFor(error);
-    return render('problem.njk', { ...problem, title: problem.title }, problem.status, []);
+    const response = render('problem.njk', { ...problem }, problem.status, []);
+    if (problem.retryAfterSeconds === undefined) return response;
+    return {
+      ...response,
+      headers: { ...response.headers, 'retry-after': String(problem.retryAfterSeconds) },
+    };
   };
 
   return { page, presentError };

@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors.ts';
+import { type LimitReason, TooManyAttemptsError } from '../domain/limits/too-many-attempts-error.ts';
 import { type PatientProblem, PatientProblemError } from '../domain/patient-problems.ts';
 
 export interface ProblemPage {
@@ -7,6 +8,8 @@ export interface ProblemPage {
   readonly paragraphs: readonly string[];
   readonly action?: { readonly text: string; readonly href: string };
   readonly cid?: string;
+  /** For 429 pages: the Retry-After header. */
+  readonly retryAfterSeconds?: number;
 }
 
 const startAgain = { text: 'Start again', href: '/' };
@@ -92,6 +95,55 @@ const formatTime = (date: Date): string =>
     timeZone: 'Europe/London',
   });
 
+/** What each limit's page says: what happened (never whether an account exists), when to try again, what else to do. */
+const limitWording: Record<
+  LimitReason,
+  { title: string; what: string; action: { text: string; href: string } }
+> = {
+  'password-locked': {
+    title: 'You cannot log in for a while',
+    what: 'The email address or password was entered wrongly too many times.',
+    action: resetAgain,
+  },
+  'ip-throttled': {
+    title: 'You cannot log in for a while',
+    what: 'There have been too many attempts to log in from your network.',
+    action: resetAgain,
+  },
+  'code-entry-locked': {
+    title: 'You entered the wrong security code too many times',
+    what: 'For your security, you cannot enter a security code for a while.',
+    action: startAgain,
+  },
+  'code-sends-exceeded': {
+    title: 'You asked for too many security codes',
+    what: 'For your security, we cannot send you another security code yet.',
+    action: startAgain,
+  },
+  'phone-daily-cap': {
+    title: 'We cannot send more security codes to this number today',
+    what: 'We have sent the most security codes we send to one phone number in a day.',
+    action: startAgain,
+  },
+};
+
+const tooManyAttemptsPage = (error: TooManyAttemptsError): ProblemPage => {
+  const wording = limitWording[error.reason];
+  return {
+    status: 429,
+    title: wording.title,
+    paragraphs: [
+      wording.what,
+      `You can try again after ${formatTime(error.retryAt)}.`,
+      ...(wording.action === resetAgain
+        ? ['If you have forgotten your password, you can reset it now.']
+        : []),
+    ],
+    action: wording.action,
+    retryAfterSeconds: Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)),
+  };
+};
+
 /** The page for any error a page route throws: patient problems by their wording, others by status. */
 export const problemPageFor = (error: unknown): ProblemPage => {
   if (error instanceof PatientProblemError) {
@@ -101,19 +153,7 @@ export const problemPageFor = (error: unknown): ProblemPage => {
       ...(error.cid ? { cid: error.cid } : {}),
     };
   }
-  if (error instanceof DomainError && error.status === 429) {
-    const retryAt = (error as DomainError & { retryAt?: Date }).retryAt;
-    return {
-      status: 429,
-      title: 'You have tried too many times',
-      paragraphs: [
-        retryAt
-          ? `For your security, you need to wait. You can try again after ${formatTime(retryAt)}.`
-          : 'For your security, you need to wait 15 minutes before you try again.',
-      ],
-      action: startAgain,
-    };
-  }
+  if (error instanceof TooManyAttemptsError) return tooManyAttemptsPage(error);
   if (error instanceof DomainError && error.status === 404) {
     return { status: 404, ...problemWording['page-not-found'], cid: 'CID0404' };
   }

@@ -146,7 +146,7 @@ describe('logging in', () => {
 
     // Assess
     expect(fifth.status).toBe(429);
-    expect(headingOf(fifth.html)).toBe('You have tried too many times');
+    expect(headingOf(fifth.html)).toBe('You entered the wrong security code too many times');
     expect(fifth.html).toContain('You can try again after');
     expect(rightAfterLock.status).toBe(429);
   });
@@ -283,7 +283,10 @@ describe('logging in', () => {
     // Assess
     expect(fifthKnown.status).toBe(429);
     expect(fifthUnknown.status).toBe(429);
-    expect(headingOf(fifthKnown.html)).toBe(headingOf(fifthUnknown.html));
+    expect(headingOf(fifthKnown.html)).toBe('You cannot log in for a while');
+    expect(fifthKnown.html).toContain('href="/password/forgotten"');
+    const withoutNonces = (html: string) => html.replace(/nonce="[^"]*"/g, '');
+    expect(withoutNonces(fifthKnown.html)).toBe(withoutNonces(fifthUnknown.html));
     expect(rightWhileLocked.status).toBe(429);
     expect(rightAfter).toMatchObject({ status: 303, location: '/login/phone' });
   });
