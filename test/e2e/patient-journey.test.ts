@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../src/routes.ts';
 import { launchChromium, seriousAccessibilityProblems } from '../support/browser.ts';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
 
@@ -139,6 +140,50 @@ describe('a new patient in a browser', () => {
     expect(heading).toBe('This link has expired');
     expect(await page.content()).toContain('CID1002');
     await context.close();
+  });
+
+  it('sweeps every page of the route table, logged out and logged in', async () => {
+    // Prepare: a second patient, logged in through the pages
+    const loggedOut = await browser.newContext();
+    const loggedIn = await browser.newContext();
+    const page = await loggedIn.newPage();
+    await page.goto(`${stack.issuer}/register`);
+    await page.getByLabel('Email address').fill('sam@example.com');
+    await page.getByLabel('Create a password').fill('another fine passphrase');
+    await page.getByLabel(/I agree to the terms of use/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.goto(
+      /http:\/\/\S+\/register\/confirm\?token=\S+/.exec((await latest('confirm-email')).text)?.[0] ?? '',
+    );
+    await page.goto(`${stack.issuer}/login`);
+    await page.getByLabel('Email address').fill('sam@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('another fine passphrase');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('UK mobile phone number').fill('07700 900456');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page
+      .getByLabel('Security code', { exact: true })
+      .fill(/\d{6}/.exec((await latest('security-code')).text)?.[0] ?? '');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const pagePaths = routes
+      .filter((route) => route.function === 'patient-pages' && route.method === 'GET')
+      .map((route) => route.path);
+
+    // Act
+    const before = pagesChecked.length;
+    for (const context of [loggedOut, loggedIn]) {
+      const tab = await context.newPage();
+      for (const path of pagePaths) {
+        await tab.goto(`${stack.issuer}${path}`);
+        await check(tab);
+      }
+      await tab.close();
+    }
+
+    // Assess: every page was reached and checked (the last test asserts no problems were found)
+    expect(pagesChecked.length - before).toBe(pagePaths.length * 2);
+    await loggedOut.close();
+    await loggedIn.close();
   });
 
   it('finds no serious or critical accessibility problem on any page visited', () => {
