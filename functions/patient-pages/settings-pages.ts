@@ -196,8 +196,8 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   });
   const remove = form(
     'delete',
-    async ({ form: values }, account) => {
-      await deps.settings.deleteAccount(account, values.password ?? '');
+    async ({ form: values, sourceIp }, account) => {
+      await deps.settings.deleteAccount(account, values.password ?? '', sourceIp);
       return {
         view: 'pages/message.njk',
         data: {

@@ -48,6 +48,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
   const audit = new DynamoAuditLog(table);
   const rateLimiter = new DynamoRateLimiter({ table, clock });
   const lockouts = new DynamoLockouts(table);
+  const throttle = new PasswordThrottle({ rateLimiter, lockouts, clock, limits });
   const links = new OneTimeLinks({ store: new DynamoLinkStore(table), clock });
   const sessions = new Sessions({
     store: new DynamoSessionStore(table),
@@ -82,6 +83,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
       commonPasswords: adapters.commonPasswords,
       email: adapters.email,
       secondFactor,
+      throttle,
       sessions,
       devices,
       audit,
@@ -119,7 +121,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     passwordLogin: new PasswordLogin({
       accounts,
       hasher: adapters.hasher,
-      throttle: new PasswordThrottle({ rateLimiter, lockouts, clock, limits }),
+      throttle,
       audit,
       clock,
     }),

@@ -6,6 +6,7 @@ import { checkNewPassword } from '../credentials/password-policy.ts';
 import type { RememberedDevices } from '../devices/remembered-devices.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
 import type { Limits } from '../limits/limits.ts';
+import type { PasswordThrottle } from '../limits/password-throttle.ts';
 import {
   BrokenLinkError,
   LinkExpiredError,
@@ -23,7 +24,7 @@ import {
 import type { EmailSender } from '../messaging/message-senders.ts';
 import { type PatientProblem, PatientProblemError } from '../patient-problems.ts';
 import type { Sessions } from '../sessions/sessions.ts';
-import { type Account, type AccountStore, normaliseEmail } from './account.ts';
+import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
 import { EmailAlreadyRegisteredError } from './account-errors.ts';
 import { checkEmailAddress } from './email-address.ts';
 import type { PatientServiceSettings } from './patient-service.ts';
@@ -36,6 +37,7 @@ export interface AccountSettingsDependencies {
   readonly commonPasswords: CommonPasswordList;
   readonly email: EmailSender;
   readonly secondFactor: SecondFactor;
+  readonly throttle: PasswordThrottle;
   readonly sessions: Sessions;
   readonly devices: RememberedDevices;
   readonly audit: AuditLog;
@@ -68,7 +70,10 @@ export class AccountSettings {
     password: string,
     sourceIp: string,
   ): Promise<void> {
-    const problems = [...checkEmailAddress(newEmail), ...(await this.#passwordProblems(account, password))];
+    const problems = [
+      ...checkEmailAddress(newEmail),
+      ...(await this.#passwordProblems(account, password, sourceIp)),
+    ];
     if (normaliseEmail(newEmail) === normaliseEmail(account.email)) {
       problems.push({
         field: 'email',
@@ -122,7 +127,7 @@ export class AccountSettings {
   /** Changes the password after checking the current one; other sessions end, remembered devices stay. */
   async changePassword(account: Account, current: string, next: string, sourceIp: string): Promise<void> {
     const problems = [
-      ...(await this.#passwordProblems(account, current, 'currentPassword')),
+      ...(await this.#passwordProblems(account, current, sourceIp, 'currentPassword')),
       ...checkNewPassword(next, { email: account.email, commonPasswords: this.#deps.commonPasswords }).map(
         (problem) => ({
           field: 'newPassword',
@@ -196,8 +201,8 @@ export class AccountSettings {
   }
 
   /** Deletes the account and everything kept for it, after checking the password. */
-  async deleteAccount(account: Account, password: string): Promise<void> {
-    const problems = await this.#passwordProblems(account, password);
+  async deleteAccount(account: Account, password: string, sourceIp: string): Promise<void> {
+    const problems = await this.#passwordProblems(account, password, sourceIp);
     if (problems.length > 0) throw new InvalidInputError(problems);
     await this.#deps.sessions.endAllFor(account.accountId);
     await this.#deps.accounts.delete(account.accountId);
@@ -211,11 +216,17 @@ export class AccountSettings {
     );
   }
 
-  async #passwordProblems(account: Account, password: string, field = 'password') {
+  /** Checks the current password under the same throttle and lockout as logging in. */
+  async #passwordProblems(account: Account, password: string, sourceIp: string, field = 'password') {
     if (password === '') return [{ field, message: 'Enter your password' }];
-    return (await this.#deps.hasher.verify(account.passwordHash, password))
-      ? []
-      : [{ field, message: 'The password is not right' }];
+    const key = passwordThrottleKey(account.email);
+    await this.#deps.throttle.admitAttempt(key, sourceIp);
+    if (await this.#deps.hasher.verify(account.passwordHash, password)) {
+      await this.#deps.throttle.recordSuccess(key);
+      return [];
+    }
+    await this.#deps.throttle.recordFailure(key, sourceIp);
+    return [{ field, message: 'The password is not right' }];
   }
 
   async #redeem(purpose: keyof typeof linkProblems, token: string | undefined) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ProofingLevel } from '../oidc/vectors-of-trust.ts';
 
 /** A patient's account. */
@@ -17,6 +18,13 @@ export interface Account {
 
 /** Email addresses are compared case-insensitively after trimming: one account each. */
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+/**
+ * The key wrong passwords are counted under: a hash of the normalised address, so an address
+ * without an account is throttled exactly like one with, and no address is kept in clear.
+ */
+export const passwordThrottleKey = (email: string): string =>
+  createHash('sha256').update(normaliseEmail(email)).digest('base64url');
 
 /** Where accounts are kept, with one account per email address. */
 export interface AccountStore {

@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { PasswordHasher } from '../credentials/password-hasher.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
 import type { PasswordThrottle } from '../limits/password-throttle.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
-import { type Account, type AccountStore, normaliseEmail } from './account.ts';
+import { type Account, type AccountStore, passwordThrottleKey } from './account.ts';
 
 export interface PasswordLoginDependencies {
   readonly accounts: AccountStore;
@@ -43,7 +43,7 @@ export class PasswordLogin {
     if (problems.length > 0) throw new InvalidInputError(problems);
     if (request.password.length > MAXIMUM_PASSWORD_INPUT) throw wrongDetails();
 
-    const accountKey = createHash('sha256').update(normaliseEmail(request.email)).digest('base64url');
+    const accountKey = passwordThrottleKey(request.email);
     const { throttle, accounts, hasher, audit } = this.#deps;
     await throttle.admitAttempt(accountKey, request.sourceIp);
     const account = await accounts.findByEmail(request.email);

@@ -217,4 +217,21 @@ describe('login and security settings', () => {
     expect(login.status).toBe(400);
     expect(pages.outbox.latest({ kind: 'account-deleted' })?.to).toBe(EMAIL);
   });
+
+  it('locks the settings password checks after 5 wrong passwords, like the login', async () => {
+    // Prepare
+    const client = await loggedIn();
+    await client.get('/settings/delete');
+    for (let attempt = 0; attempt < 4; attempt += 1)
+      await client.post('/settings/delete', { password: 'wrong' });
+
+    // Act
+    const fifth = await client.post('/settings/delete', { password: 'wrong' });
+    const rightWhileLocked = await client.post('/settings/delete', { password: PASSWORD });
+
+    // Assess
+    expect(fifth.status).toBe(429);
+    expect(rightWhileLocked.status).toBe(429);
+    expect(await accounts().findByEmail(EMAIL)).toBeDefined();
+  });
 });
