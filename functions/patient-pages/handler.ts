@@ -51,6 +51,12 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
     return deps.accounts.findById(authentication.accountId);
   };
 
+  /** A first login's account, which has no phone yet: only it may add one with the password alone. */
+  const withoutPhone = async (request: PageRequest) => {
+    const account = await passwordOnly(request);
+    return account && !account.phoneNumber ? account : undefined;
+  };
+
   const codePageData = (session: BrowserSession, phoneNumber: string | undefined) => ({
     title: 'Enter the security code',
     channel: session.journey.codeChannel ?? 'sms',
@@ -173,7 +179,7 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
 
       'add-phone': page({
         handle: async (request) =>
-          (await passwordOnly(request))
+          (await withoutPhone(request))
             ? { view: 'pages/add-phone.njk', data: { title: 'Enter your mobile phone number', values: {} } }
             : toLogin,
       }),
@@ -181,7 +187,7 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
         formView: 'pages/add-phone.njk',
         formData: () => ({ title: 'Enter your mobile phone number' }),
         handle: async (request) => {
-          const account = await passwordOnly(request);
+          const account = await withoutPhone(request);
           if (!account) return toLogin;
           const pendingPhoneNumber = await deps.secondFactor.sendPhoneCode(
             account,

@@ -162,7 +162,7 @@ export class AccountSettings {
     code: string,
     sourceIp: string,
   ): Promise<void> {
-    await this.#deps.secondFactor.verifyCode(account, 'change-phone', code, sourceIp);
+    await this.#deps.secondFactor.verifyCode(account, 'change-phone', code, sourceIp, newPhone);
     await this.#deps.accounts.setPhoneNumber(account.accountId, newPhone);
     await this.#audit(account.accountId, 'phone-changed', sourceIp);
     const lifetime = this.#deps.limits.phoneChangeCancelLinkLifetimeSeconds;

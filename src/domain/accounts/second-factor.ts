@@ -1,9 +1,10 @@
 import type { AuditEventType, AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
-import type { DomainError } from '../errors.ts';
+import { DomainError } from '../errors.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
 import type { CodeSendThrottle } from '../limits/code-send-throttle.ts';
 import type { Limits } from '../limits/limits.ts';
+import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
 import { securityCodeEmailMessage } from '../messaging/email-templates.ts';
 import type { EmailSender, SmsSender } from '../messaging/message-senders.ts';
 import { securityCodeTextMessage } from '../messaging/sms-templates.ts';
@@ -38,6 +39,12 @@ export interface SecondFactorDependencies {
 
 export type CodeChannel = 'sms' | 'email';
 
+/** A first phone number was asked for an account that has one: only settings may change it. */
+export class PhoneAlreadyAddedError extends DomainError {
+  readonly code = 'phone_already_added';
+  readonly status = 403;
+}
+
 /**
  * The security-code step: adding a mobile number at first login, and a code at every login after,
  * by text or (for patients without signal) by email.
@@ -64,6 +71,9 @@ export class SecondFactor {
       allowTestNumbers: this.#deps.allowTestPhoneNumbers,
     });
     if (!check.ok) throw new InvalidInputError([check.problem]);
+    // Adding a first number needs only the password; replacing one goes through settings, after a full login.
+    if (purpose === 'add-phone' && account.phoneNumber)
+      throw new PhoneAlreadyAddedError('The account has a phone number.');
     await this.#send(account, purpose, 'sms', check.e164, sourceIp);
     return check.e164;
   }
@@ -94,7 +104,15 @@ export class SecondFactor {
     pendingPhoneNumber: string | undefined,
     sourceIp: string,
   ): Promise<void> {
-    await this.verifyCode(account, pendingPhoneNumber ? 'add-phone' : 'login', code, sourceIp);
+    if (pendingPhoneNumber && account.phoneNumber)
+      throw new PhoneAlreadyAddedError('The account has a phone number.');
+    await this.verifyCode(
+      account,
+      pendingPhoneNumber ? 'add-phone' : 'login',
+      code,
+      sourceIp,
+      pendingPhoneNumber,
+    );
     if (pendingPhoneNumber) {
       await this.#deps.accounts.setPhoneNumber(account.accountId, pendingPhoneNumber);
       await this.#audit(account, 'phone-added', sourceIp);
@@ -107,10 +125,18 @@ export class SecondFactor {
     purpose: SecurityCodePurpose,
     code: string,
     sourceIp: string,
+    destination?: string,
   ): Promise<void> {
     try {
-      await this.#deps.codes.verify({ accountId: account.accountId, purpose, code });
+      await this.#deps.codes.verify({
+        accountId: account.accountId,
+        purpose,
+        code,
+        ...(destination ? { destination } : {}),
+      });
     } catch (error) {
+      if (error instanceof TooManyAttemptsError)
+        await this.#audit(account, 'locked-out', sourceIp, error.reason);
       const message = codeMessage(error);
       if (!message) throw error;
       await this.#audit(account, 'code-failed', sourceIp, (error as DomainError).code);
@@ -137,9 +163,17 @@ export class SecondFactor {
     sourceIp: string,
   ) {
     const { sendThrottle, codes, service, limits } = this.#deps;
-    await sendThrottle.checkAllowed(account.accountId, destination);
-    await sendThrottle.reserve(account.accountId, destination);
-    const code = await codes.issue({ accountId: account.accountId, purpose, channel });
+    try {
+      await sendThrottle.checkAllowed(account.accountId, destination);
+      await sendThrottle.reserve(account.accountId, destination);
+    } catch (error) {
+      if (error instanceof TooManyAttemptsError)
+        await this.#audit(account, 'code-send-refused', sourceIp, error.reason);
+      throw error;
+    }
+    // A new number's code only confirms that number; a login code goes wherever the patient chose.
+    const boundTo = purpose === 'login' ? {} : { destination };
+    const code = await codes.issue({ accountId: account.accountId, purpose, channel, ...boundTo });
     const minutes = limits.securityCodeLifetimeSeconds / 60;
     if (channel === 'sms') {
       await this.#deps.sms.send(

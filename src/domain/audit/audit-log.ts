@@ -7,9 +7,9 @@ export type AuditEventType =
   | 'code-sent'
   | 'code-verified'
   | 'code-failed'
+  | 'code-send-refused'
   | 'phone-added'
   | 'device-remembered'
-  | 'device-used'
   | 'logged-out'
   | 'password-rehashed'
   | 'password-reset-requested'
@@ -19,8 +19,7 @@ export type AuditEventType =
   | 'email-changed'
   | 'phone-changed'
   | 'phone-change-cancelled'
-  | 'device-removed'
-  | 'account-deleted';
+  | 'device-removed';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {

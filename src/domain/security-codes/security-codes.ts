@@ -13,6 +13,13 @@ import {
 } from './security-code-errors.ts';
 import type { SecurityCodeChannel, SecurityCodePurpose, SecurityCodeStore } from './security-code-store.ts';
 
+/**
+ * A code bound to its destination: the digest covers both, so a code texted to one new number
+ * cannot confirm another number a second session asked for.
+ */
+const bound = (code: string, destination: string | undefined): string =>
+  destination === undefined ? code : `${code}\u0000${destination}`;
+
 /** Code entry is locked per account, across purposes, so switching purpose gains no attempts. */
 export const codeEntryScope = 'code-entry';
 
@@ -52,14 +59,17 @@ export class SecurityCodes {
     accountId: string;
     purpose: SecurityCodePurpose;
     channel: SecurityCodeChannel;
+    /** Where the code goes: it then only works with the same destination (a new phone number). */
+    destination?: string;
   }): Promise<string> {
     await this.#refuseWhileLocked(request.accountId);
     const code = generateSecurityCode(this.#random);
     const issuedAt = this.#clock();
+    const { destination, ...stored } = request;
     await this.#store.save({
-      ...request,
+      ...stored,
       codeId: Buffer.from(this.#random(16)).toString('base64url'),
-      digest: digestSecurityCode(code, this.#random),
+      digest: digestSecurityCode(bound(code, destination), this.#random),
       issuedAt,
       validUntil: new Date(issuedAt.getTime() + this.#limits.securityCodeLifetimeSeconds * 1000),
       attempts: 0,
@@ -73,7 +83,12 @@ export class SecurityCodes {
    * SecurityCodeExpiredError, IncorrectSecurityCodeError with the attempts left, or, on the last
    * wrong entry and while locked, TooManyAttemptsError (`code-entry-locked`).
    */
-  async verify(request: { accountId: string; purpose: SecurityCodePurpose; code: string }): Promise<void> {
+  async verify(request: {
+    accountId: string;
+    purpose: SecurityCodePurpose;
+    code: string;
+    destination?: string;
+  }): Promise<void> {
     await this.#refuseWhileLocked(request.accountId);
     const entered = request.code.replace(/\s/g, '');
     if (!/^\d{6}$/.test(entered)) throw new MalformedSecurityCodeError();
@@ -83,7 +98,7 @@ export class SecurityCodes {
     if (!issued || issued.attempts > allowed) throw new NoSecurityCodeError();
     if (issued.usedAt) throw new SecurityCodeUsedError();
     if (issued.validUntil.getTime() <= this.#clock().getTime()) throw new SecurityCodeExpiredError();
-    if (matchesSecurityCode(entered, issued.digest)) {
+    if (matchesSecurityCode(bound(entered, request.destination), issued.digest)) {
       await this.#store.markUsed(request.accountId, request.purpose, issued.codeId);
       return;
     }

@@ -388,4 +388,23 @@ describe('logging in', () => {
     expect(failed.html).toContain('We could not send the message. Try again.');
     expect(retried.location).toBe('/login/code');
   });
+
+  it('never lets the password alone replace the phone number of an account that has one', async () => {
+    // Prepare: someone with the password, but not the phone
+    await withPhone();
+    const attacker = pages.client();
+    await logIn(attacker);
+
+    // Act
+    const page = await attacker.get('/login/phone');
+    const post = await attacker.post('/login/phone', { phoneNumber: '07700 900999' });
+
+    // Assess
+    expect(page.location).toBe('/login');
+    expect(post.location).toBe('/login');
+    expect(pages.outbox.messages().some((message) => message.to === '+447700900999')).toBe(false);
+    expect((await new DynamoAccountStore(pages.dependencies.table).findByEmail(EMAIL))?.phoneNumber).toBe(
+      '+447700900123',
+    );
+  });
 });

@@ -234,4 +234,25 @@ describe('login and security settings', () => {
     expect(rightWhileLocked.status).toBe(429);
     expect(await accounts().findByEmail(EMAIL)).toBeDefined();
   });
+
+  it('accepts a new number only with the code texted to that number', async () => {
+    // Prepare: two sessions of one account ask to change to different numbers
+    const first = await loggedIn();
+    const second = pages.client();
+    await second.get('/login');
+    await second.post('/login', { email: EMAIL, password: PASSWORD });
+    await second.post('/login/code', { code: latestCode() });
+    await first.get('/settings/phone');
+    await first.post('/settings/phone', { phoneNumber: '07700 900555' });
+    await second.get('/settings/phone');
+    await second.post('/settings/phone', { phoneNumber: '07700 900666' });
+    const codeTo666 = codeIn(pages.outbox.latest({ to: '+447700900666' })?.text ?? '');
+
+    // Act
+    const wrongNumber = await first.post('/settings/phone/code', { code: codeTo666 });
+
+    // Assess
+    expect(wrongNumber.status).toBe(400);
+    expect((await accounts().findByEmail(EMAIL))?.phoneNumber).toBe('+447700900123');
+  });
 });
