@@ -20,6 +20,7 @@ import {
   type PageOutcome,
   type PageRequest,
 } from '../../src/web/page-routes.ts';
+import { sessionAccount } from './session-account.ts';
 import { settingsPages } from './settings-pages.ts';
 
 export interface PatientPagesDependencies extends PageDependencies {
@@ -45,11 +46,7 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
   const now = () => Math.floor(deps.clock().getTime() / 1000);
 
   /** The account of a session that has passed the password step but not yet the code. */
-  const passwordOnly = async (request: PageRequest) => {
-    const authentication = request.session.authentication;
-    if (!authentication || authentication.secondFactor) return undefined;
-    return deps.accounts.findById(authentication.accountId);
-  };
+  const passwordOnly = (request: PageRequest) => sessionAccount(deps.accounts, request, 'password');
 
   /** A first login's account, which has no phone yet: only it may add one with the password alone. */
   const withoutPhone = async (request: PageRequest) => {
@@ -150,7 +147,11 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
           });
           const authenticated: BrowserSession = {
             ...session,
-            authentication: { accountId: account.accountId, passwordAt: now() },
+            authentication: {
+              accountId: account.accountId,
+              generation: account.sessionGeneration ?? 0,
+              passwordAt: now(),
+            },
             journey: {},
           };
           if (!account.phoneNumber)
@@ -337,11 +338,9 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
       }),
 
       'logged-in': page({
-        handle: async ({ session }) => {
-          const authentication = session.authentication;
-          if (!authentication?.secondFactor) return toLogin;
-          const account = await deps.accounts.findById(authentication.accountId);
-          if (!account) return { redirect: '/login', session: { kind: 'end' } };
+        handle: async (request) => {
+          const account = await sessionAccount(deps.accounts, request, 'full');
+          if (!account) return toLogin;
           return { view: 'pages/logged-in.njk', data: { title: 'You are logged in', email: account.email } };
         },
       }),

@@ -2,10 +2,12 @@ import type { Account, AccountStore } from '../../src/domain/accounts/account.ts
 import type { AccountSettings } from '../../src/domain/accounts/account-settings.ts';
 import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
 import type { AuditEvent, AuditLog } from '../../src/domain/audit/audit-log.ts';
+import type { Clock } from '../../src/domain/clock.ts';
 import type { RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import { sessionAccount } from './session-account.ts';
 
 export interface SettingsPagesDependencies {
   readonly accounts: AccountStore;
@@ -13,6 +15,7 @@ export interface SettingsPagesDependencies {
   readonly devices: RememberedDevices;
   readonly audit: AuditLog;
   readonly limits: Limits;
+  readonly clock: Clock;
 }
 
 type Page = (definition: PageDefinition) => RouteDefinition;
@@ -124,10 +127,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   const toLogin: PageOutcome = { redirect: '/login' };
 
   /** The account of a session that passed both the password and the second factor. */
-  const loggedIn = async (request: PageRequest): Promise<Account | undefined> => {
-    const authentication = request.session.authentication;
-    return authentication?.secondFactor ? deps.accounts.findById(authentication.accountId) : undefined;
-  };
+  const loggedIn = (request: PageRequest) => sessionAccount(deps.accounts, request, 'full');
 
   /** A settings page that needs the account; without a full login it goes to the login page. */
   const withAccount =
@@ -173,13 +173,19 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   const password = form(
     'password',
     async ({ form: values, sourceIp, session }, account) => {
-      await deps.settings.changePassword(
+      const generation = await deps.settings.changePassword(
         account,
         values.currentPassword ?? '',
         values.newPassword ?? '',
         sourceIp,
       );
-      return { redirect: '/settings?updated=password', session: { kind: 'renew', session } };
+      // The patient just proved the password: this session stays, every other one was revoked.
+      const passwordAt = Math.floor(deps.clock().getTime() / 1000);
+      const authentication = session.authentication && { ...session.authentication, passwordAt, generation };
+      return {
+        redirect: '/settings?updated=password',
+        session: { kind: 'renew', session: { ...session, authentication } },
+      };
     },
     ['currentPassword', 'newPassword'],
   );

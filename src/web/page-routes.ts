@@ -19,6 +19,8 @@ export interface PageRequest {
   /** The posted form, one value a field (the first, if a field was sent twice). */
   readonly form: FormValues;
   readonly session: BrowserSession;
+  /** True when the browser brought a session cookie whose session has ended (timed out or revoked). */
+  readonly sessionEnded: boolean;
   readonly sourceIp: string;
 }
 
@@ -96,13 +98,14 @@ export const createPageRoutes = (deps: PageDependencies) => {
         }
         const current =
           lookup.kind === 'active'
-            ? { id: cookieId as string, session: lookup.session }
-            : deps.sessions.start();
+            ? { id: cookieId as string, session: lookup.session, isNew: false }
+            : { ...deps.sessions.start(), isNew: true };
         const request: PageRequest = {
           event,
           query: firstValues(event.queryStringParameters),
           form,
           session: current.session,
+          sessionEnded: lookup.kind === 'expired',
           sourceIp: event.requestContext.http.sourceIp,
         };
 
@@ -111,7 +114,7 @@ export const createPageRoutes = (deps: PageDependencies) => {
           outcome = await definition.handle(request);
         } catch (error) {
           if (!(error instanceof InvalidInputError) || !definition.formView) throw error;
-          const saved = await deps.sessions.save(current.id, current.session);
+          const saved = await deps.sessions.save(current.id, current.session, { isNew: current.isNew });
           const values = Object.fromEntries(
             Object.entries(form).filter(
               ([name]) => name !== 'csrfToken' && !definition.secretFields?.includes(name),
@@ -152,7 +155,9 @@ export const createPageRoutes = (deps: PageDependencies) => {
           csrfToken = renewed.session.csrfToken;
           cookies.push(setSessionCookie(renewed.id));
         } else {
-          const saved = await deps.sessions.save(current.id, change?.session ?? current.session);
+          const saved = await deps.sessions.save(current.id, change?.session ?? current.session, {
+            isNew: current.isNew,
+          });
           csrfToken = saved.csrfToken;
           cookies.push(setSessionCookie(current.id));
         }

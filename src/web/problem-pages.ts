@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors.ts';
 import { type LimitReason, TooManyAttemptsError } from '../domain/limits/too-many-attempts-error.ts';
 import { type PatientProblem, PatientProblemError } from '../domain/patient-problems.ts';
+import { SessionEndedError } from '../domain/sessions/browser-session.ts';
 
 export interface ProblemPage {
   readonly status: number;
@@ -146,6 +147,7 @@ const tooManyAttemptsPage = (error: TooManyAttemptsError): ProblemPage => {
 
 /** The page for any error a page route throws: patient problems by their wording, others by status. */
 export const problemPageFor = (error: unknown): ProblemPage => {
+  if (error instanceof SessionEndedError) return problemPageFor(new PatientProblemError('session-expired'));
   if (error instanceof PatientProblemError) {
     return {
       status: error.status,

@@ -2,12 +2,18 @@ import { type Account, type AccountStore, normaliseEmail } from '../../domain/ac
 import { EmailAlreadyRegisteredError } from '../../domain/accounts/account-errors.ts';
 import { ConflictError } from '../../domain/errors.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
-import { keys } from './keys.ts';
+import { keys, listings } from './keys.ts';
 
-type AccountItem = Item & { account: Account };
+type AccountItem = Item & Account;
 type EmailClaimItem = Item & { accountId: string };
 
-/** Accounts, each with a claim item on its normalised email, written in one transaction. */
+const toAccount = ({ pk: _pk, sk: _sk, ...account }: AccountItem): Account => account;
+
+/**
+ * Accounts, each with a claim item on its normalised email written in the same transaction.
+ * Fields are top-level attributes, changed one at a time, so concurrent changes never undo each
+ * other and a deleted account cannot be written back.
+ */
 export class DynamoAccountStore implements AccountStore {
   readonly #table: DynamoTable;
 
@@ -22,7 +28,7 @@ export class DynamoAccountStore implements AccountStore {
           kind: 'create',
           item: { ...keys.emailClaim(normaliseEmail(account.email)), accountId: account.accountId },
         },
-        { kind: 'create', item: { ...keys.account(account.accountId), account } },
+        { kind: 'create', item: { ...keys.account(account.accountId), ...account } },
       ]);
     } catch (error) {
       if (error instanceof ConflictError)
@@ -37,15 +43,26 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   async findById(accountId: string): Promise<Account | undefined> {
-    return (await this.#table.get<AccountItem>(keys.account(accountId)))?.account;
+    const item = await this.#table.get<AccountItem>(keys.account(accountId));
+    return item && toAccount(item);
   }
 
   async updatePasswordHash(accountId: string, passwordHash: string): Promise<void> {
-    await this.#change(accountId, (account) => ({ ...account, passwordHash }));
+    await this.#table.update(keys.account(accountId), { passwordHash });
   }
 
   async setPhoneNumber(accountId: string, phoneNumber: string): Promise<void> {
-    await this.#change(accountId, (account) => ({ ...account, phoneNumber }));
+    await this.#table.update(keys.account(accountId), { phoneNumber });
+  }
+
+  async revokeSessions(accountId: string): Promise<number> {
+    const item = await this.#table.incrementIfPresent<AccountItem>(
+      keys.account(accountId),
+      'sessionGeneration',
+      1,
+    );
+    if (!item) throw new ConflictError('The account does not exist.');
+    return item.sessionGeneration ?? 1;
   }
 
   async changeEmail(accountId: string, newEmail: string): Promise<void> {
@@ -55,9 +72,12 @@ export class DynamoAccountStore implements AccountStore {
       await this.#table.transact([
         { kind: 'create', item: { ...keys.emailClaim(normaliseEmail(newEmail)), accountId } },
         { kind: 'delete', key: keys.emailClaim(normaliseEmail(account.email)) },
+        // Only from the address just read: a concurrent change makes this one fail whole.
         {
-          kind: 'put',
-          item: { ...keys.account(accountId), account: { ...account, email: newEmail.trim() } },
+          kind: 'update',
+          key: keys.account(accountId),
+          attributes: { email: newEmail.trim() },
+          matching: { email: account.email },
         },
       ]);
     } catch (error) {
@@ -67,18 +87,16 @@ export class DynamoAccountStore implements AccountStore {
     }
   }
 
+  /** Deletes the account's partition, its email claim, and any link still pending for it. */
   async delete(accountId: string): Promise<void> {
     const account = await this.findById(accountId);
-    const items = await this.#table.queryPartition(keys.account(accountId).pk, '');
+    const [items, links] = await Promise.all([
+      this.#table.queryPartition(keys.account(accountId).pk, ''),
+      this.#table.queryIndex('gsi1', listings.accountLinks(accountId)),
+    ]);
     await this.#table.deleteAll([
       ...(account ? [keys.emailClaim(normaliseEmail(account.email))] : []),
-      ...items.map((item) => ({ pk: item.pk, sk: item.sk })),
+      ...[...items, ...links].map((item) => ({ pk: item.pk, sk: item.sk })),
     ]);
-  }
-
-  async #change(accountId: string, change: (account: Account) => Account): Promise<void> {
-    const account = await this.findById(accountId);
-    if (!account) throw new ConflictError('The account does not exist.');
-    await this.#table.update(keys.account(accountId), { account: change(account) });
   }
 }

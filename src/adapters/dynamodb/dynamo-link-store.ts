@@ -9,7 +9,7 @@ import {
   UnknownLinkError,
 } from '../../domain/links/one-time-links.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
-import { keys } from './keys.ts';
+import { keys, listings } from './keys.ts';
 
 type LinkItem = Item & { payload: LinkPayload };
 

@@ -1,5 +1,9 @@
-import { NotFoundError } from '../../domain/errors.ts';
-import type { BrowserSession, SessionStore } from '../../domain/sessions/browser-session.ts';
+import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import {
+  type BrowserSession,
+  SessionEndedError,
+  type SessionStore,
+} from '../../domain/sessions/browser-session.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
 import { keys, listings } from './keys.ts';
 
@@ -17,14 +21,23 @@ export class DynamoSessionStore implements SessionStore {
     return (await this.#table.get<SessionItem>(keys.session(idHash)))?.session;
   }
 
-  async save(idHash: string, session: BrowserSession, expiresAt: number): Promise<void> {
+  async save(idHash: string, session: BrowserSession, expiresAt: number, isNew: boolean): Promise<void> {
     const accountId = session.authentication?.accountId;
-    await this.#table.put({
-      ...keys.session(idHash),
+    const attributes = {
       session,
       expiresAt,
       ...(accountId ? { gsi1pk: listings.accountSessions(accountId), gsi1sk: idHash } : {}),
-    });
+    };
+    if (isNew) {
+      await this.#table.create({ ...keys.session(idHash), ...attributes });
+      return;
+    }
+    try {
+      await this.#table.update(keys.session(idHash), attributes);
+    } catch (error) {
+      if (error instanceof ConflictError) throw new SessionEndedError('The session has ended.');
+      throw error;
+    }
   }
 
   async delete(idHash: string): Promise<void> {

@@ -29,7 +29,14 @@ export type TransactionWrite =
   | { readonly kind: 'create'; readonly item: Item }
   | { readonly kind: 'put'; readonly item: Item }
   | { readonly kind: 'delete'; readonly key: ItemKey }
-  | { readonly kind: 'require'; readonly key: ItemKey };
+  | { readonly kind: 'require'; readonly key: ItemKey }
+  /** Sets attributes of an existing, unexpired item that has the `matching` values. */
+  | {
+      readonly kind: 'update';
+      readonly key: ItemKey;
+      readonly attributes: Record<string, unknown>;
+      readonly matching?: Matching;
+    };
 
 export interface DynamoTableOptions {
   readonly client: DynamoDBDocumentClient;
@@ -106,26 +113,33 @@ export class DynamoTable {
   }
 
   /** Sets attributes on an existing, unexpired item; ConflictError when it is absent or expired. */
-  async update(key: ItemKey, attributes: Record<string, unknown>): Promise<void> {
-    const names = Object.keys(attributes);
+  async update(key: ItemKey, attributes: Record<string, unknown>, matching: Matching = {}): Promise<void> {
     await this.#guard(() =>
-      this.#client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: `SET ${names.map((_, index) => `#a${index} = :a${index}`).join(', ')}`,
-          ConditionExpression: unexpired,
-          ExpressionAttributeNames: {
-            '#ttl': ttl,
-            ...Object.fromEntries(names.map((name, index) => [`#a${index}`, name])),
-          },
-          ExpressionAttributeValues: {
-            ':now': this.#now(),
-            ...Object.fromEntries(names.map((name, index) => [`:a${index}`, attributes[name]])),
-          },
-        }),
-      ),
+      this.#client.send(new UpdateCommand(this.#updateInput(key, attributes, matching))),
     );
+  }
+
+  /** The parts of an update of an existing, unexpired item with the `matching` values. */
+  #updateInput(key: ItemKey, attributes: Record<string, unknown>, matching: Matching) {
+    const names = Object.keys(attributes);
+    if (names.length === 0) throw new Error('An update needs at least one attribute');
+    const condition = matchingCondition(matching);
+    return {
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: `SET ${names.map((_, index) => `#a${index} = :a${index}`).join(', ')}`,
+      ConditionExpression: `${unexpired}${condition.expression}`,
+      ExpressionAttributeNames: {
+        '#ttl': ttl,
+        ...condition.names,
+        ...Object.fromEntries(names.map((name, index) => [`#a${index}`, name])),
+      },
+      ExpressionAttributeValues: {
+        ':now': this.#now(),
+        ...condition.values,
+        ...Object.fromEntries(names.map((name, index) => [`:a${index}`, attributes[name]])),
+      },
+    };
   }
 
   /**
@@ -324,6 +338,8 @@ export class DynamoTable {
   }
 
   #transactItem(write: TransactionWrite) {
+    if (write.kind === 'update')
+      return { Update: this.#updateInput(write.key, write.attributes, write.matching ?? {}) };
     const TableName = this.tableName;
     if (write.kind === 'create') return { Put: { TableName, Item: write.item, ConditionExpression: absent } };
     if (write.kind === 'put') return { Put: { TableName, Item: write.item } };

@@ -60,4 +60,6 @@ export const listings = {
   clients: 'CLIENTS',
   /** The sessions of one account, so they can all be ended at once. */
   accountSessions: (accountId: string) => `ACCOUNT_SESSIONS#${accountId}`,
+  /** The pending links of one account, so deleting the account deletes them too. */
+  accountLinks: (accountId: string) => `ACCOUNT_LINKS#${accountId}`,
 } as const;

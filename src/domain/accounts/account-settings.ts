@@ -125,7 +125,8 @@ export class AccountSettings {
   }
 
   /** Changes the password after checking the current one; other sessions end, remembered devices stay. */
-  async changePassword(account: Account, current: string, next: string, sourceIp: string): Promise<void> {
+  /** Returns the account's new session generation, for the one session that stays. */
+  async changePassword(account: Account, current: string, next: string, sourceIp: string): Promise<number> {
     const problems = [
       ...(await this.#passwordProblems(account, current, sourceIp, 'currentPassword')),
       ...checkNewPassword(next, { email: account.email, commonPasswords: this.#deps.commonPasswords }).map(
@@ -137,7 +138,7 @@ export class AccountSettings {
     ];
     if (problems.length > 0) throw new InvalidInputError(problems);
     await this.#deps.accounts.updatePasswordHash(account.accountId, await this.#deps.hasher.hash(next));
-    await this.#deps.sessions.endAllFor(account.accountId);
+    const generation = await this.#endEverySession(account.accountId);
     await this.#audit(account.accountId, 'password-changed', sourceIp);
     const { service } = this.#deps;
     await this.#deps.email.send(
@@ -148,6 +149,7 @@ export class AccountSettings {
         resetPasswordLink: `${service.baseUrl}/password/forgotten`,
       }),
     );
+    return generation;
   }
 
   /** Texts a code to the new mobile number; returns it (E.164) to keep until the code is entered. */
@@ -191,7 +193,7 @@ export class AccountSettings {
     if (payload.previousPhone)
       await this.#deps.accounts.setPhoneNumber(account.accountId, payload.previousPhone);
     await this.#deps.devices.forgetAll(account.accountId);
-    await this.#deps.sessions.endAllFor(account.accountId);
+    await this.#endEverySession(account.accountId);
     await this.#audit(account.accountId, 'phone-change-cancelled', sourceIp);
   }
 
@@ -204,7 +206,7 @@ export class AccountSettings {
   async deleteAccount(account: Account, password: string, sourceIp: string): Promise<void> {
     const problems = await this.#passwordProblems(account, password, sourceIp);
     if (problems.length > 0) throw new InvalidInputError(problems);
-    await this.#deps.sessions.endAllFor(account.accountId);
+    await this.#endEverySession(account.accountId);
     await this.#deps.accounts.delete(account.accountId);
     const { service } = this.#deps;
     await this.#deps.email.send(
@@ -214,6 +216,13 @@ export class AccountSettings {
         contactLink: service.contactLink,
       }),
     );
+  }
+
+  /** Ends every session of the account: deleted from the store, and refused if one is written back. */
+  async #endEverySession(accountId: string): Promise<number> {
+    const generation = await this.#deps.accounts.revokeSessions(accountId);
+    await this.#deps.sessions.endAllFor(accountId);
+    return generation;
   }
 
   /** Checks the current password under the same throttle and lockout as logging in. */

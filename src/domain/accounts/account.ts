@@ -14,6 +14,11 @@ export interface Account {
   readonly proofingLevel: ProofingLevel;
   /** ISO 8601. */
   readonly createdAt: string;
+  /**
+   * Raised each time every session is revoked (a password reset or change): a session logged in
+   * under an earlier generation counts for nothing, even if its item survives or is written back.
+   */
+  readonly sessionGeneration?: number;
 }
 
 /** Email addresses are compared case-insensitively after trimming: one account each. */
@@ -34,6 +39,8 @@ export interface AccountStore {
   findById(accountId: string): Promise<Account | undefined>;
   updatePasswordHash(accountId: string, passwordHash: string): Promise<void>;
   setPhoneNumber(accountId: string, phoneNumber: string): Promise<void>;
+  /** Makes every session logged in so far unusable, whatever the session store says; returns the new generation. */
+  revokeSessions(accountId: string): Promise<number>;
   /** Moves the account to a new email address; EmailAlreadyRegisteredError when that address has an account. */
   changeEmail(accountId: string, newEmail: string): Promise<void>;
   /** Deletes the account and everything kept under it (devices, codes, audit events) and its email claim. */

@@ -104,7 +104,9 @@ export class PasswordReset {
     });
     await this.#deps.accounts.updatePasswordHash(account.accountId, await this.#deps.hasher.hash(password));
     await Promise.all([
-      this.#deps.sessions.endAllFor(account.accountId),
+      this.#deps.accounts
+        .revokeSessions(account.accountId)
+        .then(() => this.#deps.sessions.endAllFor(account.accountId)),
       this.#deps.devices.forgetAll(account.accountId),
     ]);
     await this.#audit(account, 'password-reset', sourceIp);

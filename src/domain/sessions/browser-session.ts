@@ -1,6 +1,10 @@
+import { DomainError } from '../errors.ts';
+
 /** How the patient proved who they are in this session, for the vector of trust (`Cp`, `Cd`...). */
 export interface SessionAuthentication {
   readonly accountId: string;
+  /** The account's session generation at login; a revocation raises the account's and ends this session. */
+  readonly generation: number;
   /** Epoch seconds of the password check. */
   readonly passwordAt: number;
   /** The second factor, once passed: a texted or emailed code, or a remembered device. */
@@ -33,9 +37,19 @@ export interface BrowserSession {
 /** Where sessions are kept, by the hash of their id (the id itself is never stored). */
 export interface SessionStore {
   find(idHash: string): Promise<BrowserSession | undefined>;
-  /** Writes the session; it is deleted by the store after `expiresAt` (epoch seconds). */
-  save(idHash: string, session: BrowserSession, expiresAt: number): Promise<void>;
+  /**
+   * Writes a new session, or replaces one that still exists; it is deleted by the store after
+   * `expiresAt` (epoch seconds). Replacing a session that has been ended throws SessionEndedError,
+   * so a request in flight cannot bring back a session a password reset ended.
+   */
+  save(idHash: string, session: BrowserSession, expiresAt: number, isNew: boolean): Promise<void>;
   delete(idHash: string): Promise<void>;
   /** Ends every session of an account (password reset, account deletion). */
   deleteForAccount(accountId: string): Promise<void>;
+}
+
+/** The session was ended (logout, reset, expiry) while a request was using it. */
+export class SessionEndedError extends DomainError {
+  readonly code = 'session_ended';
+  readonly status = 400;
 }

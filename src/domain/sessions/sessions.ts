@@ -61,15 +61,22 @@ export class Sessions {
     };
   }
 
-  /** Saves the session as seen now; the store deletes it once either timeout has passed. */
-  async save(id: string, session: BrowserSession): Promise<BrowserSession> {
+  /**
+   * Saves the session as seen now; the store deletes it once either timeout has passed. An
+   * existing session that was ended meanwhile is not written back (SessionEndedError).
+   */
+  async save(
+    id: string,
+    session: BrowserSession,
+    options: { isNew?: boolean } = {},
+  ): Promise<BrowserSession> {
     const now = epochSeconds(this.#clock());
     const saved = { ...session, lastSeenAt: now };
     const expiresAt = Math.min(
       now + this.#timeouts.idleSeconds,
       session.createdAt + this.#timeouts.absoluteSeconds,
     );
-    await this.#store.save(hashId(id), saved, expiresAt);
+    await this.#store.save(hashId(id), saved, expiresAt, options.isNew ?? false);
     return saved;
   }
 
@@ -83,7 +90,11 @@ export class Sessions {
   ): Promise<{ id: string; session: BrowserSession }> {
     if (oldId) await this.#store.delete(hashId(oldId));
     const id = this.#randomId();
-    const renewed = await this.save(id, { ...session, csrfToken: randomBytes(32).toString('base64url') });
+    const renewed = await this.save(
+      id,
+      { ...session, csrfToken: randomBytes(32).toString('base64url') },
+      { isNew: true },
+    );
     return { id, session: renewed };
   }
 

@@ -309,7 +309,7 @@ describe('logging in', () => {
 
     // Assess
     expect(after).not.toBe(before);
-    expect(withPlantedId.location).toBe('/login');
+    expect(headingOf(withPlantedId.html)).toBe('Your session has ended');
     expect(afterLogout.location).toBe('/login');
   });
 
@@ -369,7 +369,8 @@ describe('logging in', () => {
     const afterTwelveHours = await client.get('/login/done');
 
     // Assess
-    expect(afterTwelveHours.location).toBe('/login');
+    expect(afterTwelveHours.status).toBe(400);
+    expect(headingOf(afterTwelveHours.html)).toBe('Your session has ended');
   });
 
   it('tells the patient when a code could not be sent, and a second try works', async () => {

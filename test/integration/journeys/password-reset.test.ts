@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoSessionStore } from '../../../src/adapters/dynamodb/dynamo-session-store.ts';
+import { SessionEndedError } from '../../../src/domain/sessions/browser-session.ts';
 import {
   errorsOf,
   headingOf,
@@ -39,6 +42,9 @@ describe('resetting a forgotten password', () => {
     return client.post('/password/forgotten', { email });
   };
 
+  const accountId = async () =>
+    (await new DynamoAccountStore(pages.dependencies.table).findByEmail(EMAIL))?.accountId ?? '';
+
   const resetLink = () =>
     linkIn(pages.outbox.latest({ kind: 'reset-password' })?.text ?? '', '/password/reset');
 
@@ -64,7 +70,7 @@ describe('resetting a forgotten password', () => {
     expect(headingOf(form.html)).toBe('Create a new password');
     expect(reset.location).toBe('/password/reset/done');
     expect(headingOf(reset.next?.html ?? '')).toBe('Your password has been reset');
-    expect(deviceSessionAfter.location).toBe('/login');
+    expect(headingOf(deviceSessionAfter.html)).toBe('Your session has ended');
     expect(oldPassword.status).toBe(400);
     expect(newPassword.location).toBe('/login/code');
     expect(pages.outbox.latest({ kind: 'password-changed' })?.to).toBe(EMAIL);
@@ -152,5 +158,48 @@ describe('resetting a forgotten password', () => {
     expect(broken.status).toBe(400);
     expect(headingOf(broken.html)).toBe('This link does not work');
     expect(broken.html).toContain('CID2023');
+  });
+
+  it('refuses a session from before the reset even if its item is written back by a request in flight', async () => {
+    // Prepare: keep a copy of the logged-in session's item, as a slow request would hold it
+    const device = await loggedInOnRememberedDevice();
+    const sessionsBefore = await pages.dependencies.table.queryIndex(
+      'gsi1',
+      `ACCOUNT_SESSIONS#${await accountId()}`,
+    );
+    await requestReset(pages.client());
+    const link = resetLink();
+    const other = pages.client();
+    await other.get(link);
+    await other.post('/password/reset', {
+      token: new URL(`http://x${link}`).searchParams.get('token') ?? '',
+      password: NEW_PASSWORD,
+    });
+
+    // Act: the old session comes back, then is used
+    for (const item of sessionsBefore) await pages.dependencies.table.put(item);
+    const settings = await device.get('/settings');
+
+    // Assess
+    expect(sessionsBefore.length).toBeGreaterThan(0);
+    expect(settings.location).toBe('/login');
+  });
+
+  it('does not write back a session that was ended while a request was using it', async () => {
+    // Prepare
+    pages = await startPages();
+    const store = new DynamoSessionStore(pages.dependencies.table);
+    const session = { csrfToken: 't', createdAt: 1, lastSeenAt: 1, journey: {} };
+    await store.save('id-hash', session, 4_000_000_000, true);
+    await store.delete('id-hash');
+
+    // Act
+    const writeBack = await store
+      .save('id-hash', session, 4_000_000_000, false)
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(writeBack).toBeInstanceOf(SessionEndedError);
+    expect(await store.find('id-hash')).toBeUndefined();
   });
 });

@@ -125,7 +125,7 @@ describe('login and security settings', () => {
     expect(errorsOf(wrong.html)).toEqual(['The password is not right']);
     expect(changed.location).toBe('/settings?updated=password');
     expect(changed.next?.html).toContain('Your password has been changed');
-    expect(otherAfter.location).toBe('/login');
+    expect(headingOf(otherAfter.html)).toBe('Your session has ended');
     expect(pages.outbox.latest({ kind: 'password-changed' })?.to).toBe(EMAIL);
   });
 
