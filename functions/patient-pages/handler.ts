@@ -101,11 +101,12 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
         formView: 'pages/register.njk',
         formData: () => ({ title: 'Create an account' }),
         secretFields: ['password'],
-        handle: async ({ form, session }) => {
+        handle: async ({ form, session, sourceIp }) => {
           await deps.registration.start({
             email: form.email ?? '',
             password: form.password ?? '',
             termsAccepted: form.terms === 'accepted',
+            sourceIp,
           });
           return {
             redirect: '/register/check-email',

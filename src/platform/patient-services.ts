@@ -18,6 +18,7 @@ import type { CommonPasswordList } from '../domain/credentials/common-passwords.
 import type { PasswordHasher } from '../domain/credentials/password-hasher.ts';
 import { RememberedDevices } from '../domain/devices/remembered-devices.ts';
 import { CodeSendThrottle } from '../domain/limits/code-send-throttle.ts';
+import { EmailSendThrottle } from '../domain/limits/email-send-throttle.ts';
 import type { Limits } from '../domain/limits/limits.ts';
 import { PasswordThrottle } from '../domain/limits/password-throttle.ts';
 import { OneTimeLinks } from '../domain/links/one-time-links.ts';
@@ -49,6 +50,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
   const rateLimiter = new DynamoRateLimiter({ table, clock });
   const lockouts = new DynamoLockouts(table);
   const throttle = new PasswordThrottle({ rateLimiter, lockouts, clock, limits });
+  const emailThrottle = new EmailSendThrottle({ rateLimiter, limits });
   const links = new OneTimeLinks({ store: new DynamoLinkStore(table), clock });
   const sessions = new Sessions({
     store: new DynamoSessionStore(table),
@@ -103,6 +105,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
       sessions,
       devices,
       audit,
+      emailThrottle,
       clock,
       limits,
       service: adapters.service,
@@ -114,6 +117,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
       commonPasswords: adapters.commonPasswords,
       email: adapters.email,
       audit,
+      emailThrottle,
       clock,
       limits,
       service: adapters.service,

@@ -121,6 +121,11 @@ const limitWording: Record<
     what: 'For your security, we cannot send you another security code yet.',
     action: startAgain,
   },
+  'email-sends-exceeded': {
+    title: 'You cannot ask for more emails for a while',
+    what: 'Too many emails have been asked for from your network.',
+    action: startAgain,
+  },
   'phone-daily-cap': {
     title: 'We cannot send more security codes to this number today',
     what: 'We have sent the most security codes we send to one phone number in a day.',

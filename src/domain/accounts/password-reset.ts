@@ -5,6 +5,7 @@ import type { PasswordHasher } from '../credentials/password-hasher.ts';
 import { checkNewPassword } from '../credentials/password-policy.ts';
 import type { RememberedDevices } from '../devices/remembered-devices.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
+import type { EmailSendThrottle } from '../limits/email-send-throttle.ts';
 import type { Limits } from '../limits/limits.ts';
 import {
   BrokenLinkError,
@@ -14,11 +15,15 @@ import {
   type OneTimeLinks,
   UnknownLinkError,
 } from '../links/one-time-links.ts';
-import { passwordChangedMessage, resetPasswordMessage } from '../messaging/email-templates.ts';
+import {
+  passwordChangedMessage,
+  resetNoAccountMessage,
+  resetPasswordMessage,
+} from '../messaging/email-templates.ts';
 import type { EmailSender } from '../messaging/message-senders.ts';
 import { PatientProblemError } from '../patient-problems.ts';
 import type { Sessions } from '../sessions/sessions.ts';
-import type { Account, AccountStore } from './account.ts';
+import { type Account, type AccountStore, normaliseEmail } from './account.ts';
 import { checkEmailAddress } from './email-address.ts';
 import type { PatientServiceSettings } from './patient-service.ts';
 
@@ -31,6 +36,7 @@ export interface PasswordResetDependencies {
   readonly sessions: Sessions;
   readonly devices: RememberedDevices;
   readonly audit: AuditLog;
+  readonly emailThrottle: EmailSendThrottle;
   readonly clock: Clock;
   readonly limits: Limits;
   readonly service: PatientServiceSettings;
@@ -58,12 +64,26 @@ export class PasswordReset {
     this.#deps = deps;
   }
 
-  /** Emails a reset link if the address has an account; says nothing either way. */
+  /**
+   * Emails a reset link if the address has an account, and otherwise an email saying there is
+   * none: the same page, and an email either way, so neither the answer nor its timing tells.
+   */
   async request(email: string, sourceIp: string): Promise<void> {
     const problems = checkEmailAddress(email);
     if (problems.length > 0) throw new InvalidInputError(problems);
+    if (!(await this.#deps.emailThrottle.admit(normaliseEmail(email), sourceIp))) return;
     const account = await this.#deps.accounts.findByEmail(email);
-    if (!account) return;
+    const { service } = this.#deps;
+    if (!account) {
+      await this.#deps.email.send(
+        resetNoAccountMessage({
+          to: email.trim(),
+          serviceName: service.serviceName,
+          registerLink: `${service.baseUrl}/register`,
+        }),
+      );
+      return;
+    }
     const lifetime = this.#deps.limits.resetLinkLifetimeSeconds;
     const token = await this.#deps.links.issue('reset-password', { accountId: account.accountId }, lifetime);
     await this.#deps.email.send(

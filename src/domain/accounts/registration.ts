@@ -5,6 +5,7 @@ import type { CommonPasswordList } from '../credentials/common-passwords.ts';
 import type { PasswordHasher } from '../credentials/password-hasher.ts';
 import { checkNewPassword } from '../credentials/password-policy.ts';
 import { type FieldProblem, InvalidInputError } from '../invalid-input-error.ts';
+import type { EmailSendThrottle } from '../limits/email-send-throttle.ts';
 import type { Limits } from '../limits/limits.ts';
 import {
   BrokenLinkError,
@@ -16,7 +17,7 @@ import {
 import { alreadyRegisteredMessage, confirmEmailMessage } from '../messaging/email-templates.ts';
 import type { EmailSender } from '../messaging/message-senders.ts';
 import { PatientProblemError } from '../patient-problems.ts';
-import type { Account, AccountStore } from './account.ts';
+import { type Account, type AccountStore, normaliseEmail } from './account.ts';
 import { EmailAlreadyRegisteredError } from './account-errors.ts';
 import { checkEmailAddress } from './email-address.ts';
 import type { PatientServiceSettings } from './patient-service.ts';
@@ -28,6 +29,7 @@ export interface RegistrationDependencies {
   readonly commonPasswords: CommonPasswordList;
   readonly email: EmailSender;
   readonly audit: AuditLog;
+  readonly emailThrottle: EmailSendThrottle;
   readonly clock: Clock;
   readonly limits: Limits;
   readonly service: PatientServiceSettings;
@@ -38,6 +40,7 @@ export interface RegistrationRequest {
   readonly email: string;
   readonly password: string;
   readonly termsAccepted: boolean;
+  readonly sourceIp: string;
 }
 
 /**
@@ -68,6 +71,7 @@ export class Registration {
 
     // Hashed whether or not the address is registered, so the time taken gives nothing away.
     const passwordHash = await this.#deps.hasher.hash(request.password);
+    if (!(await this.#deps.emailThrottle.admit(normaliseEmail(email), request.sourceIp))) return;
     const { service } = this.#deps;
     if (await this.#deps.accounts.findByEmail(email)) {
       await this.#deps.email.send(

@@ -30,6 +30,12 @@ export const defaultLimits = {
   passwordFailuresPerIp: 50,
   /** The window over which an IP address's wrong passwords are counted. */
   passwordFailuresPerIpWindowSeconds: 900,
+  /** Emails with links (confirm, reset) one address may be sent in one window; past it none are sent, silently. */
+  linkEmailsPerAddress: 5,
+  /** Emails with links one IP address may have sent in one window (mail flooding protection). */
+  linkEmailsPerIp: 30,
+  /** The window over which emails with links are counted. */
+  linkEmailsWindowSeconds: 3600,
   /** How long an email confirmation link works. */
   confirmationLinkLifetimeSeconds: day,
   /** How long a password reset link works. */

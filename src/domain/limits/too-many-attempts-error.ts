@@ -6,7 +6,8 @@ export type LimitReason =
   | 'code-entry-locked'
   | 'code-sends-exceeded'
   | 'phone-daily-cap'
-  | 'ip-throttled';
+  | 'ip-throttled'
+  | 'email-sends-exceeded';
 
 const descriptions: Record<LimitReason, string> = {
   'password-locked': 'You entered the wrong password too many times.',
@@ -14,6 +15,7 @@ const descriptions: Record<LimitReason, string> = {
   'code-sends-exceeded': 'You asked for too many security codes.',
   'phone-daily-cap': 'Too many security codes have been sent to this phone number today.',
   'ip-throttled': 'There have been too many attempts to log in from your network.',
+  'email-sends-exceeded': 'Too many emails have been asked for from your network.',
 };
 
 /**

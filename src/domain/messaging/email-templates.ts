@@ -98,6 +98,31 @@ export const resetPasswordMessage = (input: EmailAddressee & ExpiringLink): Emai
     ],
   });
 
+/** A reset was asked for an address without an account: sent so the answer and its timing give nothing away. */
+export const resetNoAccountMessage = (
+  input: EmailAddressee & { readonly registerLink: string },
+): EmailMessage =>
+  renderEmail({
+    kind: 'reset-no-account',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Reset your ${input.serviceName} password`,
+    blocks: [
+      paragraph(
+        `Someone asked to reset the password of a ${input.serviceName} account with this email address.`,
+      ),
+      paragraph(
+        'There is no account with this email address, so we have not sent a link to reset a password.',
+      ),
+      paragraph(
+        'If this was you, you may have set up your account with a different email address. Try that one.',
+      ),
+      paragraph('If you do not have an account, you can create one.'),
+      link('Create an account', input.registerLink),
+      paragraph('If this was not you, you do not need to do anything.'),
+    ],
+  });
+
 export const passwordChangedMessage = (
   input: EmailAddressee & ContactLink & { readonly resetPasswordLink: string },
 ): EmailMessage =>
@@ -187,6 +212,7 @@ export const emailTemplates = {
   'already-registered': alreadyRegisteredMessage,
   'security-code': securityCodeEmailMessage,
   'reset-password': resetPasswordMessage,
+  'reset-no-account': resetNoAccountMessage,
   'password-changed': passwordChangedMessage,
   'confirm-new-email': confirmNewEmailMessage,
   'email-changed': emailChangedMessage,

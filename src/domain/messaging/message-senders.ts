@@ -4,6 +4,7 @@ export type EmailKind =
   | 'already-registered'
   | 'security-code'
   | 'reset-password'
+  | 'reset-no-account'
   | 'password-changed'
   | 'confirm-new-email'
   | 'email-changed'

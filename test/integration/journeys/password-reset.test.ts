@@ -76,7 +76,7 @@ describe('resetting a forgotten password', () => {
     expect(pages.outbox.latest({ kind: 'password-changed' })?.to).toBe(EMAIL);
   });
 
-  it('answers the same for an address without an account, and sends nothing', async () => {
+  it('answers the same for an address without an account, and tells that address there is none', async () => {
     // Prepare
     pages = await startPages();
 
@@ -86,7 +86,9 @@ describe('resetting a forgotten password', () => {
     // Assess
     expect(response.location).toBe('/password/forgotten/sent');
     expect(response.next?.html).toContain('we have sent it a link to reset your password');
-    expect(pages.outbox.messages()).toEqual([]);
+    expect(pages.outbox.messages().map((message) => [message.kind, message.to])).toEqual([
+      ['reset-no-account', 'nobody@example.com'],
+    ]);
   });
 
   it('refuses a new password that breaks the rules, and keeps the link usable', async () => {
@@ -201,5 +203,25 @@ describe('resetting a forgotten password', () => {
     // Assess
     expect(writeBack).toBeInstanceOf(SessionEndedError);
     expect(await store.find('id-hash')).toBeUndefined();
+  });
+
+  it('stops emailing one address after 5 emails an hour, with the same page, and refuses a flooding network', async () => {
+    // Prepare
+    pages = await startPages();
+    const client = pages.client();
+    for (let request = 0; request < 5; request += 1) await requestReset(client, 'target@example.com');
+
+    // Act
+    const sixth = await requestReset(client, 'target@example.com');
+    const emailed = pages.outbox.messages().filter((message) => message.to === 'target@example.com').length;
+    for (let request = 0; request < 24; request += 1)
+      await requestReset(client, `other${request}@example.com`);
+    const thirtyFirst = await requestReset(client, 'one-more@example.com');
+
+    // Assess
+    expect(sixth.location).toBe('/password/forgotten/sent');
+    expect(emailed).toBe(5);
+    expect(thirtyFirst.status).toBe(429);
+    expect(headingOf(thirtyFirst.html)).toBe('You cannot ask for more emails for a while');
   });
 });

@@ -29,6 +29,7 @@ const examples: { readonly [K in EmailKind]: TemplateInput<K> } = {
   'already-registered': { to: TO, serviceName: SERVICE, resetPasswordLink: RESET },
   'security-code': { to: TO, serviceName: SERVICE, code: '123456', validForMinutes: 5 },
   'reset-password': { to: TO, serviceName: SERVICE, link: LINK, validForMinutes: 60 },
+  'reset-no-account': { to: TO, serviceName: SERVICE, registerLink: LINK },
   'password-changed': { to: TO, serviceName: SERVICE, resetPasswordLink: RESET, contactLink: CONTACT },
   'confirm-new-email': { to: TO, serviceName: SERVICE, link: LINK, validForMinutes: 1440 },
   'email-changed': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
