@@ -69,6 +69,7 @@ export const routes = [
   { id: 'register-submit', method: 'POST', path: '/register', function: 'patient-pages' },
   { id: 'register-check-email', method: 'GET', path: '/register/check-email', function: 'patient-pages' },
   { id: 'register-confirm', method: 'GET', path: '/register/confirm', function: 'patient-pages' },
+  { id: 'register-confirm-submit', method: 'POST', path: '/register/confirm', function: 'patient-pages' },
   { id: 'login', method: 'GET', path: '/login', function: 'patient-pages' },
   { id: 'login-submit', method: 'POST', path: '/login', function: 'patient-pages' },
   { id: 'add-phone', method: 'GET', path: '/login/phone', function: 'patient-pages' },
@@ -90,6 +91,12 @@ export const routes = [
   { id: 'settings-email-submit', method: 'POST', path: '/settings/email', function: 'patient-pages' },
   { id: 'settings-email-sent', method: 'GET', path: '/settings/email/sent', function: 'patient-pages' },
   { id: 'settings-email-confirm', method: 'GET', path: '/settings/email/confirm', function: 'patient-pages' },
+  {
+    id: 'settings-email-confirm-submit',
+    method: 'POST',
+    path: '/settings/email/confirm',
+    function: 'patient-pages',
+  },
   { id: 'settings-password', method: 'GET', path: '/settings/password', function: 'patient-pages' },
   { id: 'settings-password-submit', method: 'POST', path: '/settings/password', function: 'patient-pages' },
   { id: 'settings-phone', method: 'GET', path: '/settings/phone', function: 'patient-pages' },
@@ -102,6 +109,12 @@ export const routes = [
     function: 'patient-pages',
   },
   { id: 'settings-phone-cancel', method: 'GET', path: '/settings/phone/cancel', function: 'patient-pages' },
+  {
+    id: 'settings-phone-cancel-submit',
+    method: 'POST',
+    path: '/settings/phone/cancel',
+    function: 'patient-pages',
+  },
   {
     id: 'settings-device-remove',
     method: 'POST',

@@ -126,9 +126,25 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
               }
             : { redirect: '/register' },
       }),
+      // Opening the link only shows a button: mail scanners that follow links must not use them up.
       'register-confirm': page({
-        handle: async ({ query, sourceIp }) => {
-          await deps.registration.confirm(query.token, sourceIp);
+        handle: async ({ query }) => {
+          await deps.registration.checkLink(query.token);
+          return {
+            view: 'pages/confirm-link.njk',
+            data: {
+              title: 'Confirm your email address',
+              paragraphs: ['Confirm your email address to finish creating your account.'],
+              action: '/register/confirm',
+              token: query.token,
+              submit: 'Confirm email address',
+            },
+          };
+        },
+      }),
+      'register-confirm-submit': page({
+        handle: async ({ form, sourceIp }) => {
+          await deps.registration.confirm(form.token, sourceIp);
           return { view: 'pages/registered.njk', data: { title: 'You now have an account' } };
         },
       }),

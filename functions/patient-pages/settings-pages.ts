@@ -219,6 +219,18 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     ['password'],
   );
 
+  /** A page that uses a link only when the patient selects its button (so link scanners cannot). */
+  const confirmPage = (
+    title: string,
+    paragraph: string,
+    action: string,
+    token: string | undefined,
+    submit: string,
+  ): PageOutcome => ({
+    view: 'pages/confirm-link.njk',
+    data: { title, paragraphs: [paragraph], action, token, submit },
+  });
+
   const codeForm = (session: PageRequest['session']) => ({
     title: 'Enter the security code',
     intro: `We have sent a 6-digit security code by text message to ${maskPhoneNumber(session.journey.pendingPhoneNumber ?? '')}. The code expires after ${deps.limits.securityCodeLifetimeSeconds / 60} minutes.`,
@@ -270,8 +282,20 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       })),
     }),
     'settings-email-confirm': page({
-      handle: async ({ query, sourceIp }) => {
-        await deps.settings.confirmEmailChange(query.token, sourceIp);
+      handle: async ({ query }) => {
+        await deps.settings.checkLink('confirm-new-email', query.token);
+        return confirmPage(
+          'Confirm your new email address',
+          'Confirm that you want to use this email address to log in.',
+          '/settings/email/confirm',
+          query.token,
+          'Confirm email address',
+        );
+      },
+    }),
+    'settings-email-confirm-submit': page({
+      handle: async ({ form: values, sourceIp }) => {
+        await deps.settings.confirmEmailChange(values.token, sourceIp);
         return {
           view: 'pages/message.njk',
           data: {
@@ -307,8 +331,20 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       }),
     }),
     'settings-phone-cancel': page({
-      handle: async ({ query, sourceIp }) => {
-        await deps.settings.cancelPhoneChange(query.token, sourceIp);
+      handle: async ({ query }) => {
+        await deps.settings.checkLink('cancel-phone-change', query.token);
+        return confirmPage(
+          'Cancel the change of your mobile phone number',
+          'We will put your previous mobile phone number back, log you out everywhere and forget your remembered devices.',
+          '/settings/phone/cancel',
+          query.token,
+          'Cancel the change',
+        );
+      },
+    }),
+    'settings-phone-cancel-submit': page({
+      handle: async ({ form: values, sourceIp }) => {
+        await deps.settings.cancelPhoneChange(values.token, sourceIp);
         return {
           view: 'pages/message.njk',
           data: {

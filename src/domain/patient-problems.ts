@@ -15,6 +15,7 @@ export const patientProblems = {
   'phone-cancel-link-used': { cid: 'CID3003', status: 400 },
   'page-not-found': { cid: 'CID0404', status: 404 },
   'session-expired': { cid: undefined, status: 400 },
+  'email-address-taken': { cid: undefined, status: 409 },
 } as const satisfies Record<string, { cid: string | undefined; status: number }>;
 
 export type PatientProblem = keyof typeof patientProblems;

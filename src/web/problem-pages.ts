@@ -78,6 +78,14 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
     ],
     action: startAgain,
   },
+  'email-address-taken': {
+    title: 'This email address is used by another account',
+    paragraphs: [
+      'Your email address has not been changed, because another account uses the new one.',
+      'Go to your settings to choose a different email address.',
+    ],
+    action: { text: 'Go to your settings', href: '/settings' },
+  },
   'session-expired': {
     title: 'Your session has ended',
     paragraphs: [

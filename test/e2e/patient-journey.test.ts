@@ -73,6 +73,8 @@ describe('a new patient in a browser', () => {
     const link =
       /http:\/\/\S+\/register\/confirm\?token=\S+/.exec((await latest('confirm-email')).text)?.[0] ?? '';
     await page.goto(link);
+    expect(await check(page)).toBe('Confirm your email address');
+    await page.getByRole('button', { name: 'Confirm email address' }).click();
     expect(await check(page)).toBe('You now have an account');
     await page.getByRole('button', { name: 'Continue' }).click();
 
@@ -155,6 +157,7 @@ describe('a new patient in a browser', () => {
     await page.goto(
       /http:\/\/\S+\/register\/confirm\?token=\S+/.exec((await latest('confirm-email')).text)?.[0] ?? '',
     );
+    await page.getByRole('button', { name: 'Confirm email address' }).click();
     await page.goto(`${stack.issuer}/login`);
     await page.getByLabel('Email address').fill('sam@example.com');
     await page.getByLabel('Password', { exact: true }).fill('another fine passphrase');

@@ -49,6 +49,17 @@ export class PageClient {
     return { ...response, next: await this.get(response.location) };
   }
 
+  /** Opens a link from an email as a patient does: the page, then its confirm button when it has one. */
+  async openLink(link: string): Promise<PageResponse> {
+    const page = await this.get(link);
+    const form = /<form method="post" action="([^"]+)"[^>]*>[\s\S]*?name="token" value="([^"]*)"/.exec(
+      page.html,
+    );
+    if (!form?.[1]) return page;
+    const confirmed = await this.post(form[1], { token: form[2] ?? '' });
+    return confirmed.next ?? confirmed;
+  }
+
   async #request(method: string, path: string, body?: string): Promise<PageResponse> {
     const response = await fetch(`${this.#baseUrl}${path}`, {
       method,

@@ -52,6 +52,18 @@ const linkProblems = {
   'cancel-phone-change': { expired: 'phone-cancel-link-expired', used: 'phone-cancel-link-used' },
 } as const satisfies Record<string, { expired: PatientProblem; used: PatientProblem }>;
 
+const settingsLinkProblem = (purpose: keyof typeof linkProblems, error: unknown): unknown => {
+  if (error instanceof LinkUsedError) return new PatientProblemError(linkProblems[purpose].used);
+  if (
+    error instanceof LinkExpiredError ||
+    error instanceof UnknownLinkError ||
+    error instanceof BrokenLinkError
+  ) {
+    return new PatientProblemError(linkProblems[purpose].expired, { logDetail: error.code });
+  }
+  return error;
+};
+
 /**
  * Login and security settings: email address, password, mobile number, remembered devices,
  * deleting the account. Every change that matters is confirmed to the patient by email.
@@ -107,11 +119,7 @@ export class AccountSettings {
     try {
       await this.#deps.accounts.changeEmail(account.accountId, newEmail);
     } catch (error) {
-      if (error instanceof EmailAlreadyRegisteredError) {
-        throw new InvalidInputError([
-          { field: 'email', message: 'This email address is already used by another account' },
-        ]);
-      }
+      if (error instanceof EmailAlreadyRegisteredError) throw new PatientProblemError('email-address-taken');
       throw error;
     }
     await this.#audit(account.accountId, 'email-changed', sourceIp);
@@ -238,22 +246,17 @@ export class AccountSettings {
     return [{ field, message: 'The password is not right' }];
   }
 
+  /** Whether a settings link can still be used, without using it (its page asks for a click first). */
+  async checkLink(purpose: keyof typeof linkProblems, token: string | undefined): Promise<void> {
+    await this.#deps.links.check(purpose, token).catch((error: unknown) => {
+      throw settingsLinkProblem(purpose, error);
+    });
+  }
+
   async #redeem(purpose: keyof typeof linkProblems, token: string | undefined) {
-    try {
-      return await this.#deps.links.redeem(purpose, token);
-    } catch (error) {
-      if (error instanceof LinkUsedError) throw new PatientProblemError(linkProblems[purpose].used);
-      if (
-        error instanceof LinkExpiredError ||
-        error instanceof UnknownLinkError ||
-        error instanceof BrokenLinkError
-      ) {
-        throw new PatientProblemError(linkProblems[purpose].expired, {
-          logDetail: (error as LinkExpiredError).code,
-        });
-      }
-      throw error;
-    }
+    return this.#deps.links.redeem(purpose, token).catch((error: unknown) => {
+      throw settingsLinkProblem(purpose, error);
+    });
   }
 
   async #audit(accountId: string, type: AuditEventType, sourceIp: string) {

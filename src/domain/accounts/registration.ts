@@ -43,6 +43,19 @@ export interface RegistrationRequest {
   readonly sourceIp: string;
 }
 
+/** An unknown well-formed token is almost always one deleted after it expired, so it reads as expired. */
+const confirmationLinkProblem = (error: unknown): unknown => {
+  if (error instanceof LinkUsedError) return new PatientProblemError('confirmation-link-used');
+  if (
+    error instanceof LinkExpiredError ||
+    error instanceof UnknownLinkError ||
+    error instanceof BrokenLinkError
+  ) {
+    return new PatientProblemError('confirmation-link-expired', { logDetail: error.code });
+  }
+  return error;
+};
+
 /**
  * Creating an account: the form is checked, then a confirmation link is emailed; the account
  * exists once the link is opened. Whether the address is registered already is never revealed:
@@ -95,23 +108,18 @@ export class Registration {
     );
   }
 
-  /** Opens a confirmation link: creates the account, or says why the link cannot be used (CID1002, CID1003). */
+  /** Whether a confirmation link can still be used, without using it (the page asks for a click first). */
+  async checkLink(token: string | undefined): Promise<void> {
+    await this.#deps.links.check('confirm-email', token).catch((error: unknown) => {
+      throw confirmationLinkProblem(error);
+    });
+  }
+
+  /** Uses a confirmation link: creates the account, or says why the link cannot be used (CID1002, CID1003). */
   async confirm(token: string | undefined, sourceIp: string): Promise<Account> {
-    let payload: Readonly<Record<string, string>>;
-    try {
-      payload = await this.#deps.links.redeem('confirm-email', token);
-    } catch (error) {
-      if (error instanceof LinkUsedError) throw new PatientProblemError('confirmation-link-used');
-      // An unknown well-formed token is almost always one deleted after it expired.
-      if (
-        error instanceof LinkExpiredError ||
-        error instanceof UnknownLinkError ||
-        error instanceof BrokenLinkError
-      ) {
-        throw new PatientProblemError('confirmation-link-expired', { logDetail: error.code });
-      }
-      throw error;
-    }
+    const payload = await this.#deps.links.redeem('confirm-email', token).catch((error: unknown) => {
+      throw confirmationLinkProblem(error);
+    });
     const newId = this.#deps.newId ?? randomUUID;
     const account: Account = {
       accountId: newId(),

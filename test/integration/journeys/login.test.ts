@@ -26,7 +26,9 @@ describe('logging in', () => {
     const client = pages.client();
     await client.get('/register');
     await client.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
-    await client.get(linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'));
+    await client.openLink(
+      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
+    );
     return pages;
   };
 

@@ -29,7 +29,9 @@ describe('resetting a forgotten password', () => {
     const client = pages.client();
     await client.get('/register');
     await client.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
-    await client.get(linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'));
+    await client.openLink(
+      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
+    );
     await client.get('/login');
     await client.post('/login', { email: EMAIL, password: PASSWORD });
     await client.post('/login/phone', { phoneNumber: '07700 900123' });

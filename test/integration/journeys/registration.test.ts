@@ -17,7 +17,7 @@ describe('creating an account', () => {
     return client.post('/register', { email, password, terms: 'accepted' });
   };
 
-  it('emails a confirmation link that creates the account', async () => {
+  it('emails a confirmation link that creates the account once the patient confirms (a link scanner only sees a page)', async () => {
     // Prepare
     pages = await startPages();
     const client = pages.client();
@@ -26,12 +26,17 @@ describe('creating an account', () => {
     const submitted = await register(client, 'pat@example.com');
     const checkEmail = await client.get('/register/check-email');
     const message = pages.outbox.latest({ to: 'pat@example.com', kind: 'confirm-email' });
-    const confirmed = await client.get(linkIn(message?.text ?? '', '/register/confirm'));
+    const link = linkIn(message?.text ?? '', '/register/confirm');
+    const opened = await client.get(link);
+    const openedTwice = await pages.client().get(link);
+    const confirmed = await client.openLink(link);
 
     // Assess
     expect(submitted).toMatchObject({ status: 303, location: '/register/check-email' });
     expect(headingOf(checkEmail.html)).toBe('Check your email');
     expect(checkEmail.html).toContain('pat@example.com');
+    expect(headingOf(opened.html)).toBe('Confirm your email address');
+    expect(headingOf(openedTwice.html)).toBe('Confirm your email address');
     expect(confirmed.status).toBe(200);
     expect(confirmed.html).toContain('You now have an account');
     const account = await new DynamoAccountStore(pages.dependencies.table).findByEmail('pat@example.com');
@@ -44,7 +49,9 @@ describe('creating an account', () => {
     pages = await startPages();
     const first = pages.client();
     await register(first, 'pat@example.com');
-    await first.get(linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'));
+    await first.openLink(
+      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
+    );
     const sentBefore = pages.outbox.messages().length;
 
     // Act: the same address, differently written
@@ -102,7 +109,7 @@ describe('creating an account', () => {
     const client = pages.client();
     await register(client, 'pat@example.com');
     const link = linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm');
-    await client.get(link);
+    await client.openLink(link);
 
     // Act
     const reused = await client.get(link);

@@ -27,7 +27,9 @@ describe('login and security settings', () => {
     const client = pages.client();
     await client.get('/register');
     await client.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
-    await client.get(linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'));
+    await client.openLink(
+      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
+    );
     await client.get('/login');
     await client.post('/login', { email: EMAIL, password: PASSWORD });
     await client.post('/login/phone', { phoneNumber: '07700 900123' });
@@ -73,7 +75,7 @@ describe('login and security settings', () => {
       pages.outbox.latest({ to: 'new@example.com', kind: 'confirm-new-email' })?.text ?? '',
       '/settings/email/confirm',
     );
-    const confirmed = await client.get(link);
+    const confirmed = await client.openLink(link);
     const reused = await client.get(link);
 
     // Assess
@@ -143,7 +145,7 @@ describe('login and security settings', () => {
       pages.outbox.latest({ kind: 'phone-changed' })?.text ?? '',
       '/settings/phone/cancel',
     );
-    const cancelled = await pages.client().get(cancel);
+    const cancelled = await pages.client().openLink(cancel);
     const reused = await pages.client().get(cancel);
 
     // Assess
@@ -254,5 +256,34 @@ describe('login and security settings', () => {
     // Assess
     expect(wrongNumber.status).toBe(400);
     expect((await accounts().findByEmail(EMAIL))?.phoneNumber).toBe('+447700900123');
+  });
+
+  it('says so when the new email address has been taken by another account before the link is used', async () => {
+    // Prepare
+    const client = await loggedIn();
+    await client.get('/settings/email');
+    await client.post('/settings/email', { email: 'taken@example.com', password: PASSWORD });
+    const link = linkIn(
+      pages.outbox.latest({ kind: 'confirm-new-email' })?.text ?? '',
+      '/settings/email/confirm',
+    );
+    const someoneElse = pages.client();
+    await someoneElse.get('/register');
+    await someoneElse.post('/register', {
+      email: 'taken@example.com',
+      password: 'someone elses passphrase',
+      terms: 'accepted',
+    });
+    await someoneElse.openLink(
+      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
+    );
+
+    // Act
+    const response = await client.openLink(link);
+
+    // Assess
+    expect(response.status).toBe(409);
+    expect(headingOf(response.html)).toBe('This email address is used by another account');
+    expect((await accounts().findByEmail(EMAIL))?.email).toBe(EMAIL);
   });
 });
