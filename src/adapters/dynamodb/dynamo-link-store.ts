@@ -27,10 +27,13 @@ export class DynamoLinkStore implements LinkStore {
     payload: LinkPayload,
     validUntil: Date,
   ): Promise<void> {
+    // Indexed by account, so deleting an account deletes the links still pending for it.
+    const accountId = payload.accountId;
     await this.#table.create({
       ...keys.link(purpose, tokenDigest),
       payload,
       expiresAt: epochSeconds(validUntil),
+      ...(accountId ? { gsi1pk: listings.accountLinks(accountId), gsi1sk: `${purpose}#${tokenDigest}` } : {}),
     });
   }
 

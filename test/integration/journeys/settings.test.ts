@@ -204,10 +204,16 @@ describe('login and security settings', () => {
     const account = await accounts().findByEmail(EMAIL);
     await client.get('/settings/delete');
 
+    await client.get('/settings/email');
+    await client.post('/settings/email', { email: 'pending@example.com', password: PASSWORD });
+    await client.get('/settings/delete');
+    const linksBefore = await pages.dependencies.table.queryIndex('gsi1', `ACCOUNT_LINKS#${account?.accountId}`);
+
     // Act
     const wrong = await client.post('/settings/delete', { password: 'nope' });
     const deleted = await client.post('/settings/delete', { password: PASSWORD });
     const left = await pages.dependencies.table.queryPartition(`ACCOUNT#${account?.accountId}`, '');
+    const pendingLinks = await pages.dependencies.table.queryIndex('gsi1', `ACCOUNT_LINKS#${account?.accountId}`);
     await client.get('/login');
     const login = await client.post('/login', { email: EMAIL, password: PASSWORD });
 
@@ -215,6 +221,8 @@ describe('login and security settings', () => {
     expect(wrong.status).toBe(400);
     expect(headingOf(deleted.html)).toBe('Your account has been deleted');
     expect(left).toEqual([]);
+    expect(linksBefore).toHaveLength(1);
+    expect(pendingLinks).toEqual([]);
     expect(await accounts().findByEmail(EMAIL)).toBeUndefined();
     expect(login.status).toBe(400);
     expect(pages.outbox.latest({ kind: 'account-deleted' })?.to).toBe(EMAIL);
