@@ -116,6 +116,12 @@ export const routes = [
     function: 'patient-pages',
   },
   {
+    id: 'settings-phone-code-resend',
+    method: 'POST',
+    path: '/settings/phone/code/resend',
+    function: 'patient-pages',
+  },
+  {
     id: 'settings-device-remove',
     method: 'POST',
     path: '/settings/devices/remove',

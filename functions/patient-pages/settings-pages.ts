@@ -36,6 +36,7 @@ const activityText: Partial<Record<AuditEvent['type'], string>> = {
   registered: 'Account created',
   'login-succeeded': 'Logged in',
   'login-failed': 'Login failed: wrong password',
+  'password-check-failed': 'Wrong password entered in settings',
   'locked-out': 'Login locked after too many wrong passwords',
   'password-reset': 'Password reset',
   'password-changed': 'Password changed',
@@ -237,6 +238,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     action: '/settings/phone/code',
     fields: [fields.code],
     submit: 'Continue',
+    secondary: { action: '/settings/phone/code/resend', text: 'Send the code again' },
   });
 
   return {
@@ -360,8 +362,16 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     }),
     'settings-device-remove': page({
       handle: withAccount(async ({ form: values, sourceIp }, account) => {
-        await deps.settings.removeDevice(account, values.deviceId ?? '', sourceIp);
-        return { redirect: '/settings?updated=device' };
+        const removed = await deps.settings.removeDevice(account, values.deviceId ?? '', sourceIp);
+        return { redirect: removed ? '/settings?updated=device' : '/settings' };
+      }),
+    }),
+    'settings-phone-code-resend': page({
+      handle: withAccount(async ({ session, sourceIp }, account) => {
+        const pending = session.journey.pendingPhoneNumber;
+        if (!pending) return { redirect: '/settings/phone' };
+        await deps.settings.resendPhoneCode(account, pending, sourceIp);
+        return { redirect: '/settings/phone/code' };
       }),
     }),
     'settings-delete': remove.show,

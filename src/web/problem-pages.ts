@@ -89,20 +89,26 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
   'session-expired': {
     title: 'Your session has ended',
     paragraphs: [
-      'For your security, we end your session after 30 minutes without activity, and after 12 hours.',
+      'For your security, we end your session if you do not use it for a while, and after a few hours.',
       'You need to start again.',
     ],
     action: startAgain,
   },
 };
 
-const formatTime = (date: Date): string =>
-  date.toLocaleTimeString('en-GB', {
+const londonDay = (date: Date): string => date.toLocaleDateString('en-GB', { timeZone: 'Europe/London' });
+
+/** "3:15pm", or "3:15pm on 23 November" when that is not today in the UK. */
+const formatTime = (date: Date, now = new Date()): string => {
+  const time = date.toLocaleTimeString('en-GB', {
     hour: 'numeric',
     minute: '2-digit',
     hour12: true,
     timeZone: 'Europe/London',
   });
+  if (londonDay(date) === londonDay(now)) return time.replace(/\s+/gu, '');
+  return `${time.replace(/\s+/gu, '')} on ${date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', timeZone: 'Europe/London' })}`;
+};
 
 /** What each limit's page says: what happened (never whether an account exists), when to try again, what else to do. */
 const limitWording: Record<

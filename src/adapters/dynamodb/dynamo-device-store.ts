@@ -34,11 +34,13 @@ export class DynamoDeviceStore implements DeviceStore {
     return items.map((item) => item.device);
   }
 
-  async remove(accountId: string, deviceId: string): Promise<void> {
+  async remove(accountId: string, deviceId: string): Promise<boolean> {
     try {
       await this.#table.delete(keys.device(accountId, deviceId));
+      return true;
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      if (error instanceof NotFoundError) return false;
+      throw error;
     }
   }
 

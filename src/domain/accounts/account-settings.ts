@@ -165,6 +165,11 @@ export class AccountSettings {
     return this.#deps.secondFactor.sendPhoneCode(account, input, sourceIp, 'change-phone');
   }
 
+  /** Texts the code for a number change again (the send caps apply). */
+  async resendPhoneCode(account: Account, newPhone: string, sourceIp: string): Promise<void> {
+    await this.#deps.secondFactor.resend(account, newPhone, 'sms', sourceIp, 'change-phone');
+  }
+
   /** Keeps the new number once its code is right, and emails a link to undo the change (24 hours). */
   async confirmPhoneChange(
     account: Account,
@@ -205,9 +210,11 @@ export class AccountSettings {
     await this.#audit(account.accountId, 'phone-change-cancelled', sourceIp);
   }
 
-  async removeDevice(account: Account, deviceId: string, sourceIp: string): Promise<void> {
-    await this.#deps.devices.forget(account.accountId, deviceId);
-    await this.#audit(account.accountId, 'device-removed', sourceIp);
+  /** Removes one of the account's own remembered devices; false when it has no such device. */
+  async removeDevice(account: Account, deviceId: string, sourceIp: string): Promise<boolean> {
+    const removed = await this.#deps.devices.forget(account.accountId, deviceId);
+    if (removed) await this.#audit(account.accountId, 'device-removed', sourceIp);
+    return removed;
   }
 
   /** Deletes the account and everything kept for it, after checking the password. */
@@ -242,6 +249,7 @@ export class AccountSettings {
       await this.#deps.throttle.recordSuccess(key);
       return [];
     }
+    await this.#audit(account.accountId, 'password-check-failed', sourceIp);
     await this.#deps.throttle.recordFailure(key, sourceIp);
     return [{ field, message: 'The password is not right' }];
   }

@@ -3,6 +3,7 @@ export type AuditEventType =
   | 'registered'
   | 'login-succeeded'
   | 'login-failed'
+  | 'password-check-failed'
   | 'locked-out'
   | 'code-sent'
   | 'code-verified'

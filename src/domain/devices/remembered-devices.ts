@@ -19,7 +19,8 @@ export interface DeviceStore {
   save(device: RememberedDevice): Promise<void>;
   find(accountId: string, deviceId: string): Promise<RememberedDevice | undefined>;
   list(accountId: string): Promise<RememberedDevice[]>;
-  remove(accountId: string, deviceId: string): Promise<void>;
+  /** False when the account has no such device (nothing is removed). */
+  remove(accountId: string, deviceId: string): Promise<boolean>;
   removeAll(accountId: string): Promise<void>;
 }
 
@@ -77,7 +78,7 @@ export class RememberedDevices {
     return this.#store.list(accountId);
   }
 
-  forget(accountId: string, deviceId: string): Promise<void> {
+  forget(accountId: string, deviceId: string): Promise<boolean> {
     return this.#store.remove(accountId, deviceId);
   }
 

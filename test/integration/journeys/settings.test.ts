@@ -207,13 +207,19 @@ describe('login and security settings', () => {
     await client.get('/settings/email');
     await client.post('/settings/email', { email: 'pending@example.com', password: PASSWORD });
     await client.get('/settings/delete');
-    const linksBefore = await pages.dependencies.table.queryIndex('gsi1', `ACCOUNT_LINKS#${account?.accountId}`);
+    const linksBefore = await pages.dependencies.table.queryIndex(
+      'gsi1',
+      `ACCOUNT_LINKS#${account?.accountId}`,
+    );
 
     // Act
     const wrong = await client.post('/settings/delete', { password: 'nope' });
     const deleted = await client.post('/settings/delete', { password: PASSWORD });
     const left = await pages.dependencies.table.queryPartition(`ACCOUNT#${account?.accountId}`, '');
-    const pendingLinks = await pages.dependencies.table.queryIndex('gsi1', `ACCOUNT_LINKS#${account?.accountId}`);
+    const pendingLinks = await pages.dependencies.table.queryIndex(
+      'gsi1',
+      `ACCOUNT_LINKS#${account?.accountId}`,
+    );
     await client.get('/login');
     const login = await client.post('/login', { email: EMAIL, password: PASSWORD });
 
@@ -293,5 +299,36 @@ describe('login and security settings', () => {
     expect(response.status).toBe(409);
     expect(headingOf(response.html)).toBe('This email address is used by another account');
     expect((await accounts().findByEmail(EMAIL))?.email).toBe(EMAIL);
+  });
+
+  it('removes only the patient’s own devices, and says nothing was removed otherwise', async () => {
+    // Prepare
+    const client = await loggedIn();
+
+    // Act
+    const response = await client.post('/settings/devices/remove', { deviceId: 'AAAAAAAAAAAAAAAAAAAAAA' });
+
+    // Assess
+    expect(response.location).toBe('/settings');
+    expect(response.next?.html).not.toContain('The device has been removed');
+    expect(response.next?.html).toContain('Chrome on Linux');
+  });
+
+  it('sends the code for a new number again', async () => {
+    // Prepare
+    const client = await loggedIn();
+    await client.get('/settings/phone');
+    await client.post('/settings/phone', { phoneNumber: '07700 900456' });
+    const first = pages.outbox.latest({ to: '+447700900456' });
+
+    // Act
+    const resent = await client.post('/settings/phone/code/resend');
+    const second = pages.outbox.latest({ to: '+447700900456' });
+    const changed = await client.post('/settings/phone/code', { code: codeIn(second?.text ?? '') });
+
+    // Assess
+    expect(resent.location).toBe('/settings/phone/code');
+    expect(second?.id).not.toBe(first?.id);
+    expect(changed.location).toBe('/settings?updated=phone');
   });
 });
