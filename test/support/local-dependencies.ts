@@ -5,14 +5,14 @@ import { Argon2PasswordHasher } from '../../src/adapters/argon2/argon2-password-
 import { generatePrivateJwk, LocalTokenSigner } from '../../src/adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../../src/adapters/local/outbox.ts';
 import type { Clock } from '../../src/domain/clock.ts';
-import { resolveLimits } from '../../src/domain/limits/limits.ts';
+import { type LimitOverrides, resolveLimits } from '../../src/domain/limits/limits.ts';
 import type { LocalDependencies } from '../../src/local/local-handlers.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createTestTable } from './test-table.ts';
 
 /** Everything the local composition root needs, on a fresh table and outbox; for integration tests. */
 export const createLocalDependencies = async (
-  options: { issuer?: string; clock?: Clock } = {},
+  options: { issuer?: string; clock?: Clock; limits?: LimitOverrides } = {},
 ): Promise<LocalDependencies & { outbox: LocalOutbox }> => {
   const clock = options.clock ?? (() => new Date());
   const outbox = await LocalOutbox.open({
@@ -24,7 +24,7 @@ export const createLocalDependencies = async (
     logger: createLogger('SILENT'),
     table: await createTestTable(clock),
     clock,
-    limits: resolveLimits(),
+    limits: resolveLimits(options.limits ?? {}),
     email: outbox,
     sms: outbox,
     outbox,

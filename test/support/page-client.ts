@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { LocalOutbox } from '../../src/adapters/local/outbox.ts';
+import type { LimitOverrides } from '../../src/domain/limits/limits.ts';
 import { createDevServer } from '../../src/local/dev-server.ts';
 import { createLocalHandlers } from '../../src/local/local-handlers.ts';
 import { createLocalDependencies } from './local-dependencies.ts';
@@ -94,8 +95,13 @@ export const errorsOf = (html: string): string[] =>
   );
 
 /** Starts the dev server on a fresh table and outbox; returns a client factory and the outbox. */
-export const startPages = async (options: { clock?: ReturnType<typeof movableClock> } = {}) => {
-  const dependencies = await createLocalDependencies(options.clock ? { clock: options.clock } : {});
+export const startPages = async (
+  options: { clock?: ReturnType<typeof movableClock>; limits?: LimitOverrides } = {},
+) => {
+  const dependencies = await createLocalDependencies({
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   const server = createDevServer({ handlers: createLocalHandlers(dependencies) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Argon2PasswordHasher } from '../../../src/adapters/argon2/argon2-password-hasher.ts';
 import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAuditLog } from '../../../src/adapters/dynamodb/dynamo-audit-log.ts';
 import {
@@ -409,5 +410,38 @@ describe('logging in', () => {
     expect((await new DynamoAccountStore(pages.dependencies.table).findByEmail(EMAIL))?.phoneNumber).toBe(
       '+447700900123',
     );
+  });
+
+  it('refuses a network after too many wrong passwords, whichever accounts they were for', async () => {
+    // Prepare: a low per-network limit, so the test need not make 50 attempts
+    await registered({ limits: { passwordFailuresPerIp: 3 } });
+    const client = pages.client();
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      await logIn(client, 'wrong', `someone${attempt}@example.com`);
+
+    // Act
+    const rightPassword = await logIn(client);
+
+    // Assess
+    expect(rightPassword.status).toBe(429);
+    expect(rightPassword.html).toContain('There have been too many attempts to log in from your network.');
+  });
+
+  it('rehashes a password made with older parameters at login', async () => {
+    // Prepare: the stored hash is made with weaker settings than today's
+    await registered();
+    const accounts = new DynamoAccountStore(pages.dependencies.table);
+    const account = await accounts.findByEmail(EMAIL);
+    await accounts.updatePasswordHash(
+      account?.accountId ?? '',
+      await new Argon2PasswordHasher({ timeCost: 1 }).hash(PASSWORD),
+    );
+
+    // Act
+    const login = await logIn(pages.client());
+
+    // Assess
+    expect(login.location).toBe('/login/phone');
+    expect((await accounts.findByEmail(EMAIL))?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 });
