@@ -183,8 +183,21 @@ describe('a new patient in a browser', () => {
       await tab.close();
     }
 
+    // Act: the forms shown again with their error messages
+    const forms = await loggedIn.newPage();
+    const formPaths = ['/settings/email', '/settings/password', '/settings/phone', '/settings/delete'];
+    for (const path of formPaths) {
+      await forms.goto(`${stack.issuer}${path}`);
+      await forms.locator('main form button').first().click();
+      await check(forms);
+      expect(await forms.locator('.nhsuk-error-summary').count(), path).toBe(1);
+    }
+    await forms.goto(`${stack.issuer}/password/forgotten`);
+    await forms.getByRole('button', { name: 'Send link' }).click();
+    await check(forms);
+
     // Assess: every page was reached and checked (the last test asserts no problems were found)
-    expect(pagesChecked.length - before).toBe(pagePaths.length * 2);
+    expect(pagesChecked.length - before).toBe(pagePaths.length * 2 + formPaths.length + 1);
     await loggedOut.close();
     await loggedIn.close();
   });
