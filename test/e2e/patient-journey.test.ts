@@ -188,9 +188,12 @@ describe('a new patient in a browser', () => {
     const formPaths = ['/settings/email', '/settings/password', '/settings/phone', '/settings/delete'];
     for (const path of formPaths) {
       await forms.goto(`${stack.issuer}${path}`);
-      await forms.locator('main form button').first().click();
+      await forms.locator('main form button[type="submit"]').first().click();
       await check(forms);
-      expect(await forms.locator('.nhsuk-error-summary').count(), path).toBe(1);
+      expect(
+        await forms.locator('.nhsuk-error-summary').count(),
+        `${path}: ${await forms.locator('h1').first().innerText()} ${forms.url()}`,
+      ).toBe(1);
     }
     await forms.goto(`${stack.issuer}/password/forgotten`);
     await forms.getByRole('button', { name: 'Send link' }).click();
