@@ -50,6 +50,20 @@ export const keys = {
     pk: `ACCOUNT#${accountId}`,
     sk: `AUDIT#${at}#${eventId}`,
   }),
+  /** The replay claim on one client assertion's jti (digested: the client chooses it, any length). */
+  clientAssertion: (clientId: string, jti: string): ItemKey => ({
+    pk: `CLIENT_ASSERTION#${clientId}#${digest(jti)}`,
+    sk: 'CLIENT_ASSERTION',
+  }),
+  /** An authorization code, by the digest of the code. */
+  authorizationCode: (codeDigest: string): ItemKey => ({ pk: `AUTH_CODE#${codeDigest}`, sk: 'AUTH_CODE' }),
+  /** A refresh token, by its digest: it names the family (grant) it belongs to. */
+  refreshToken: (tokenDigest: string): ItemKey => ({
+    pk: `REFRESH_TOKEN#${tokenDigest}`,
+    sk: 'REFRESH_TOKEN',
+  }),
+  /** The refresh token family of one grant: its current token and whether it is revoked. */
+  refreshTokenFamily: (grantId: string): ItemKey => ({ pk: `GRANT#${grantId}`, sk: 'REFRESH_FAMILY' }),
 } as const;
 
 /** Sort-key prefixes of the items kept under an account's partition. */

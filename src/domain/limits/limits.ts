@@ -48,6 +48,14 @@ export const defaultLimits = {
   rememberedDeviceLifetimeSeconds: 180 * day,
   /** How long the link to cancel a phone number change works. */
   phoneChangeCancelLinkLifetimeSeconds: day,
+  /** How long an authorization code can be redeemed at the token endpoint (NHS login: 10 minutes). */
+  authorizationCodeLifetimeSeconds: 600,
+  /** How long an ID token is valid (NHS login: 60 minutes). */
+  idTokenLifetimeSeconds: 3600,
+  /** How long an access token works at /userinfo (NHS login: 5 minutes). */
+  accessTokenLifetimeSeconds: 300,
+  /** How long a refresh token family lasts from the login that started it; rotation does not extend it. */
+  refreshTokenLifetimeSeconds: 30 * day,
 } as const;
 
 export type LimitName = keyof typeof defaultLimits;
