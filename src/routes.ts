@@ -35,6 +35,15 @@ export const functionSpecs = {
     memoryMb: 1024,
     bundledFiles: ['views', 'common-passwords'],
   },
+  'oidc-token': {
+    description: 'The token endpoint: authorization codes and refresh tokens for ID and access tokens',
+    permissions: ['table:write', 'signing-key:sign'],
+    memoryMb: 512,
+  },
+  'oidc-userinfo': {
+    description: 'The UserInfo endpoint: the claims an access token may see, and client user metadata',
+    permissions: ['table:write', 'signing-key:read-public'],
+  },
   'static-assets': {
     description: 'The NHS design system styles, scripts and images the pages use',
     permissions: [],
@@ -129,6 +138,17 @@ export const routes = [
   },
   { id: 'settings-delete', method: 'GET', path: '/settings/delete', function: 'patient-pages' },
   { id: 'settings-delete-submit', method: 'POST', path: '/settings/delete', function: 'patient-pages' },
+  { id: 'authorize', method: 'GET', path: '/authorize', function: 'patient-pages' },
+  { id: 'authorize-submit', method: 'POST', path: '/authorize', function: 'patient-pages' },
+  { id: 'authorize-continue', method: 'GET', path: '/authorize/continue', function: 'patient-pages' },
+  { id: 'consent', method: 'GET', path: '/consent', function: 'patient-pages' },
+  { id: 'consent-submit', method: 'POST', path: '/consent', function: 'patient-pages' },
+  { id: 'prove-identity', method: 'GET', path: '/prove-who-you-are', function: 'patient-pages' },
+  { id: 'prove-identity-return', method: 'POST', path: '/prove-who-you-are', function: 'patient-pages' },
+  { id: 'token', method: 'POST', path: '/token', function: 'oidc-token' },
+  { id: 'userinfo', method: 'GET', path: '/userinfo', function: 'oidc-userinfo' },
+  { id: 'userinfo-submit', method: 'POST', path: '/userinfo', function: 'oidc-userinfo' },
+  { id: 'userinfo-metadata', method: 'PATCH', path: '/userinfo', function: 'oidc-userinfo' },
   { id: 'static-asset', method: 'GET', path: '/assets/{path+}', function: 'static-assets' },
 ] as const satisfies readonly RouteSpec[];
 

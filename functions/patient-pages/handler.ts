@@ -6,9 +6,11 @@ import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
 import type { Registration } from '../../src/domain/accounts/registration.ts';
 import type { SecondFactor } from '../../src/domain/accounts/second-factor.ts';
 import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
+import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import { describeUserAgent, type RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
+import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import { createHttpHandler } from '../../src/platform/http/http-handler.ts';
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
@@ -20,6 +22,7 @@ import {
   type PageOutcome,
   type PageRequest,
 } from '../../src/web/page-routes.ts';
+import { authorizePages } from './authorize-pages.ts';
 import { sessionAccount } from './session-account.ts';
 import { settingsPages } from './settings-pages.ts';
 
@@ -34,6 +37,8 @@ export interface PatientPagesDependencies extends PageDependencies {
   readonly devices: RememberedDevices;
   readonly passwordReset: PasswordReset;
   readonly settings: AccountSettings;
+  readonly clients: ClientStore;
+  readonly authorization: AuthorizationDecision;
   readonly audit: AuditLog;
 }
 
@@ -81,6 +86,7 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
     presentError,
     routes: {
       ...settingsPages(deps, page),
+      ...authorizePages(deps, page),
       start: page({
         handle: async () => ({ view: 'pages/start.njk', data: { title: 'Log in or create an account' } }),
       }),
@@ -150,7 +156,14 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
       }),
 
       login: page({
-        handle: async () => ({ view: 'pages/login.njk', data: { title: 'Log in', values: {} } }),
+        handle: async ({ session }) => ({
+          view: 'pages/login.njk',
+          data: {
+            title: 'Log in',
+            values: {},
+            allowRegistration: session.pendingAuthorization?.allowRegistration ?? true,
+          },
+        }),
       }),
       'login-submit': page({
         formView: 'pages/login.njk',
@@ -358,6 +371,8 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
         handle: async (request) => {
           const account = await sessionAccount(deps.accounts, request, 'full');
           if (!account) return toLogin;
+          // A relying party is waiting: its request goes on now the patient is logged in.
+          if (request.session.pendingAuthorization) return { redirect: '/authorize/continue' };
           return { view: 'pages/logged-in.njk', data: { title: 'You are logged in', email: account.email } };
         },
       }),

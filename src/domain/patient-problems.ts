@@ -16,6 +16,7 @@ export const patientProblems = {
   'page-not-found': { cid: 'CID0404', status: 404 },
   'session-expired': { cid: undefined, status: 400 },
   'email-address-taken': { cid: undefined, status: 409 },
+  'invalid-redirect': { cid: undefined, status: 400 },
 } as const satisfies Record<string, { cid: string | undefined; status: number }>;
 
 export type PatientProblem = keyof typeof patientProblems;

@@ -20,7 +20,7 @@ const usage = `Manage relying-party clients.
                         --public-key FILE (a PEM public key, or a JWKS in JSON)
                         [--scope SCOPE ...] (default: openid)
                         [--vtr VECTOR ...]  (default: ${defaultVtr.join(' ')})
-                        [--client-id ID] [--no-registration] [--pkce-required]
+                        [--client-id ID] [--no-registration] [--pkce-required] [--refresh-tokens]
   npm run client -- list
   npm run client -- show CLIENT_ID
   npm run client -- remove CLIENT_ID
@@ -38,6 +38,7 @@ const options = {
   'client-id': { type: 'string' },
   'no-registration': { type: 'boolean' },
   'pkce-required': { type: 'boolean' },
+  'refresh-tokens': { type: 'boolean' },
   table: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -60,6 +61,7 @@ export const describeClient = (client: RelyingPartyClient): string =>
     `vectors of trust:   ${client.vectorsOfTrust.join(' ')}`,
     `allow registration: ${client.allowRegistration ? 'yes' : 'no'}`,
     `PKCE required:      ${client.pkceRequired ? 'yes' : 'no'}`,
+    `refresh tokens:     ${client.refreshTokens ? 'yes' : 'no'}`,
     `public keys:        ${client.publicKeys.map((key) => `${key.kid} (${key.algorithms.join(', ')})`).join('\n                    ')}`,
     `registered:         ${client.createdAt}`,
   ].join('\n');
@@ -101,6 +103,7 @@ export const runClientCommand = async (
           vectorsOfTrust: values.vtr ?? [...defaultVtr],
           allowRegistration: !values['no-registration'],
           pkceRequired: values['pkce-required'] ?? false,
+          refreshTokens: values['refresh-tokens'] ?? false,
         },
         { newClientId: randomUUID, now: systemClock, allowLocalRedirects: policy.allowLocalRedirects },
       );

@@ -59,6 +59,7 @@ export const seedDemoClient = async (options: {
       publicKey,
       scopes: supportedScopes,
       vectorsOfTrust: allVectors,
+      refreshTokens: true,
     },
     { newClientId: () => DEMO_CLIENT_ID, now: options.now, allowLocalRedirects: true },
   );

@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { createHandler as createOidcTokenHandler } from '../../functions/oidc-token/handler.ts';
+import { createHandler as createOidcUserinfoHandler } from '../../functions/oidc-userinfo/handler.ts';
 import { createHandler as createOpenIdMetadataHandler } from '../../functions/openid-metadata/handler.ts';
 import { createHandler as createPatientPagesHandler } from '../../functions/patient-pages/handler.ts';
 import { createHandler as createStaticAssetsHandler } from '../../functions/static-assets/handler.ts';
@@ -11,6 +13,7 @@ import type { EmailSender, SmsSender } from '../domain/messaging/message-senders
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import type { Logger } from '../platform/logger.ts';
+import { createOidcServices } from '../platform/oidc-services.ts';
 import { createPatientServices } from '../platform/patient-services.ts';
 import type { FunctionName } from '../routes.ts';
 import { createPageRenderer } from '../web/page-renderer.ts';
@@ -53,8 +56,11 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
     allowedPhoneCountries: ['GB'],
     allowTestPhoneNumbers: true,
   });
+  const oidc = createOidcServices(deps);
   return {
     'openid-metadata': createOpenIdMetadataHandler(deps),
+    'oidc-token': createOidcTokenHandler({ ...oidc, logger: deps.logger }),
+    'oidc-userinfo': createOidcUserinfoHandler({ ...oidc, logger: deps.logger }),
     'patient-pages': createPatientPagesHandler({
       ...services,
       logger: deps.logger,

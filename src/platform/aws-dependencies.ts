@@ -14,6 +14,7 @@ import { createPageRenderer } from '../web/page-renderer.ts';
 import { loadAssetCatalogue } from '../web/static-assets.ts';
 import { bundleLayout, loadFunctionConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { createOidcServices } from './oidc-services.ts';
 import { createPatientServices } from './patient-services.ts';
 
 // Bundled into `index.mjs`, this module's URL is the bundle's, so these are the files beside it.
@@ -69,6 +70,15 @@ export const awsDependencies = (env: Record<string, string | undefined>) => {
       allowTestPhoneNumbers: false,
     }),
   );
+  const oidc = once(() =>
+    createOidcServices({
+      table: table(),
+      signer: signer(),
+      clock,
+      limits: config.limits,
+      issuer: config.issuer,
+    }),
+  );
   const renderer = once(() =>
     createPageRenderer(
       { views: inBundlePath(bundleLayout.views), nhsukFrontend: inBundlePath(bundleLayout.nhsukFrontend) },
@@ -86,6 +96,8 @@ export const awsDependencies = (env: Record<string, string | undefined>) => {
     /** What each function's `createHandler` takes; a function builds only what its own handler needs. */
     openIdMetadata: () => ({ issuer: config.issuer, logger, signer: signer() }),
     staticAssets: () => ({ logger, assets: assets() }),
+    oidcToken: () => ({ ...oidc(), logger }),
+    oidcUserinfo: () => ({ ...oidc(), logger }),
     patientPages: () => ({
       ...services(),
       logger,

@@ -1,5 +1,8 @@
 import { DynamoAccountStore } from '../adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
+import { DynamoAuthorizationCodeStore } from '../adapters/dynamodb/dynamo-authorization-code-store.ts';
+import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
+import { DynamoConsentStore } from '../adapters/dynamodb/dynamo-consent-store.ts';
 import { DynamoDeviceStore } from '../adapters/dynamodb/dynamo-device-store.ts';
 import { DynamoLinkStore } from '../adapters/dynamodb/dynamo-link-store.ts';
 import { DynamoLockouts } from '../adapters/dynamodb/dynamo-lockouts.ts';
@@ -23,6 +26,8 @@ import type { Limits } from '../domain/limits/limits.ts';
 import { PasswordThrottle } from '../domain/limits/password-throttle.ts';
 import { OneTimeLinks } from '../domain/links/one-time-links.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
+import { AuthorizationDecision } from '../domain/oidc/authorization-decision.ts';
+import { AuthorizationCodes } from '../domain/oidc/grants/authorization-codes.ts';
 import { SecurityCodes } from '../domain/security-codes/security-codes.ts';
 import { Sessions } from '../domain/sessions/sessions.ts';
 
@@ -75,8 +80,19 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     allowedPhoneCountries: adapters.allowedPhoneCountries,
     allowTestPhoneNumbers: adapters.allowTestPhoneNumbers,
   });
+  const clients = new DynamoClientStore(table);
+  const authorization = new AuthorizationDecision({
+    consents: new DynamoConsentStore(table, clock),
+    codes: new AuthorizationCodes({
+      store: new DynamoAuthorizationCodeStore(table),
+      clock,
+      lifetimeSeconds: limits.authorizationCodeLifetimeSeconds,
+    }),
+  });
   return {
     accounts,
+    clients,
+    authorization,
     secondFactor,
     settings: new AccountSettings({
       accounts,

@@ -43,6 +43,11 @@ export interface PageDefinition {
   readonly formData?: (request: PageRequest) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Fields never echoed back into a form shown again. */
   readonly secretFields?: readonly string[];
+  /**
+   * Posts another site may send (an OAuth authorization request by form post): no CSRF token is
+   * asked for. Only for posts that do nothing a GET of the same page would not.
+   */
+  readonly acceptsForeignPosts?: boolean;
   handle(request: PageRequest): Promise<PageOutcome>;
 }
 
@@ -91,7 +96,11 @@ export const createPageRoutes = (deps: PageDependencies) => {
         const cookieId = readCookie(event.cookies, sessionCookie);
         const lookup = await deps.sessions.resume(cookieId);
         const form = isPost ? firstValues(event.body) : {};
-        if (isPost && (lookup.kind !== 'active' || !sameToken(lookup.session.csrfToken, form.csrfToken))) {
+        const csrfChecked = isPost && !definition.acceptsForeignPosts;
+        if (
+          csrfChecked &&
+          (lookup.kind !== 'active' || !sameToken(lookup.session.csrfToken, form.csrfToken))
+        ) {
           throw new PatientProblemError('session-expired', {
             logDetail: lookup.kind === 'active' ? 'csrf' : lookup.kind,
           });

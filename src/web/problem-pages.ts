@@ -78,6 +78,13 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
     ],
     action: startAgain,
   },
+  'invalid-redirect': {
+    title: 'We cannot send you back to the website or app',
+    paragraphs: [
+      'The website or app you came from asked us to send you back to an address it has not registered with us.',
+      'Go back to the website or app you were using and try again from there. If it keeps happening, contact them.',
+    ],
+  },
   'email-address-taken': {
     title: 'This email address is used by another account',
     paragraphs: [

@@ -7,7 +7,13 @@ import { keys, listings } from './keys.ts';
 type AccountItem = Item & Account;
 type EmailClaimItem = Item & { accountId: string };
 
-const toAccount = ({ pk: _pk, sk: _sk, ...account }: AccountItem): Account => account;
+const toAccount = ({
+  pk: _pk,
+  sk: _sk,
+  gsi1pk: _gsi1pk,
+  gsi1sk: _gsi1sk,
+  ...account
+}: AccountItem): Account => account;
 
 /**
  * Accounts, each with a claim item on its normalised email written in the same transaction.
@@ -28,7 +34,15 @@ export class DynamoAccountStore implements AccountStore {
           kind: 'create',
           item: { ...keys.emailClaim(normaliseEmail(account.email)), accountId: account.accountId },
         },
-        { kind: 'create', item: { ...keys.account(account.accountId), ...account } },
+        {
+          kind: 'create',
+          item: {
+            ...keys.account(account.accountId),
+            ...account,
+            gsi1pk: listings.subject(account.subject),
+            gsi1sk: 'ACCOUNT',
+          },
+        },
       ]);
     } catch (error) {
       if (error instanceof ConflictError)
@@ -44,6 +58,11 @@ export class DynamoAccountStore implements AccountStore {
 
   async findById(accountId: string): Promise<Account | undefined> {
     const item = await this.#table.get<AccountItem>(keys.account(accountId));
+    return item && toAccount(item);
+  }
+
+  async findBySubject(subject: string): Promise<Account | undefined> {
+    const [item] = await this.#table.queryIndex<AccountItem>('gsi1', listings.subject(subject));
     return item && toAccount(item);
   }
 

@@ -40,6 +40,11 @@ export const keys = {
   }),
   /** A browser session, by the digest of its id. */
   session: (idHash: string): ItemKey => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
+  /** What a patient agreed to share with one relying party. */
+  consent: (accountId: string, clientId: string): ItemKey => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `CONSENT#${clientId}`,
+  }),
   /** A remembered device of an account. */
   device: (accountId: string, deviceId: string): ItemKey => ({
     pk: `ACCOUNT#${accountId}`,
@@ -64,6 +69,11 @@ export const keys = {
   }),
   /** The refresh token family of one grant: its current token and whether it is revoked. */
   refreshTokenFamily: (grantId: string): ItemKey => ({ pk: `GRANT#${grantId}`, sk: 'REFRESH_FAMILY' }),
+  /** The `client_user_metadata` one client keeps for an account, under the account so it goes with it. */
+  clientMetadata: (accountId: string, clientId: string): ItemKey => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `CLIENT_METADATA#${clientId}`,
+  }),
 } as const;
 
 /** Sort-key prefixes of the items kept under an account's partition. */
@@ -74,6 +84,8 @@ export const listings = {
   clients: 'CLIENTS',
   /** The sessions of one account, so they can all be ended at once. */
   accountSessions: (accountId: string) => `ACCOUNT_SESSIONS#${accountId}`,
+  /** The account of a subject (`sub`), for the UserInfo endpoint. */
+  subject: (subject: string) => `SUBJECT#${subject}`,
   /** The pending links of one account, so deleting the account deletes them too. */
   accountLinks: (accountId: string) => `ACCOUNT_LINKS#${accountId}`,
 } as const;

@@ -37,6 +37,8 @@ export interface AccountStore {
   create(account: Account): Promise<void>;
   findByEmail(email: string): Promise<Account | undefined>;
   findById(accountId: string): Promise<Account | undefined>;
+  /** The account whose `sub` this is (access tokens name the subject, never the internal id). */
+  findBySubject(subject: string): Promise<Account | undefined>;
   updatePasswordHash(accountId: string, passwordHash: string): Promise<void>;
   setPhoneNumber(accountId: string, phoneNumber: string): Promise<void>;
   /** Makes every session logged in so far unusable, whatever the session store says; returns the new generation. */

@@ -19,6 +19,7 @@ export interface ClientRegistrationRequest {
   readonly vectorsOfTrust: readonly string[];
   readonly allowRegistration?: boolean;
   readonly pkceRequired?: boolean;
+  readonly refreshTokens?: boolean;
 }
 
 export interface RegistrationContext {
@@ -55,6 +56,7 @@ export const registerClient = async (
     vectorsOfTrust: [...new Set(request.vectorsOfTrust)] as VectorOfTrust[],
     allowRegistration: request.allowRegistration ?? true,
     pkceRequired: request.pkceRequired ?? false,
+    refreshTokens: request.refreshTokens ?? false,
     createdAt: context.now().toISOString(),
   };
 };

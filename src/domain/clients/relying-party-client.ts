@@ -23,6 +23,8 @@ export interface RelyingPartyClient {
   readonly allowRegistration: boolean;
   /** Whether authorize requests must carry a PKCE S256 challenge. */
   readonly pkceRequired: boolean;
+  /** Whether the token endpoint issues refresh tokens to this client (30 days, rotated on every use). */
+  readonly refreshTokens: boolean;
   readonly createdAt: string;
 }
 

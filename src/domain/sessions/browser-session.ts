@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.ts';
+import type { AuthorizationRequest } from '../oidc/authorization-request.ts';
 
 /** How the patient proved who they are in this session, for the vector of trust (`Cp`, `Cd`...). */
 export interface SessionAuthentication {
@@ -32,6 +33,8 @@ export interface BrowserSession {
   readonly lastSeenAt: number;
   readonly authentication?: SessionAuthentication;
   readonly journey: JourneyState;
+  /** The relying party's request being served: kept through the login journey, cleared when answered. */
+  readonly pendingAuthorization?: AuthorizationRequest;
 }
 
 /** Where sessions are kept, by the hash of their id (the id itself is never stored). */

@@ -44,6 +44,7 @@ export const registeredClient = async (
     vectorsOfTrust: ['P9.Cp.Cd'],
     allowRegistration: true,
     pkceRequired: false,
+    refreshTokens: false,
     createdAt: NOW.toISOString(),
   };
 };

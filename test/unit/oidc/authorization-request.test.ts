@@ -24,6 +24,7 @@ const aClient = (overrides: Partial<RelyingPartyClient> = {}): RelyingPartyClien
   vectorsOfTrust: ['P9.Cp.Cd', 'P9.Cp.Ck', 'P9.Cm'],
   allowRegistration: true,
   pkceRequired: false,
+  refreshTokens: false,
   createdAt: '2025-03-04T05:06:07.000Z',
   ...overrides,
 });

@@ -27,6 +27,7 @@ describe('registerClient: the client it builds', () => {
       vectorsOfTrust: ['P9.Cp.Cd'],
       allowRegistration: true,
       pkceRequired: false,
+      refreshTokens: false,
       createdAt: '2025-03-04T05:06:07.000Z',
     });
   });

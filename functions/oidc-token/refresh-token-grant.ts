@@ -1,0 +1,27 @@
+import { InvalidGrantError, UnauthorizedClientError } from '../../src/domain/oidc/oidc-errors.ts';
+import { type TokenGrant, tokenResponse, tokenSubject } from './token-grant.ts';
+
+/**
+ * `refresh_token`: rotates the token (an earlier one of the family revokes it all), optionally
+ * narrowing the scopes, and issues a new access token. No ID token: nobody logged in again.
+ */
+export const refreshTokenGrant: TokenGrant = {
+  grantType: 'refresh_token',
+  parameters: ['refresh_token'],
+  handle: async (form, client, deps) => {
+    if (!client.refreshTokens)
+      throw new UnauthorizedClientError('This client is not registered for refresh tokens.');
+    const { refreshToken, grant } = await deps.refreshTokens.rotate(form.refresh_token, {
+      clientId: client.clientId,
+      scope: form.scope,
+    });
+    const account = await deps.accounts.findById(grant.accountId);
+    if (!account) {
+      // The patient deleted their account: nothing of the family should work again.
+      await deps.refreshTokens.revokeFamily(grant.grantId);
+      throw new InvalidGrantError('The grant is no longer valid.', { logDetail: 'grant account deleted' });
+    }
+    const accessToken = await deps.tokens.issueAccessToken(tokenSubject(account, grant));
+    return tokenResponse(accessToken, grant.scopes, { refreshToken });
+  },
+};

@@ -1,0 +1,82 @@
+import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
+import type { RelyingPartyClient } from '../../src/domain/clients/relying-party-client.ts';
+import type { AuthorizationCodes } from '../../src/domain/oidc/grants/authorization-codes.ts';
+import type { Grant } from '../../src/domain/oidc/grants/grant.ts';
+import type { RefreshTokens } from '../../src/domain/oidc/grants/refresh-tokens.ts';
+import { InvalidGrantError } from '../../src/domain/oidc/oidc-errors.ts';
+import type { Scope } from '../../src/domain/oidc/scopes.ts';
+import type { IssuedToken, TokenIssuer, TokenSubject } from '../../src/domain/oidc/token-issuer.ts';
+
+/** A token request's parameters: each sent once, as a string (repeats are refused before this). */
+export type TokenRequestForm = Readonly<Record<string, string | undefined>>;
+
+/** What the grants work with. */
+export interface GrantDependencies {
+  readonly accounts: Pick<AccountStore, 'findById'>;
+  readonly authorizationCodes: Pick<AuthorizationCodes, 'redeem'>;
+  readonly refreshTokens: Pick<RefreshTokens, 'start' | 'rotate' | 'revokeFamily'>;
+  readonly tokens: Pick<TokenIssuer, 'issueIdToken' | 'issueAccessToken'>;
+}
+
+/** The successful token response (RFC 6749 5.1; NHS login EIS Table 8). */
+export interface TokenResponseBody {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+  readonly id_token?: string;
+  readonly refresh_token?: string;
+  readonly scope: string;
+}
+
+/**
+ * One grant type, as a module: its `grant_type`, the parameters it requires (checked before it
+ * runs) and what it does for an authenticated client.
+ */
+export interface TokenGrant {
+  readonly grantType: string;
+  readonly parameters: readonly string[];
+  handle(
+    form: TokenRequestForm,
+    client: RelyingPartyClient,
+    deps: GrantDependencies,
+  ): Promise<TokenResponseBody>;
+}
+
+/** Only the grant itself: a code's redirect_uri and nonce are not kept with the refresh token family. */
+export const grantOf = ({ grantId, clientId, accountId, scopes, vot, authTime }: Grant): Grant => ({
+  grantId,
+  clientId,
+  accountId,
+  scopes,
+  vot,
+  authTime,
+});
+
+export const tokenSubject = (account: Account, grant: Grant): TokenSubject => ({
+  account,
+  clientId: grant.clientId,
+  scopes: grant.scopes,
+  vot: grant.vot,
+  authTime: grant.authTime,
+});
+
+export const tokenResponse = (
+  accessToken: IssuedToken,
+  scopes: readonly Scope[],
+  more: { readonly idToken?: string; readonly refreshToken?: string | undefined },
+): TokenResponseBody => ({
+  access_token: accessToken.token,
+  token_type: 'Bearer',
+  expires_in: accessToken.expiresIn,
+  ...(more.idToken !== undefined ? { id_token: more.idToken } : {}),
+  ...(more.refreshToken !== undefined ? { refresh_token: more.refreshToken } : {}),
+  scope: scopes.join(' '),
+});
+
+/** The patient a grant is for; InvalidGrantError when the account has been deleted since. */
+export const grantAccount = async (grant: Grant, deps: GrantDependencies): Promise<Account> => {
+  const account = await deps.accounts.findById(grant.accountId);
+  if (!account)
+    throw new InvalidGrantError('The grant is no longer valid.', { logDetail: 'grant account deleted' });
+  return account;
+};

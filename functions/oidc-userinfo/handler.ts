@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
+import type { Clock } from '../../src/domain/clock.ts';
+import { InvalidRequestError } from '../../src/domain/errors.ts';
+import { userInfoClaims } from '../../src/domain/oidc/claims.ts';
+import type { ClientMetadata } from '../../src/domain/oidc/client-metadata.ts';
+import { InvalidTokenError, toDescriptionCharset } from '../../src/domain/oidc/oidc-errors.ts';
+import type { Scope } from '../../src/domain/oidc/scopes.ts';
+import { type VerifiedAccessToken, verifyAccessToken } from '../../src/domain/oidc/token-issuer.ts';
+import type { TokenSigner } from '../../src/domain/tokens/token-signer.ts';
+import { type ErrorPresenter, presentAsJson } from '../../src/platform/http/error-mapper.ts';
+import { createHttpHandler, defineRoute } from '../../src/platform/http/http-handler.ts';
+import type { HttpEvent, HttpHandler, HttpResponse } from '../../src/platform/http/http-types.ts';
+import { jsonResponse } from '../../src/platform/http/responses.ts';
+import type { Logger } from '../../src/platform/logger.ts';
+import { BearerTokenMissingError, bearerToken, MissingScopeError } from './bearer-token.ts';
+
+export interface OidcUserinfoDependencies {
+  /** Our issuer URL, exactly as in discovery: access tokens must name it. */
+  readonly issuer: string;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly signer: Pick<TokenSigner, 'jwks'>;
+  readonly accounts: Pick<AccountStore, 'findBySubject'>;
+  readonly clientMetadata: Pick<ClientMetadata, 'read' | 'write'>;
+}
+
+/** The error codes a Bearer challenge carries (RFC 6750 3.1). */
+const bearerErrorCodes = new Set(['invalid_request', 'invalid_token', 'insufficient_scope']);
+
+/** Errors as JSON, with the RFC 6750 challenge; no token at all is a bare 401 `Bearer` challenge. */
+const presentUserinfoError: ErrorPresenter = (classified, error) => {
+  if (error instanceof BearerTokenMissingError)
+    return {
+      statusCode: 401,
+      headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' },
+      body: '',
+    };
+  const response = presentAsJson(classified, error);
+  if (!bearerErrorCodes.has(classified.code)) return response;
+  const scope = error instanceof MissingScopeError ? `, scope="${error.scope}"` : '';
+  const challenge = `Bearer error="${classified.code}", error_description="${toDescriptionCharset(classified.description)}"${scope}`;
+  return { ...response, headers: { ...response.headers, 'www-authenticate': challenge } };
+};
+
+/** PATCH /userinfo: only this member, a string (reference 2.7). */
+const metadataSchema = z.strictObject({ client_user_metadata: z.string() });
+
+const readMetadata = (body: unknown): string => {
+  const result = metadataSchema.safeParse(body);
+  if (!result.success)
+    throw new InvalidRequestError(
+      'The body must be a JSON object with client_user_metadata, a string, only.',
+    );
+  return result.data.client_user_metadata;
+};
+
+/** The UserInfo endpoint: the claims an access token's scopes allow, and the client's user metadata. */
+export const createHandler = (deps: OidcUserinfoDependencies): HttpHandler => {
+  /** The access token, which must have `scope`, and the patient it names. */
+  const authorize = async (
+    event: HttpEvent,
+    scope: Scope,
+    options: { readonly formBody: boolean },
+  ): Promise<{ accessToken: VerifiedAccessToken; account: Account }> => {
+    const token = bearerToken(event, options);
+    const accessToken = await verifyAccessToken(token, {
+      jwks: await deps.signer.jwks(),
+      issuer: deps.issuer,
+      clock: deps.clock,
+    });
+    if (!accessToken.scopes.includes(scope)) throw new MissingScopeError(scope);
+    const account = await deps.accounts.findBySubject(accessToken.sub);
+    if (!account)
+      throw new InvalidTokenError('The access token is invalid.', { logDetail: 'subject has no account' });
+    return { accessToken, account };
+  };
+
+  const userInfo = async (
+    event: HttpEvent,
+    options: { readonly formBody: boolean },
+  ): Promise<HttpResponse> => {
+    const { accessToken, account } = await authorize(event, 'openid', options);
+    const clientUserMetadata = accessToken.scopes.includes('client_metadata')
+      ? await deps.clientMetadata.read(account.accountId, accessToken.clientId)
+      : undefined;
+    return jsonResponse(200, userInfoClaims(account, accessToken.scopes, { clientUserMetadata }));
+  };
+
+  return createHttpHandler({
+    functionName: 'oidc-userinfo',
+    logger: deps.logger,
+    presentError: presentUserinfoError,
+    routes: {
+      userinfo: defineRoute({ handle: ({ event }) => userInfo(event, { formBody: false }) }),
+      'userinfo-submit': defineRoute({ handle: ({ event }) => userInfo(event, { formBody: true }) }),
+      'userinfo-metadata': defineRoute({
+        // The body is read after the token is checked, so a caller without one learns nothing from it.
+        handle: async ({ event }) => {
+          const { accessToken, account } = await authorize(event, 'client_metadata', { formBody: false });
+          await deps.clientMetadata.write(account.accountId, accessToken.clientId, readMetadata(event.body));
+          return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
+        },
+      }),
+    },
+  });
+};

@@ -1,0 +1,4 @@
+import { awsDependencies } from '../../src/platform/aws-dependencies.ts';
+import { createHandler } from './handler.ts';
+
+export const handler = createHandler(awsDependencies(process.env).oidcUserinfo());

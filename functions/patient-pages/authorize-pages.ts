@@ -1,0 +1,145 @@
+import type { AccountStore } from '../../src/domain/accounts/account.ts';
+import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
+import type {
+  AuthorizationDecision,
+  AuthorizationStep,
+} from '../../src/domain/oidc/authorization-decision.ts';
+import {
+  type AuthorizationRequest,
+  errorRedirect,
+  validateAuthorizationRequest,
+} from '../../src/domain/oidc/authorization-request.ts';
+import { PatientProblemError } from '../../src/domain/patient-problems.ts';
+import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
+import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import type { FormValues, PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import { sessionAccount } from './session-account.ts';
+
+export interface AuthorizePagesDependencies {
+  readonly accounts: AccountStore;
+  readonly clients: ClientStore;
+  readonly authorization: AuthorizationDecision;
+}
+
+type Page = (definition: PageDefinition) => RouteDefinition;
+
+/** What the consent page says each scope shares, in the patient's words. */
+const scopeDescriptions: Record<string, string> = {
+  email: 'your email address',
+  phone: 'your mobile phone number',
+  landline: 'your landline phone number',
+  profile: 'your NHS number, surname and date of birth, and how well you have proved who you are',
+  basic_demographics: 'your surname and date of birth, and how well you have proved who you are',
+  profile_extended: 'your first name',
+  gp_registration_details: 'the GP surgery you are registered with',
+  gp_integration_credentials: 'the details that connect you to your GP surgery’s online services',
+  client_metadata: 'a reference the service keeps with your account',
+  nhs_app_credentials: 'the details the NHS App uses to connect to your GP surgery',
+};
+
+/** /authorize and the pages between it and the answer: consent, and "prove who you are". */
+export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => {
+  /** Where the request goes next; the session keeps the request until it is answered. */
+  const proceed = async (request: PageRequest, session: BrowserSession): Promise<PageOutcome> => {
+    const pending = session.pendingAuthorization;
+    if (!pending) throw new PatientProblemError('unknown-service', { logDetail: 'no pending authorization' });
+    const account = await sessionAccount(deps.accounts, { ...request, session }, 'full');
+    const authentication = session.authentication;
+    const step: AuthorizationStep = await deps.authorization.next(
+      pending,
+      account && authentication ? { authentication, account } : undefined,
+    );
+    if (step.kind === 'log-in') return { redirect: '/login', session: { kind: 'update', session } };
+    if (step.kind === 'consent') return { redirect: '/consent', session: { kind: 'update', session } };
+    if (step.kind === 'prove-identity')
+      return { redirect: '/prove-who-you-are', session: { kind: 'update', session } };
+    return answered(session, step.location);
+  };
+
+  /** Back to the relying party: the request is answered and leaves the session. */
+  const answered = (session: BrowserSession, location: string): PageOutcome => {
+    const { pendingAuthorization: _answered, ...rest } = session;
+    return { redirect: location, session: { kind: 'update', session: rest } };
+  };
+
+  const authorize = async (request: PageRequest, params: FormValues): Promise<PageOutcome> => {
+    const outcome = await validateAuthorizationRequest(params, (clientId) => deps.clients.find(clientId));
+    if (outcome.kind === 'page')
+      throw new PatientProblemError(outcome.problem, { logDetail: outcome.logDetail });
+    if (outcome.kind === 'redirect') {
+      const { redirectUri, error, description, state } = outcome;
+      return {
+        redirect: errorRedirect(redirectUri, {
+          error,
+          ...(description ? { description } : {}),
+          ...(state ? { state } : {}),
+        }),
+      };
+    }
+    // prompt=login: whoever is logged in must log in again (SSO is skipped).
+    const fresh = outcome.request.prompt === 'login';
+    const session: BrowserSession = fresh
+      ? { ...omitAuthentication(request.session), pendingAuthorization: outcome.request }
+      : { ...request.session, pendingAuthorization: outcome.request };
+    return proceed(request, session);
+  };
+
+  const pendingOf = (session: BrowserSession): AuthorizationRequest => {
+    const pending = session.pendingAuthorization;
+    if (!pending) throw new PatientProblemError('unknown-service', { logDetail: 'no pending authorization' });
+    return pending;
+  };
+
+  const serviceLabel = async (pending: AuthorizationRequest) =>
+    (await deps.clients.find(pending.clientId))?.name ?? 'The service';
+
+  return {
+    authorize: page({ handle: (request) => authorize(request, request.query) }),
+    // A form post from a relying party carries no CSRF token of ours: see page-routes' exemption.
+    'authorize-submit': page({
+      acceptsForeignPosts: true,
+      handle: (request) => authorize(request, request.form),
+    }),
+    'authorize-continue': page({ handle: (request) => proceed(request, request.session) }),
+    consent: page({
+      handle: async ({ session }) => {
+        const pending = pendingOf(session);
+        const items = pending.scopes
+          .filter((scope) => scope !== 'openid')
+          .map((scope) => scopeDescriptions[scope] ?? scope);
+        return {
+          view: 'pages/consent.njk',
+          data: { title: 'Share your information', serviceLabel: await serviceLabel(pending), items },
+        };
+      },
+    }),
+    'consent-submit': page({
+      handle: async (request) => {
+        const pending = pendingOf(request.session);
+        const account = await sessionAccount(deps.accounts, request, 'full');
+        if (!account) return { redirect: '/login' };
+        if (request.form.decision !== 'agree')
+          return answered(request.session, deps.authorization.declined(pending));
+        await deps.authorization.agree(account.accountId, pending);
+        return proceed(request, request.session);
+      },
+    }),
+    'prove-identity': page({
+      handle: async ({ session }) => ({
+        view: 'pages/prove-identity.njk',
+        data: {
+          title: 'You need to prove who you are',
+          serviceLabel: await serviceLabel(pendingOf(session)),
+        },
+      }),
+    }),
+    'prove-identity-return': page({
+      handle: async ({ session }) => answered(session, deps.authorization.notProven(pendingOf(session))),
+    }),
+  };
+};
+
+const omitAuthentication = (session: BrowserSession): BrowserSession => {
+  const { authentication: _dropped, ...rest } = session;
+  return rest;
+};

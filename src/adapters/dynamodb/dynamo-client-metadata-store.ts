@@ -1,0 +1,49 @@
+import type { Clock } from '../../domain/clock.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { ClientMetadataStore } from '../../domain/oidc/client-metadata.ts';
+import type { DynamoTable, Item } from './dynamo-table.ts';
+import { keys } from './keys.ts';
+
+type ClientMetadataItem = Item & { clientUserMetadata: string; updatedAt: string };
+
+/**
+ * Client user metadata, one item per account and client under the account's partition, so
+ * deleting the account deletes it. A write requires the account item in the same transaction,
+ * so nothing is written for an account deleted meanwhile.
+ */
+export class DynamoClientMetadataStore implements ClientMetadataStore {
+  readonly #table: DynamoTable;
+  readonly #clock: Clock;
+
+  constructor(options: { table: DynamoTable; clock: Clock }) {
+    this.#table = options.table;
+    this.#clock = options.clock;
+  }
+
+  async find(accountId: string, clientId: string): Promise<string | undefined> {
+    const item = await this.#table.get<ClientMetadataItem>(keys.clientMetadata(accountId, clientId));
+    return item?.clientUserMetadata;
+  }
+
+  async save(accountId: string, clientId: string, value: string): Promise<void> {
+    await this.#table.transact([
+      { kind: 'require', key: keys.account(accountId) },
+      {
+        kind: 'put',
+        item: {
+          ...keys.clientMetadata(accountId, clientId),
+          clientUserMetadata: value,
+          updatedAt: this.#clock().toISOString(),
+        } satisfies ClientMetadataItem,
+      },
+    ]);
+  }
+
+  async remove(accountId: string, clientId: string): Promise<void> {
+    try {
+      await this.#table.delete(keys.clientMetadata(accountId, clientId));
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Account } from '../accounts/account.ts';
+import type { SessionAuthentication } from '../sessions/browser-session.ts';
+import type { AuthorizationRequest } from './authorization-request.ts';
+import { errorRedirect } from './authorization-request.ts';
+import { type ConsentStore, scopesNeedingConsent } from './consents.ts';
+import type { AuthorizationCodes } from './grants/authorization-codes.ts';
+import { achievedCredentials } from './second-factor-credentials.ts';
+import { bestAchievedVector } from './vectors-of-trust.ts';
+
+/** What happens next for an authorization request, given who (if anyone) is logged in. */
+export type AuthorizationStep =
+  | { readonly kind: 'log-in' }
+  | { readonly kind: 'consent'; readonly scopes: readonly string[] }
+  | { readonly kind: 'prove-identity' }
+  /** Back to the relying party: with a code, or with an error. */
+  | { readonly kind: 'redirect'; readonly location: string };
+
+/**
+ * Decides the next step of an authorization request: log in, agree to share, prove who you are,
+ * or return to the relying party with a code (or with the error `prompt=none` asks for).
+ */
+export class AuthorizationDecision {
+  readonly #consents: ConsentStore;
+  readonly #codes: AuthorizationCodes;
+
+  constructor(options: { consents: ConsentStore; codes: AuthorizationCodes }) {
+    this.#consents = options.consents;
+    this.#codes = options.codes;
+  }
+
+  async next(
+    request: AuthorizationRequest,
+    login: { authentication: SessionAuthentication; account: Account } | undefined,
+  ): Promise<AuthorizationStep> {
+    const silent = request.prompt === 'none';
+    const refuse = (error: string, description: string): AuthorizationStep => ({
+      kind: 'redirect',
+      location: errorRedirect(request.redirectUri, { error, description, state: request.state }),
+    });
+    if (!login?.authentication.secondFactor) {
+      return silent ? refuse('login_required', 'The patient is not logged in.') : { kind: 'log-in' };
+    }
+    const { authentication, account } = login;
+    const match = bestAchievedVector(request.vtr, {
+      proofingLevel: account.proofingLevel,
+      credentials: achievedCredentials(authentication),
+    });
+    if (!match.met) {
+      if (silent)
+        return refuse('interaction_required', 'The patient must prove who they are or log in again.');
+      if (match.reason === 'proofing-too-low') return { kind: 'prove-identity' };
+      return refuse('access_denied', 'The login does not meet the requested vectors of trust.');
+    }
+    const needed = scopesNeedingConsent(
+      request.scopes,
+      await this.#consents.find(account.accountId, request.clientId),
+    );
+    if (needed.length > 0) {
+      return silent
+        ? refuse('consent_required', 'The patient has not agreed to share this information.')
+        : { kind: 'consent', scopes: needed };
+    }
+    const code = await this.#codes.issue({
+      grantId: randomUUID(),
+      clientId: request.clientId,
+      redirectUri: request.redirectUri,
+      accountId: account.accountId,
+      scopes: request.scopes,
+      nonce: request.nonce,
+      vot: match.vot,
+      authTime: authentication.passwordAt,
+      ...(request.codeChallenge ? { codeChallenge: request.codeChallenge } : {}),
+    });
+    const location = new URL(request.redirectUri);
+    location.searchParams.set('code', code);
+    location.searchParams.set('state', request.state);
+    return { kind: 'redirect', location: location.toString() };
+  }
+
+  /** Records the patient's agreement to share the scopes with the client. */
+  async agree(accountId: string, request: AuthorizationRequest): Promise<void> {
+    const earlier = (await this.#consents.find(accountId, request.clientId)) ?? [];
+    await this.#consents.grant(accountId, request.clientId, [...new Set([...earlier, ...request.scopes])]);
+  }
+
+  /** The redirect for a patient who declines to share, as NHS login sends it. */
+  declined(request: AuthorizationRequest): string {
+    return errorRedirect(request.redirectUri, {
+      error: 'access_denied',
+      description: 'ConsentNotGiven',
+      state: request.state,
+    });
+  }
+
+  /** The redirect for a patient who chose to go back rather than prove who they are. */
+  notProven(request: AuthorizationRequest): string {
+    return errorRedirect(request.redirectUri, {
+      error: 'access_denied',
+      description: 'The patient has not proved who they are to the level the service needs.',
+      state: request.state,
+    });
+  }
+}

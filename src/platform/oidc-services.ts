@@ -1,0 +1,59 @@
+import { DynamoAccountStore } from '../adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoAssertionReplayStore } from '../adapters/dynamodb/dynamo-assertion-replay-store.ts';
+import { DynamoAuthorizationCodeStore } from '../adapters/dynamodb/dynamo-authorization-code-store.ts';
+import { DynamoClientMetadataStore } from '../adapters/dynamodb/dynamo-client-metadata-store.ts';
+import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
+import { DynamoRefreshTokenStore } from '../adapters/dynamodb/dynamo-refresh-token-store.ts';
+import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Limits } from '../domain/limits/limits.ts';
+import { ClientMetadata } from '../domain/oidc/client-metadata.ts';
+import { AuthorizationCodes } from '../domain/oidc/grants/authorization-codes.ts';
+import { RefreshTokens } from '../domain/oidc/grants/refresh-tokens.ts';
+import { TokenIssuer } from '../domain/oidc/token-issuer.ts';
+import type { TokenSigner } from '../domain/tokens/token-signer.ts';
+
+export interface OidcServiceAdapters {
+  readonly table: DynamoTable;
+  readonly signer: TokenSigner;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  /** Our issuer URL, exactly as in discovery. */
+  readonly issuer: string;
+}
+
+/**
+ * The token and UserInfo endpoints' services over their adapters: the one wiring both
+ * composition roots (Lambda and the local stack) use, so the two cannot wire them differently.
+ */
+export const createOidcServices = (adapters: OidcServiceAdapters) => {
+  const { table, signer, clock, limits, issuer } = adapters;
+  return {
+    issuer,
+    clock,
+    signer,
+    accounts: new DynamoAccountStore(table),
+    clients: new DynamoClientStore(table),
+    assertionReplay: new DynamoAssertionReplayStore(table),
+    authorizationCodes: new AuthorizationCodes({
+      store: new DynamoAuthorizationCodeStore(table),
+      clock,
+      lifetimeSeconds: limits.authorizationCodeLifetimeSeconds,
+    }),
+    refreshTokens: new RefreshTokens({
+      store: new DynamoRefreshTokenStore(table),
+      clock,
+      lifetimeSeconds: limits.refreshTokenLifetimeSeconds,
+    }),
+    tokens: new TokenIssuer({
+      signer,
+      issuer,
+      clock,
+      idTokenLifetimeSeconds: limits.idTokenLifetimeSeconds,
+      accessTokenLifetimeSeconds: limits.accessTokenLifetimeSeconds,
+    }),
+    clientMetadata: new ClientMetadata(new DynamoClientMetadataStore({ table, clock })),
+  };
+};
+
+export type OidcServices = ReturnType<typeof createOidcServices>;

@@ -1,0 +1,211 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoClientStore } from '../../../src/adapters/dynamodb/dynamo-client-store.ts';
+import { registerClient } from '../../../src/domain/clients/client-registration.ts';
+import { codeIn, headingOf, linkIn, type PageClient, startPages } from '../../support/page-client.ts';
+
+type Pages = Awaited<ReturnType<typeof startPages>>;
+const EMAIL = 'pat@example.com';
+const PASSWORD = 'correct horse battery';
+const REDIRECT_URI = 'http://localhost:3001/callback';
+
+describe('authorization requests from a relying party', () => {
+  let pages: Pages;
+  afterEach(() => pages?.stop());
+
+  /** A registered client for P0 and P9 vectors, and a patient with a phone, logged out. */
+  const prepare = async () => {
+    pages = await startPages();
+    const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const client = await registerClient(
+      {
+        clientId: 'gp-app',
+        name: 'GP appointments',
+        redirectUris: [REDIRECT_URI],
+        publicKey,
+        scopes: ['openid', 'email', 'phone'],
+        vectorsOfTrust: ['P0.Cp.Cd', 'P9.Cp.Cd'],
+      },
+      { newClientId: () => 'gp-app', now: () => new Date(), allowLocalRedirects: true },
+    );
+    await new DynamoClientStore(pages.dependencies.table).create(client);
+    const patient = pages.client();
+    await patient.get('/register');
+    await patient.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
+    await patient.openLink(
+      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
+    );
+    await patient.get('/login');
+    await patient.post('/login', { email: EMAIL, password: PASSWORD });
+    await patient.post('/login/phone', { phoneNumber: '07700 900123' });
+    await patient.post('/login/code', {
+      code: codeIn(pages.outbox.latest({ kind: 'security-code' })?.text ?? ''),
+    });
+    await patient.post('/logout');
+    return patient;
+  };
+
+  const authorizePath = (overrides: Record<string, string | undefined> = {}) => {
+    const params = new URLSearchParams();
+    const values = {
+      client_id: 'gp-app',
+      redirect_uri: REDIRECT_URI,
+      response_type: 'code',
+      scope: 'openid email',
+      state: 'state-123',
+      nonce: 'nonce-456',
+      vtr: '["P0.Cp.Cd"]',
+      ...overrides,
+    };
+    for (const [name, value] of Object.entries(values)) if (value !== undefined) params.set(name, value);
+    return `/authorize?${params}`;
+  };
+
+  const logIn = async (patient: PageClient) => {
+    await patient.get('/login');
+    const login = await patient.post('/login', { email: EMAIL, password: PASSWORD });
+    return patient
+      .post('/login/code', { code: codeIn(pages.outbox.latest({ kind: 'security-code' })?.text ?? '') })
+      .then((code) => ({ login, code }));
+  };
+
+  /** Follows our own redirects until one leaves for the relying party (or a page is shown). */
+  const follow = async (patient: PageClient, path: string) => {
+    let response = await patient.get(path);
+    while (
+      response.location?.startsWith('/') &&
+      !['/login', '/consent', '/prove-who-you-are'].includes(response.location)
+    ) {
+      response = await patient.get(response.location);
+    }
+    return response;
+  };
+
+  it('shows CID1004 for an unknown service, and never redirects', async () => {
+    // Prepare
+    const patient = await prepare();
+
+    // Act
+    const response = await patient.get(authorizePath({ client_id: 'nobody' }));
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.html).toContain('CID1004');
+    expect(response.location).toBeNull();
+  });
+
+  it('shows a page, and never redirects, for a redirect_uri that is not registered', async () => {
+    // Prepare
+    const patient = await prepare();
+
+    // Act
+    const response = await patient.get(authorizePath({ redirect_uri: 'https://evil.example/callback' }));
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(headingOf(response.html)).toBe('We cannot send you back to the website or app');
+    expect(response.location).toBeNull();
+  });
+
+  it('returns protocol errors to the relying party with the state', async () => {
+    // Prepare
+    const patient = await prepare();
+
+    // Act
+    const noNonce = await patient.get(authorizePath({ nonce: undefined }));
+    const badScope = await patient.get(authorizePath({ scope: 'openid profile' }));
+
+    // Assess
+    expect(new URL(noNonce.location ?? '').searchParams.get('error')).toBe('invalid_request');
+    expect(new URL(noNonce.location ?? '').searchParams.get('state')).toBe('state-123');
+    expect(new URL(badScope.location ?? '').searchParams.get('error')).toBe('invalid_scope');
+  });
+
+  it('logs the patient in, asks for consent once, and returns a code with the state', async () => {
+    // Prepare
+    const patient = await prepare();
+
+    // Act
+    const first = await patient.get(authorizePath());
+    await logIn(patient);
+    const afterLogin = await follow(patient, '/login/done');
+    const consentPage = await patient.get('/consent');
+    const agreed = await patient.post('/consent', { decision: 'agree' });
+    const again = await patient.get(authorizePath({ state: 'second' }));
+
+    // Assess
+    expect(first.location).toBe('/login');
+    expect(afterLogin.location).toBe('/consent');
+    expect(consentPage.html).toContain('your email address');
+    const callback = new URL(agreed.location ?? '');
+    expect(`${callback.origin}${callback.pathname}`).toBe(REDIRECT_URI);
+    expect(callback.searchParams.get('state')).toBe('state-123');
+    expect(callback.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const sso = new URL(again.location ?? '');
+    expect(sso.searchParams.get('state')).toBe('second');
+    expect(sso.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('returns access_denied with ConsentNotGiven when the patient declines', async () => {
+    // Prepare
+    const patient = await prepare();
+    await patient.get(authorizePath());
+    await logIn(patient);
+    await follow(patient, '/login/done');
+    await patient.get('/consent');
+
+    // Act
+    const declined = await patient.post('/consent', { decision: 'decline' });
+
+    // Assess
+    const callback = new URL(declined.location ?? '');
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('error_description')).toBe('ConsentNotGiven');
+    expect(callback.searchParams.get('code')).toBeNull();
+  });
+
+  it('answers prompt=none without a login with login_required', async () => {
+    // Prepare
+    const patient = await prepare();
+
+    // Act
+    const response = await patient.get(authorizePath({ prompt: 'none' }));
+
+    // Assess
+    expect(new URL(response.location ?? '').searchParams.get('error')).toBe('login_required');
+  });
+
+  it('sends a P0 patient asked for P9 to "prove who you are", and back with access_denied', async () => {
+    // Prepare
+    const patient = await prepare();
+    await patient.get(authorizePath({ vtr: '["P9.Cp.Cd"]' }));
+    await logIn(patient);
+
+    // Act
+    const next = await follow(patient, '/login/done');
+    const page = await patient.get('/prove-who-you-are');
+    const back = await patient.post('/prove-who-you-are');
+
+    // Assess
+    expect(next.location).toBe('/prove-who-you-are');
+    expect(headingOf(page.html)).toBe('You need to prove who you are');
+    expect(new URL(back.location ?? '').searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('makes a logged-in patient log in again with prompt=login', async () => {
+    // Prepare
+    const patient = await prepare();
+    await patient.get(authorizePath());
+    await logIn(patient);
+    await follow(patient, '/login/done');
+    await patient.post('/consent', { decision: 'agree' });
+
+    // Act
+    const response = await patient.get(authorizePath({ prompt: 'login' }));
+
+    // Assess
+    expect(response.location).toBe('/login');
+  });
+});
