@@ -60,6 +60,12 @@ export interface PageDependencies {
 
 const SESSION_COOKIE = 'session';
 
+/** The origin a pending authorization request will be answered at, which its pages' forms may end at. */
+const answerOrigins = (session: BrowserSession | undefined): string[] => {
+  const redirectUri = session?.pendingAuthorization?.redirectUri;
+  return redirectUri ? [new URL(redirectUri).origin] : [];
+};
+
 const firstValues = (values: unknown): FormValues => {
   if (typeof values !== 'object' || values === null) return {};
   return Object.fromEntries(
@@ -86,8 +92,13 @@ export const createPageRoutes = (deps: PageDependencies) => {
   const clearSessionCookie = () =>
     serializeCookie(sessionCookie, '', { secure: deps.secureCookies, maxAgeSeconds: 0 });
 
-  const render = (view: string, data: Record<string, unknown>, status: number, cookies: readonly string[]) =>
-    htmlResponse(deps.renderer.render(view, data), status, cookies);
+  const render = (
+    view: string,
+    data: Record<string, unknown>,
+    status: number,
+    cookies: readonly string[],
+    session?: BrowserSession,
+  ) => htmlResponse(deps.renderer.render(view, data), status, cookies, answerOrigins(session));
 
   const page = (definition: PageDefinition): RouteDefinition =>
     defineRoute({
@@ -147,6 +158,7 @@ export const createPageRoutes = (deps: PageDependencies) => {
             },
             400,
             [setSessionCookie(current.id)],
+            saved,
           );
         }
 
@@ -171,7 +183,9 @@ export const createPageRoutes = (deps: PageDependencies) => {
           cookies.push(setSessionCookie(current.id));
         }
         if ('redirect' in outcome) return redirectResponse(outcome.redirect, cookies);
-        return render(outcome.view, { ...outcome.data, csrfToken }, outcome.status ?? 200, cookies);
+        const shown =
+          change?.kind === 'update' || change?.kind === 'renew' ? change.session : current.session;
+        return render(outcome.view, { ...outcome.data, csrfToken }, outcome.status ?? 200, cookies, shown);
       },
     });
 
