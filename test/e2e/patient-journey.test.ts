@@ -62,7 +62,7 @@ describe('a new patient in a browser', () => {
 
     await page.getByRole('button', { name: 'Continue' }).click();
     expect(await check(page)).toBe('Create an account');
-    await expect.poll(() => page.locator('.nhsuk-error-summary').count()).toBe(1);
+    await expect.poll(() => page.locator('.nhsuk-error-summary').count(), { timeout: 10_000 }).toBe(1);
 
     await page.getByLabel('Email address').fill('pat@example.com');
     await page.getByLabel('Create a password').fill('correct horse battery');

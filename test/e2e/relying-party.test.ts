@@ -100,7 +100,7 @@ describe('a relying party using openid-client', () => {
       .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Agree and continue' }).click();
-    await expect.poll(() => callback).toBeDefined();
+    await expect.poll(() => callback, { timeout: 20_000 }).toBeDefined();
 
     // Act: the relying party's back channel
     const tokens = await oidc.authorizationCodeGrant(config, callback as URL, {
