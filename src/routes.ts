@@ -31,7 +31,7 @@ export const functionSpecs = {
   'patient-pages': {
     description:
       'The hosted pages: start, create an account, log in with password and security code, log out',
-    permissions: ['table:write', 'email:send', 'sms:send'],
+    permissions: ['table:write', 'email:send', 'sms:send', 'signing-key:read-public'],
     memoryMb: 1024,
     bundledFiles: ['views', 'common-passwords'],
   },
@@ -89,6 +89,7 @@ export const routes = [
   { id: 'code-by-email', method: 'POST', path: '/login/code/email', function: 'patient-pages' },
   { id: 'logged-in', method: 'GET', path: '/login/done', function: 'patient-pages' },
   { id: 'logout', method: 'POST', path: '/logout', function: 'patient-pages' },
+  { id: 'end-session', method: 'GET', path: '/end-session', function: 'patient-pages' },
   { id: 'password-forgotten', method: 'GET', path: '/password/forgotten', function: 'patient-pages' },
   { id: 'password-forgotten-submit', method: 'POST', path: '/password/forgotten', function: 'patient-pages' },
   { id: 'password-reset-sent', method: 'GET', path: '/password/forgotten/sent', function: 'patient-pages' },

@@ -11,7 +11,9 @@ import type { Clock } from '../../src/domain/clock.ts';
 import { describeUserAgent, type RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
+import { endSessionRedirect } from '../../src/domain/oidc/end-session.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
+import type { JsonWebKeySet } from '../../src/domain/tokens/token-signer.ts';
 import { createHttpHandler } from '../../src/platform/http/http-handler.ts';
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
 import type { Logger } from '../../src/platform/logger.ts';
@@ -39,6 +41,9 @@ export interface PatientPagesDependencies extends PageDependencies {
   readonly settings: AccountSettings;
   readonly clients: ClientStore;
   readonly authorization: AuthorizationDecision;
+  readonly issuer: string;
+  /** Our published keys, to recognise the ID tokens we issued (the end-session hint). */
+  readonly jwks: () => Promise<JsonWebKeySet>;
   readonly audit: AuditLog;
 }
 
@@ -374,6 +379,34 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
           // A relying party is waiting: its request goes on now the patient is logged in.
           if (request.session.pendingAuthorization) return { redirect: '/authorize/continue' };
           return { view: 'pages/logged-in.njk', data: { title: 'You are logged in', email: account.email } };
+        },
+      }),
+      // RP-initiated logout: ends our session, then back to the relying party if it may be.
+      'end-session': page({
+        handle: async ({ query, session, sourceIp }) => {
+          if (session.authentication) {
+            await deps.audit.record({
+              accountId: session.authentication.accountId,
+              type: 'logged-out',
+              at: deps.clock().toISOString(),
+              sourceIp,
+            });
+          }
+          const redirect = await endSessionRedirect(
+            {
+              idTokenHint: query.id_token_hint,
+              postLogoutRedirectUri: query.post_logout_redirect_uri,
+              state: query.state,
+              clientId: query.client_id,
+            },
+            { issuer: deps.issuer, jwks: deps.jwks, clients: deps.clients },
+          );
+          if (redirect) return { redirect, session: { kind: 'end' } };
+          return {
+            view: 'pages/logged-out.njk',
+            data: { title: 'You have logged out' },
+            session: { kind: 'end' },
+          };
         },
       }),
       logout: page({

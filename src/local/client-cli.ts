@@ -21,6 +21,7 @@ const usage = `Manage relying-party clients.
                         [--scope SCOPE ...] (default: openid)
                         [--vtr VECTOR ...]  (default: ${defaultVtr.join(' ')})
                         [--client-id ID] [--no-registration] [--pkce-required] [--refresh-tokens]
+                        [--post-logout-redirect-uri URI ...]
   npm run client -- list
   npm run client -- show CLIENT_ID
   npm run client -- remove CLIENT_ID
@@ -32,6 +33,7 @@ With --table NAME the table in AWS is used, with the usual AWS credentials and r
 const options = {
   name: { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
+  'post-logout-redirect-uri': { type: 'string', multiple: true },
   'public-key': { type: 'string' },
   scope: { type: 'string', multiple: true },
   vtr: { type: 'string', multiple: true },
@@ -98,6 +100,7 @@ export const runClientCommand = async (
           ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
           name: values.name ?? '',
           redirectUris: values['redirect-uri'] ?? [],
+          postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
           publicKey,
           scopes: values.scope ?? ['openid'],
           vectorsOfTrust: values.vtr ?? [...defaultVtr],

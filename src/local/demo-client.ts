@@ -56,6 +56,7 @@ export const seedDemoClient = async (options: {
       clientId: DEMO_CLIENT_ID,
       name: 'Demo GP service',
       redirectUris: options.redirectUris,
+      postLogoutRedirectUris: options.redirectUris.map((uri) => new URL('/', uri).href),
       publicKey,
       scopes: supportedScopes,
       vectorsOfTrust: allVectors,

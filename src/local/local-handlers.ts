@@ -65,6 +65,8 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
       ...services,
       logger: deps.logger,
       clock: deps.clock,
+      issuer: deps.issuer,
+      jwks: () => deps.signer.jwks(),
       limits: deps.limits,
       renderer: createPageRenderer(
         { views: workingCopyPaths.views, nhsukFrontend: workingCopyPaths.nhsukFrontendDist },

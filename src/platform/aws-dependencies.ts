@@ -102,6 +102,8 @@ export const awsDependencies = (env: Record<string, string | undefined>) => {
       ...services(),
       logger,
       clock,
+      issuer: config.issuer,
+      jwks: () => signer().jwks(),
       limits: config.limits,
       renderer: renderer(),
       /** Deployed pages are always served over https. */

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importPKCS8 } from 'jose';
@@ -51,7 +52,7 @@ describe('a relying party using openid-client', () => {
     return messages.find((message) => message.kind === kind)?.text ?? '';
   };
 
-  it('logs a new patient in, gets tokens with private_key_jwt, reads userinfo and rotates the refresh token', async () => {
+  it('logs a new patient in, gets tokens with private_key_jwt, reads userinfo, rotates the refresh token and logs out', async () => {
     // Prepare: the authorization URL, as a relying party builds it
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
@@ -127,6 +128,30 @@ describe('a relying party using openid-client', () => {
     expect(refreshed.access_token).not.toBe(tokens.access_token);
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
     expect((reuse as { error?: string }).error).toBe('invalid_grant');
+
+    // Act: logging out through the end-session endpoint, back to the service's home page (a
+    // stand-in server answers there, as the service would)
+    const home = `http://localhost:${stack.demoRelyingPartyPort}/`;
+    const arrivals: string[] = [];
+    const service = createServer((request, response) => {
+      arrivals.push(request.url ?? '');
+      response.end('<!doctype html><title>Logged out</title>');
+    });
+    await new Promise<void>((resolve) => service.listen(stack.demoRelyingPartyPort, '127.0.0.1', resolve));
+    const logoutUrl = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token ?? '',
+      post_logout_redirect_uri: home,
+      state: 'bye',
+    });
+    await page.goto(logoutUrl.href);
+    await expect.poll(() => arrivals.length, { timeout: 20_000 }).toBe(1);
+    await new Promise<void>((resolve) => service.close(() => resolve()));
+    await page.goto(`${stack.issuer}/settings`);
+    const backHome = new URL(arrivals[0] ?? '', home);
+
+    // Assess
+    expect(backHome?.searchParams.get('state')).toBe('bye');
+    expect(await page.locator('h1').first().innerText()).toBe('Log in');
     await context.close();
   });
 });

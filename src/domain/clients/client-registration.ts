@@ -13,6 +13,8 @@ export interface ClientRegistrationRequest {
   readonly clientId?: string;
   readonly name: string;
   readonly redirectUris: readonly string[];
+  /** Where the end-session endpoint may send the patient after logging out. */
+  readonly postLogoutRedirectUris?: readonly string[];
   /** A PEM public key, or a JWKS / JWK in JSON. */
   readonly publicKey: string;
   readonly scopes: readonly string[];
@@ -42,6 +44,9 @@ export const registerClient = async (
     ...checkClientId(request.clientId),
     ...checkName(request.name),
     ...checkRedirectUris(request.redirectUris, context.allowLocalRedirects ?? false),
+    ...(request.postLogoutRedirectUris ?? []).flatMap((uri) =>
+      checkRedirectUri(uri, context.allowLocalRedirects ?? false),
+    ),
     ...keyProblems,
     ...checkScopes(request.scopes),
     ...checkVectors(request.vectorsOfTrust),
@@ -51,6 +56,7 @@ export const registerClient = async (
     clientId: request.clientId ?? context.newClientId(),
     name: request.name.trim(),
     redirectUris: [...request.redirectUris],
+    postLogoutRedirectUris: [...new Set(request.postLogoutRedirectUris ?? [])],
     publicKeys: keys,
     scopes: [...new Set(request.scopes)] as Scope[],
     vectorsOfTrust: [...new Set(request.vectorsOfTrust)] as VectorOfTrust[],

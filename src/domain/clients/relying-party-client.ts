@@ -14,6 +14,8 @@ export interface RelyingPartyClient {
   readonly name: string;
   /** Compared as exact strings with the authorize request's redirect_uri. */
   readonly redirectUris: readonly string[];
+  /** Where the end-session endpoint may send the patient after logging out (exact strings). */
+  readonly postLogoutRedirectUris?: readonly string[];
   readonly publicKeys: readonly ClientPublicKey[];
   /** The scopes the client may request; always includes `openid`. */
   readonly scopes: readonly Scope[];

@@ -22,6 +22,7 @@ describe('registerClient: the client it builds', () => {
       clientId: 'generated-client-id',
       name: 'Example GP Booking',
       redirectUris: ['https://app.example/callback'],
+      postLogoutRedirectUris: [],
       publicKeys: [expect.objectContaining({ algorithms: ['RS512', 'RS256', 'PS256'] })],
       scopes: ['openid', 'profile'],
       vectorsOfTrust: ['P9.Cp.Cd'],
