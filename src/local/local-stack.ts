@@ -12,6 +12,7 @@ import { createCommonPasswordList } from '../domain/credentials/common-passwords
 import { resolveLimits } from '../domain/limits/limits.ts';
 import { createLogger } from '../platform/logger.ts';
 import { type DemoClient, seedDemoClient } from './demo-client.ts';
+import { startDemoRelyingParty } from './demo-relying-party.ts';
 import { createDevServer } from './dev-server.ts';
 import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb-local.ts';
 import { findFreePort } from './free-port.ts';
@@ -22,6 +23,8 @@ export interface RunningLocalStack {
   readonly issuer: string;
   readonly dynamoDbEndpoint: string;
   readonly demoClient: DemoClient;
+  /** The demo relying party's start page. */
+  readonly demoRelyingParty: string;
   readonly outbox: LocalOutbox;
   stop(): Promise<void>;
 }
@@ -98,7 +101,30 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
         }),
     );
 
-    return { issuer, dynamoDbEndpoint: dynamoDb.endpoint, demoClient, outbox, stop };
+    const demo = await startDemoRelyingParty({
+      issuer,
+      clientId: demoClient.clientId,
+      privateKeyPath: demoClient.privateKeyPath,
+      port: settings.demoRelyingPartyPort,
+      host: settings.host,
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          demo.close(() => resolve());
+          demo.closeAllConnections();
+        }),
+    );
+    const demoRelyingPartyUrl = `http://localhost:${settings.demoRelyingPartyPort}/`;
+
+    return {
+      issuer,
+      dynamoDbEndpoint: dynamoDb.endpoint,
+      demoClient,
+      demoRelyingParty: demoRelyingPartyUrl,
+      outbox,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

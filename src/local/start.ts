@@ -12,6 +12,7 @@ const main = async () => {
     `  Discovery:       ${stack.issuer}/.well-known/openid-configuration`,
     `  JWKS:            ${stack.issuer}/.well-known/jwks.json`,
     `  Patient pages:   ${stack.issuer}/`,
+    `  Demo service:    ${stack.demoRelyingParty} (a relying party to try the login with)`,
     `  Outbox:          ${stack.issuer}/_dev/outbox (emails and texts sent, local stack only)`,
     `  DynamoDB Local:  ${stack.dynamoDbEndpoint} (table ${settings.tableName}, data in ${settings.dataDirectory})`,
     `  Demo client_id:  ${stack.demoClient.clientId}${stack.demoClient.created ? ' (registered now)' : ''}, private key in ${stack.demoClient.privateKeyPath}`,
