@@ -22,6 +22,14 @@ export interface OidcServiceAdapters {
   readonly issuer: string;
 }
 
+/** Authorization codes: issued at /authorize (patient pages), redeemed at /token, wired once. */
+export const authorizationCodesOn = (table: DynamoTable, clock: Clock, limits: Limits): AuthorizationCodes =>
+  new AuthorizationCodes({
+    store: new DynamoAuthorizationCodeStore(table),
+    clock,
+    lifetimeSeconds: limits.authorizationCodeLifetimeSeconds,
+  });
+
 /**
  * The token and UserInfo endpoints' services over their adapters: the one wiring both
  * composition roots (Lambda and the local stack) use, so the two cannot wire them differently.
@@ -35,11 +43,7 @@ export const createOidcServices = (adapters: OidcServiceAdapters) => {
     accounts: new DynamoAccountStore(table),
     clients: new DynamoClientStore(table),
     assertionReplay: new DynamoAssertionReplayStore(table),
-    authorizationCodes: new AuthorizationCodes({
-      store: new DynamoAuthorizationCodeStore(table),
-      clock,
-      lifetimeSeconds: limits.authorizationCodeLifetimeSeconds,
-    }),
+    authorizationCodes: authorizationCodesOn(table, clock, limits),
     refreshTokens: new RefreshTokens({
       store: new DynamoRefreshTokenStore(table),
       clock,

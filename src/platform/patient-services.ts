@@ -1,6 +1,5 @@
 import { DynamoAccountStore } from '../adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
-import { DynamoAuthorizationCodeStore } from '../adapters/dynamodb/dynamo-authorization-code-store.ts';
 import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoConsentStore } from '../adapters/dynamodb/dynamo-consent-store.ts';
 import { DynamoDeviceStore } from '../adapters/dynamodb/dynamo-device-store.ts';
@@ -27,9 +26,9 @@ import { PasswordThrottle } from '../domain/limits/password-throttle.ts';
 import { OneTimeLinks } from '../domain/links/one-time-links.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
 import { AuthorizationDecision } from '../domain/oidc/authorization-decision.ts';
-import { AuthorizationCodes } from '../domain/oidc/grants/authorization-codes.ts';
 import { SecurityCodes } from '../domain/security-codes/security-codes.ts';
 import { Sessions } from '../domain/sessions/sessions.ts';
+import { authorizationCodesOn } from './oidc-services.ts';
 
 export interface PatientServiceAdapters {
   readonly table: DynamoTable;
@@ -83,11 +82,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
   const clients = new DynamoClientStore(table);
   const authorization = new AuthorizationDecision({
     consents: new DynamoConsentStore(table, clock),
-    codes: new AuthorizationCodes({
-      store: new DynamoAuthorizationCodeStore(table),
-      clock,
-      lifetimeSeconds: limits.authorizationCodeLifetimeSeconds,
-    }),
+    codes: authorizationCodesOn(table, clock, limits),
   });
   return {
     accounts,
