@@ -126,3 +126,25 @@ export const codeIn = (text: string): string => {
   if (!match?.[1]) throw new Error('No code in the message');
   return match[1];
 };
+
+type Outbox = Pick<LocalOutbox, 'latest'>;
+
+/** Creates an account through the pages, as a patient does: the form, then the emailed link. */
+export const createAccount = async (client: PageClient, outbox: Outbox, email: string, password: string) => {
+  await client.get('/register');
+  await client.post('/register', { email, password, terms: 'accepted' });
+  await client.openLink(linkIn(outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'));
+};
+
+/** A first login: the password, a first mobile number, then the code texted to it. */
+export const firstLogin = async (
+  client: PageClient,
+  outbox: Outbox,
+  patient: { email: string; password: string; phoneNumber: string; remember?: boolean },
+) => {
+  await client.get('/login');
+  await client.post('/login', { email: patient.email, password: patient.password });
+  await client.post('/login/phone', { phoneNumber: patient.phoneNumber });
+  const code = codeIn(outbox.latest({ kind: 'security-code' })?.text ?? '');
+  return client.post('/login/code', { code, ...(patient.remember ? { remember: 'yes' } : {}) });
+};

@@ -2,7 +2,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoClientStore } from '../../../src/adapters/dynamodb/dynamo-client-store.ts';
 import { registerClient } from '../../../src/domain/clients/client-registration.ts';
-import { codeIn, headingOf, linkIn, type PageClient, startPages } from '../../support/page-client.ts';
+import {
+  codeIn,
+  createAccount,
+  firstLogin,
+  headingOf,
+  type PageClient,
+  startPages,
+} from '../../support/page-client.ts';
 
 type Pages = Awaited<ReturnType<typeof startPages>>;
 const EMAIL = 'pat@example.com';
@@ -32,16 +39,11 @@ describe('authorization requests from a relying party', () => {
     );
     await new DynamoClientStore(pages.dependencies.table).create(client);
     const patient = pages.client();
-    await patient.get('/register');
-    await patient.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
-    await patient.openLink(
-      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
-    );
-    await patient.get('/login');
-    await patient.post('/login', { email: EMAIL, password: PASSWORD });
-    await patient.post('/login/phone', { phoneNumber: '07700 900123' });
-    await patient.post('/login/code', {
-      code: codeIn(pages.outbox.latest({ kind: 'security-code' })?.text ?? ''),
+    await createAccount(patient, pages.outbox, EMAIL, PASSWORD);
+    await firstLogin(patient, pages.outbox, {
+      email: EMAIL,
+      password: PASSWORD,
+      phoneNumber: '07700 900123',
     });
     await patient.post('/logout');
     return patient;

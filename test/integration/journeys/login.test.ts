@@ -4,9 +4,9 @@ import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-accoun
 import { DynamoAuditLog } from '../../../src/adapters/dynamodb/dynamo-audit-log.ts';
 import {
   codeIn,
+  createAccount,
   errorsOf,
   headingOf,
-  linkIn,
   movableClock,
   type PageClient,
   startPages,
@@ -25,11 +25,7 @@ describe('logging in', () => {
   const registered = async (options: Parameters<typeof startPages>[0] = {}) => {
     pages = await startPages(options);
     const client = pages.client();
-    await client.get('/register');
-    await client.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
-    await client.openLink(
-      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
-    );
+    await createAccount(client, pages.outbox, EMAIL, PASSWORD);
     return pages;
   };
 

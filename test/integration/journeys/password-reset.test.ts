@@ -3,7 +3,9 @@ import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-accoun
 import { DynamoSessionStore } from '../../../src/adapters/dynamodb/dynamo-session-store.ts';
 import { SessionEndedError } from '../../../src/domain/sessions/browser-session.ts';
 import {
+  createAccount,
   errorsOf,
+  firstLogin,
   headingOf,
   linkIn,
   movableClock,
@@ -20,22 +22,17 @@ describe('resetting a forgotten password', () => {
   let pages: Pages;
   afterEach(() => pages?.stop());
 
-  const codeOfLatestText = () =>
-    /\d{6}/.exec(pages.outbox.latest({ kind: 'security-code' })?.text ?? '')?.[0] ?? '';
-
   /** An account with a phone and a remembered device, and the client logged in on that device. */
   const loggedInOnRememberedDevice = async (options: Parameters<typeof startPages>[0] = {}) => {
     pages = await startPages(options);
     const client = pages.client();
-    await client.get('/register');
-    await client.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
-    await client.openLink(
-      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
-    );
-    await client.get('/login');
-    await client.post('/login', { email: EMAIL, password: PASSWORD });
-    await client.post('/login/phone', { phoneNumber: '07700 900123' });
-    await client.post('/login/code', { code: codeOfLatestText(), remember: 'yes' });
+    await createAccount(client, pages.outbox, EMAIL, PASSWORD);
+    await firstLogin(client, pages.outbox, {
+      email: EMAIL,
+      password: PASSWORD,
+      phoneNumber: '07700 900123',
+      remember: true,
+    });
     return client;
   };
 

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
 import {
   codeIn,
+  createAccount,
   errorsOf,
+  firstLogin,
   headingOf,
   linkIn,
   movableClock,
@@ -25,15 +27,13 @@ describe('login and security settings', () => {
   const loggedIn = async (options: Parameters<typeof startPages>[0] = {}): Promise<PageClient> => {
     pages = await startPages(options);
     const client = pages.client();
-    await client.get('/register');
-    await client.post('/register', { email: EMAIL, password: PASSWORD, terms: 'accepted' });
-    await client.openLink(
-      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
-    );
-    await client.get('/login');
-    await client.post('/login', { email: EMAIL, password: PASSWORD });
-    await client.post('/login/phone', { phoneNumber: '07700 900123' });
-    await client.post('/login/code', { code: latestCode(), remember: 'yes' });
+    await createAccount(client, pages.outbox, EMAIL, PASSWORD);
+    await firstLogin(client, pages.outbox, {
+      email: EMAIL,
+      password: PASSWORD,
+      phoneNumber: '07700 900123',
+      remember: true,
+    });
     return client;
   };
 
@@ -282,15 +282,7 @@ describe('login and security settings', () => {
       '/settings/email/confirm',
     );
     const someoneElse = pages.client();
-    await someoneElse.get('/register');
-    await someoneElse.post('/register', {
-      email: 'taken@example.com',
-      password: 'someone elses passphrase',
-      terms: 'accepted',
-    });
-    await someoneElse.openLink(
-      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
-    );
+    await createAccount(someoneElse, pages.outbox, 'taken@example.com', 'someone elses passphrase');
 
     // Act
     const response = await client.openLink(link);
