@@ -1,5 +1,5 @@
-import { InvalidGrantError, UnauthorizedClientError } from '../../src/domain/oidc/oidc-errors.ts';
-import { type TokenGrant, tokenResponse, tokenSubject } from './token-grant.ts';
+import { UnauthorizedClientError } from '../../src/domain/oidc/oidc-errors.ts';
+import { grantAccount, type TokenGrant, tokenResponse, tokenSubject } from './token-grant.ts';
 
 /**
  * `refresh_token`: rotates the token (an earlier one of the family revokes it all), optionally
@@ -15,12 +15,7 @@ export const refreshTokenGrant: TokenGrant = {
       clientId: client.clientId,
       scope: form.scope,
     });
-    const account = await deps.accounts.findById(grant.accountId);
-    if (!account) {
-      // The patient deleted their account: nothing of the family should work again.
-      await deps.refreshTokens.revokeFamily(grant.grantId);
-      throw new InvalidGrantError('The grant is no longer valid.', { logDetail: 'grant account deleted' });
-    }
+    const account = await grantAccount(grant, deps);
     const accessToken = await deps.tokens.issueAccessToken(tokenSubject(account, grant));
     return tokenResponse(accessToken, grant.scopes, { refreshToken });
   },

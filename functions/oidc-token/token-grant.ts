@@ -43,14 +43,15 @@ export interface TokenGrant {
 }
 
 /** Only the grant itself: a code's redirect_uri and nonce are not kept with the refresh token family. */
-export const grantOf = ({ grantId, clientId, accountId, scopes, vot, authTime }: Grant): Grant => ({
+export const grantOf = ({
   grantId,
   clientId,
   accountId,
   scopes,
   vot,
   authTime,
-});
+  sessionGeneration,
+}: Grant): Grant => ({ grantId, clientId, accountId, scopes, vot, authTime, sessionGeneration });
 
 export const tokenSubject = (account: Account, grant: Grant): TokenSubject => ({
   account,
@@ -73,10 +74,19 @@ export const tokenResponse = (
   scope: scopes.join(' '),
 });
 
-/** The patient a grant is for; InvalidGrantError when the account has been deleted since. */
+/**
+ * The patient a grant is for. When the account has been deleted since, or its sessions revoked
+ * (a password reset or change, "log out everywhere"), the grant's refresh tokens are revoked and
+ * the request fails with InvalidGrantError: what the patient ended, no service keeps.
+ */
 export const grantAccount = async (grant: Grant, deps: GrantDependencies): Promise<Account> => {
   const account = await deps.accounts.findById(grant.accountId);
-  if (!account)
-    throw new InvalidGrantError('The grant is no longer valid.', { logDetail: 'grant account deleted' });
-  return account;
+  const ended = !account
+    ? 'grant account deleted'
+    : (account.sessionGeneration ?? 0) !== grant.sessionGeneration
+      ? 'grant from before the account sessions were revoked'
+      : undefined;
+  if (ended === undefined && account) return account;
+  await deps.refreshTokens.revokeFamily(grant.grantId);
+  throw new InvalidGrantError('The grant is no longer valid.', { logDetail: ended });
 };

@@ -70,6 +70,7 @@ export class AuthorizationDecision {
       nonce: request.nonce,
       vot: match.vot,
       authTime: authentication.passwordAt,
+      sessionGeneration: authentication.generation,
       ...(request.codeChallenge ? { codeChallenge: request.codeChallenge } : {}),
     });
     const location = new URL(request.redirectUri);

@@ -126,6 +126,7 @@ export const startOidcEndpoints = async () => {
       scopes: options.scopes ?? ['openid', 'email', 'phone'],
       vot: 'P0.Cp.Cd',
       authTime: epochSeconds(clock()) - 60,
+      sessionGeneration: account.sessionGeneration ?? 0,
       redirectUri: testClient.redirectUri,
       nonce: options.nonce ?? 'nonce-1',
       codeChallenge: options.codeVerifier ? s256CodeChallenge(options.codeVerifier) : undefined,

@@ -242,6 +242,28 @@ describe('the token endpoint', () => {
       });
     });
 
+    it('refuses a code from a login before the account’s sessions were revoked', async () => {
+      // Prepare: a password reset between the login and the token request
+      const testClient = await endpoints.registerTestClient();
+      const account = await endpoints.createAccount();
+      const code = await endpoints.issueCode(testClient, account);
+      await endpoints.accounts.revokeSessions(account.accountId);
+
+      // Act
+      const response = await endpoints.token(testClient, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: testClient.redirectUri,
+      });
+
+      // Assess
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({
+        error: 'invalid_grant',
+        error_description: 'The grant is no longer valid.',
+      });
+    });
+
     it('requires code and redirect_uri', async () => {
       // Prepare
       const testClient = await endpoints.registerTestClient();
@@ -326,6 +348,32 @@ describe('the token endpoint', () => {
       });
       expect(latest.status).toBe(400);
       expect(latest.json).toEqual({
+        error: 'invalid_grant',
+        error_description: 'The refresh token has been revoked.',
+      });
+    });
+
+    it('revokes the family once the account’s sessions are revoked (password reset or change)', async () => {
+      // Prepare
+      const testClient = await endpoints.registerTestClient();
+      const account = await endpoints.createAccount();
+      const first = await endpoints.tokensFor(testClient, account);
+      await endpoints.accounts.revokeSessions(account.accountId);
+
+      // Act
+      const refused = await endpoints.token(testClient, {
+        grant_type: 'refresh_token',
+        refresh_token: first.refresh_token as string,
+      });
+      const again = await endpoints.token(testClient, {
+        grant_type: 'refresh_token',
+        refresh_token: first.refresh_token as string,
+      });
+
+      // Assess: refused, and the family is revoked rather than left to a later check
+      expect(refused.status).toBe(400);
+      expect(refused.json).toEqual({ error: 'invalid_grant', error_description: 'The grant is no longer valid.' });
+      expect(again.json).toEqual({
         error: 'invalid_grant',
         error_description: 'The refresh token has been revoked.',
       });

@@ -26,6 +26,7 @@ const grant: AuthorizationCodeGrant = {
   nonce: 'nonce-1',
   vot: 'P9.Cp.Cd',
   authTime: epochSeconds(START) - 20,
+  sessionGeneration: 0,
 };
 const redemption = { clientId: grant.clientId, redirectUri: grant.redirectUri };
 

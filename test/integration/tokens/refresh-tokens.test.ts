@@ -21,6 +21,7 @@ const grant: Grant = {
   scopes: ['openid', 'profile', 'email', 'phone'],
   vot: 'P9.Cp.Cd',
   authTime: epochSeconds(START) - 20,
+  sessionGeneration: 0,
 };
 const client = { clientId: 'client-1' };
 

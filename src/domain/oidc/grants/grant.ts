@@ -14,4 +14,9 @@ export interface Grant {
   readonly vot: VectorOfTrust;
   /** When the patient authenticated, in epoch seconds. */
   readonly authTime: number;
+  /**
+   * The account's session generation at that login: a password reset or change, or "log out
+   * everywhere", raises the account's, and every grant from before it stops working.
+   */
+  readonly sessionGeneration: number;
 }
