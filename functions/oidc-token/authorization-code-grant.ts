@@ -2,6 +2,7 @@ import type { RelyingPartyClient } from '../../src/domain/clients/relying-party-
 import type { AuthorizationCodeGrant } from '../../src/domain/oidc/grants/authorization-codes.ts';
 import { CodeReusedError } from '../../src/domain/oidc/grants/grant-errors.ts';
 import {
+  auditGrant,
   type GrantDependencies,
   grantAccount,
   grantOf,
@@ -28,7 +29,10 @@ const redeem = async (
       codeVerifier: form.code_verifier,
     });
   } catch (error) {
-    if (error instanceof CodeReusedError) await deps.refreshTokens.revokeFamily(error.grantId);
+    if (error instanceof CodeReusedError) {
+      await deps.refreshTokens.revokeFamily(error.grant.grantId);
+      await auditGrant(deps, 'code-reused', error.grant);
+    }
     throw error;
   }
 };
@@ -47,6 +51,7 @@ export const authorizationCodeGrant: TokenGrant = {
       deps.tokens.issueIdToken({ ...subject, nonce: grant.nonce }),
       deps.tokens.issueAccessToken(subject),
     ]);
+    await auditGrant(deps, 'service-tokens-issued', grant);
     return tokenResponse(accessToken, grant.scopes, { idToken: idToken.token, refreshToken });
   },
 };

@@ -1,5 +1,7 @@
 import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
+import type { AuditEventType, AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { RelyingPartyClient } from '../../src/domain/clients/relying-party-client.ts';
+import type { Clock } from '../../src/domain/clock.ts';
 import type { AuthorizationCodes } from '../../src/domain/oidc/grants/authorization-codes.ts';
 import type { Grant } from '../../src/domain/oidc/grants/grant.ts';
 import type { RefreshTokens } from '../../src/domain/oidc/grants/refresh-tokens.ts';
@@ -16,7 +18,22 @@ export interface GrantDependencies {
   readonly authorizationCodes: Pick<AuthorizationCodes, 'redeem'>;
   readonly refreshTokens: Pick<RefreshTokens, 'start' | 'rotate' | 'revokeFamily'>;
   readonly tokens: Pick<TokenIssuer, 'issueIdToken' | 'issueAccessToken'>;
+  readonly audit: Pick<AuditLog, 'record'>;
+  readonly clock: Clock;
 }
+
+/** Records what happened to a grant against the patient's account, for support look-ups. */
+export const auditGrant = (
+  deps: GrantDependencies,
+  type: AuditEventType,
+  grant: Pick<Grant, 'accountId' | 'clientId'>,
+): Promise<void> =>
+  deps.audit.record({
+    accountId: grant.accountId,
+    type,
+    at: deps.clock().toISOString(),
+    detail: grant.clientId,
+  });
 
 /** The successful token response (RFC 6749 5.1; NHS login EIS Table 8). */
 export interface TokenResponseBody {

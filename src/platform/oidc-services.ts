@@ -1,5 +1,6 @@
 import { DynamoAccountStore } from '../adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAssertionReplayStore } from '../adapters/dynamodb/dynamo-assertion-replay-store.ts';
+import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
 import { DynamoAuthorizationCodeStore } from '../adapters/dynamodb/dynamo-authorization-code-store.ts';
 import { DynamoClientMetadataStore } from '../adapters/dynamodb/dynamo-client-metadata-store.ts';
 import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
@@ -41,6 +42,7 @@ export const createOidcServices = (adapters: OidcServiceAdapters) => {
     clock,
     signer,
     accounts: new DynamoAccountStore(table),
+    audit: new DynamoAuditLog(table),
     clients: new DynamoClientStore(table),
     assertionReplay: new DynamoAssertionReplayStore(table),
     authorizationCodes: authorizationCodesOn(table, clock, limits),

@@ -20,7 +20,13 @@ export type AuditEventType =
   | 'email-changed'
   | 'phone-changed'
   | 'phone-change-cancelled'
-  | 'device-removed';
+  | 'device-removed'
+  /** A service redeemed an authorization code: the patient logged in to it (detail: its client_id). */
+  | 'service-tokens-issued'
+  /** A code was presented again; what its first use issued is revoked (detail: the client_id). */
+  | 'code-reused'
+  /** A replaced refresh token was presented again; its family is revoked (detail: the client_id). */
+  | 'refresh-token-reused';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {

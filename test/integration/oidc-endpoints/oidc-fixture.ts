@@ -1,6 +1,7 @@
 import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoAuditLog } from '../../../src/adapters/dynamodb/dynamo-audit-log.ts';
 import { DynamoClientStore } from '../../../src/adapters/dynamodb/dynamo-client-store.ts';
 import type { Account } from '../../../src/domain/accounts/account.ts';
 import { registerClient } from '../../../src/domain/clients/client-registration.ts';
@@ -69,6 +70,10 @@ export const startOidcEndpoints = async () => {
   const oidc = createOidcServices(dependencies);
   const accounts = new DynamoAccountStore(dependencies.table);
   const clients = new DynamoClientStore(dependencies.table);
+  const audit = new DynamoAuditLog(dependencies.table);
+  /** The account's audit events, oldest first, as type and detail. */
+  const auditTrail = async (accountId: string) =>
+    (await audit.recent(accountId, 50)).reverse().map(({ type, detail }) => ({ type, detail }));
 
   // What a relying party reads first: every URL below comes from discovery.
   const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
@@ -227,6 +232,7 @@ export const startOidcEndpoints = async () => {
     clock,
     discovery,
     accounts,
+    auditTrail,
     registerTestClient,
     createAccount,
     issueCode,

@@ -154,6 +154,15 @@ describe('the token endpoint', () => {
         error: 'invalid_grant',
         error_description: 'The refresh token has been revoked.',
       });
+      // Events of the same second come in no set order.
+      const trail = await endpoints.auditTrail(account.accountId);
+      expect(trail).toHaveLength(2);
+      expect(trail).toEqual(
+        expect.arrayContaining([
+          { type: 'service-tokens-issued', detail: testClient.client.clientId },
+          { type: 'code-reused', detail: testClient.client.clientId },
+        ]),
+      );
     });
 
     it('refuses a code issued to another client', async () => {
@@ -324,7 +333,8 @@ describe('the token endpoint', () => {
     it('revokes the whole family when a replaced refresh token is used again', async () => {
       // Prepare
       const testClient = await endpoints.registerTestClient();
-      const first = await endpoints.tokensFor(testClient, await endpoints.createAccount());
+      const account = await endpoints.createAccount();
+      const first = await endpoints.tokensFor(testClient, account);
       const rotated = await endpoints.token(testClient, {
         grant_type: 'refresh_token',
         refresh_token: first.refresh_token as string,
@@ -351,6 +361,15 @@ describe('the token endpoint', () => {
         error: 'invalid_grant',
         error_description: 'The refresh token has been revoked.',
       });
+      // Events of the same second come in no set order.
+      const trail = await endpoints.auditTrail(account.accountId);
+      expect(trail).toHaveLength(2);
+      expect(trail).toEqual(
+        expect.arrayContaining([
+          { type: 'service-tokens-issued', detail: testClient.client.clientId },
+          { type: 'refresh-token-reused', detail: testClient.client.clientId },
+        ]),
+      );
     });
 
     it('revokes the family once the account’s sessions are revoked (password reset or change)', async () => {
@@ -372,7 +391,10 @@ describe('the token endpoint', () => {
 
       // Assess: refused, and the family is revoked rather than left to a later check
       expect(refused.status).toBe(400);
-      expect(refused.json).toEqual({ error: 'invalid_grant', error_description: 'The grant is no longer valid.' });
+      expect(refused.json).toEqual({
+        error: 'invalid_grant',
+        error_description: 'The grant is no longer valid.',
+      });
       expect(again.json).toEqual({
         error: 'invalid_grant',
         error_description: 'The refresh token has been revoked.',

@@ -90,7 +90,11 @@ describe('AuthorizationCodes', () => {
 
     // Assess
     expect(error).toBeInstanceOf(CodeReusedError);
-    expect(error).toMatchObject({ code: 'invalid_grant', status: 400, grantId: 'grant-1' });
+    expect(error).toMatchObject({
+      code: 'invalid_grant',
+      status: 400,
+      grant: { grantId: 'grant-1', clientId: 'client-1', accountId: 'account-1' },
+    });
   });
 
   it('lets exactly one of concurrent redemptions of a code win, and reports the others as reuse', async () => {
@@ -107,7 +111,11 @@ describe('AuthorizationCodes', () => {
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     const losers = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
     expect(losers).toHaveLength(7);
-    for (const loser of losers) expect(loser).toMatchObject({ code: 'invalid_grant', grantId: 'grant-1' });
+    for (const loser of losers)
+      expect(loser).toMatchObject({
+        code: 'invalid_grant',
+        grant: { grantId: 'grant-1', clientId: 'client-1', accountId: 'account-1' },
+      });
   });
 
   it('refuses a code presented by another client without using it up', async () => {

@@ -96,7 +96,10 @@ describe('RefreshTokens', () => {
 
     // Assess
     expect(reuse).toBeInstanceOf(RefreshTokenReusedError);
-    expect(reuse).toMatchObject({ code: 'invalid_grant', grantId: 'grant-1' });
+    expect(reuse).toMatchObject({
+      code: 'invalid_grant',
+      grant: { grantId: 'grant-1', clientId: 'client-1', accountId: 'account-1' },
+    });
     expect(latest).toBeInstanceOf(InvalidGrantError);
     expect(latest).toMatchObject({ description: 'The refresh token has been revoked.' });
   });
@@ -144,7 +147,7 @@ describe('RefreshTokens', () => {
     const reuse = await failure(codes.redeem(code, { clientId: 'client-1', redirectUri }));
 
     // Act
-    if (reuse instanceof CodeReusedError) await refreshTokens.revokeFamily(reuse.grantId);
+    if (reuse instanceof CodeReusedError) await refreshTokens.revokeFamily(reuse.grant.grantId);
     const error = await failure(refreshTokens.rotate(refreshToken, client));
 
     // Assess

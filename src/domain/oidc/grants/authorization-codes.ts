@@ -105,22 +105,22 @@ export class AuthorizationCodes {
       throw new InvalidGrantError('The authorization code was not issued to this client.', {
         logDetail: 'code client mismatch',
       });
-    if (stored.consumed) throw new CodeReusedError(grant.grantId);
+    if (stored.consumed) throw new CodeReusedError(grant);
     if (grant.redirectUri !== request.redirectUri)
       throw new InvalidGrantError('redirect_uri does not match the authorization request.', {
         logDetail: 'code redirect_uri mismatch',
       });
     checkPkce(stored.codeChallenge, request.codeVerifier);
-    await this.#consume(digest, grant.grantId);
+    await this.#consume(digest, grant);
     return grant;
   }
 
-  async #consume(digest: string, grantId: string): Promise<void> {
+  async #consume(digest: string, grant: Grant): Promise<void> {
     try {
       await this.#store.consume(digest);
     } catch (error) {
       // Lost a race with a concurrent redemption of the same code: that is a second use too.
-      if (error instanceof AlreadyUsedError) throw new CodeReusedError(grantId);
+      if (error instanceof AlreadyUsedError) throw new CodeReusedError(grant);
       if (!(error instanceof ExpiredError || error instanceof NotFoundError)) throw error;
       throw new InvalidGrantError('The authorization code is unknown or has expired.', {
         logDetail: 'code expired while redeemed',

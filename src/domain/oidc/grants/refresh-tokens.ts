@@ -115,7 +115,7 @@ export class RefreshTokens {
       throw new InvalidGrantError('The refresh token was not issued to this client.', {
         logDetail: 'refresh token client mismatch',
       });
-    if (family.currentTokenDigest !== digest) return this.#revokeForReuse(family.grant.grantId);
+    if (family.currentTokenDigest !== digest) return this.#revokeForReuse(family.grant);
     const scopes = narrowScopes(family.grant.scopes, request.scope);
     const next = newOpaqueToken(this.#random);
     try {
@@ -127,7 +127,7 @@ export class RefreshTokens {
       });
     } catch (error) {
       // Another request rotated this token (or revoked the family) since it was read.
-      if (error instanceof ConflictError) return this.#revokeForReuse(family.grant.grantId);
+      if (error instanceof ConflictError) return this.#revokeForReuse(family.grant);
       throw error;
     }
     return { refreshToken: next.token, grant: { ...family.grant, scopes } };
@@ -138,9 +138,9 @@ export class RefreshTokens {
     await this.#store.revokeFamily(grantId, this.#now() + this.#lifetimeSeconds);
   }
 
-  async #revokeForReuse(grantId: string): Promise<never> {
-    await this.revokeFamily(grantId);
-    throw new RefreshTokenReusedError(grantId);
+  async #revokeForReuse(grant: Grant): Promise<never> {
+    await this.revokeFamily(grant.grantId);
+    throw new RefreshTokenReusedError(grant);
   }
 
   #now(): number {
