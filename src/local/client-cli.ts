@@ -22,6 +22,8 @@ const usage = `Manage relying-party clients.
                         [--vtr VECTOR ...]  (default: ${defaultVtr.join(' ')})
                         [--client-id ID] [--no-registration] [--pkce-required] [--refresh-tokens]
                         [--post-logout-redirect-uri URI ...]
+                        [--sso-partner CLIENT_ID ...] (clients it may hand patients to
+                         with asserted_login_identity)
   npm run client -- list
   npm run client -- show CLIENT_ID
   npm run client -- remove CLIENT_ID
@@ -41,6 +43,7 @@ const options = {
   'no-registration': { type: 'boolean' },
   'pkce-required': { type: 'boolean' },
   'refresh-tokens': { type: 'boolean' },
+  'sso-partner': { type: 'string', multiple: true },
   table: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -59,11 +62,13 @@ export const describeClient = (client: RelyingPartyClient): string =>
     `client_id:          ${client.clientId}`,
     `name:               ${client.name}`,
     `redirect URIs:      ${client.redirectUris.join('\n                    ')}`,
+    `logout redirects:   ${client.postLogoutRedirectUris?.join('\n                    ') || 'none'}`,
     `scopes:             ${client.scopes.join(' ')}`,
     `vectors of trust:   ${client.vectorsOfTrust.join(' ')}`,
     `allow registration: ${client.allowRegistration ? 'yes' : 'no'}`,
     `PKCE required:      ${client.pkceRequired ? 'yes' : 'no'}`,
     `refresh tokens:     ${client.refreshTokens ? 'yes' : 'no'}`,
+    `SSO partners:       ${client.singleSignOnPartners?.join(' ') || 'none'}`,
     `public keys:        ${client.publicKeys.map((key) => `${key.kid} (${key.algorithms.join(', ')})`).join('\n                    ')}`,
     `registered:         ${client.createdAt}`,
   ].join('\n');
@@ -107,6 +112,7 @@ export const runClientCommand = async (
           allowRegistration: !values['no-registration'],
           pkceRequired: values['pkce-required'] ?? false,
           refreshTokens: values['refresh-tokens'] ?? false,
+          singleSignOnPartners: values['sso-partner'] ?? [],
         },
         { newClientId: randomUUID, now: systemClock, allowLocalRedirects: policy.allowLocalRedirects },
       );

@@ -57,6 +57,10 @@ describe('npm run client', () => {
       'P9.Cp.Cd',
       '--pkce-required',
       '--no-registration',
+      '--sso-partner',
+      'pharmacy-web',
+      '--sso-partner',
+      'gp-web',
     );
     await run('show', 'gp-app');
 
@@ -69,8 +73,10 @@ describe('npm run client', () => {
       vectorsOfTrust: ['P9.Cp.Cd'],
       allowRegistration: false,
       pkceRequired: true,
+      singleSignOnPartners: ['pharmacy-web', 'gp-web'],
     });
     expect(output.at(-1)).toMatch(/client_id: +gp-app[\s\S]*PKCE required: +yes/);
+    expect(output.at(-1)).toMatch(/SSO partners: +pharmacy-web gp-web/);
   });
 
   it('applies the defaults: openid only, the default vtr, registration allowed', async () => {

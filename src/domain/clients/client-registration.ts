@@ -22,6 +22,8 @@ export interface ClientRegistrationRequest {
   readonly allowRegistration?: boolean;
   readonly pkceRequired?: boolean;
   readonly refreshTokens?: boolean;
+  /** The client_ids this client may hand its logged-in patients to with asserted_login_identity. */
+  readonly singleSignOnPartners?: readonly string[];
 }
 
 export interface RegistrationContext {
@@ -42,6 +44,7 @@ export const registerClient = async (
   const { keys, problems: keyProblems } = await parseClientPublicKeys(request.publicKey);
   const problems = [
     ...checkClientId(request.clientId),
+    ...(request.singleSignOnPartners ?? []).flatMap(checkPartnerId),
     ...checkName(request.name),
     ...checkRedirectUris(request.redirectUris, context.allowLocalRedirects ?? false),
     ...(request.postLogoutRedirectUris ?? []).flatMap((uri) =>
@@ -63,6 +66,7 @@ export const registerClient = async (
     allowRegistration: request.allowRegistration ?? true,
     pkceRequired: request.pkceRequired ?? false,
     refreshTokens: request.refreshTokens ?? false,
+    singleSignOnPartners: [...new Set(request.singleSignOnPartners ?? [])],
     createdAt: context.now().toISOString(),
   };
 };
@@ -71,6 +75,11 @@ const checkClientId = (clientId: string | undefined): string[] =>
   clientId === undefined || CLIENT_ID_PATTERN.test(clientId)
     ? []
     : ['The client_id must be 3 to 64 characters: letters, digits, dots, hyphens or underscores.'];
+
+const checkPartnerId = (clientId: string): string[] =>
+  CLIENT_ID_PATTERN.test(clientId)
+    ? []
+    : [`"${clientId}" is not a client_id, so it cannot be a single sign-on partner.`];
 
 const checkName = (name: string): string[] => {
   const length = name.trim().length;

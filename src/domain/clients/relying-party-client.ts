@@ -27,6 +27,11 @@ export interface RelyingPartyClient {
   readonly pkceRequired: boolean;
   /** Whether the token endpoint issues refresh tokens to this client (30 days, rotated on every use). */
   readonly refreshTokens: boolean;
+  /**
+   * The clients this one may hand its logged-in patients to with `asserted_login_identity`
+   * (NHS login's SSO pairs, which partners choose). A client may always hand patients to itself.
+   */
+  readonly singleSignOnPartners?: readonly string[];
   readonly createdAt: string;
 }
 

@@ -1,17 +1,8 @@
-import {
-  decodeJwt,
-  decodeProtectedHeader,
-  errors,
-  importJWK,
-  type JWK,
-  type JWTPayload,
-  jwtVerify,
-  type ProtectedHeaderParameters,
-} from 'jose';
-import type { ClientPublicKey, ClientStore, RelyingPartyClient } from '../clients/relying-party-client.ts';
+import type { JWTPayload } from 'jose';
+import type { ClientStore, RelyingPartyClient } from '../clients/relying-party-client.ts';
 import { type Clock, epochSeconds } from '../clock.ts';
 import type { AssertionReplayStore } from './assertion-replay.ts';
-import { clientAssertionAlgorithms } from './discovery.ts';
+import { ClientJwtRejected, decodeClientJwt, verifyClientSignedJwt } from './client-signed-jwt.ts';
 import { InvalidClientError } from './oidc-errors.ts';
 
 /** The one `client_assertion_type` we accept (RFC 7523 section 2.2). */
@@ -64,8 +55,6 @@ export interface ClientAuthenticationContext {
   readonly clockSkewSeconds?: number;
 }
 
-type ClientAssertionAlgorithm = (typeof clientAssertionAlgorithms)[number];
-
 const refuse = (logDetail: string) => new InvalidClientError(CLIENT_AUTHENTICATION_FAILED, { logDetail });
 
 /**
@@ -78,14 +67,31 @@ export const authenticateClient = async (
   context: ClientAuthenticationContext,
   headers: ClientAuthenticationHeaders = {},
 ): Promise<RelyingPartyClient> => {
+  try {
+    return await authenticate(form, context, headers);
+  } catch (error) {
+    throw error instanceof ClientJwtRejected ? refuse(error.logDetail) : error;
+  }
+};
+
+const authenticate = async (
+  form: ClientAuthenticationForm,
+  context: ClientAuthenticationContext,
+  headers: ClientAuthenticationHeaders,
+): Promise<RelyingPartyClient> => {
   const assertion = readAssertion(form, headers);
-  const { header, claims } = decodeAssertion(assertion);
-  const alg = acceptedAlgorithm(header);
+  const { header, claims } = decodeClientJwt(assertion);
   const client = await findIssuingClient(claims, form, context);
-  const keys = candidateKeys(client, header, alg);
   const now = context.clock();
   const skew = context.clockSkewSeconds ?? DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS;
-  const payload = await verifyAssertion(assertion, keys, alg, client.clientId, context, now, skew);
+  const payload = await verifyClientSignedJwt(assertion, header, client, {
+    issuer: client.clientId,
+    subject: client.clientId,
+    audience: [context.tokenEndpoint, context.issuer],
+    requiredClaims: ['exp', 'jti'],
+    clockTolerance: skew,
+    currentDate: now,
+  });
   const jti = checkTimesAndJti(payload, epochSeconds(now), context.maxAssertionLifetimeSeconds, skew);
   await claimJti(client.clientId, jti, (payload.exp as number) + skew, context.replayStore);
   return client;
@@ -102,23 +108,6 @@ const readAssertion = (form: ClientAuthenticationForm, headers: ClientAuthentica
   return form.client_assertion;
 };
 
-const decodeAssertion = (assertion: string) => {
-  try {
-    // decodeJwt accepts only the three parts of a compact JWS with a JSON object payload.
-    return { claims: decodeJwt(assertion), header: decodeProtectedHeader(assertion) };
-  } catch {
-    throw refuse('client_assertion is not a compact JWS JWT');
-  }
-};
-
-/** Never `none` nor HS*: only the asymmetric algorithms we publish in discovery. */
-const acceptedAlgorithm = (header: ProtectedHeaderParameters): ClientAssertionAlgorithm => {
-  const accepted: readonly string[] = clientAssertionAlgorithms;
-  if (typeof header.alg !== 'string' || !accepted.includes(header.alg))
-    throw refuse('header alg is not an accepted client assertion algorithm');
-  return header.alg as ClientAssertionAlgorithm;
-};
-
 /** The client named by `iss`, which must also be `sub` and any `client_id` sent alongside. */
 const findIssuingClient = async (
   claims: JWTPayload,
@@ -132,68 +121,6 @@ const findIssuingClient = async (
   const client = await context.clients.find(clientId);
   if (!client) throw refuse('iss is not a registered client');
   return client;
-};
-
-/** The key the header's `kid` names, or else every key of the client that allows `alg`. */
-const candidateKeys = (
-  client: RelyingPartyClient,
-  header: ProtectedHeaderParameters,
-  alg: ClientAssertionAlgorithm,
-): readonly ClientPublicKey[] => {
-  if (header.kid !== undefined) {
-    const key = client.publicKeys.find((candidate) => candidate.kid === header.kid);
-    if (!key) throw refuse('kid names no key of the client');
-    if (!key.algorithms.includes(alg)) throw refuse('the key named by kid does not allow the header alg');
-    return [key];
-  }
-  const keys = client.publicKeys.filter((key) => key.algorithms.includes(alg));
-  if (keys.length === 0) throw refuse('no key of the client allows the header alg');
-  return keys;
-};
-
-/** Verifies the signature with the first key that matches, then iss, sub, aud, exp and nbf. */
-const verifyAssertion = async (
-  assertion: string,
-  keys: readonly ClientPublicKey[],
-  alg: ClientAssertionAlgorithm,
-  clientId: string,
-  context: ClientAuthenticationContext,
-  now: Date,
-  skew: number,
-): Promise<JWTPayload> => {
-  for (const key of keys) {
-    try {
-      const { payload } = await jwtVerify(assertion, await importJWK({ ...key.jwk } as JWK, alg), {
-        algorithms: [alg],
-        issuer: clientId,
-        subject: clientId,
-        audience: [context.tokenEndpoint, context.issuer],
-        requiredClaims: ['exp', 'jti'],
-        clockTolerance: skew,
-        currentDate: now,
-      });
-      return payload;
-    } catch (error) {
-      if (error instanceof errors.JWSSignatureVerificationFailed) continue;
-      throw refuse(verificationFailure(error));
-    }
-  }
-  throw refuse('signature verifies with no key of the client');
-};
-
-/** The check jose reports as failed, in words that hold no token content (jose's errors carry the claims). */
-const verificationFailure = (error: unknown): string => {
-  if (error instanceof errors.JWTExpired) return `${error.claim} is in the past`;
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    const reasons: Record<string, string> = {
-      missing: 'missing',
-      invalid: 'not valid',
-      check_failed: 'wrong',
-    };
-    return `${error.claim} ${reasons[error.reason] ?? 'wrong'}`;
-  }
-  if (error instanceof errors.JOSEError) return `verification failed (${error.code})`;
-  return `verification failed (${error instanceof Error ? error.name : 'unknown error'})`;
 };
 
 /** What jose leaves to us: the lifetime ceiling, an `iat` from the future, and a usable `jti`. */

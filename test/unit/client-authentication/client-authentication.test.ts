@@ -122,12 +122,12 @@ const rejections: readonly Rejection[] = [
   {
     name: 'a client_assertion that is not a JWT',
     request: async () => ({ form: form('not-a-jwt') }),
-    logDetail: 'client_assertion is not a compact JWS JWT',
+    logDetail: 'not a compact JWS JWT',
   },
   {
     name: 'a client_assertion with five parts (a JWE)',
     request: async () => ({ form: form('eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d') }),
-    logDetail: 'client_assertion is not a compact JWS JWT',
+    logDetail: 'not a compact JWS JWT',
   },
   {
     name: 'an unsecured assertion (alg none)',

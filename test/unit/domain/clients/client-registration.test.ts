@@ -29,6 +29,7 @@ describe('registerClient: the client it builds', () => {
       allowRegistration: true,
       pkceRequired: false,
       refreshTokens: false,
+      singleSignOnPartners: [],
       createdAt: '2025-03-04T05:06:07.000Z',
     });
   });
@@ -184,6 +185,29 @@ describe('registerClient: redirect URIs', () => {
 });
 
 describe('registerClient: scopes and vectors of trust', () => {
+  it('keeps each single sign-on partner once', async () => {
+    // Act
+    const client = await registerClient(
+      validRequest({ singleSignOnPartners: ['pharmacy-web', 'gp-web', 'pharmacy-web'] }),
+      fixedContext,
+    );
+
+    // Assess
+    expect(client.singleSignOnPartners).toEqual(['pharmacy-web', 'gp-web']);
+  });
+
+  it('refuses a single sign-on partner that is not a client_id', async () => {
+    // Act
+    const problems = await problemsOf(
+      validRequest({ singleSignOnPartners: ['gp-web', 'no spaces allowed'] }),
+    );
+
+    // Assess
+    expect(problems).toEqual([
+      '"no spaces allowed" is not a client_id, so it cannot be a single sign-on partner.',
+    ]);
+  });
+
   it('refuses scopes without openid', async () => {
     // Act
     const problems = await problemsOf(validRequest({ scopes: ['profile', 'email'] }));
