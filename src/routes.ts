@@ -158,6 +158,13 @@ export type RouteId = Route['id'];
 /** The ids of the routes a function serves: its handler must answer each of them. */
 export type RouteIdOf<F extends FunctionName> = Extract<Route, { function: F }>['id'];
 
+/** The path of a route by its id. */
+export const routePath = (id: RouteId): string => {
+  const route: RouteSpec | undefined = routes.find((candidate) => candidate.id === id);
+  if (!route) throw new Error(`The route table has no route ${id}`);
+  return route.path;
+};
+
 /** The API Gateway route key (`GET /path`), which is also what Lambda sees as `event.routeKey`. */
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
   `${route.method} ${route.path}`;

@@ -17,7 +17,7 @@ import { createHttpHandler, defineRoute } from '../../src/platform/http/http-han
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
 import { jsonResponse } from '../../src/platform/http/responses.ts';
 import type { Logger } from '../../src/platform/logger.ts';
-import { type RouteId, routes } from '../../src/routes.ts';
+import { routePath } from '../../src/routes.ts';
 import { authorizationCodeGrant } from './authorization-code-grant.ts';
 import { refreshTokenGrant } from './refresh-token-grant.ts';
 import type { GrantDependencies, TokenGrant, TokenRequestForm } from './token-grant.ts';
@@ -63,12 +63,6 @@ const presentTokenError: ErrorPresenter = (classified, error) => {
   const challenge: Record<string, string> =
     error instanceof ChallengedInvalidClientError ? { 'www-authenticate': error.challenge } : {};
   return { ...response, headers: { ...response.headers, ...noCache, ...challenge } };
-};
-
-const routePath = (id: RouteId): string => {
-  const route = routes.find((candidate) => candidate.id === id);
-  if (!route) throw new Error(`The route table has no route ${id}`);
-  return route.path;
 };
 
 const grantFor = (grantType: string | undefined): TokenGrant => {

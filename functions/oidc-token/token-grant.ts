@@ -5,6 +5,7 @@ import type { Clock } from '../../src/domain/clock.ts';
 import type { AuthorizationCodes } from '../../src/domain/oidc/grants/authorization-codes.ts';
 import type { Grant } from '../../src/domain/oidc/grants/grant.ts';
 import type { RefreshTokens } from '../../src/domain/oidc/grants/refresh-tokens.ts';
+import type { LoginIdentities } from '../../src/domain/oidc/login-identities.ts';
 import { InvalidGrantError } from '../../src/domain/oidc/oidc-errors.ts';
 import type { Scope } from '../../src/domain/oidc/scopes.ts';
 import type { IssuedToken, TokenIssuer, TokenSubject } from '../../src/domain/oidc/token-issuer.ts';
@@ -19,6 +20,7 @@ export interface GrantDependencies {
   readonly refreshTokens: Pick<RefreshTokens, 'start' | 'rotate' | 'revokeFamily'>;
   readonly tokens: Pick<TokenIssuer, 'issueIdToken' | 'issueAccessToken'>;
   readonly audit: Pick<AuditLog, 'record'>;
+  readonly loginIdentities: Pick<LoginIdentities, 'recordIssued'>;
   readonly clock: Clock;
 }
 

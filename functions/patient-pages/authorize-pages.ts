@@ -1,5 +1,7 @@
 import type { AccountStore } from '../../src/domain/accounts/account.ts';
+import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
+import type { Clock } from '../../src/domain/clock.ts';
 import type {
   AuthorizationDecision,
   AuthorizationStep,
@@ -9,9 +11,11 @@ import {
   errorRedirect,
   validateAuthorizationRequest,
 } from '../../src/domain/oidc/authorization-request.ts';
+import { LoginAssertionRefusedError, type LoginIdentities } from '../../src/domain/oidc/login-identities.ts';
 import { PatientProblemError } from '../../src/domain/patient-problems.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import type { Logger } from '../../src/platform/logger.ts';
 import type { FormValues, PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import { sessionAccount } from './session-account.ts';
 
@@ -19,6 +23,10 @@ export interface AuthorizePagesDependencies {
   readonly accounts: AccountStore;
   readonly clients: ClientStore;
   readonly authorization: AuthorizationDecision;
+  readonly loginIdentities: Pick<LoginIdentities, 'accept'>;
+  readonly audit: Pick<AuditLog, 'record'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
 }
 
 type Page = (definition: PageDefinition) => RouteDefinition;
@@ -39,8 +47,15 @@ const scopeDescriptions: Record<string, string> = {
 
 /** /authorize and the pages between it and the answer: consent, and "prove who you are". */
 export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => {
-  /** Where the request goes next; the session keeps the request until it is answered. */
-  const proceed = async (request: PageRequest, session: BrowserSession): Promise<PageOutcome> => {
+  /**
+   * Where the request goes next; the session keeps the request until it is answered. A session
+   * that has just been handed a login is renewed (a new id), as after any login.
+   */
+  const proceed = async (
+    request: PageRequest,
+    session: BrowserSession,
+    change: 'update' | 'renew' = 'update',
+  ): Promise<PageOutcome> => {
     const pending = session.pendingAuthorization;
     if (!pending) throw new PatientProblemError('unknown-service', { logDetail: 'no pending authorization' });
     const account = await sessionAccount(deps.accounts, { ...request, session }, 'full');
@@ -49,17 +64,68 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       pending,
       account && authentication ? { authentication, account } : undefined,
     );
-    if (step.kind === 'log-in') return { redirect: '/login', session: { kind: 'update', session } };
-    if (step.kind === 'consent') return { redirect: '/consent', session: { kind: 'update', session } };
+    if (step.kind === 'log-in') return { redirect: '/login', session: { kind: change, session } };
+    if (step.kind === 'consent') return { redirect: '/consent', session: { kind: change, session } };
     if (step.kind === 'prove-identity')
-      return { redirect: '/prove-who-you-are', session: { kind: 'update', session } };
-    return answered(session, step.location);
+      return { redirect: '/prove-who-you-are', session: { kind: change, session } };
+    return answered(session, step.location, change);
   };
 
   /** Back to the relying party: the request is answered and leaves the session. */
-  const answered = (session: BrowserSession, location: string): PageOutcome => {
+  const answered = (
+    session: BrowserSession,
+    location: string,
+    change: 'update' | 'renew' = 'update',
+  ): PageOutcome => {
     const { pendingAuthorization: _answered, ...rest } = session;
-    return { redirect: location, session: { kind: 'update', session: rest } };
+    return { redirect: location, session: { kind: change, session: rest } };
+  };
+
+  /**
+   * An authorize request with `asserted_login_identity` (and no prompt=login): a partner service
+   * hands over its patient's login. Accepted, it replaces whoever this browser was logged in as;
+   * refused, the patient logs in afresh (nobody is taken for the patient the partner meant), and
+   * prompt=none gets login_required with the reason.
+   */
+  const handOff = async (
+    request: PageRequest,
+    pending: AuthorizationRequest & { readonly assertedLoginIdentity: string },
+  ): Promise<PageOutcome> => {
+    const { assertedLoginIdentity, ...kept } = pending;
+    const base = omitAuthentication(request.session);
+    try {
+      const login = await deps.loginIdentities.accept(assertedLoginIdentity, pending.clientId);
+      await deps.audit.record({
+        accountId: login.account.accountId,
+        type: 'login-handed-over',
+        at: deps.clock().toISOString(),
+        sourceIp: request.sourceIp,
+        detail: login.assertedBy,
+      });
+      const session: BrowserSession = {
+        ...base,
+        journey: {},
+        authentication: login.authentication,
+        pendingAuthorization: kept,
+      };
+      return await proceed({ ...request, session }, session, 'renew');
+    } catch (error) {
+      if (!(error instanceof LoginAssertionRefusedError)) throw error;
+      deps.logger.warn('asserted_login_identity refused', {
+        clientId: pending.clientId,
+        problem: error.problem,
+        detail: error.logDetail,
+      });
+      if (pending.prompt === 'none')
+        return {
+          redirect: errorRedirect(pending.redirectUri, {
+            error: 'login_required',
+            description: error.message,
+            state: pending.state,
+          }),
+        };
+      return proceed(request, { ...base, pendingAuthorization: kept });
+    }
   };
 
   const authorize = async (request: PageRequest, params: FormValues): Promise<PageOutcome> => {
@@ -76,7 +142,10 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
         }),
       };
     }
-    // prompt=login: whoever is logged in must log in again (SSO is skipped).
+    const { assertedLoginIdentity } = outcome.request;
+    if (assertedLoginIdentity !== undefined && outcome.request.prompt !== 'login')
+      return handOff(request, { ...outcome.request, assertedLoginIdentity });
+    // prompt=login: whoever is logged in must log in again (SSO is skipped, an asserted login too).
     const fresh = outcome.request.prompt === 'login';
     const session: BrowserSession = fresh
       ? { ...omitAuthentication(request.session), pendingAuthorization: outcome.request }

@@ -12,6 +12,7 @@ import { describeUserAgent, type RememberedDevices } from '../../src/domain/devi
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
 import { endSessionRedirect } from '../../src/domain/oidc/end-session.ts';
+import type { LoginIdentities } from '../../src/domain/oidc/login-identities.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { JsonWebKeySet } from '../../src/domain/tokens/token-signer.ts';
 import { createHttpHandler } from '../../src/platform/http/http-handler.ts';
@@ -41,6 +42,7 @@ export interface PatientPagesDependencies extends PageDependencies {
   readonly settings: AccountSettings;
   readonly clients: ClientStore;
   readonly authorization: AuthorizationDecision;
+  readonly loginIdentities: LoginIdentities;
   readonly issuer: string;
   /** Our published keys, to recognise the ID tokens we issued (the end-session hint). */
   readonly jwks: () => Promise<JsonWebKeySet>;

@@ -4,6 +4,7 @@ import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
 import { DynamoAuthorizationCodeStore } from '../adapters/dynamodb/dynamo-authorization-code-store.ts';
 import { DynamoClientMetadataStore } from '../adapters/dynamodb/dynamo-client-metadata-store.ts';
 import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
+import { DynamoLoginIdentityStore } from '../adapters/dynamodb/dynamo-login-identity-store.ts';
 import { DynamoRefreshTokenStore } from '../adapters/dynamodb/dynamo-refresh-token-store.ts';
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -11,8 +12,10 @@ import type { Limits } from '../domain/limits/limits.ts';
 import { ClientMetadata } from '../domain/oidc/client-metadata.ts';
 import { AuthorizationCodes } from '../domain/oidc/grants/authorization-codes.ts';
 import { RefreshTokens } from '../domain/oidc/grants/refresh-tokens.ts';
+import { LoginIdentities } from '../domain/oidc/login-identities.ts';
 import { TokenIssuer } from '../domain/oidc/token-issuer.ts';
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
+import { routePath } from '../routes.ts';
 
 export interface OidcServiceAdapters {
   readonly table: DynamoTable;
@@ -32,6 +35,27 @@ export const authorizationCodesOn = (table: DynamoTable, clock: Clock, limits: L
   });
 
 /**
+ * Single sign-on hand-offs: ID tokens recorded at /token, `asserted_login_identity` accepted at
+ * /authorize (patient pages), wired once.
+ */
+export const loginIdentitiesOn = (
+  table: DynamoTable,
+  clock: Clock,
+  limits: Limits,
+  issuer: string,
+): LoginIdentities =>
+  new LoginIdentities({
+    store: new DynamoLoginIdentityStore(table),
+    clients: new DynamoClientStore(table),
+    accounts: new DynamoAccountStore(table),
+    replayStore: new DynamoAssertionReplayStore(table),
+    clock,
+    issuer,
+    authorizeEndpoint: `${issuer}${routePath('authorize')}`,
+    idTokenLifetimeSeconds: limits.idTokenLifetimeSeconds,
+  });
+
+/**
  * The token and UserInfo endpoints' services over their adapters: the one wiring both
  * composition roots (Lambda and the local stack) use, so the two cannot wire them differently.
  */
@@ -46,6 +70,7 @@ export const createOidcServices = (adapters: OidcServiceAdapters) => {
     clients: new DynamoClientStore(table),
     assertionReplay: new DynamoAssertionReplayStore(table),
     authorizationCodes: authorizationCodesOn(table, clock, limits),
+    loginIdentities: loginIdentitiesOn(table, clock, limits, issuer),
     refreshTokens: new RefreshTokens({
       store: new DynamoRefreshTokenStore(table),
       clock,

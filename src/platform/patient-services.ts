@@ -28,7 +28,7 @@ import type { EmailSender, SmsSender } from '../domain/messaging/message-senders
 import { AuthorizationDecision } from '../domain/oidc/authorization-decision.ts';
 import { SecurityCodes } from '../domain/security-codes/security-codes.ts';
 import { Sessions } from '../domain/sessions/sessions.ts';
-import { authorizationCodesOn } from './oidc-services.ts';
+import { authorizationCodesOn, loginIdentitiesOn } from './oidc-services.ts';
 
 export interface PatientServiceAdapters {
   readonly table: DynamoTable;
@@ -84,10 +84,13 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     consents: new DynamoConsentStore(table, clock),
     codes: authorizationCodesOn(table, clock, limits),
   });
+  // The service's base URL is our issuer.
+  const loginIdentities = loginIdentitiesOn(table, clock, limits, adapters.service.baseUrl);
   return {
     accounts,
     clients,
     authorization,
+    loginIdentities,
     secondFactor,
     settings: new AccountSettings({
       accounts,

@@ -60,6 +60,11 @@ export const keys = {
     pk: `CLIENT_ASSERTION#${clientId}#${digest(jti)}`,
     sk: 'CLIENT_ASSERTION',
   }),
+  /** An ID token issued to a client, by the digest of its jti, for single sign-on hand-offs. */
+  loginIdentity: (clientId: string, idTokenJti: string): ItemKey => ({
+    pk: `LOGIN_IDENTITY#${clientId}#${digest(idTokenJti)}`,
+    sk: 'LOGIN_IDENTITY',
+  }),
   /** An authorization code, by the digest of the code. */
   authorizationCode: (codeDigest: string): ItemKey => ({ pk: `AUTH_CODE#${codeDigest}`, sk: 'AUTH_CODE' }),
   /** A refresh token, by its digest: it names the family (grant) it belongs to. */

@@ -26,7 +26,9 @@ export type AuditEventType =
   /** A code was presented again; what its first use issued is revoked (detail: the client_id). */
   | 'code-reused'
   /** A replaced refresh token was presented again; its family is revoked (detail: the client_id). */
-  | 'refresh-token-reused';
+  | 'refresh-token-reused'
+  /** A partner service handed its login over with asserted_login_identity (detail: its client_id). */
+  | 'login-handed-over';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {

@@ -8,8 +8,11 @@ export interface SessionAuthentication {
   readonly generation: number;
   /** Epoch seconds of the password check. */
   readonly passwordAt: number;
-  /** The second factor, once passed: a texted or emailed code, or a remembered device. */
-  readonly secondFactor?: 'sms-code' | 'email-code' | 'remembered-device';
+  /**
+   * The second factor, once passed: a texted or emailed code, a remembered device, or a login a
+   * partner service handed over with `asserted_login_identity` (its second factor was passed there).
+   */
+  readonly secondFactor?: 'sms-code' | 'email-code' | 'remembered-device' | 'asserted-login';
   readonly secondFactorAt?: number;
 }
 

@@ -83,7 +83,11 @@ export const startOidcEndpoints = async () => {
   };
 
   const registerTestClient = async (
-    options: { scopes?: readonly Scope[]; refreshTokens?: boolean } = {},
+    options: {
+      scopes?: readonly Scope[];
+      refreshTokens?: boolean;
+      singleSignOnPartners?: readonly string[];
+    } = {},
   ): Promise<TestClient> => {
     const { publicKey, privateKey } = rsaKeyPair();
     const redirectUri = 'https://service.example.test/callback';
@@ -95,6 +99,7 @@ export const startOidcEndpoints = async () => {
         scopes: options.scopes ?? ['openid', 'profile', 'email', 'phone', 'client_metadata'],
         vectorsOfTrust: ['P0.Cp.Cd', 'P9.Cp.Cd'],
         refreshTokens: options.refreshTokens ?? true,
+        singleSignOnPartners: options.singleSignOnPartners ?? [],
       },
       { newClientId: () => `client-${randomUUID()}`, now: clock },
     );

@@ -1,0 +1,217 @@
+import type { Account, AccountStore } from '../accounts/account.ts';
+import type { ClientStore, RelyingPartyClient } from '../clients/relying-party-client.ts';
+import { type Clock, epochSeconds } from '../clock.ts';
+import type { SessionAuthentication } from '../sessions/browser-session.ts';
+import type { AssertionReplayStore } from './assertion-replay.ts';
+import { DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS } from './client-authentication.ts';
+import { ClientJwtRejected, decodeClientJwt, verifyClientSignedJwt } from './client-signed-jwt.ts';
+import { type VectorOfTrust, vectorParts } from './vectors-of-trust.ts';
+
+/** NHS login's ceiling on an `asserted_login_identity` JWT's life (reference 2.6 and 3.4). */
+export const MAX_LOGIN_ASSERTION_LIFETIME_SECONDS = 60;
+
+/**
+ * An ID token we issued, as single sign-on needs it: the client that received it can later name
+ * its `jti` in an `asserted_login_identity` to hand the patient to a partner service.
+ */
+export interface IssuedLoginIdentity {
+  readonly clientId: string;
+  readonly idTokenJti: string;
+  readonly accountId: string;
+  /** The vector of trust the login achieved. */
+  readonly vot: VectorOfTrust;
+  /** When the patient authenticated, in epoch seconds. */
+  readonly authTime: number;
+  /** The account's session generation at that login: a revocation since ends the hand-off too. */
+  readonly sessionGeneration: number;
+}
+
+/** Where issued ID tokens are remembered, until they expire. */
+export interface LoginIdentityStore {
+  /** Remembers an issued ID token until `expiresAt` (epoch seconds). */
+  record(identity: IssuedLoginIdentity, expiresAt: number): Promise<void>;
+  /** The ID token a client received with that `jti`; undefined when unknown or expired. */
+  find(clientId: string, idTokenJti: string): Promise<IssuedLoginIdentity | undefined>;
+}
+
+/** Why an `asserted_login_identity` was refused: a relying party can act on each. */
+export type LoginAssertionProblem =
+  | 'malformed'
+  | 'unknown-client'
+  | 'not-partner'
+  | 'signature'
+  | 'claims'
+  | 'lifetime'
+  | 'replayed'
+  | 'unknown-login'
+  | 'login-ended';
+
+/** What `error_description` says for each problem: nothing of the token's content. */
+export const loginAssertionProblemDescriptions: Record<LoginAssertionProblem, string> = {
+  malformed: 'asserted_login_identity is not a signed JWT',
+  'unknown-client': 'asserted_login_identity was not issued by a registered client',
+  'not-partner':
+    'the client that signed asserted_login_identity is not registered to hand patients to this one',
+  signature: "asserted_login_identity does not verify with the signing client's registered keys",
+  claims: 'asserted_login_identity lacks iss, jti, iat, exp or code, or names another audience',
+  lifetime: `asserted_login_identity has expired or lives longer than ${MAX_LOGIN_ASSERTION_LIFETIME_SECONDS} seconds`,
+  replayed: 'asserted_login_identity has been used already',
+  'unknown-login':
+    'the code in asserted_login_identity names no unexpired ID token issued to the signing client',
+  'login-ended': "the patient's login has ended since the ID token was issued",
+};
+
+export class LoginAssertionRefusedError extends Error {
+  readonly problem: LoginAssertionProblem;
+  readonly logDetail: string;
+
+  constructor(problem: LoginAssertionProblem, logDetail: string = problem) {
+    super(loginAssertionProblemDescriptions[problem]);
+    this.name = 'LoginAssertionRefusedError';
+    this.problem = problem;
+    this.logDetail = logDetail;
+  }
+}
+
+/** The login a partner handed over: whose it is, and the session authentication it stands for. */
+export interface AssertedLogin {
+  readonly account: Account;
+  /** The client that signed the assertion. */
+  readonly assertedBy: string;
+  readonly authentication: SessionAuthentication;
+}
+
+export interface LoginIdentityOptions {
+  readonly store: LoginIdentityStore;
+  readonly clients: Pick<ClientStore, 'find'>;
+  readonly accounts: Pick<AccountStore, 'findById'>;
+  readonly replayStore: AssertionReplayStore;
+  readonly clock: Clock;
+  /** Our issuer: an assertion that names an audience must name it (or the authorize endpoint). */
+  readonly issuer: string;
+  readonly authorizeEndpoint: string;
+  readonly idTokenLifetimeSeconds: number;
+  readonly clockSkewSeconds?: number;
+}
+
+/**
+ * Single sign-on between services (NHS login's `asserted_login_identity`, reference 3.4): the ID
+ * tokens we issue are remembered, and a partner service can present a JWT, signed by the client
+ * the ID token was issued to, whose `code` is that ID token's `jti`. It is accepted once, within
+ * 60 seconds, and only between clients registered as partners (a client may always hand a
+ * patient to itself, e.g. from its app to its website).
+ */
+export class LoginIdentities {
+  readonly #options: LoginIdentityOptions;
+
+  constructor(options: LoginIdentityOptions) {
+    this.#options = options;
+  }
+
+  /** Remembers an ID token issued at the token endpoint, for as long as it is valid. */
+  async recordIssued(identity: IssuedLoginIdentity): Promise<void> {
+    const now = epochSeconds(this.#options.clock());
+    await this.#options.store.record(identity, now + this.#options.idTokenLifetimeSeconds);
+  }
+
+  /**
+   * Checks an `asserted_login_identity` sent with an authorize request of `receivingClientId`,
+   * uses it up, and returns the login it hands over. Every failure is LoginAssertionRefusedError.
+   * Its jti is claimed last, so an assertion refused for another reason is not used up.
+   */
+  async accept(assertion: string, receivingClientId: string): Promise<AssertedLogin> {
+    const { header, claims } = this.#decode(assertion);
+    const issuer = await this.#signingClient(claims.iss, receivingClientId);
+    const payload = await this.#verify(assertion, header, issuer);
+    const identity = await this.#options.store.find(issuer.clientId, payload.code);
+    if (!identity) throw new LoginAssertionRefusedError('unknown-login');
+    const account = await this.#options.accounts.findById(identity.accountId);
+    if (!account || (account.sessionGeneration ?? 0) !== identity.sessionGeneration)
+      throw new LoginAssertionRefusedError('login-ended');
+    if (vectorParts(identity.vot).credentials !== 'Cp.Cd')
+      throw new LoginAssertionRefusedError('unknown-login', 'the login was not with a password and code');
+    const claimed = await this.#options.replayStore.claim(
+      `login-assertion:${issuer.clientId}`,
+      payload.jti,
+      new Date((payload.exp + this.#skew()) * 1000),
+    );
+    if (!claimed) throw new LoginAssertionRefusedError('replayed');
+    const now = epochSeconds(this.#options.clock());
+    return {
+      account,
+      assertedBy: issuer.clientId,
+      authentication: {
+        accountId: account.accountId,
+        generation: identity.sessionGeneration,
+        passwordAt: identity.authTime,
+        secondFactor: 'asserted-login',
+        secondFactorAt: now,
+      },
+    };
+  }
+
+  #decode(assertion: string) {
+    try {
+      return decodeClientJwt(assertion);
+    } catch (error) {
+      if (error instanceof ClientJwtRejected) throw new LoginAssertionRefusedError('malformed');
+      throw error;
+    }
+  }
+
+  async #signingClient(iss: unknown, receivingClientId: string): Promise<RelyingPartyClient> {
+    const client = typeof iss === 'string' && iss !== '' ? await this.#options.clients.find(iss) : undefined;
+    if (!client) throw new LoginAssertionRefusedError('unknown-client');
+    const partner =
+      client.clientId === receivingClientId ||
+      (client.singleSignOnPartners ?? []).includes(receivingClientId);
+    if (!partner) throw new LoginAssertionRefusedError('not-partner');
+    return client;
+  }
+
+  async #verify(
+    assertion: string,
+    header: ReturnType<typeof decodeClientJwt>['header'],
+    client: RelyingPartyClient,
+  ): Promise<{ code: string; jti: string; exp: number }> {
+    const skew = this.#skew();
+    const now = epochSeconds(this.#options.clock());
+    let payload: Awaited<ReturnType<typeof verifyClientSignedJwt>>;
+    try {
+      payload = await verifyClientSignedJwt(assertion, header, client, {
+        issuer: client.clientId,
+        requiredClaims: ['exp', 'iat', 'jti', 'code'],
+        clockTolerance: skew,
+        currentDate: this.#options.clock(),
+      });
+    } catch (error) {
+      if (!(error instanceof ClientJwtRejected)) throw error;
+      const expired = error.logDetail === 'exp is in the past';
+      throw new LoginAssertionRefusedError(
+        error.check === 'claims' ? (expired ? 'lifetime' : 'claims') : 'signature',
+        error.logDetail,
+      );
+    }
+    const { code, jti, exp, iat, aud } = payload;
+    if (typeof code !== 'string' || code === '' || typeof jti !== 'string' || jti === '')
+      throw new LoginAssertionRefusedError('claims', 'code or jti not a non-empty string');
+    if (aud !== undefined) {
+      const audiences = Array.isArray(aud) ? aud : [aud];
+      const ours = [this.#options.issuer, this.#options.authorizeEndpoint];
+      if (!audiences.some((value) => ours.includes(value)))
+        throw new LoginAssertionRefusedError('claims', 'aud names another audience');
+    }
+    // jose has checked that exp and iat are numbers, exp not past and iat not ahead (with the skew).
+    const issuedAt = iat as number;
+    const expires = exp as number;
+    if (expires - issuedAt > MAX_LOGIN_ASSERTION_LIFETIME_SECONDS)
+      throw new LoginAssertionRefusedError('lifetime', 'lifetime over 60 seconds');
+    if (expires > now + MAX_LOGIN_ASSERTION_LIFETIME_SECONDS + skew || issuedAt > now + skew)
+      throw new LoginAssertionRefusedError('lifetime', 'iat or exp too far in the future');
+    return { code, jti, exp: expires };
+  }
+
+  #skew(): number {
+    return this.#options.clockSkewSeconds ?? DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS;
+  }
+}
