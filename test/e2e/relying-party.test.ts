@@ -1,9 +1,14 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importPKCS8 } from 'jose';
+import { promisify } from 'node:util';
+import { importPKCS8, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
@@ -20,6 +25,7 @@ describe('a relying party using openid-client', () => {
   let browser: Browser;
   let config: oidc.Configuration;
   let redirectUri: string;
+  let callbacks: Server | undefined;
 
   beforeAll(async () => {
     dataDirectory = await mkdtemp(join(tmpdir(), 'relying-party-'));
@@ -40,6 +46,7 @@ describe('a relying party using openid-client', () => {
 
   afterAll(async () => {
     await browser?.close();
+    callbacks?.close();
     await stack?.stop();
     await rm(dataDirectory, { recursive: true, force: true });
   });
@@ -163,4 +170,180 @@ describe('a relying party using openid-client', () => {
     expect(await page.locator('pre').nth(1).innerText()).toContain('rp-user@example.com');
     await context.close();
   });
+
+  it('signs a patient in to a second service without a password, by browser session and by asserted_login_identity', async () => {
+    // Prepare: two services registered with the command relying-party teams use; the app may hand
+    // its patients to the pharmacy
+    const app = await registerWithCommand('sso-app', ['--sso-partner', 'sso-pharmacy']);
+    const pharmacy = await registerWithCommand('sso-pharmacy');
+    const browsing = await browser.newContext();
+    const page = await browsing.newPage();
+
+    // Act: the patient logs in to the app
+    const appLogin = await authorizationRequest(app);
+    await page.goto(appLogin.url.href);
+    await page.getByLabel('Email address').fill('rp-user@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page
+      .getByLabel('Security code', { exact: true })
+      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    const appTokens = await redeem(app, appLogin, await callbackOf(page, app));
+
+    // Act: then opens the pharmacy in the same browser: no password, only its consent page
+    const pharmacyLogin = await authorizationRequest(pharmacy);
+    await page.goto(pharmacyLogin.url.href);
+    const consentHeading = await page.locator('h1').first().innerText();
+    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    const pharmacyTokens = await redeem(pharmacy, pharmacyLogin, await callbackOf(page, pharmacy));
+
+    // Act: prompt=none in the same browser answers with a code at once
+    const silent = await authorizationRequest(pharmacy, { prompt: 'none' });
+    await page.goto(silent.url.href);
+    const silentTokens = await redeem(pharmacy, silent, await callbackOf(page, pharmacy));
+
+    // Act: a browser that has never seen us, handed over by the app's backend
+    const elsewhere = await browser.newContext();
+    const handedPage = await elsewhere.newPage();
+    const loginIdentity = await new SignJWT({
+      code: appTokens.claims()?.jti,
+      jti: crypto.randomUUID(),
+    })
+      .setProtectedHeader({ alg: 'RS512', typ: 'JWT' })
+      .setIssuer('sso-app')
+      .setIssuedAt()
+      .setExpirationTime('60s')
+      .sign(app.privateKey);
+    const handOff = await authorizationRequest(pharmacy, {
+      prompt: 'none',
+      asserted_login_identity: loginIdentity,
+    });
+    await handedPage.goto(handOff.url.href);
+    const handedTokens = await redeem(pharmacy, handOff, await callbackOf(handedPage, pharmacy));
+
+    // Act: prompt=none in another new browser, without a hand-off, and with the same hand-off again
+    const stranger = await browser.newContext();
+    const strangerPage = await stranger.newPage();
+    await strangerPage.goto((await authorizationRequest(pharmacy, { prompt: 'none' })).url.href);
+    const notLoggedIn = await callbackOf(strangerPage, pharmacy);
+    const replay = await authorizationRequest(pharmacy, {
+      prompt: 'none',
+      asserted_login_identity: loginIdentity,
+    });
+    await strangerPage.goto(replay.url.href);
+    const replayed = await callbackOf(strangerPage, pharmacy);
+
+    // Assess
+    const patient = appTokens.claims()?.sub;
+    expect(patient).toBeTruthy();
+    expect(consentHeading).toBe('Share your information');
+    expect(pharmacyTokens.claims()).toMatchObject({ sub: patient, aud: 'sso-pharmacy', vot: 'P0.Cp.Cd' });
+    expect(silentTokens.claims()).toMatchObject({ sub: patient, aud: 'sso-pharmacy' });
+    expect(handedTokens.claims()).toMatchObject({
+      sub: patient,
+      aud: 'sso-pharmacy',
+      vot: 'P0.Cp.Cd',
+      auth_time: appTokens.claims()?.auth_time,
+    });
+    expect(Object.fromEntries(notLoggedIn.searchParams)).toMatchObject({
+      error: 'login_required',
+      state: expect.any(String),
+    });
+    expect(Object.fromEntries(replayed.searchParams)).toMatchObject({
+      error: 'login_required',
+      error_description: 'asserted_login_identity has been used already',
+    });
+    await Promise.all([browsing.close(), elsewhere.close(), stranger.close()]);
+  });
+
+  /** A service registered with `npm run client -- add`, and its openid-client configuration. */
+  interface RegisteredService {
+    readonly clientId: string;
+    readonly redirectUri: string;
+    readonly privateKey: Awaited<ReturnType<typeof importPKCS8>>;
+    readonly config: oidc.Configuration;
+  }
+
+  const registerWithCommand = async (
+    clientId: string,
+    extra: readonly string[] = [],
+  ): Promise<RegisteredService> => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const publicKeyFile = join(dataDirectory, `${clientId}.pem`);
+    await writeFile(publicKeyFile, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    const redirectUri = `${await callbackServer()}/${clientId}/callback`;
+    await promisify(execFile)(
+      process.execPath,
+      [
+        'src/local/client-cli.ts',
+        'add',
+        '--client-id',
+        clientId,
+        '--name',
+        `Service ${clientId}`,
+        '--redirect-uri',
+        redirectUri,
+        '--public-key',
+        publicKeyFile,
+        '--scope',
+        'openid',
+        '--scope',
+        'email',
+        '--vtr',
+        'P0.Cp.Cd',
+        ...extra,
+      ],
+      { env: { ...process.env, DYNAMODB_PORT: String(stack.dynamoDbPort), DATA_DIR: dataDirectory } },
+    );
+    const privateKey = await importPKCS8(
+      pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      'RS512',
+    );
+    const serviceConfig = await oidc.discovery(
+      new URL(stack.issuer),
+      clientId,
+      { id_token_signed_response_alg: 'RS512' },
+      oidc.PrivateKeyJwt(privateKey),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    return { clientId, redirectUri, privateKey, config: serviceConfig };
+  };
+
+  /** Where the services' redirect URIs point: a page that says the browser is back, for any path. */
+  const callbackServer = async (): Promise<string> => {
+    if (!callbacks) {
+      callbacks = createServer((_request, response) => response.end('Back at the service'));
+      const listening = callbacks;
+      await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    }
+    return `http://127.0.0.1:${(callbacks.address() as AddressInfo).port}`;
+  };
+
+  const authorizationRequest = async (service: RegisteredService, extra: Record<string, string> = {}) => {
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(service.config, {
+      redirect_uri: service.redirectUri,
+      scope: 'openid email',
+      state,
+      nonce,
+      vtr: '["P0.Cp.Cd"]',
+      ...extra,
+    });
+    return { url, state, nonce };
+  };
+
+  const callbackOf = async (page: Page, service: RegisteredService): Promise<URL> => {
+    await page.waitForURL((url) => url.href.startsWith(service.redirectUri), { timeout: 20_000 });
+    return new URL(page.url());
+  };
+
+  const redeem = (service: RegisteredService, request: { state: string; nonce: string }, callback: URL) =>
+    oidc.authorizationCodeGrant(service.config, callback, {
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+      idTokenExpected: true,
+    });
 });
