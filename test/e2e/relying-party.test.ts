@@ -258,6 +258,146 @@ describe('a relying party using openid-client', () => {
     await Promise.all([browsing.close(), elsewhere.close(), stranger.close()]);
   });
 
+  it('refuses what a relying party gets wrong, each with the error the specifications name', async () => {
+    // Prepare: two services, and the patient logged in to the first in this browser
+    const service = await registerWithCommand('strict-service');
+    const other = await registerWithCommand('other-service');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const login = await authorizationRequest(service);
+    await page.goto(login.url.href);
+    await page.getByLabel('Email address').fill('rp-user@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page
+      .getByLabel('Security code', { exact: true })
+      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    const tokens = await redeem(service, login, await callbackOf(page, service));
+    /** A new authorization in this browser: the session and consent make it answer at once. */
+    const authorize = async (extra: Record<string, string> = {}) => {
+      const request = await authorizationRequest(service, extra);
+      await page.goto(request.url.href);
+      return { request, callback: await callbackOf(page, service) };
+    };
+    const refusedWith = (error: string, description: string) =>
+      expect.objectContaining({ error, error_description: description });
+    const invalidClient = refusedWith('invalid_client', 'Client authentication failed');
+
+    // Act and assess: a redirect_uri that is not registered is never redirected to
+    await page.goto(
+      (await authorizationRequest(service, { redirect_uri: 'http://127.0.0.1:1/elsewhere' })).url.href,
+    );
+    expect(await page.locator('h1').first().innerText()).toBe(
+      'We cannot send you back to the website or app',
+    );
+    expect(page.url().startsWith(stack.issuer)).toBe(true);
+
+    // Act and assess: errors the authorization endpoint returns to the registered redirect_uri
+    const missingState = await authorizationRequest(service);
+    missingState.url.searchParams.delete('state');
+    await page.goto(missingState.url.href);
+    expect(Object.fromEntries((await callbackOf(page, service)).searchParams)).toEqual({
+      error: 'invalid_request',
+      error_description: 'state is required: it comes back unchanged so the service can match the response',
+    });
+    const missingNonce = await authorizationRequest(service);
+    missingNonce.url.searchParams.delete('nonce');
+    await page.goto(missingNonce.url.href);
+    const noNonce = await callbackOf(page, service);
+    await expect(redeem(service, missingNonce, noNonce)).rejects.toEqual(
+      refusedWith('invalid_request', 'nonce is required: it is put in the ID token; make it unguessable'),
+    );
+    const wideScope = await authorize({ scope: 'openid profile' });
+    await expect(redeem(service, wideScope.request, wideScope.callback)).rejects.toEqual(
+      refusedWith('invalid_scope', "scope asks for what this client is not registered for: 'profile'"),
+    );
+    const unregisteredVector = await authorize({ vtr: '["P9.Cp.Cd"]' });
+    await expect(redeem(service, unregisteredVector.request, unregisteredVector.callback)).rejects.toEqual(
+      refusedWith('invalid_request', 'vtr asks for P9.Cp.Cd, which this client is not registered for'),
+    );
+
+    // Act and assess: codes
+    const first = await authorize();
+    await redeem(service, first.request, first.callback);
+    await expect(redeem(service, first.request, first.callback)).rejects.toEqual(
+      refusedWith('invalid_grant', 'The authorization code has been used already.'),
+    );
+    const forAnother = await authorize();
+    await expect(redeem(other, forAnother.request, forAnother.callback)).rejects.toEqual(
+      refusedWith('invalid_grant', 'The authorization code was not issued to this client.'),
+    );
+    const wrongVerifier = await authorize();
+    await expect(
+      redeem(
+        service,
+        { ...wrongVerifier.request, verifier: oidc.randomPKCECodeVerifier() },
+        wrongVerifier.callback,
+      ),
+    ).rejects.toEqual(refusedWith('invalid_grant', 'code_verifier does not match the code_challenge.'));
+
+    // Act and assess: client assertions. Each is refused, and the code survives for a proper request.
+    const pending = await authorize();
+    const now = () => Math.floor(Date.now() / 1000);
+    const expired = authenticatingWith(
+      service,
+      oidc.PrivateKeyJwt(service.privateKey, {
+        [oidc.modifyAssertion]: (_header, payload) => {
+          payload.iat = now() - 600;
+          payload.exp = now() - 300;
+        },
+      }),
+    );
+    const signedByAnotherClient = authenticatingWith(service, oidc.PrivateKeyJwt(other.privateKey));
+    const unsigned: oidc.ClientAuth = (_server, client, body) => {
+      const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const claims = {
+        iss: client.client_id,
+        sub: client.client_id,
+        aud: service.config.serverMetadata().token_endpoint,
+        iat: now(),
+        exp: now() + 60,
+        jti: crypto.randomUUID(),
+      };
+      body.set('client_id', client.client_id);
+      body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+      body.set('client_assertion', `${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`);
+    };
+    for (const config of [expired, signedByAnotherClient, authenticatingWith(service, unsigned)])
+      await expect(redeem(service, pending.request, pending.callback, config)).rejects.toEqual(invalidClient);
+    const redeemed = await redeem(service, pending.request, pending.callback);
+    expect(redeemed.claims()?.sub).toBe(tokens.claims()?.sub);
+    const sameJti = crypto.randomUUID();
+    const replaying = authenticatingWith(
+      service,
+      oidc.PrivateKeyJwt(service.privateKey, {
+        [oidc.modifyAssertion]: (_header, payload) => {
+          payload.jti = sameJti;
+        },
+      }),
+    );
+    const once = await authorize();
+    await redeem(service, once.request, once.callback, replaying);
+    const twice = await authorize();
+    await expect(redeem(service, twice.request, twice.callback, replaying)).rejects.toEqual(invalidClient);
+
+    // Act and assess: an access token whose signature is not ours, at userinfo
+    const [header, payload] = tokens.access_token.split('.');
+    const forged = `${header}.${payload}.${Buffer.alloc(512).toString('base64url')}`;
+    const userinfo = await oidc
+      .fetchUserInfo(service.config, forged, tokens.claims()?.sub ?? '')
+      .catch((error: unknown) => error);
+    expect(userinfo).toBeInstanceOf(oidc.WWWAuthenticateChallengeError);
+    expect((userinfo as oidc.WWWAuthenticateChallengeError).cause).toEqual([
+      expect.objectContaining({
+        scheme: 'bearer',
+        parameters: expect.objectContaining({ error: 'invalid_token' }),
+      }),
+    ]);
+    await context.close();
+  });
+
   /** A service registered with `npm run client -- add`, and its openid-client configuration. */
   interface RegisteredService {
     readonly clientId: string;
@@ -321,18 +461,22 @@ describe('a relying party using openid-client', () => {
     return `http://127.0.0.1:${(callbacks.address() as AddressInfo).port}`;
   };
 
+  /** An authorization request as a relying party builds it, with PKCE, state and nonce. */
   const authorizationRequest = async (service: RegisteredService, extra: Record<string, string> = {}) => {
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
+    const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(service.config, {
       redirect_uri: service.redirectUri,
       scope: 'openid email',
       state,
       nonce,
       vtr: '["P0.Cp.Cd"]',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
       ...extra,
     });
-    return { url, state, nonce };
+    return { url, state, nonce, verifier };
   };
 
   const callbackOf = async (page: Page, service: RegisteredService): Promise<URL> => {
@@ -340,10 +484,28 @@ describe('a relying party using openid-client', () => {
     return new URL(page.url());
   };
 
-  const redeem = (service: RegisteredService, request: { state: string; nonce: string }, callback: URL) =>
-    oidc.authorizationCodeGrant(service.config, callback, {
+  const redeem = (
+    service: RegisteredService,
+    request: { state: string; nonce: string; verifier: string },
+    callback: URL,
+    config: oidc.Configuration = service.config,
+  ) =>
+    oidc.authorizationCodeGrant(config, callback, {
       expectedState: request.state,
       expectedNonce: request.nonce,
+      pkceCodeVerifier: request.verifier,
       idTokenExpected: true,
     });
+
+  /** The service's configuration with another way of authenticating at the token endpoint. */
+  const authenticatingWith = (service: RegisteredService, clientAuth: oidc.ClientAuth) => {
+    const config = new oidc.Configuration(
+      service.config.serverMetadata(),
+      service.clientId,
+      { id_token_signed_response_alg: 'RS512' },
+      clientAuth,
+    );
+    oidc.allowInsecureRequests(config);
+    return config;
+  };
 });

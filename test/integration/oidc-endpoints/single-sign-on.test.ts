@@ -1,7 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { decodeJwt, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Account } from '../../../src/domain/accounts/account.ts';
 import { epochSeconds } from '../../../src/domain/clock.ts';
 import { headingOf, PageClient } from '../../support/page-client.ts';
 import { type OidcEndpoints, startOidcEndpoints, type TestClient } from './oidc-fixture.ts';
