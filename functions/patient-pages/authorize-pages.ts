@@ -85,7 +85,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
    * An authorize request with `asserted_login_identity` (and no prompt=login): a partner service
    * hands over its patient's login. Accepted, it replaces whoever this browser was logged in as;
    * refused, the patient logs in afresh (nobody is taken for the patient the partner meant), and
-   * prompt=none gets login_required with the reason.
+   * prompt=none gets NHS login's sso_login_required with the reason.
    */
   const handOff = async (
     request: PageRequest,
@@ -119,7 +119,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       if (pending.prompt === 'none')
         return {
           redirect: errorRedirect(pending.redirectUri, {
-            error: 'login_required',
+            error: 'sso_login_required',
             description: error.message,
             state: pending.state,
           }),

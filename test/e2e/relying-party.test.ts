@@ -252,7 +252,7 @@ describe('a relying party using openid-client', () => {
       state: expect.any(String),
     });
     expect(Object.fromEntries(replayed.searchParams)).toMatchObject({
-      error: 'login_required',
+      error: 'sso_login_required',
       error_description: 'asserted_login_identity has been used already',
     });
     await Promise.all([browsing.close(), elsewhere.close(), stranger.close()]);

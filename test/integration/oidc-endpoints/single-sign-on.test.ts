@@ -188,7 +188,7 @@ describe('single sign-on with asserted_login_identity', () => {
     expect(response.location).toBe('/login');
   });
 
-  describe('refuses, and with prompt=none answers login_required naming the reason', () => {
+  describe('refuses, and with prompt=none answers sso_login_required naming the reason', () => {
     type Setup = Awaited<ReturnType<typeof prepare>>;
     const cases: {
       name: string;
@@ -345,7 +345,7 @@ describe('single sign-on with asserted_login_identity', () => {
 
       // Assess
       expect(answerOf(response.location)).toEqual({
-        error: 'login_required',
+        error: 'sso_login_required',
         error_description: description,
         state: 'state-sso',
       });
@@ -362,7 +362,7 @@ describe('single sign-on with asserted_login_identity', () => {
 
       // Assess
       expect(answerOf(response.location)).toEqual({
-        error: 'login_required',
+        error: 'sso_login_required',
         error_description: 'asserted_login_identity has been used already',
         state: 'state-sso',
       });
@@ -380,7 +380,7 @@ describe('single sign-on with asserted_login_identity', () => {
 
         // Assess
         expect(answerOf(response.location)).toEqual({
-          error: 'login_required',
+          error: 'sso_login_required',
           error_description:
             'the code in asserted_login_identity names no unexpired ID token issued to the signing client',
           state: 'state-sso',
