@@ -142,14 +142,15 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
         }),
       };
     }
-    const { assertedLoginIdentity } = outcome.request;
-    if (assertedLoginIdentity !== undefined && outcome.request.prompt !== 'login')
-      return handOff(request, { ...outcome.request, assertedLoginIdentity });
-    // prompt=login: whoever is logged in must log in again (SSO is skipped, an asserted login too).
-    const fresh = outcome.request.prompt === 'login';
+    const { assertedLoginIdentity, ...pending } = outcome.request;
+    if (assertedLoginIdentity !== undefined && pending.prompt !== 'login')
+      return handOff(request, { ...pending, assertedLoginIdentity });
+    // prompt=login: whoever is logged in must log in again (SSO is skipped, an asserted login
+    // too, and the assertion is not kept).
+    const fresh = pending.prompt === 'login';
     const session: BrowserSession = fresh
-      ? { ...omitAuthentication(request.session), pendingAuthorization: outcome.request }
-      : { ...request.session, pendingAuthorization: outcome.request };
+      ? { ...omitAuthentication(request.session), pendingAuthorization: pending }
+      : { ...request.session, pendingAuthorization: pending };
     return proceed(request, session);
   };
 
