@@ -102,7 +102,8 @@ export const grantAccount = async (grant: Grant, deps: GrantDependencies): Promi
   const account = await deps.accounts.findById(grant.accountId);
   const ended = !account
     ? 'grant account deleted'
-    : (account.sessionGeneration ?? 0) !== grant.sessionGeneration
+    : // A grant stored before generations were recorded counts as generation 0.
+      (account.sessionGeneration ?? 0) !== (grant.sessionGeneration ?? 0)
       ? 'grant from before the account sessions were revoked'
       : undefined;
   if (ended === undefined && account) return account;

@@ -1,4 +1,4 @@
-import type { AccountStore } from '../../src/domain/accounts/account.ts';
+import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
 import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
@@ -13,7 +13,7 @@ import {
 } from '../../src/domain/oidc/authorization-request.ts';
 import { LoginAssertionRefusedError, type LoginIdentities } from '../../src/domain/oidc/login-identities.ts';
 import { PatientProblemError } from '../../src/domain/patient-problems.ts';
-import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
+import type { BrowserSession, SessionAuthentication } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import type { FormValues, PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
@@ -48,6 +48,26 @@ const scopeDescriptions: Record<string, string> = {
 /** /authorize and the pages between it and the answer: consent, and "prove who you are". */
 export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => {
   /**
+   * The login that answers the pending request: a handed-over one (while its account and session
+   * generation stand), else the browser's own full login.
+   */
+  const loginFor = async (
+    request: PageRequest,
+    session: BrowserSession,
+  ): Promise<{ authentication: SessionAuthentication; account: Account } | undefined> => {
+    const { handedOver } = session;
+    if (handedOver) {
+      const account = await deps.accounts.findById(handedOver.accountId);
+      const current = account && (account.sessionGeneration ?? 0) === handedOver.generation;
+      return current ? { authentication: handedOver, account } : undefined;
+    }
+    const account = await sessionAccount(deps.accounts, { ...request, session }, 'full');
+    return account && session.authentication
+      ? { authentication: session.authentication, account }
+      : undefined;
+  };
+
+  /**
    * Where the request goes next; the session keeps the request until it is answered. A session
    * that has just been handed a login is renewed (a new id), as after any login.
    */
@@ -58,12 +78,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
   ): Promise<PageOutcome> => {
     const pending = session.pendingAuthorization;
     if (!pending) throw new PatientProblemError('unknown-service', { logDetail: 'no pending authorization' });
-    const account = await sessionAccount(deps.accounts, { ...request, session }, 'full');
-    const authentication = session.authentication;
-    const step: AuthorizationStep = await deps.authorization.next(
-      pending,
-      account && authentication ? { authentication, account } : undefined,
-    );
+    const step: AuthorizationStep = await deps.authorization.next(pending, await loginFor(request, session));
     if (step.kind === 'log-in') return { redirect: '/login', session: { kind: change, session } };
     if (step.kind === 'consent') return { redirect: '/consent', session: { kind: change, session } };
     if (step.kind === 'prove-identity')
@@ -77,22 +92,23 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     location: string,
     change: 'update' | 'renew' = 'update',
   ): PageOutcome => {
-    const { pendingAuthorization: _answered, ...rest } = session;
+    const { pendingAuthorization: _answered, handedOver: _used, ...rest } = session;
     return { redirect: location, session: { kind: change, session: rest } };
   };
 
   /**
    * An authorize request with `asserted_login_identity` (and no prompt=login): a partner service
-   * hands over its patient's login. Accepted, it replaces whoever this browser was logged in as;
-   * refused, the patient logs in afresh (nobody is taken for the patient the partner meant), and
-   * prompt=none gets NHS login's sso_login_required with the reason.
+   * hands over its patient's login. Accepted, it answers this request only (see `handedOver`), so
+   * a hand-off link cannot log a browser in as someone else; refused, the patient logs in afresh
+   * (nobody is taken for the patient the partner meant), and prompt=none gets NHS login's
+   * sso_login_required with the reason.
    */
   const handOff = async (
     request: PageRequest,
     pending: AuthorizationRequest & { readonly assertedLoginIdentity: string },
   ): Promise<PageOutcome> => {
     const { assertedLoginIdentity, ...kept } = pending;
-    const base = omitAuthentication(request.session);
+    const base = withoutHandOff(request.session);
     try {
       const login = await deps.loginIdentities.accept(assertedLoginIdentity, pending.clientId);
       await deps.audit.record({
@@ -104,8 +120,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       });
       const session: BrowserSession = {
         ...base,
-        journey: {},
-        authentication: login.authentication,
+        handedOver: login.authentication,
         pendingAuthorization: kept,
       };
       return await proceed({ ...request, session }, session, 'renew');
@@ -124,7 +139,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
             state: pending.state,
           }),
         };
-      return proceed(request, { ...base, pendingAuthorization: kept });
+      return proceed(request, { ...omitAuthentication(base), pendingAuthorization: kept });
     }
   };
 
@@ -148,9 +163,10 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     // prompt=login: whoever is logged in must log in again (SSO is skipped, an asserted login
     // too, and the assertion is not kept).
     const fresh = pending.prompt === 'login';
+    const base = withoutHandOff(request.session);
     const session: BrowserSession = fresh
-      ? { ...omitAuthentication(request.session), pendingAuthorization: pending }
-      : { ...request.session, pendingAuthorization: pending };
+      ? { ...omitAuthentication(base), pendingAuthorization: pending }
+      : { ...base, pendingAuthorization: pending };
     return proceed(request, session);
   };
 
@@ -186,11 +202,11 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     'consent-submit': page({
       handle: async (request) => {
         const pending = pendingOf(request.session);
-        const account = await sessionAccount(deps.accounts, request, 'full');
-        if (!account) return { redirect: '/login' };
+        const login = await loginFor(request, request.session);
+        if (!login) return { redirect: '/login' };
         if (request.form.decision !== 'agree')
           return answered(request.session, deps.authorization.declined(pending));
-        await deps.authorization.agree(account.accountId, pending);
+        await deps.authorization.agree(login.account.accountId, pending);
         return proceed(request, request.session);
       },
     }),
@@ -207,6 +223,12 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       handle: async ({ session }) => answered(session, deps.authorization.notProven(pendingOf(session))),
     }),
   };
+};
+
+/** A new request starts without the login handed over for an earlier one. */
+const withoutHandOff = (session: BrowserSession): BrowserSession => {
+  const { handedOver: _earlier, ...rest } = session;
+  return rest;
 };
 
 const omitAuthentication = (session: BrowserSession): BrowserSession => {

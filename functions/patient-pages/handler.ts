@@ -74,8 +74,9 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
     canUseEmail: !session.journey.pendingPhoneNumber && session.journey.codeChannel !== 'email',
   });
 
+  /** A completed login: it also replaces any login a partner handed over for the pending request. */
   const withSecondFactor = (
-    session: BrowserSession,
+    { handedOver: _replaced, ...session }: BrowserSession,
     secondFactor: 'sms-code' | 'email-code' | 'remembered-device',
   ): BrowserSession => ({
     ...session,

@@ -18,6 +18,8 @@ export const sessionAccount = async (
     return undefined;
   }
   if ((step === 'full') !== (authentication.secondFactor !== undefined)) return undefined;
+  // A login handed over by a partner service answers one authorization request, never our pages.
+  if (authentication.secondFactor === 'asserted-login') return undefined;
   const account = await accounts.findById(authentication.accountId);
   if (!account || authentication.generation !== (account.sessionGeneration ?? 0)) return undefined;
   return account;

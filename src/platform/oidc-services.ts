@@ -53,6 +53,7 @@ export const loginIdentitiesOn = (
     issuer,
     authorizeEndpoint: `${issuer}${routePath('authorize')}`,
     idTokenLifetimeSeconds: limits.idTokenLifetimeSeconds,
+    maxLoginAgeSeconds: limits.sessionAbsoluteSeconds,
   });
 
 /**

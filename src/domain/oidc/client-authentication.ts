@@ -81,6 +81,8 @@ const authenticate = async (
 ): Promise<RelyingPartyClient> => {
   const assertion = readAssertion(form, headers);
   const { header, claims } = decodeClientJwt(assertion);
+  // A hand-off (asserted_login_identity) travels in a URL: it must never authenticate a client.
+  if (claims.code !== undefined) throw refuse('a login identity assertion (it has a code claim)');
   const client = await findIssuingClient(claims, form, context);
   const now = context.clock();
   const skew = context.clockSkewSeconds ?? DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS;

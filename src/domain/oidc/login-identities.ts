@@ -3,12 +3,17 @@ import type { ClientStore, RelyingPartyClient } from '../clients/relying-party-c
 import { type Clock, epochSeconds } from '../clock.ts';
 import type { SessionAuthentication } from '../sessions/browser-session.ts';
 import type { AssertionReplayStore } from './assertion-replay.ts';
-import { DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS } from './client-authentication.ts';
 import { ClientJwtRejected, decodeClientJwt, verifyClientSignedJwt } from './client-signed-jwt.ts';
 import { type VectorOfTrust, vectorParts } from './vectors-of-trust.ts';
 
 /** NHS login's ceiling on an `asserted_login_identity` JWT's life (reference 2.6 and 3.4). */
 export const MAX_LOGIN_ASSERTION_LIFETIME_SECONDS = 60;
+
+/**
+ * Leeway for the signing client's clock: small, since it widens both ends of a 60-second window
+ * (and the hand-off travels in a URL, where it can be seen).
+ */
+export const LOGIN_ASSERTION_CLOCK_SKEW_SECONDS = 5;
 
 /**
  * An ID token we issued, as single sign-on needs it: the client that received it can later name
@@ -44,6 +49,7 @@ export type LoginAssertionProblem =
   | 'lifetime'
   | 'replayed'
   | 'unknown-login'
+  | 'weak-login'
   | 'login-ended';
 
 /** What `error_description` says for each problem: nothing of the token's content. */
@@ -58,7 +64,8 @@ export const loginAssertionProblemDescriptions: Record<LoginAssertionProblem, st
   replayed: 'asserted_login_identity has been used already',
   'unknown-login':
     'the code in asserted_login_identity names no unexpired ID token issued to the signing client',
-  'login-ended': "the patient's login has ended since the ID token was issued",
+  'weak-login': 'the login the ID token came from did not use a second factor, so it cannot be handed over',
+  'login-ended': "the patient's login has ended since the ID token was issued, or is older than 12 hours",
 };
 
 export class LoginAssertionRefusedError extends Error {
@@ -91,6 +98,8 @@ export interface LoginIdentityOptions {
   readonly issuer: string;
   readonly authorizeEndpoint: string;
   readonly idTokenLifetimeSeconds: number;
+  /** How old the original login may be: the browser session's absolute limit. */
+  readonly maxLoginAgeSeconds: number;
   readonly clockSkewSeconds?: number;
 }
 
@@ -99,7 +108,9 @@ export interface LoginIdentityOptions {
  * tokens we issue are remembered, and a partner service can present a JWT, signed by the client
  * the ID token was issued to, whose `code` is that ID token's `jti`. It is accepted once, within
  * 60 seconds, and only between clients registered as partners (a client may always hand a
- * patient to itself, e.g. from its app to its website).
+ * patient to itself, e.g. from its app to its website). Its jti shares the replay claims of
+ * client assertions, and the token endpoint refuses a JWT with a `code`, so one JWT can never
+ * serve as both.
  */
 export class LoginIdentities {
   readonly #options: LoginIdentityOptions;
@@ -121,22 +132,30 @@ export class LoginIdentities {
    */
   async accept(assertion: string, receivingClientId: string): Promise<AssertedLogin> {
     const { header, claims } = this.#decode(assertion);
-    const issuer = await this.#signingClient(claims.iss, receivingClientId);
+    const issuer = await this.#signingClient(claims.iss);
+    // The signature first: nobody learns which clients are partners without a client's key.
     const payload = await this.#verify(assertion, header, issuer);
+    const partner =
+      issuer.clientId === receivingClientId ||
+      (issuer.singleSignOnPartners ?? []).includes(receivingClientId);
+    if (!partner) throw new LoginAssertionRefusedError('not-partner');
     const identity = await this.#options.store.find(issuer.clientId, payload.code);
     if (!identity) throw new LoginAssertionRefusedError('unknown-login');
+    const now = epochSeconds(this.#options.clock());
     const account = await this.#options.accounts.findById(identity.accountId);
     if (!account || (account.sessionGeneration ?? 0) !== identity.sessionGeneration)
       throw new LoginAssertionRefusedError('login-ended');
-    if (vectorParts(identity.vot).credentials !== 'Cp.Cd')
-      throw new LoginAssertionRefusedError('unknown-login', 'the login was not with a password and code');
+    // Handing a login on and on must not make it outlive the 12 hours a session may last.
+    if (now - identity.authTime > this.#options.maxLoginAgeSeconds)
+      throw new LoginAssertionRefusedError('login-ended', 'login older than the session limit');
+    if (vectorParts(identity.vot).credentials !== 'Cp.Cd') throw new LoginAssertionRefusedError('weak-login');
+    // The same replay claims as client assertions at the token endpoint: one jti, one use, either way.
     const claimed = await this.#options.replayStore.claim(
-      `login-assertion:${issuer.clientId}`,
+      issuer.clientId,
       payload.jti,
       new Date((payload.exp + this.#skew()) * 1000),
     );
     if (!claimed) throw new LoginAssertionRefusedError('replayed');
-    const now = epochSeconds(this.#options.clock());
     return {
       account,
       assertedBy: issuer.clientId,
@@ -159,13 +178,9 @@ export class LoginIdentities {
     }
   }
 
-  async #signingClient(iss: unknown, receivingClientId: string): Promise<RelyingPartyClient> {
+  async #signingClient(iss: unknown): Promise<RelyingPartyClient> {
     const client = typeof iss === 'string' && iss !== '' ? await this.#options.clients.find(iss) : undefined;
     if (!client) throw new LoginAssertionRefusedError('unknown-client');
-    const partner =
-      client.clientId === receivingClientId ||
-      (client.singleSignOnPartners ?? []).includes(receivingClientId);
-    if (!partner) throw new LoginAssertionRefusedError('not-partner');
     return client;
   }
 
@@ -201,7 +216,7 @@ export class LoginIdentities {
       if (!audiences.some((value) => ours.includes(value)))
         throw new LoginAssertionRefusedError('claims', 'aud names another audience');
     }
-    // jose has checked that exp and iat are numbers, exp not past and iat not ahead (with the skew).
+    // jose has checked that exp and iat are numbers and exp not past (with the skew); the rest is ours.
     const issuedAt = iat as number;
     const expires = exp as number;
     if (expires - issuedAt > MAX_LOGIN_ASSERTION_LIFETIME_SECONDS)
@@ -212,6 +227,6 @@ export class LoginIdentities {
   }
 
   #skew(): number {
-    return this.#options.clockSkewSeconds ?? DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS;
+    return this.#options.clockSkewSeconds ?? LOGIN_ASSERTION_CLOCK_SKEW_SECONDS;
   }
 }

@@ -38,6 +38,12 @@ export interface BrowserSession {
   readonly journey: JourneyState;
   /** The relying party's request being served: kept through the login journey, cleared when answered. */
   readonly pendingAuthorization?: AuthorizationRequest;
+  /**
+   * A login a partner service handed over with `asserted_login_identity`: it answers the pending
+   * request only, never our own pages nor another request, and leaves with the request. Whoever
+   * is logged in to this browser stays logged in.
+   */
+  readonly handedOver?: SessionAuthentication;
 }
 
 /** Where sessions are kept, by the hash of their id (the id itself is never stored). */

@@ -10,6 +10,7 @@ import { epochSeconds } from '../../../src/domain/clock.ts';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../../src/domain/oidc/client-authentication.ts';
 import { s256CodeChallenge } from '../../../src/domain/oidc/grants/pkce.ts';
 import type { Scope } from '../../../src/domain/oidc/scopes.ts';
+import type { VectorOfTrust } from '../../../src/domain/oidc/vectors-of-trust.ts';
 import { createDevServer } from '../../../src/local/dev-server.ts';
 import { findFreePort } from '../../../src/local/free-port.ts';
 import { createLocalHandlers } from '../../../src/local/local-handlers.ts';
@@ -55,6 +56,16 @@ export interface TokenSet {
   readonly id_token: string;
   readonly refresh_token?: string;
   readonly scope: string;
+}
+
+/** How the login behind a code went: one minute ago, with password and texted code, unless given. */
+interface CodeOptions {
+  readonly scopes?: readonly Scope[];
+  readonly codeVerifier?: string;
+  readonly nonce?: string;
+  readonly vot?: VectorOfTrust;
+  /** Epoch seconds. */
+  readonly authTime?: number;
 }
 
 export const rsaKeyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -124,18 +135,14 @@ export const startOidcEndpoints = async () => {
   };
 
   /** A code as /authorize would issue it after the patient logged in a minute ago. */
-  const issueCode = (
-    testClient: TestClient,
-    account: Account,
-    options: { scopes?: readonly Scope[]; codeVerifier?: string; nonce?: string } = {},
-  ) =>
+  const issueCode = (testClient: TestClient, account: Account, options: CodeOptions = {}) =>
     oidc.authorizationCodes.issue({
       grantId: randomUUID(),
       clientId: testClient.client.clientId,
       accountId: account.accountId,
       scopes: options.scopes ?? ['openid', 'email', 'phone'],
-      vot: 'P0.Cp.Cd',
-      authTime: epochSeconds(clock()) - 60,
+      vot: options.vot ?? 'P0.Cp.Cd',
+      authTime: options.authTime ?? epochSeconds(clock()) - 60,
       sessionGeneration: account.sessionGeneration ?? 0,
       redirectUri: testClient.redirectUri,
       nonce: options.nonce ?? 'nonce-1',
@@ -187,7 +194,7 @@ export const startOidcEndpoints = async () => {
   const tokensFor = async (
     testClient: TestClient,
     account: Account,
-    options: { scopes?: readonly Scope[] } = {},
+    options: CodeOptions = {},
   ): Promise<TokenSet> => {
     const code = await issueCode(testClient, account, options);
     const response = await token(testClient, {
@@ -235,6 +242,7 @@ export const startOidcEndpoints = async () => {
   return {
     issuer,
     clock,
+    outbox: dependencies.outbox,
     discovery,
     accounts,
     auditTrail,

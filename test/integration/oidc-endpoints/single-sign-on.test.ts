@@ -2,7 +2,8 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { decodeJwt, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochSeconds } from '../../../src/domain/clock.ts';
-import { headingOf, PageClient } from '../../support/page-client.ts';
+import { JWT_BEARER_ASSERTION_TYPE } from '../../../src/domain/oidc/client-authentication.ts';
+import { createAccount, firstLogin, headingOf, PageClient } from '../../support/page-client.ts';
 import { type OidcEndpoints, startOidcEndpoints, type TestClient } from './oidc-fixture.ts';
 
 /**
@@ -157,6 +158,128 @@ describe('single sign-on with asserted_login_identity', () => {
     expect(answer.code).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('answers the request as the handed-over patient, and leaves whoever is logged in to this browser logged in', async () => {
+    // Prepare: this browser is logged in, through our pages, as another patient
+    const { website, app, account, idTokenJti } = await prepare();
+    const browser = freshBrowser();
+    const email = `someone-else-${randomUUID()}@example.com`;
+    await createAccount(browser, endpoints.outbox, email, 'correct horse battery');
+    await firstLogin(browser, endpoints.outbox, {
+      email,
+      password: 'correct horse battery',
+      phoneNumber: '07700 900456',
+    });
+
+    // Act
+    await browser.get(authorizePath(website, await assertion(app, idTokenJti)));
+    const answered = await agree(browser);
+    const answer = answerOf(answered.location);
+    const tokens = await endpoints.token(website, {
+      grant_type: 'authorization_code',
+      code: answer.code ?? '',
+      redirect_uri: website.redirectUri,
+    });
+    const settings = await browser.get('/settings');
+
+    // Assess
+    expect(decodeJwt(tokens.json?.id_token as string).sub).toBe(account.subject);
+    expect(settings.status).toBe(200);
+    expect(settings.html).toContain(email);
+  });
+
+  it('never opens our own pages to a handed-over login', async () => {
+    // Prepare
+    const { website, app, idTokenJti } = await prepare();
+    const browser = freshBrowser();
+    await browser.get(authorizePath(website, await assertion(app, idTokenJti)));
+
+    // Act
+    const settings = await browser.get('/settings');
+    const phone = await browser.get('/settings/phone');
+
+    // Assess
+    expect(settings.location).toBe('/login');
+    expect(phone.location).toBe('/login');
+  });
+
+  it('accepts an audience naming our issuer or our authorize endpoint', async () => {
+    // Prepare
+    const { app, account } = await prepare();
+    const audiences = [endpoints.issuer, `${endpoints.issuer}/authorize`];
+
+    // Act
+    const answers = [];
+    for (const aud of audiences) {
+      const jti = decodeJwt((await endpoints.tokensFor(app, account)).id_token as string).jti as string;
+      const response = await freshBrowser().get(
+        authorizePath(app, await assertion(app, jti, { claims: { aud } }), { prompt: 'none' }),
+      );
+      answers.push(answerOf(response.location).error);
+    }
+
+    // Assess: logged in each time (the app's consent is what is missing, not the login)
+    expect(answers).toEqual(['consent_required', 'consent_required']);
+  });
+
+  it('accepts an assertion less than 5 seconds past its exp, for clock skew', async () => {
+    // Prepare
+    const { app, idTokenJti } = await prepare();
+    const now = epochSeconds(endpoints.clock());
+
+    // Act
+    const response = await freshBrowser().get(
+      authorizePath(app, await assertion(app, idTokenJti, { claims: { iat: now - 60, exp: now - 4 } }), {
+        prompt: 'none',
+      }),
+    );
+
+    // Assess
+    expect(answerOf(response.location).error).toBe('consent_required');
+  });
+
+  it('sends a handed-over P0 patient asked for P9 to prove who they are (interaction_required with prompt=none)', async () => {
+    // Prepare
+    const { website, app, account, idTokenJti } = await prepare();
+    const later = decodeJwt((await endpoints.tokensFor(app, account)).id_token as string).jti as string;
+
+    // Act
+    const response = await freshBrowser().get(
+      authorizePath(website, await assertion(app, idTokenJti), { vtr: '["P9.Cp.Cd"]' }),
+    );
+    const silent = await freshBrowser().get(
+      authorizePath(website, await assertion(app, later), { vtr: '["P9.Cp.Cd"]', prompt: 'none' }),
+    );
+
+    // Assess
+    expect(response.location).toBe('/prove-who-you-are');
+    expect(answerOf(silent.location).error).toBe('interaction_required');
+  });
+
+  it('refuses a hand-off presented as a client assertion at the token endpoint', async () => {
+    // Prepare: a hand-off that also looks like a client assertion (sub, and the token endpoint as audience)
+    const { app, account, idTokenJti } = await prepare();
+    const code = await endpoints.issueCode(app, account);
+    const handOff = await assertion(app, idTokenJti, {
+      claims: { sub: app.client.clientId, aud: endpoints.discovery.token_endpoint },
+    });
+
+    // Act
+    const response = await endpoints.postForm(endpoints.discovery.token_endpoint, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: app.redirectUri,
+      client_assertion_type: JWT_BEARER_ASSERTION_TYPE,
+      client_assertion: handOff,
+    });
+
+    // Assess
+    expect(response.status).toBe(401);
+    expect(response.json).toEqual({
+      error: 'invalid_client',
+      error_description: 'Client authentication failed',
+    });
+  });
+
   it('ignores the assertion with prompt=login: the patient logs in', async () => {
     // Prepare
     const { website, app, idTokenJti } = await prepare();
@@ -171,18 +294,25 @@ describe('single sign-on with asserted_login_identity', () => {
   });
 
   it('sends the patient to log in, rather than use whoever this browser was logged in as, when the assertion is refused', async () => {
-    // Prepare: this browser is logged in to the website (through an earlier hand-off) as another patient
-    const other = await prepare();
+    // Prepare: this browser is logged in, through our pages, as another patient who has agreed to
+    // share with the website, so without the assertion the website would get a code at once
+    const { website, app, idTokenJti } = await prepare();
     const browser = freshBrowser();
-    await browser.get(authorizePath(other.website, await assertion(other.app, other.idTokenJti)));
+    const email = `logged-in-${randomUUID()}@example.com`;
+    await createAccount(browser, endpoints.outbox, email, 'correct horse battery');
+    await firstLogin(browser, endpoints.outbox, {
+      email,
+      password: 'correct horse battery',
+      phoneNumber: '07700 900789',
+    });
+    await browser.get(authorizePath(website, '', {}).replace('&asserted_login_identity=', ''));
     await agree(browser);
-    const { app, idTokenJti } = await prepare();
     const forged = await assertion(app, idTokenJti, {
       key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
     });
 
     // Act
-    const response = await browser.get(authorizePath(other.website, forged));
+    const response = await browser.get(authorizePath(website, forged));
 
     // Assess
     expect(response.location).toBe('/login');
@@ -303,6 +433,49 @@ describe('single sign-on with asserted_login_identity', () => {
         description: 'asserted_login_identity has expired or lives longer than 60 seconds',
       },
       {
+        name: 'an assertion more than 5 seconds past its exp',
+        make: async ({ app, idTokenJti }) => {
+          const now = epochSeconds(endpoints.clock());
+          return {
+            loginIdentity: await assertion(app, idTokenJti, { claims: { iat: now - 66, exp: now - 6 } }),
+          };
+        },
+        description: 'asserted_login_identity has expired or lives longer than 60 seconds',
+      },
+      {
+        name: 'an iat more than 5 seconds ahead',
+        make: async ({ app, idTokenJti }) => {
+          const now = epochSeconds(endpoints.clock());
+          return {
+            loginIdentity: await assertion(app, idTokenJti, { claims: { iat: now + 6, exp: now + 60 } }),
+          };
+        },
+        description: 'asserted_login_identity has expired or lives longer than 60 seconds',
+      },
+      {
+        name: 'a client assertion for the token endpoint (no code)',
+        make: async ({ app }) => ({ loginIdentity: await endpoints.clientAssertion(app) }),
+        description: 'asserted_login_identity lacks iss, jti, iat, exp or code, or names another audience',
+      },
+      {
+        name: 'a login with a password only',
+        make: async ({ app, account }) => {
+          const tokens = await endpoints.tokensFor(app, account, { vot: 'P0.Cp' });
+          return { loginIdentity: await assertion(app, decodeJwt(tokens.id_token as string).jti as string) };
+        },
+        description:
+          'the login the ID token came from did not use a second factor, so it cannot be handed over',
+      },
+      {
+        name: 'a login more than 12 hours old',
+        make: async ({ app, account }) => {
+          const authTime = epochSeconds(endpoints.clock()) - 12 * 3600 - 1;
+          const tokens = await endpoints.tokensFor(app, account, { authTime });
+          return { loginIdentity: await assertion(app, decodeJwt(tokens.id_token as string).jti as string) };
+        },
+        description: "the patient's login has ended since the ID token was issued, or is older than 12 hours",
+      },
+      {
         name: 'a code that is no ID token of ours',
         make: async ({ app }) => ({ loginIdentity: await assertion(app, randomUUID()) }),
         description:
@@ -323,7 +496,7 @@ describe('single sign-on with asserted_login_identity', () => {
           await endpoints.accounts.revokeSessions(account.accountId);
           return { loginIdentity: await assertion(app, idTokenJti) };
         },
-        description: "the patient's login has ended since the ID token was issued",
+        description: "the patient's login has ended since the ID token was issued, or is older than 12 hours",
       },
       {
         name: 'a login whose account was deleted since',
@@ -331,7 +504,7 @@ describe('single sign-on with asserted_login_identity', () => {
           await endpoints.accounts.delete(account.accountId);
           return { loginIdentity: await assertion(app, idTokenJti) };
         },
-        description: "the patient's login has ended since the ID token was issued",
+        description: "the patient's login has ended since the ID token was issued, or is older than 12 hours",
       },
     ];
 
