@@ -188,14 +188,21 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     }),
     'authorize-continue': page({ handle: (request) => proceed(request, request.session) }),
     consent: page({
-      handle: async ({ session }) => {
-        const pending = pendingOf(session);
+      handle: async (request) => {
+        const pending = pendingOf(request.session);
         const items = pending.scopes
           .filter((scope) => scope !== 'openid')
           .map((scope) => scopeDescriptions[scope] ?? scope);
+        // Whose information it is: on a shared computer, or after a hand-off, it may not be obvious.
+        const login = await loginFor(request, request.session);
         return {
           view: 'pages/consent.njk',
-          data: { title: 'Share your information', serviceLabel: await serviceLabel(pending), items },
+          data: {
+            title: 'Share your information',
+            serviceLabel: await serviceLabel(pending),
+            items,
+            accountEmail: login?.account.email,
+          },
         };
       },
     }),

@@ -144,6 +144,7 @@ describe('a new patient in a browser', () => {
     await context.close();
   });
 
+  // A long walk through every page with axe: its time limit is generous for busy machines.
   it('sweeps every page of the route table, logged out and logged in', async () => {
     // Prepare: a second patient, logged in through the pages
     const loggedOut = await browser.newContext();
@@ -203,7 +204,7 @@ describe('a new patient in a browser', () => {
     expect(pagesChecked.length - before).toBe(pagePaths.length * 2 + formPaths.length + 1);
     await loggedOut.close();
     await loggedIn.close();
-  });
+  }, 180_000);
 
   it('finds no serious or critical accessibility problem on any page visited', () => {
     expect(pagesChecked.length).toBeGreaterThan(8);

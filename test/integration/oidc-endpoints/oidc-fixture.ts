@@ -243,6 +243,8 @@ export const startOidcEndpoints = async () => {
     issuer,
     clock,
     outbox: dependencies.outbox,
+    /** The services behind the endpoints, on the same table, for what a test must set up directly. */
+    services: oidc,
     discovery,
     accounts,
     auditTrail,

@@ -172,6 +172,7 @@ describe('single sign-on with asserted_login_identity', () => {
 
     // Act
     await browser.get(authorizePath(website, await assertion(app, idTokenJti)));
+    const consent = await browser.get('/consent');
     const answered = await agree(browser);
     const answer = answerOf(answered.location);
     const tokens = await endpoints.token(website, {
@@ -182,9 +183,49 @@ describe('single sign-on with asserted_login_identity', () => {
     const settings = await browser.get('/settings');
 
     // Assess
+    expect(consent.html).toContain(`the NHS account for <strong>${account.email}</strong>`);
     expect(decodeJwt(tokens.json?.id_token as string).sub).toBe(account.subject);
     expect(settings.status).toBe(200);
     expect(settings.html).toContain(email);
+  });
+
+  it('keeps a hand-off to its own request: the next request in the browser is not logged in', async () => {
+    // Prepare: a hand-off waiting on the consent page
+    const { website, app, idTokenJti } = await prepare();
+    const browser = freshBrowser();
+    await browser.get(authorizePath(website, await assertion(app, idTokenJti)));
+
+    // Act: the website starts again without the hand-off
+    const again = await browser.get(
+      authorizePath(website, '', { prompt: 'none' }).replace('&asserted_login_identity=', ''),
+    );
+
+    // Assess
+    expect(answerOf(again.location).error).toBe('login_required');
+  });
+
+  it('shares one-time jti values with client assertions', async () => {
+    // Prepare: a hand-off accepted, then a client assertion that reuses its jti
+    const { website, app, account, idTokenJti } = await prepare();
+    const jti = randomUUID();
+    await freshBrowser().get(authorizePath(website, await assertion(app, idTokenJti, { claims: { jti } })));
+    const code = await endpoints.issueCode(app, account);
+
+    // Act
+    const response = await endpoints.postForm(endpoints.discovery.token_endpoint, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: app.redirectUri,
+      client_assertion_type: JWT_BEARER_ASSERTION_TYPE,
+      client_assertion: await endpoints.clientAssertion(app, { claims: { jti } }),
+    });
+
+    // Assess
+    expect(response.status).toBe(401);
+    expect(response.json).toEqual({
+      error: 'invalid_client',
+      error_description: 'Client authentication failed',
+    });
   });
 
   it('never opens our own pages to a handed-over login', async () => {

@@ -3,6 +3,7 @@ import { base64url } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochSeconds } from '../../../src/domain/clock.ts';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../../src/domain/oidc/client-authentication.ts';
+import type { Grant } from '../../../src/domain/oidc/grants/grant.ts';
 import { type OidcEndpoints, rsaKeyPair, startOidcEndpoints } from './oidc-fixture.ts';
 
 const CODE_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -399,6 +400,32 @@ describe('the token endpoint', () => {
         error: 'invalid_grant',
         error_description: 'The refresh token has been revoked.',
       });
+    });
+
+    it('still refreshes a family stored before grants recorded a session generation', async () => {
+      // Prepare: a family as stored before, without sessionGeneration
+      const testClient = await endpoints.registerTestClient();
+      const account = await endpoints.createAccount();
+      const { sessionGeneration: _absent, ...legacy }: Grant = {
+        grantId: randomUUID(),
+        clientId: testClient.client.clientId,
+        accountId: account.accountId,
+        scopes: ['openid', 'email'],
+        vot: 'P0.Cp.Cd',
+        authTime: epochSeconds(endpoints.clock()) - 60,
+        sessionGeneration: 0,
+      };
+      const refreshToken = await endpoints.services.refreshTokens.start(legacy as Grant);
+
+      // Act
+      const response = await endpoints.token(testClient, {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      });
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(response.json?.scope).toBe('openid email');
     });
 
     it('narrows the scopes on request and refuses to widen them', async () => {
