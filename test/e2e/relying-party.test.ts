@@ -10,7 +10,7 @@ import { importPKCS8, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, seriousAccessibilityProblems } from '../support/browser.ts';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
 
 interface OutboxMessage {
@@ -97,6 +97,9 @@ describe('a relying party using openid-client', () => {
       .getByLabel('Security code', { exact: true })
       .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
     await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Agree and continue' }).waitFor();
+    const consentProblems = await seriousAccessibilityProblems(page);
+    const consentText = await page.locator('main').innerText();
     await page.getByRole('button', { name: 'Agree and continue' }).click();
     await page.waitForURL((url) => url.href.startsWith(redirectUri), { timeout: 20_000 });
     const callback = new URL(page.url());
@@ -116,6 +119,10 @@ describe('a relying party using openid-client', () => {
       .catch((error: unknown) => error);
 
     // Assess
+    expect(consentProblems).toEqual([]);
+    expect(consentText).toContain(
+      'You are sharing the information of the NHS account for rp-user@example.com.',
+    );
     expect(claims).toMatchObject({ iss: stack.issuer, aud: 'demo-service', nonce, vot: 'P0.Cp.Cd' });
     expect(userinfo).toMatchObject({
       sub: claims?.sub,
