@@ -84,7 +84,10 @@ export const createOidcServices = (adapters: OidcServiceAdapters) => {
       idTokenLifetimeSeconds: limits.idTokenLifetimeSeconds,
       accessTokenLifetimeSeconds: limits.accessTokenLifetimeSeconds,
     }),
-    clientMetadata: new ClientMetadata(new DynamoClientMetadataStore({ table, clock })),
+    clientMetadata: new ClientMetadata({
+      store: new DynamoClientMetadataStore({ table, clock }),
+      clients: new DynamoClientStore(table),
+    }),
   };
 };
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.ts';
-import { NotFoundError } from '../../domain/errors.ts';
+import { ConflictError } from '../../domain/errors.ts';
 import type { ClientMetadataStore } from '../../domain/oidc/client-metadata.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
 import { keys } from './keys.ts';
@@ -39,11 +39,24 @@ export class DynamoClientMetadataStore implements ClientMetadataStore {
     ]);
   }
 
-  async remove(accountId: string, clientId: string): Promise<void> {
+  async createIfAbsent(accountId: string, clientId: string, value: string): Promise<string | undefined> {
     try {
-      await this.#table.delete(keys.clientMetadata(accountId, clientId));
+      await this.#table.transact([
+        { kind: 'require', key: keys.account(accountId) },
+        {
+          kind: 'create',
+          item: {
+            ...keys.clientMetadata(accountId, clientId),
+            clientUserMetadata: value,
+            updatedAt: this.#clock().toISOString(),
+          } satisfies ClientMetadataItem,
+        },
+      ]);
+      return value;
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      // Another request created it first (or the account has gone): what is kept now is the answer.
+      if (error instanceof ConflictError) return this.find(accountId, clientId);
+      throw error;
     }
   }
 }

@@ -1,3 +1,4 @@
+import { constants, type KeyObject, privateDecrypt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scope } from '../../../src/domain/oidc/scopes.ts';
 import { type OidcEndpoints, startOidcEndpoints } from './oidc-fixture.ts';
@@ -6,6 +7,13 @@ const invalidToken = (description: string) => ({
   body: { error: 'invalid_token', error_description: description },
   challenge: `Bearer error="invalid_token", error_description="${description}"`,
 });
+
+/** What a relying party does with a generated client_user_metadata: decrypt it with its key (PKCS1_OAEP). */
+const openedWith = (privateKey: KeyObject, value: string): string =>
+  privateDecrypt(
+    { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+    Buffer.from(value, 'base64url'),
+  ).toString();
 
 describe('the UserInfo endpoint', () => {
   let endpoints: OidcEndpoints;
@@ -218,8 +226,41 @@ describe('the UserInfo endpoint', () => {
       // Act
       const seenBySecond = await endpoints.userinfo(secondTokens.access_token);
 
+      // Assess: the second client has its own (generated) value, which only its key opens
+      const generated = seenBySecond.json?.client_user_metadata as string;
+      expect(generated).not.toBe('first only');
+      expect(openedWith(second.privateKey, generated)).toMatch(/^\d+$/);
+    });
+
+    it('generates a value encrypted to the client’s key before any is written, and keeps it', async () => {
+      // Prepare
+      const { testClient, tokens } = await signedIn(['openid', 'client_metadata']);
+
+      // Act
+      const first = await endpoints.userinfo(tokens.access_token);
+      const second = await endpoints.userinfo(tokens.access_token);
+
       // Assess
-      expect(seenBySecond.json).toEqual({ sub: account.subject });
+      const value = first.json?.client_user_metadata as string;
+      expect(value).toMatch(/^[A-Za-z0-9_-]{342}$/);
+      expect(openedWith(testClient.privateKey, value)).toMatch(/^\d{1,39}$/);
+      expect(second.json?.client_user_metadata).toBe(value);
+    });
+
+    it('replaces the value with a new generated one on "auto"', async () => {
+      // Prepare
+      const { testClient, tokens } = await signedIn(['openid', 'client_metadata']);
+      await endpoints.patchMetadata(tokens.access_token, { client_user_metadata: 'linked:1234' });
+
+      // Act
+      const auto = await endpoints.patchMetadata(tokens.access_token, { client_user_metadata: 'auto' });
+      const after = await endpoints.userinfo(tokens.access_token);
+
+      // Assess
+      expect(auto.status).toBe(204);
+      const value = after.json?.client_user_metadata as string;
+      expect(value).not.toBe('auto');
+      expect(openedWith(testClient.privateKey, value)).toMatch(/^\d+$/);
     });
 
     it('accepts 1024 characters and refuses more', async () => {
