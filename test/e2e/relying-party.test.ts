@@ -51,6 +51,18 @@ describe('a relying party using openid-client', () => {
     await rm(dataDirectory, { recursive: true, force: true });
   });
 
+  /** The patient the first test created logs in on the page shown (password, texted code) and agrees to share. */
+  const logInAndAgree = async (page: Page) => {
+    await page.getByLabel('Email address').fill('rp-user@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page
+      .getByLabel('Security code', { exact: true })
+      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Agree and continue' }).click();
+  };
+
   const latest = async (kind: string): Promise<string> => {
     const { messages } = (await (await fetch(`${stack.issuer}/_dev/outbox.json`)).json()) as {
       messages: OutboxMessage[];
@@ -160,14 +172,7 @@ describe('a relying party using openid-client', () => {
     // Act
     await page.goto(`http://localhost:${stack.demoRelyingPartyPort}/`);
     await page.getByRole('button', { name: 'Continue with NHS login' }).click();
-    await page.getByLabel('Email address').fill('rp-user@example.com');
-    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page
-      .getByLabel('Security code', { exact: true })
-      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    await logInAndAgree(page);
 
     // Assess
     await expect
@@ -189,14 +194,7 @@ describe('a relying party using openid-client', () => {
     // Act: the patient logs in to the app
     const appLogin = await authorizationRequest(app);
     await page.goto(appLogin.url.href);
-    await page.getByLabel('Email address').fill('rp-user@example.com');
-    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page
-      .getByLabel('Security code', { exact: true })
-      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    await logInAndAgree(page);
     const appTokens = await redeem(app, appLogin, await callbackOf(page, app));
 
     // Act: then opens the pharmacy in the same browser: no password, only its consent page
@@ -273,14 +271,7 @@ describe('a relying party using openid-client', () => {
     const page = await context.newPage();
     const login = await authorizationRequest(service);
     await page.goto(login.url.href);
-    await page.getByLabel('Email address').fill('rp-user@example.com');
-    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page
-      .getByLabel('Security code', { exact: true })
-      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    await logInAndAgree(page);
     const tokens = await redeem(service, login, await callbackOf(page, service));
     /** A new authorization in this browser: the session and consent make it answer at once. */
     const authorize = async (extra: Record<string, string> = {}) => {

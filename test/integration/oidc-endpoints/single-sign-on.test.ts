@@ -64,6 +64,19 @@ describe('single sign-on with asserted_login_identity', () => {
   /** A browser that has never seen us: only the assertion can log it in. */
   const freshBrowser = () => new PageClient(endpoints.issuer);
 
+  /** A browser logged in through our pages, with password and texted code, as a new patient. */
+  const loggedInBrowser = async () => {
+    const browser = freshBrowser();
+    const email = `logged-in-${randomUUID()}@example.com`;
+    await createAccount(browser, endpoints.outbox, email, 'correct horse battery');
+    await firstLogin(browser, endpoints.outbox, {
+      email,
+      password: 'correct horse battery',
+      phoneNumber: '07700 900456',
+    });
+    return { browser, email };
+  };
+
   /** The query of a redirect to the relying party. */
   const answerOf = (location: string | null) => {
     expect(location).not.toBeNull();
@@ -161,14 +174,7 @@ describe('single sign-on with asserted_login_identity', () => {
   it('answers the request as the handed-over patient, and leaves whoever is logged in to this browser logged in', async () => {
     // Prepare: this browser is logged in, through our pages, as another patient
     const { website, app, account, idTokenJti } = await prepare();
-    const browser = freshBrowser();
-    const email = `someone-else-${randomUUID()}@example.com`;
-    await createAccount(browser, endpoints.outbox, email, 'correct horse battery');
-    await firstLogin(browser, endpoints.outbox, {
-      email,
-      password: 'correct horse battery',
-      phoneNumber: '07700 900456',
-    });
+    const { browser, email } = await loggedInBrowser();
 
     // Act
     await browser.get(authorizePath(website, await assertion(app, idTokenJti)));
@@ -338,14 +344,7 @@ describe('single sign-on with asserted_login_identity', () => {
     // Prepare: this browser is logged in, through our pages, as another patient who has agreed to
     // share with the website, so without the assertion the website would get a code at once
     const { website, app, idTokenJti } = await prepare();
-    const browser = freshBrowser();
-    const email = `logged-in-${randomUUID()}@example.com`;
-    await createAccount(browser, endpoints.outbox, email, 'correct horse battery');
-    await firstLogin(browser, endpoints.outbox, {
-      email,
-      password: 'correct horse battery',
-      phoneNumber: '07700 900789',
-    });
+    const { browser } = await loggedInBrowser();
     await browser.get(authorizePath(website, '', {}).replace('&asserted_login_identity=', ''));
     await agree(browser);
     const forged = await assertion(app, idTokenJti, {
