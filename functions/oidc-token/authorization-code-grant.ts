@@ -51,16 +51,18 @@ export const authorizationCodeGrant: TokenGrant = {
       deps.tokens.issueIdToken({ ...subject, nonce: grant.nonce }),
       deps.tokens.issueAccessToken(subject),
     ]);
-    // Remembered for single sign-on: this client may name the ID token in an asserted_login_identity.
-    await deps.loginIdentities.recordIssued({
-      clientId: grant.clientId,
-      idTokenJti: idToken.jti,
-      accountId: grant.accountId,
-      vot: grant.vot,
-      authTime: grant.authTime,
-      sessionGeneration: grant.sessionGeneration,
-    });
-    await auditGrant(deps, 'service-tokens-issued', grant);
+    await Promise.all([
+      // Remembered for single sign-on: this client may name the ID token in an asserted_login_identity.
+      deps.loginIdentities.recordIssued({
+        clientId: grant.clientId,
+        idTokenJti: idToken.jti,
+        accountId: grant.accountId,
+        vot: grant.vot,
+        authTime: grant.authTime,
+        sessionGeneration: grant.sessionGeneration,
+      }),
+      auditGrant(deps, 'service-tokens-issued', grant),
+    ]);
     return tokenResponse(accessToken, grant.scopes, { idToken: idToken.token, refreshToken });
   },
 };

@@ -17,7 +17,7 @@ import type { BrowserSession, SessionAuthentication } from '../../src/domain/ses
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import type { FormValues, PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
-import { sessionAccount } from './session-account.ts';
+import { currentAccount, sessionAccount } from './session-account.ts';
 
 export interface AuthorizePagesDependencies {
   readonly accounts: AccountStore;
@@ -57,9 +57,8 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
   ): Promise<{ authentication: SessionAuthentication; account: Account } | undefined> => {
     const { handedOver } = session;
     if (handedOver) {
-      const account = await deps.accounts.findById(handedOver.accountId);
-      const current = account && (account.sessionGeneration ?? 0) === handedOver.generation;
-      return current ? { authentication: handedOver, account } : undefined;
+      const account = await currentAccount(deps.accounts, handedOver);
+      return account && { authentication: handedOver, account };
     }
     const account = await sessionAccount(deps.accounts, { ...request, session }, 'full');
     return account && session.authentication

@@ -1,5 +1,6 @@
 import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
 import { PatientProblemError } from '../../src/domain/patient-problems.ts';
+import type { SessionAuthentication } from '../../src/domain/sessions/browser-session.ts';
 import type { PageRequest } from '../../src/web/page-routes.ts';
 
 /**
@@ -20,7 +21,17 @@ export const sessionAccount = async (
   if ((step === 'full') !== (authentication.secondFactor !== undefined)) return undefined;
   // A login handed over by a partner service answers one authorization request, never our pages.
   if (authentication.secondFactor === 'asserted-login') return undefined;
+  return currentAccount(accounts, authentication);
+};
+
+/**
+ * The account a login is of, while that login stands: not after the account is deleted, nor once
+ * its sessions have been revoked (the account's generation has moved past the login's).
+ */
+export const currentAccount = async (
+  accounts: Pick<AccountStore, 'findById'>,
+  authentication: Pick<SessionAuthentication, 'accountId' | 'generation'>,
+): Promise<Account | undefined> => {
   const account = await accounts.findById(authentication.accountId);
-  if (!account || authentication.generation !== (account.sessionGeneration ?? 0)) return undefined;
-  return account;
+  return account && authentication.generation === (account.sessionGeneration ?? 0) ? account : undefined;
 };

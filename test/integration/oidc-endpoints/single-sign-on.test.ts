@@ -360,6 +360,15 @@ describe('single sign-on with asserted_login_identity', () => {
 
   describe('refuses, and with prompt=none answers sso_login_required naming the reason', () => {
     type Setup = Awaited<ReturnType<typeof prepare>>;
+    /** An assertion whose iat and exp are these many seconds from now. */
+    const timedFromNow =
+      (iat: number, exp: number) =>
+      async ({ app, idTokenJti }: Setup) => {
+        const now = epochSeconds(endpoints.clock());
+        return {
+          loginIdentity: await assertion(app, idTokenJti, { claims: { iat: now + iat, exp: now + exp } }),
+        };
+      };
     const cases: {
       name: string;
       /** The assertion to send, and the client it is sent for. */
@@ -446,50 +455,27 @@ describe('single sign-on with asserted_login_identity', () => {
       },
       {
         name: 'an expired assertion',
-        make: async ({ app, idTokenJti }) => {
-          const now = epochSeconds(endpoints.clock());
-          return {
-            loginIdentity: await assertion(app, idTokenJti, { claims: { iat: now - 120, exp: now - 60 } }),
-          };
-        },
+        make: timedFromNow(-120, -60),
         description: 'asserted_login_identity has expired or lives longer than 60 seconds',
       },
       {
         name: 'a lifetime over 60 seconds',
-        make: async ({ app, idTokenJti }) => {
-          const now = epochSeconds(endpoints.clock());
-          return { loginIdentity: await assertion(app, idTokenJti, { claims: { iat: now, exp: now + 61 } }) };
-        },
+        make: timedFromNow(0, 61),
         description: 'asserted_login_identity has expired or lives longer than 60 seconds',
       },
       {
         name: 'an iat in the future',
-        make: async ({ app, idTokenJti }) => {
-          const now = epochSeconds(endpoints.clock());
-          return {
-            loginIdentity: await assertion(app, idTokenJti, { claims: { iat: now + 120, exp: now + 150 } }),
-          };
-        },
+        make: timedFromNow(120, 150),
         description: 'asserted_login_identity has expired or lives longer than 60 seconds',
       },
       {
         name: 'an assertion more than 5 seconds past its exp',
-        make: async ({ app, idTokenJti }) => {
-          const now = epochSeconds(endpoints.clock());
-          return {
-            loginIdentity: await assertion(app, idTokenJti, { claims: { iat: now - 66, exp: now - 6 } }),
-          };
-        },
+        make: timedFromNow(-66, -6),
         description: 'asserted_login_identity has expired or lives longer than 60 seconds',
       },
       {
         name: 'an iat more than 5 seconds ahead',
-        make: async ({ app, idTokenJti }) => {
-          const now = epochSeconds(endpoints.clock());
-          return {
-            loginIdentity: await assertion(app, idTokenJti, { claims: { iat: now + 6, exp: now + 60 } }),
-          };
-        },
+        make: timedFromNow(6, 60),
         description: 'asserted_login_identity has expired or lives longer than 60 seconds',
       },
       {
