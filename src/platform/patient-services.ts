@@ -3,6 +3,7 @@ import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
 import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoConsentStore } from '../adapters/dynamodb/dynamo-consent-store.ts';
 import { DynamoDeviceStore } from '../adapters/dynamodb/dynamo-device-store.ts';
+import { DynamoFailureCounter } from '../adapters/dynamodb/dynamo-failure-counter.ts';
 import { DynamoLinkStore } from '../adapters/dynamodb/dynamo-link-store.ts';
 import { DynamoLockouts } from '../adapters/dynamodb/dynamo-lockouts.ts';
 import { DynamoRateLimiter } from '../adapters/dynamodb/dynamo-rate-limiter.ts';
@@ -68,7 +69,13 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
   });
   const secondFactor = new SecondFactor({
     accounts,
-    codes: new SecurityCodes({ store: new DynamoSecurityCodeStore(table), lockouts, clock, limits }),
+    codes: new SecurityCodes({
+      store: new DynamoSecurityCodeStore(table),
+      lockouts,
+      failures: new DynamoFailureCounter({ table, clock }),
+      clock,
+      limits,
+    }),
     sendThrottle: new CodeSendThrottle({ rateLimiter, limits }),
     sms: adapters.sms,
     email: adapters.email,

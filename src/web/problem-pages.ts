@@ -147,6 +147,21 @@ const limitWording: Record<
     what: 'Too many emails have been asked for from your network.',
     action: startAgain,
   },
+  'texts-per-network': {
+    title: 'We cannot send more text messages for a while',
+    what: 'Too many text messages have been asked for from your network.',
+    action: startAgain,
+  },
+  'texts-per-account': {
+    title: 'We cannot send more security codes today',
+    what: 'We have sent the most text messages we send to one account in a day.',
+    action: startAgain,
+  },
+  'new-number-ceiling': {
+    title: 'We cannot send a security code to a new phone number right now',
+    what: 'We are sending a very high number of security codes to new phone numbers, so we have stopped for a while to keep the service safe. Phone numbers already on an account are not affected.',
+    action: startAgain,
+  },
   'phone-daily-cap': {
     title: 'We cannot send more security codes to this number today',
     what: 'We have sent the most security codes we send to one phone number in a day.',

@@ -173,15 +173,16 @@ export class DynamoTable {
   /**
    * Adds `by` to a counter atomically (UpdateItem ADD) and returns the new count. A missing item,
    * or one past its expiry that TTL has not deleted yet, starts again from `by` and expires at
-   * `expiresAt`; a live item keeps its expiry.
+   * `expiresAt`; a live item keeps its expiry, unless `renewExpiry` moves it to `expiresAt`.
    */
   async increment(
     key: ItemKey,
     attribute: string,
     by: number,
-    options: { readonly expiresAt: number },
+    options: { readonly expiresAt: number; readonly renewExpiry?: boolean },
   ): Promise<number> {
     const names = { '#n': attribute, '#ttl': ttl };
+    const setExpiry = options.renewExpiry ? '#ttl = :expiresAt' : '#ttl = if_not_exists(#ttl, :expiresAt)';
     // A second round covers the one race (another caller restarting the same expired counter
     // first); a third is slack.
     for (let round = 0; round < 3; round += 1) {
@@ -191,7 +192,7 @@ export class DynamoTable {
             new UpdateCommand({
               TableName: this.tableName,
               Key: key,
-              UpdateExpression: 'ADD #n :by SET #ttl = if_not_exists(#ttl, :expiresAt)',
+              UpdateExpression: `ADD #n :by SET ${setExpiry}`,
               ConditionExpression: `${absent} OR attribute_not_exists(#ttl) OR #ttl > :now`,
               ExpressionAttributeNames: names,
               ExpressionAttributeValues: { ':by': by, ':expiresAt': options.expiresAt, ':now': this.#now() },

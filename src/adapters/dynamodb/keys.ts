@@ -22,6 +22,15 @@ export const keys = {
     pk: `COUNTER#${scope}#${digest(id)}`,
     sk: `WINDOW#${windowStart}`,
   }),
+  /** One shard of a service-wide counter (scope e.g. `new-number-texts`), in one fixed window: no single hot item. */
+  shardedCounter: (scope: string, shard: number, windowStart: number): ItemKey => ({
+    pk: `SHARDED_COUNTER#${scope}#${shard}`,
+    sk: `WINDOW#${windowStart}`,
+  }),
+  /** A phone number the service has texted before (digested: the number is personal data). */
+  knownPhoneNumber: (e164: string): ItemKey => ({ pk: `PHONE#${digest(e164)}`, sk: 'TEXTED' }),
+  /** The consecutive failures of one key of a scope (e.g. `code-failures` of an account), forgotten after a while. */
+  failures: (scope: string, id: string): ItemKey => ({ pk: `FAILURES#${scope}#${digest(id)}`, sk: 'FAILURES' }),
   /** A lock on one key of a scope (e.g. `password-account`), expiring when the lock ends. */
   lockout: (scope: string, id: string): ItemKey => ({ pk: `LOCKOUT#${scope}#${digest(id)}`, sk: 'LOCKOUT' }),
   /** The current security code of an account for one purpose (a new code replaces it). */

@@ -10,7 +10,10 @@ const day = 86_400;
 export const defaultLimits = {
   /** How long a security code can be entered after it is sent. */
   securityCodeLifetimeSeconds: 300,
-  /** Wrong entries of one security code before it is ended and code entry is locked. */
+  /**
+   * Wrong security codes an account may enter, across codes, purposes and resends, before code
+   * entry is locked (and the current code ended).
+   */
   securityCodeAttempts: 5,
   /** How long code entry stays locked after too many wrong codes. */
   securityCodeLockoutSeconds: 900,
@@ -30,6 +33,18 @@ export const defaultLimits = {
   passwordFailuresPerIp: 50,
   /** The window over which an IP address's wrong passwords are counted. */
   passwordFailuresPerIpWindowSeconds: 900,
+  /** Text messages asked for from one network (an IPv4 address or an IPv6 /64) in one window (SMS pumping). */
+  textsPerNetwork: 25,
+  /** The window over which a network's text messages are counted. */
+  textsPerNetworkWindowSeconds: 3600,
+  /** Text messages one account may be sent in one window (a UTC day). */
+  textsPerAccount: 20,
+  /** The window over which an account's text messages are counted: a UTC day. */
+  textsPerAccountWindowSeconds: day,
+  /** Text messages the whole service may send in one window to numbers it has never texted before. */
+  newNumberTexts: 1000,
+  /** The window of the service-wide ceiling on texts to new numbers. */
+  newNumberTextsWindowSeconds: 3600,
   /** Emails with links (confirm, reset) one address may be sent in one window; past it none are sent, silently. */
   linkEmailsPerAddress: 5,
   /** Emails with links one IP address may have sent in one window (mail flooding protection). */

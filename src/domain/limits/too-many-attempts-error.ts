@@ -7,7 +7,10 @@ export type LimitReason =
   | 'code-sends-exceeded'
   | 'phone-daily-cap'
   | 'ip-throttled'
-  | 'email-sends-exceeded';
+  | 'email-sends-exceeded'
+  | 'texts-per-network'
+  | 'texts-per-account'
+  | 'new-number-ceiling';
 
 const descriptions: Record<LimitReason, string> = {
   'password-locked': 'You entered the wrong password too many times.',
@@ -16,6 +19,9 @@ const descriptions: Record<LimitReason, string> = {
   'phone-daily-cap': 'Too many security codes have been sent to this phone number today.',
   'ip-throttled': 'There have been too many attempts to log in from your network.',
   'email-sends-exceeded': 'Too many emails have been asked for from your network.',
+  'texts-per-network': 'Too many text messages have been asked for from your network.',
+  'texts-per-account': 'Too many text messages have been sent to this account today.',
+  'new-number-ceiling': 'We cannot send text messages to new phone numbers for a while.',
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import type { FailureCounter } from '../limits/failure-counter.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { Lockouts } from '../limits/lockouts.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
@@ -23,9 +24,16 @@ const bound = (code: string, destination: string | undefined): string =>
 /** Code entry is locked per account, across purposes, so switching purpose gains no attempts. */
 export const codeEntryScope = 'code-entry';
 
+/**
+ * Wrong codes are counted per account, across codes, purposes and resends: asking for a new code
+ * or switching purpose never gives more guesses.
+ */
+export const codeFailuresScope = 'code-failures';
+
 export interface SecurityCodesOptions {
   readonly store: SecurityCodeStore;
   readonly lockouts: Lockouts;
+  readonly failures: FailureCounter;
   readonly clock: Clock;
   readonly limits: Limits;
   readonly random?: RandomBytes;
@@ -38,6 +46,7 @@ export interface SecurityCodesOptions {
 export class SecurityCodes {
   readonly #store: SecurityCodeStore;
   readonly #lockouts: Lockouts;
+  readonly #failures: FailureCounter;
   readonly #clock: Clock;
   readonly #limits: Limits;
   readonly #random: RandomBytes;
@@ -45,6 +54,7 @@ export class SecurityCodes {
   constructor(options: SecurityCodesOptions) {
     this.#store = options.store;
     this.#lockouts = options.lockouts;
+    this.#failures = options.failures;
     this.#clock = options.clock;
     this.#limits = options.limits;
     this.#random = options.random ?? systemRandomBytes;
@@ -80,8 +90,10 @@ export class SecurityCodes {
   /**
    * Accepts the current code once; spaces in the entry are ignored. Throws
    * MalformedSecurityCodeError (not counted), NoSecurityCodeError, SecurityCodeUsedError,
-   * SecurityCodeExpiredError, IncorrectSecurityCodeError with the attempts left, or, on the last
-   * wrong entry and while locked, TooManyAttemptsError (`code-entry-locked`).
+   * SecurityCodeExpiredError, IncorrectSecurityCodeError with the attempts the account has left,
+   * or, on its last wrong entry and while locked, TooManyAttemptsError (`code-entry-locked`).
+   * Wrong entries add up per account whatever the code or purpose, and are forgotten after a
+   * right code or once none has been made for the lockout's length.
    */
   async verify(request: {
     accountId: string;
@@ -100,9 +112,15 @@ export class SecurityCodes {
     if (issued.validUntil.getTime() <= this.#clock().getTime()) throw new SecurityCodeExpiredError();
     if (matchesSecurityCode(bound(entered, request.destination), issued.digest)) {
       await this.#store.markUsed(request.accountId, request.purpose, issued.codeId);
+      await this.#failures.clear(codeFailuresScope, request.accountId);
       return;
     }
-    if (issued.attempts < allowed) throw new IncorrectSecurityCodeError(allowed - issued.attempts);
+    const failures = await this.#failures.add(
+      codeFailuresScope,
+      request.accountId,
+      this.#limits.securityCodeLockoutSeconds,
+    );
+    if (failures < allowed) throw new IncorrectSecurityCodeError(allowed - failures);
     throw await this.#lockEntry(request.accountId);
   }
 
@@ -114,6 +132,8 @@ export class SecurityCodes {
   async #lockEntry(accountId: string): Promise<TooManyAttemptsError> {
     const until = new Date(this.#clock().getTime() + this.#limits.securityCodeLockoutSeconds * 1000);
     await this.#lockouts.lock(codeEntryScope, accountId, until);
+    // The lock now holds the account back; when it ends, the account has every attempt again.
+    await this.#failures.clear(codeFailuresScope, accountId);
     return new TooManyAttemptsError('code-entry-locked', until);
   }
 }

@@ -1,3 +1,4 @@
+import { DynamoFailureCounter } from '../../../src/adapters/dynamodb/dynamo-failure-counter.ts';
 import { DynamoLockouts } from '../../../src/adapters/dynamodb/dynamo-lockouts.ts';
 import { DynamoRateLimiter } from '../../../src/adapters/dynamodb/dynamo-rate-limiter.ts';
 import { DynamoSecurityCodeStore } from '../../../src/adapters/dynamodb/dynamo-security-code-store.ts';
@@ -42,6 +43,12 @@ export const createLimitsFixture = async (overrides: LimitOverrides = {}) => {
     },
     passwords: new PasswordThrottle({ rateLimiter, lockouts, clock, limits }),
     codeSends: new CodeSendThrottle({ rateLimiter, limits }),
-    codes: new SecurityCodes({ store: new DynamoSecurityCodeStore(table), lockouts, clock, limits }),
+    codes: new SecurityCodes({
+      store: new DynamoSecurityCodeStore(table),
+      lockouts,
+      failures: new DynamoFailureCounter({ table, clock }),
+      clock,
+      limits,
+    }),
   };
 };

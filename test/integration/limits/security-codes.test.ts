@@ -144,11 +144,11 @@ describe('SecurityCodes', () => {
     await expect(freshVerified).resolves.toBeUndefined();
   });
 
-  it('replaces the previous code, with its attempts, when a new one is issued', async () => {
+  it('replaces the previous code when a new one is issued, and the wrong entries still count', async () => {
     // Prepare
     const { codes } = await createLimitsFixture();
     const first = await codes.issue(login);
-    for (let attempt = 1; attempt <= 4; attempt += 1)
+    for (let attempt = 1; attempt <= 3; attempt += 1)
       await rejectionOf(codes.verify(entry(otherThan(first))));
     const second = await codes.issue(login);
     const firstAgain = first === second ? otherThan(second) : first;
@@ -158,9 +158,79 @@ describe('SecurityCodes', () => {
     const current = codes.verify(entry(second));
 
     // Assess
-    expect(old).toMatchObject({ attemptsLeft: 4 });
     expect(old).toBeInstanceOf(IncorrectSecurityCodeError);
+    expect(old).toMatchObject({ attemptsLeft: 1 });
     await expect(current).resolves.toBeUndefined();
+  });
+
+  it('gives no more guesses for asking for a new code: 4 wrong, a resend, then the 5th wrong locks entry', async () => {
+    // Prepare
+    const { codes } = await createLimitsFixture();
+    const first = await codes.issue(login);
+    for (let attempt = 1; attempt <= 4; attempt += 1)
+      await rejectionOf(codes.verify(entry(otherThan(first))));
+    const second = await codes.issue(login);
+
+    // Act
+    const fifth = await rejectionOf(codes.verify(entry(otherThan(second))));
+    const rightAfterLock = await rejectionOf(codes.verify(entry(second)));
+    const resendWhileLocked = await rejectionOf(codes.issue(login));
+
+    // Assess
+    expect(fifth).toMatchObject({ reason: 'code-entry-locked', retryAt: at(900) });
+    expect(rightAfterLock).toMatchObject({ reason: 'code-entry-locked' });
+    expect(resendWhileLocked).toMatchObject({ reason: 'code-entry-locked' });
+  });
+
+  it('gives no more guesses for switching purpose: wrong codes for login and a new phone add up', async () => {
+    // Prepare
+    const { codes } = await createLimitsFixture();
+    const loginCode = await codes.issue(login);
+    const phoneCode = await codes.issue({ ...login, purpose: 'add-phone', destination: '+447700900123' });
+    for (let attempt = 1; attempt <= 3; attempt += 1)
+      await rejectionOf(codes.verify(entry(otherThan(loginCode))));
+
+    // Act
+    const fourth = await rejectionOf(
+      codes.verify({
+        accountId: ACCOUNT,
+        purpose: 'add-phone',
+        code: otherThan(phoneCode),
+        destination: '+447700900123',
+      }),
+    );
+    const fifth = await rejectionOf(
+      codes.verify({
+        accountId: ACCOUNT,
+        purpose: 'add-phone',
+        code: otherThan(phoneCode),
+        destination: '+447700900123',
+      }),
+    );
+
+    // Assess
+    expect(fourth).toMatchObject({ attemptsLeft: 1 });
+    expect(fifth).toMatchObject({ reason: 'code-entry-locked' });
+  });
+
+  it('forgets wrong codes after a right one, and 15 minutes after the last wrong one', async () => {
+    // Prepare
+    const { codes, moveTo } = await createLimitsFixture();
+    let code = await codes.issue(login);
+    for (let attempt = 1; attempt <= 4; attempt += 1)
+      await rejectionOf(codes.verify(entry(otherThan(code))));
+    await codes.verify(entry(code));
+    code = await codes.issue(login);
+    for (let attempt = 1; attempt <= 4; attempt += 1)
+      await rejectionOf(codes.verify(entry(otherThan(code))));
+    moveTo(900);
+    code = await codes.issue(login);
+
+    // Act
+    const afterQuietSpell = await rejectionOf(codes.verify(entry(otherThan(code))));
+
+    // Assess
+    expect(afterQuietSpell).toMatchObject({ attemptsLeft: 4 });
   });
 
   it.each([
