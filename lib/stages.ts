@@ -80,6 +80,11 @@ export interface StageSettings {
   readonly contactUrl?: string;
   /** Overrides of the application's limits (docs/limits.md); checked at synthesis. */
   readonly limits?: LimitOverrides;
+  /**
+   * Where the functions read the patient's address: `connection` unless set. `cloudfront-viewer-address`
+   * only once CloudFront is in front and the API cannot be reached round it (docs/decisions.md).
+   */
+  readonly clientAddressSource?: FunctionConfig['clientAddressSource'];
 }
 
 export const stages = {

@@ -79,6 +79,7 @@ export class PatientLoginStack extends Stack {
         contactUrl: stage.contactUrl,
         allowedPhoneCountries: stage.allowedPhoneCountries?.join(','),
         limits: stage.limits && JSON.stringify(stage.limits),
+        clientAddressSource: stage.clientAddressSource,
       },
     });
     new CfnOutput(this, 'Issuer', { value: this.issuer });

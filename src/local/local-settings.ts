@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { logLevelSchema, serviceNameSchema } from '../platform/config.ts';
+import { type Limits, resolveLimits } from '../domain/limits/limits.ts';
+import {
+  limitsJsonSchema,
+  logLevelSchema,
+  phoneCountriesSchema,
+  serviceNameSchema,
+} from '../platform/config.ts';
 
 /** The local stack's settings: every one optional, with the defaults `npm start` runs on. */
 const localSettingsSchema = z.object({
@@ -12,6 +18,9 @@ const localSettingsSchema = z.object({
   TABLE_NAME: z.string().min(1).default('patient-login'),
   LOG_LEVEL: logLevelSchema.default('INFO'),
   SERVICE_NAME: serviceNameSchema.default('NHS login'),
+  // The same names and checks as a deployed function's, so a stage's settings can be tried locally.
+  ALLOWED_PHONE_COUNTRIES: phoneCountriesSchema.default(['GB']),
+  LIMITS: limitsJsonSchema.optional(),
 });
 
 export interface LocalSettings {
@@ -25,6 +34,10 @@ export interface LocalSettings {
   readonly logLevel: z.infer<typeof logLevelSchema>;
   /** What patients see the service called. */
   readonly serviceName: string;
+  /** ISO 3166-1 alpha-2 codes of the countries whose mobile numbers may receive security codes. */
+  readonly allowedPhoneCountries: readonly string[];
+  /** The defaults with any `LIMITS` overrides applied. */
+  readonly limits: Limits;
 }
 
 /** Reads and validates the local settings once, in a composition root (`npm start`, `npm run client`). */
@@ -44,5 +57,7 @@ export const readLocalSettings = (env: Record<string, string | undefined>): Loca
     tableName: settings.TABLE_NAME,
     logLevel: settings.LOG_LEVEL,
     serviceName: settings.SERVICE_NAME,
+    allowedPhoneCountries: settings.ALLOWED_PHONE_COUNTRIES,
+    limits: settings.LIMITS ?? resolveLimits(),
   };
 };

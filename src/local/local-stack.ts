@@ -9,7 +9,6 @@ import { LocalOutbox } from '../adapters/local/outbox.ts';
 import { createOutboxPages } from '../adapters/local/outbox-pages.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createCommonPasswordList } from '../domain/credentials/common-passwords.ts';
-import { resolveLimits } from '../domain/limits/limits.ts';
 import { createLogger } from '../platform/logger.ts';
 import { type DemoClient, seedDemoClient } from './demo-client.ts';
 import { startDemoRelyingParty } from './demo-relying-party.ts';
@@ -83,7 +82,8 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       logger: createLogger(settings.logLevel),
       table,
       clock: systemClock,
-      limits: resolveLimits(),
+      limits: settings.limits,
+      allowedPhoneCountries: settings.allowedPhoneCountries,
       email: outbox,
       sms: outbox,
       hasher: new Argon2PasswordHasher(),

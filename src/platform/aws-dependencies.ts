@@ -108,6 +108,7 @@ export const awsDependencies = (env: Record<string, string | undefined>) => {
       renderer: renderer(),
       /** Deployed pages are always served over https. */
       secureCookies: true,
+      clientAddressSource: config.clientAddressSource,
     }),
   };
 };

@@ -1,6 +1,7 @@
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { type Limits, resolveLimits } from '../domain/limits/limits.ts';
+import { type ClientAddressSource, clientAddressSources } from './http/client-ip.ts';
 
 /**
  * Every environment variable the functions read, by name, in one place: the CDK stack sets
@@ -20,6 +21,7 @@ export const configNames = {
   contactUrl: 'CONTACT_URL',
   allowedPhoneCountries: 'ALLOWED_PHONE_COUNTRIES',
   limits: 'LIMITS',
+  clientAddressSource: 'CLIENT_ADDRESS_SOURCE',
 } as const;
 
 /**
@@ -74,7 +76,7 @@ const commaList = z
   .pipe(z.array(z.string()).min(1));
 
 /** ISO 3166-1 alpha-2 codes of the countries whose mobile numbers may receive security codes. */
-const phoneCountries = commaList.pipe(
+export const phoneCountriesSchema = commaList.pipe(
   z.array(
     z
       .string()
@@ -86,7 +88,7 @@ const phoneCountries = commaList.pipe(
 );
 
 /** A JSON object of limit overrides (`{"securityCodeAttempts": 3}`), checked by `resolveLimits`. */
-const limitsJson = z.string().transform((value, context): Limits => {
+export const limitsJsonSchema = z.string().transform((value, context): Limits => {
   try {
     return resolveLimits(JSON.parse(value));
   } catch (error) {
@@ -114,8 +116,10 @@ const functionEnvSchema = z
       .optional(),
     [configNames.smsSenderId]: smsSenderIdSchema.optional(),
     [configNames.contactUrl]: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
-    [configNames.allowedPhoneCountries]: phoneCountries.default(['GB']),
-    [configNames.limits]: limitsJson.optional(),
+    [configNames.allowedPhoneCountries]: phoneCountriesSchema.default(['GB']),
+    [configNames.limits]: limitsJsonSchema.optional(),
+    // Only once CloudFront is in front, and the API reachable through it alone: else the header is the client's.
+    [configNames.clientAddressSource]: z.enum(clientAddressSources).default('connection'),
   })
   .refine((env) => env.SIGNING_KEY_IDS.includes(env.ACTIVE_SIGNING_KEY_ID), {
     message: 'the active signing key must be one of the published signing keys',
@@ -143,6 +147,8 @@ export interface FunctionConfig {
   readonly allowedPhoneCountries: readonly string[];
   /** The defaults with the stage's overrides applied. */
   readonly limits: Limits;
+  /** Where the patient's address, for audit events and per-IP limits, is read from. */
+  readonly clientAddressSource: ClientAddressSource;
 }
 
 export const loadFunctionConfig = (env: Record<string, string | undefined>): FunctionConfig => {
@@ -166,5 +172,6 @@ export const loadFunctionConfig = (env: Record<string, string | undefined>): Fun
     contactUrl: parsed.CONTACT_URL ?? `${parsed.ISSUER}/contact`,
     allowedPhoneCountries: parsed.ALLOWED_PHONE_COUNTRIES,
     limits: parsed.LIMITS ?? resolveLimits(),
+    clientAddressSource: parsed.CLIENT_ADDRESS_SOURCE,
   };
 };

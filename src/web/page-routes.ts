@@ -3,6 +3,7 @@ import { InvalidInputError } from '../domain/invalid-input-error.ts';
 import { PatientProblemError } from '../domain/patient-problems.ts';
 import type { BrowserSession } from '../domain/sessions/browser-session.ts';
 import type { Sessions } from '../domain/sessions/sessions.ts';
+import { type ClientAddressSource, clientIp } from '../platform/http/client-ip.ts';
 import type { ErrorPresenter } from '../platform/http/error-mapper.ts';
 import { defineRoute, type RouteDefinition } from '../platform/http/http-handler.ts';
 import type { HttpEvent, HttpResponse } from '../platform/http/http-types.ts';
@@ -56,6 +57,8 @@ export interface PageDependencies {
   readonly renderer: PageRenderer;
   /** Secure cookies with the `__Host-` prefix; false only for plain-http localhost. */
   readonly secureCookies: boolean;
+  /** Where the patient's address (for audit events and per-IP limits) is read from. */
+  readonly clientAddressSource: ClientAddressSource;
 }
 
 const SESSION_COOKIE = 'session';
@@ -126,7 +129,7 @@ export const createPageRoutes = (deps: PageDependencies) => {
           form,
           session: current.session,
           sessionEnded: lookup.kind === 'expired',
-          sourceIp: event.requestContext.http.sourceIp,
+          sourceIp: clientIp(event, deps.clientAddressSource),
         };
 
         let outcome: PageOutcome;

@@ -108,6 +108,7 @@ describe('Lambda functions', () => {
       [configNames.contactUrl]: testStage.contactUrl,
       [configNames.allowedPhoneCountries]: 'GB,IE',
       [configNames.limits]: JSON.stringify(testStage.limits),
+      [configNames.clientAddressSource]: testStage.clientAddressSource,
     };
 
     // Act
@@ -127,6 +128,7 @@ describe('Lambda functions', () => {
       configNames.contactUrl,
       configNames.allowedPhoneCountries,
       configNames.limits,
+      configNames.clientAddressSource,
     ];
 
     // Act

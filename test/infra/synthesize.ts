@@ -26,6 +26,7 @@ export const testStage: StageSettings = {
   allowedPhoneCountries: ['GB', 'IE'],
   contactUrl: 'https://help.test.example.org/contact',
   limits: { securityCodeAttempts: 3 },
+  clientAddressSource: 'cloudfront-viewer-address',
 };
 
 export const synthesizeStack = (stage: Partial<StageSettings> = {}) => {
@@ -48,6 +49,7 @@ export const testFunctionSettings: FunctionSettings = {
   contactUrl: undefined,
   allowedPhoneCountries: undefined,
   limits: undefined,
+  clientAddressSource: undefined,
 };
 
 /** A bare stack, for testing a construct on its own. */

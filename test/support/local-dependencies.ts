@@ -12,7 +12,12 @@ import { createTestTable } from './test-table.ts';
 
 /** Everything the local composition root needs, on a fresh table and outbox; for integration tests. */
 export const createLocalDependencies = async (
-  options: { issuer?: string; clock?: Clock; limits?: LimitOverrides } = {},
+  options: {
+    issuer?: string;
+    clock?: Clock;
+    limits?: LimitOverrides;
+    allowedPhoneCountries?: readonly string[];
+  } = {},
 ): Promise<LocalDependencies & { outbox: LocalOutbox }> => {
   const clock = options.clock ?? (() => new Date());
   const outbox = await LocalOutbox.open({
@@ -25,6 +30,7 @@ export const createLocalDependencies = async (
     table: await createTestTable(clock),
     clock,
     limits: resolveLimits(options.limits ?? {}),
+    allowedPhoneCountries: options.allowedPhoneCountries ?? ['GB'],
     email: outbox,
     sms: outbox,
     outbox,

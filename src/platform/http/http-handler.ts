@@ -5,10 +5,11 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { z } from 'zod';
 import { InvalidRequestError, NotFoundError } from '../../domain/errors.ts';
-import { type FunctionName, type RouteIdOf, routeKey, routes } from '../../routes.ts';
+import { type FunctionName, type RouteIdOf, type RouteSpec, routeKey, routes } from '../../routes.ts';
 import type { Logger } from '../logger.ts';
 import { type ErrorPresenter, errorMapper } from './error-mapper.ts';
 import type { Context, HttpEvent, HttpHandler, HttpResponse } from './http-types.ts';
+import { permissionsPolicyHeader } from './permissions-policy.ts';
 import { requestLogging } from './request-logging.ts';
 
 export interface RouteInput<Query, Body> {
@@ -64,16 +65,21 @@ const onlyWithBody = (
 });
 
 /**
- * The HTTP stack every function uses: request logging, security headers, the error mapper,
- * header normalising, body parsing (JSON and forms), then validation and dispatch by route key.
- * Middy runs `onError` in reverse order, so the mapper turns errors into responses after the
- * parsers, and the security headers and the request log still see those responses.
+ * The HTTP stack every function uses: request logging, security headers (Permissions-Policy from
+ * the route's browser features), the error mapper, header normalising, body parsing (JSON and
+ * forms), then validation and dispatch by route key. Middy runs `onError` in reverse order, so the
+ * mapper turns errors into responses after the parsers, and the security headers and the request
+ * log still see those responses.
  */
 export const createHttpHandler = <F extends FunctionName>(options: HttpHandlerOptions<F>): HttpHandler => {
+  const functionRoutes: readonly RouteSpec[] = routes.filter(
+    (route) => route.function === options.functionName,
+  );
   const byRouteKey = new Map(
-    routes
-      .filter((route) => route.function === options.functionName)
-      .map((route) => [routeKey(route), options.routes[route.id as RouteIdOf<F>]] as const),
+    functionRoutes.map((route) => [routeKey(route), options.routes[route.id as RouteIdOf<F>]] as const),
+  );
+  const featuresByRouteKey = new Map(
+    functionRoutes.map((route) => [routeKey(route), route.browserFeatures ?? []] as const),
   );
 
   const dispatch = async (event: HttpEvent, context: Context): Promise<HttpResponse> => {
@@ -92,8 +98,11 @@ export const createHttpHandler = <F extends FunctionName>(options: HttpHandlerOp
         referrerPolicy: { policy: 'no-referrer' },
         // Pages set their own policy, with the nonce of their one inline script.
         contentSecurityPolicy: false,
+        // Middy's would disable every feature, on HTML only; ours follows the route, on every response.
+        permissionsPolicy: false,
       }),
     )
+    .use(permissionsPolicyHeader(featuresByRouteKey))
     .use(errorMapper(options.logger, options.presentError))
     .use(httpHeaderNormalizer())
     .use(onlyWithBody(httpJsonBodyParser({ disableContentTypeError: true })))

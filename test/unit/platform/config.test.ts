@@ -31,6 +31,7 @@ describe('loadFunctionConfig', () => {
       contactUrl: 'https://auth.example.nhs.uk/contact',
       allowedPhoneCountries: ['GB'],
       limits: defaultLimits,
+      clientAddressSource: 'connection',
     });
   });
 
@@ -45,6 +46,7 @@ describe('loadFunctionConfig', () => {
       CONTACT_URL: 'https://help.example.nhs.uk/contact-us',
       ALLOWED_PHONE_COUNTRIES: 'GB, IE,JE',
       LIMITS: '{"securityCodeAttempts": 3, "sessionIdleSeconds": 900}',
+      CLIENT_ADDRESS_SOURCE: 'cloudfront-viewer-address',
     });
 
     // Assess
@@ -55,6 +57,7 @@ describe('loadFunctionConfig', () => {
       smsSenderId: 'NHSlogin',
       contactUrl: 'https://help.example.nhs.uk/contact-us',
       allowedPhoneCountries: ['GB', 'IE', 'JE'],
+      clientAddressSource: 'cloudfront-viewer-address',
     });
     expect(config.limits).toEqual({ ...defaultLimits, securityCodeAttempts: 3, sessionIdleSeconds: 900 });
   });
@@ -101,6 +104,11 @@ describe('loadFunctionConfig', () => {
     ['an unknown limit', { LIMITS: '{"codeAttempts": 3}' }, 'LIMITS'],
     ['a limit that is not a positive whole number', { LIMITS: '{"securityCodeAttempts": 0}' }, 'LIMITS'],
     ['an idle timeout longer than the absolute one', { LIMITS: '{"sessionIdleSeconds": 50000}' }, 'LIMITS'],
+    [
+      'a client address header a client could set',
+      { CLIENT_ADDRESS_SOURCE: 'x-forwarded-for' },
+      'CLIENT_ADDRESS_SOURCE',
+    ],
   ])('refuses %s, naming the variable', (_case, overrides, variable) => {
     // Act
     const load = () => loadFunctionConfig({ ...validEnv, ...overrides });

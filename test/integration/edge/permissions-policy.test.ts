@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPages } from '../../support/page-client.ts';
+
+type Pages = Awaited<ReturnType<typeof startPages>>;
+
+describe('the Permissions-Policy the dev server sends', () => {
+  let pages: Pages;
+  afterEach(() => pages?.stop());
+
+  it.each([
+    ['a hosted page', '/login'],
+    ['the discovery document', '/.well-known/openid-configuration'],
+    ['a static asset', '/assets/nothing-here.css'],
+  ])('disables the camera, microphone and passkeys on %s', async (_case, path) => {
+    // Prepare
+    pages = await startPages();
+
+    // Act
+    const response = await fetch(`${pages.baseUrl}${path}`);
+
+    // Assess
+    const policy = response.headers.get('permissions-policy') ?? '';
+    for (const feature of [
+      'camera',
+      'microphone',
+      'publickey-credentials-get',
+      'publickey-credentials-create',
+    ]) {
+      expect(policy).toContain(`${feature}=()`);
+    }
+    expect(policy).not.toContain('(self)');
+  });
+});
