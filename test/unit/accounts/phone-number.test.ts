@@ -34,6 +34,93 @@ describe('checkMobileNumber', () => {
     });
   });
 
+  describe('Jersey, Guernsey and Isle of Man mobiles', () => {
+    const crownDependencyMessage =
+      'Enter a mobile phone number from England, Scotland, Wales or Northern Ireland. We cannot send security codes to Jersey, Guernsey or Isle of Man numbers';
+    // Jersey's and Guernsey's are libphonenumber's example numbers; its Isle of Man example
+    // (07924 123456) is in a range it files under GB, so this one is from the 07624 range.
+    const mobiles = [
+      ['JE', '07797 712345', '+447797712345'],
+      ['GG', '07781 123456', '+447781123456'],
+      ['IM', '07624 123456', '+447624123456'],
+    ] as const;
+
+    it.each(mobiles)('refuses a %s mobile by default, saying which numbers can be used', (_, input) => {
+      // Act
+      const check = checkMobileNumber(input);
+
+      // Assess
+      expect(check).toEqual({
+        ok: false,
+        problem: { field: 'phoneNumber', message: crownDependencyMessage },
+      });
+    });
+
+    it.each(mobiles)('refuses a %s mobile written in international format too', (_, __, e164) => {
+      // Act
+      const check = checkMobileNumber(e164);
+
+      // Assess
+      expect(check).toEqual({
+        ok: false,
+        problem: { field: 'phoneNumber', message: crownDependencyMessage },
+      });
+    });
+
+    it.each(mobiles)('accepts a %s mobile when the allow-list has it', (country, input, e164) => {
+      // Act
+      const check = checkMobileNumber(input, { allowedCountries: ['GB', country] });
+
+      // Assess
+      expect(check).toEqual({ ok: true, e164 });
+    });
+
+    it('allows only the Crown Dependencies the allow-list names', () => {
+      // Act
+      const guernsey = checkMobileNumber('07781 123456', { allowedCountries: ['GB', 'JE'] });
+
+      // Assess
+      expect(guernsey).toEqual({
+        ok: false,
+        problem: { field: 'phoneNumber', message: crownDependencyMessage },
+      });
+    });
+
+    it('keeps the usual message for a Jersey landline', () => {
+      // Act
+      const landline = checkMobileNumber('01534 123456');
+
+      // Assess
+      expect(landline).toEqual({
+        ok: false,
+        problem: { field: 'phoneNumber', message: 'Enter a UK mobile phone number' },
+      });
+    });
+
+    it('leaves a GB mobile accepted whether or not they are allowed', () => {
+      // Act
+      const byDefault = checkMobileNumber('07400 123456');
+      const withThemAllowed = checkMobileNumber('07400 123456', {
+        allowedCountries: ['GB', 'JE', 'GG', 'IM'],
+      });
+
+      // Assess
+      expect(byDefault).toEqual({ ok: true, e164: '+447400123456' });
+      expect(withThemAllowed).toEqual({ ok: true, e164: '+447400123456' });
+    });
+
+    it('refuses a GB mobile when only they are allowed', () => {
+      // Act
+      const check = checkMobileNumber('07400 123456', { allowedCountries: ['JE', 'GG', 'IM'] });
+
+      // Assess
+      expect(check).toEqual({
+        ok: false,
+        problem: { field: 'phoneNumber', message: 'Enter a UK mobile phone number' },
+      });
+    });
+  });
+
   it('shows only the last 3 digits', () => {
     expect(maskPhoneNumber('+447400123456')).toBe('ending 456');
   });
