@@ -55,12 +55,21 @@ export type FunctionName = keyof typeof functionSpecs;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** Browser features a page may ask for; the Permissions-Policy header disables every other one. */
+export type BrowserFeature =
+  | 'camera'
+  | 'microphone'
+  | 'publickey-credentials-get'
+  | 'publickey-credentials-create';
+
 export interface RouteSpec {
   readonly id: string;
   readonly method: HttpMethod;
   /** API Gateway path syntax: `{name}` for a path parameter. */
   readonly path: string;
   readonly function: FunctionName;
+  /** What the route's pages may use (the video check, passkeys); none unless named. */
+  readonly browserFeatures?: readonly BrowserFeature[];
 }
 
 export const routes = [
@@ -95,7 +104,32 @@ export const routes = [
   { id: 'password-reset-sent', method: 'GET', path: '/password/forgotten/sent', function: 'patient-pages' },
   { id: 'password-reset', method: 'GET', path: '/password/reset', function: 'patient-pages' },
   { id: 'password-reset-submit', method: 'POST', path: '/password/reset', function: 'patient-pages' },
+  { id: 'password-reset-code', method: 'GET', path: '/password/reset/code', function: 'patient-pages' },
+  {
+    id: 'password-reset-code-submit',
+    method: 'POST',
+    path: '/password/reset/code',
+    function: 'patient-pages',
+  },
+  {
+    id: 'password-reset-code-resend',
+    method: 'POST',
+    path: '/password/reset/code/resend',
+    function: 'patient-pages',
+  },
+  { id: 'password-reset-new', method: 'GET', path: '/password/reset/new', function: 'patient-pages' },
+  { id: 'password-reset-new-submit', method: 'POST', path: '/password/reset/new', function: 'patient-pages' },
   { id: 'password-reset-done', method: 'GET', path: '/password/reset/done', function: 'patient-pages' },
+  { id: 'unlock', method: 'GET', path: '/login/unlock', function: 'patient-pages' },
+  { id: 'unlock-submit', method: 'POST', path: '/login/unlock', function: 'patient-pages' },
+  { id: 'unlock-sent', method: 'GET', path: '/login/unlock/sent', function: 'patient-pages' },
+  { id: 'unlock-confirm', method: 'GET', path: '/login/unlock/confirm', function: 'patient-pages' },
+  { id: 'unlock-confirm-submit', method: 'POST', path: '/login/unlock/confirm', function: 'patient-pages' },
+  { id: 'unlock-code', method: 'GET', path: '/login/unlock/code', function: 'patient-pages' },
+  { id: 'unlock-code-submit', method: 'POST', path: '/login/unlock/code', function: 'patient-pages' },
+  { id: 'unlock-code-resend', method: 'POST', path: '/login/unlock/code/resend', function: 'patient-pages' },
+  { id: 'unlock-done', method: 'GET', path: '/login/unlock/done', function: 'patient-pages' },
+  { id: 'lost-phone', method: 'GET', path: '/lost-phone', function: 'patient-pages' },
   { id: 'settings', method: 'GET', path: '/settings', function: 'patient-pages' },
   { id: 'settings-email', method: 'GET', path: '/settings/email', function: 'patient-pages' },
   { id: 'settings-email-submit', method: 'POST', path: '/settings/email', function: 'patient-pages' },
@@ -105,6 +139,49 @@ export const routes = [
     id: 'settings-email-confirm-submit',
     method: 'POST',
     path: '/settings/email/confirm',
+    function: 'patient-pages',
+  },
+  { id: 'settings-email-report', method: 'GET', path: '/settings/email/report', function: 'patient-pages' },
+  {
+    id: 'settings-email-report-submit',
+    method: 'POST',
+    path: '/settings/email/report',
+    function: 'patient-pages',
+  },
+  {
+    id: 'settings-reauthenticate',
+    method: 'GET',
+    path: '/settings/confirm-it-is-you',
+    function: 'patient-pages',
+  },
+  {
+    id: 'settings-reauthenticate-submit',
+    method: 'POST',
+    path: '/settings/confirm-it-is-you',
+    function: 'patient-pages',
+  },
+  {
+    id: 'settings-reauthenticate-code',
+    method: 'GET',
+    path: '/settings/confirm-it-is-you/code',
+    function: 'patient-pages',
+  },
+  {
+    id: 'settings-reauthenticate-code-submit',
+    method: 'POST',
+    path: '/settings/confirm-it-is-you/code',
+    function: 'patient-pages',
+  },
+  {
+    id: 'settings-reauthenticate-code-resend',
+    method: 'POST',
+    path: '/settings/confirm-it-is-you/code/resend',
+    function: 'patient-pages',
+  },
+  {
+    id: 'settings-reauthenticate-lost-phone',
+    method: 'POST',
+    path: '/settings/confirm-it-is-you/lost-phone',
     function: 'patient-pages',
   },
   { id: 'settings-password', method: 'GET', path: '/settings/password', function: 'patient-pages' },

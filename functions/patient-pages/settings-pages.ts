@@ -1,17 +1,25 @@
 import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
 import type { AccountSettings } from '../../src/domain/accounts/account-settings.ts';
 import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
+import type { Reauthentication } from '../../src/domain/accounts/reauthentication.ts';
 import type { AuditEvent, AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import type { RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
+import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
+import {
+  isRecentlyReauthenticated,
+  type ReauthenticationNeed,
+} from '../../src/domain/sessions/recent-authentication.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import { backToSettings, codeForm, fields } from './forms.ts';
 import { sessionAccount } from './session-account.ts';
 
 export interface SettingsPagesDependencies {
   readonly accounts: AccountStore;
   readonly settings: AccountSettings;
+  readonly reauthentication: Reauthentication;
   readonly devices: RememberedDevices;
   readonly audit: AuditLog;
   readonly limits: Limits;
@@ -37,7 +45,11 @@ const activityText: Partial<Record<AuditEvent['type'], string>> = {
   'login-succeeded': 'Logged in',
   'login-failed': 'Login failed: wrong password',
   'password-check-failed': 'Wrong password entered in settings',
-  'locked-out': 'Login locked after too many wrong passwords',
+  'locked-out': 'Logins delayed after too many wrong passwords',
+  'account-unlocked': 'Account unlocked',
+  'registration-attempted': 'Someone tried to set up a new account with your email address',
+  'email-change-requested': 'Change of email address asked for',
+  'email-change-reported': 'Change of email address cancelled from your old email address',
   'password-reset': 'Password reset',
   'password-changed': 'Password changed',
   'email-changed': 'Email address changed',
@@ -57,46 +69,12 @@ const updates: Record<string, string> = {
   device: 'The device has been removed',
 };
 
-const fields = {
-  password: { name: 'password', label: 'Your password', type: 'password', autocomplete: 'current-password' },
-  email: { name: 'email', label: 'New email address', type: 'email', autocomplete: 'email' },
-  currentPassword: {
-    name: 'currentPassword',
-    label: 'Current password',
-    type: 'password',
-    autocomplete: 'current-password',
-  },
-  newPassword: {
-    name: 'newPassword',
-    label: 'New password',
-    type: 'password',
-    autocomplete: 'new-password',
-    hint: 'Use 8 characters or more. A few words you will remember make a strong password.',
-  },
-  phoneNumber: {
-    name: 'phoneNumber',
-    label: 'New UK mobile phone number',
-    type: 'tel',
-    autocomplete: 'tel',
-    hint: 'For example, 07700 900 982',
-    classes: 'nhsuk-input--width-20',
-  },
-  code: {
-    name: 'code',
-    label: 'Security code',
-    type: 'text',
-    inputmode: 'numeric',
-    autocomplete: 'one-time-code',
-    classes: 'nhsuk-input--width-10',
-  },
-} as const;
-
 const forms = {
   email: {
     title: 'Change your email address',
     intro: 'We will send a link to your new email address. Your email address changes when you select it.',
     action: '/settings/email',
-    fields: [fields.email, fields.password],
+    fields: [fields.newEmail, fields.password],
     submit: 'Send link',
   },
   password: {
@@ -108,9 +86,18 @@ const forms = {
   },
   phone: {
     title: 'Change your mobile phone number',
-    intro: 'We will send a security code to the new number by text message.',
+    intro:
+      'We will send a security code to the new number by text message. We will also tell your old number and your email address about the change.',
     action: '/settings/phone',
     fields: [fields.phoneNumber],
+    submit: 'Continue',
+  },
+  reauthenticate: {
+    title: 'Enter your password',
+    intro:
+      'To change your mobile phone number, we need to check it is you. Enter your password, and we will then send a security code to the phone on your account.',
+    action: '/settings/confirm-it-is-you',
+    fields: [fields.password],
     submit: 'Continue',
   },
   delete: {
@@ -123,9 +110,22 @@ const forms = {
   },
 } as const;
 
+/** The settings pages a re-authentication can lead to, and what each needs: a fixed list, never a URL from input. */
+const reauthenticationTargets = {
+  phone: { path: '/settings/phone', need: 'second-factor-or-lost-phone' },
+} as const satisfies Record<string, { path: string; need: ReauthenticationNeed }>;
+
+type ReauthenticationTarget = keyof typeof reauthenticationTargets;
+
+const targetOf = (name: string | undefined): ReauthenticationTarget =>
+  name !== undefined && Object.hasOwn(reauthenticationTargets, name)
+    ? (name as ReauthenticationTarget)
+    : 'phone';
+
 /** The login and security settings pages; every one needs a fully logged-in session. */
 export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   const toLogin: PageOutcome = { redirect: '/login' };
+  const now = () => Math.floor(deps.clock().getTime() / 1000);
 
   /** The account of a session that passed both the password and the second factor. */
   const loggedIn = (request: PageRequest) => sessionAccount(deps.accounts, request, 'full');
@@ -138,24 +138,47 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       return account ? handle(request, account) : toLogin;
     };
 
+  /**
+   * The recent re-authentication gate: a page behind it needs the password (and the second factor,
+   * or for a phone change the patient's word that the phone is lost) given again within the last
+   * few minutes; otherwise the patient is asked for them first, and comes back here.
+   */
+  const behindGate = (
+    target: ReauthenticationTarget,
+    handle: (request: PageRequest, account: Account) => Promise<PageOutcome>,
+  ) =>
+    withAccount(async (request, account) => {
+      const passed = isRecentlyReauthenticated(request.session.reauthenticated, {
+        accountId: account.accountId,
+        now: now(),
+        windowSeconds: deps.limits.reauthenticationWindowSeconds,
+        need: reauthenticationTargets[target].need,
+      });
+      return passed ? handle(request, account) : { redirect: `/settings/confirm-it-is-you?for=${target}` };
+    });
+
   const form = (
     name: keyof typeof forms,
     handle: (request: PageRequest, account: Account) => Promise<PageOutcome>,
-    secrets: string[] = [],
-  ) => ({
-    show: page({
-      handle: withAccount(async () => ({
-        view: 'pages/settings-form.njk',
-        data: { ...forms[name], values: {} },
-      })),
-    }),
-    submit: page({
-      formView: 'pages/settings-form.njk',
-      formData: () => forms[name],
-      secretFields: secrets,
-      handle: withAccount(handle),
-    }),
-  });
+    options: { secrets?: string[]; gate?: ReauthenticationTarget } = {},
+  ) => {
+    const guard = (inner: (request: PageRequest, account: Account) => Promise<PageOutcome>) =>
+      options.gate ? behindGate(options.gate, inner) : withAccount(inner);
+    return {
+      show: page({
+        handle: guard(async () => ({
+          view: 'pages/form.njk',
+          data: { ...forms[name], links: [backToSettings], values: {} },
+        })),
+      }),
+      submit: page({
+        formView: 'pages/form.njk',
+        formData: () => ({ ...forms[name], links: [backToSettings] }),
+        secretFields: options.secrets ?? [],
+        handle: guard(handle),
+      }),
+    };
+  };
 
   const email = form(
     'email',
@@ -169,7 +192,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         },
       };
     },
-    ['password'],
+    { secrets: ['password'] },
   );
   const password = form(
     'password',
@@ -181,26 +204,57 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         sourceIp,
       );
       // The patient just proved the password: this session stays, every other one was revoked.
-      const passwordAt = Math.floor(deps.clock().getTime() / 1000);
+      const passwordAt = now();
       const authentication = session.authentication && { ...session.authentication, passwordAt, generation };
       return {
         redirect: '/settings?updated=password',
         session: { kind: 'renew', session: { ...session, authentication } },
       };
     },
-    ['currentPassword', 'newPassword'],
+    { secrets: ['currentPassword', 'newPassword'] },
   );
-  const phone = form('phone', async ({ form: values, sourceIp, session }, account) => {
-    const pendingPhoneNumber = await deps.settings.requestPhoneChange(
-      account,
-      values.phoneNumber ?? '',
-      sourceIp,
-    );
-    return {
-      redirect: '/settings/phone/code',
-      session: { kind: 'update', session: { ...session, journey: { pendingPhoneNumber } } },
-    };
-  });
+  const phone = form(
+    'phone',
+    async ({ form: values, sourceIp, session }, account) => {
+      const pendingPhoneNumber = await deps.settings.requestPhoneChange(
+        account,
+        values.phoneNumber ?? '',
+        sourceIp,
+      );
+      return {
+        redirect: '/settings/phone/code',
+        session: { kind: 'update', session: { ...session, journey: { pendingPhoneNumber } } },
+      };
+    },
+    { gate: 'phone' },
+  );
+  const reauthenticate = form(
+    'reauthenticate',
+    async ({ form: values, sourceIp, session }, account) => {
+      await deps.reauthentication.checkPassword(account, values.password ?? '', sourceIp);
+      const target = targetOf(session.journey.reauthenticateFor);
+      const reauthenticated = { accountId: account.accountId, passwordAt: now() };
+      if (!deps.reauthentication.hasSecondFactor(account)) {
+        return {
+          redirect: reauthenticationTargets[target].path,
+          session: { kind: 'update', session: { ...session, reauthenticated } },
+        };
+      }
+      const challenge = await deps.reauthentication.sendCode(account, sourceIp);
+      return {
+        redirect: '/settings/confirm-it-is-you/code',
+        session: {
+          kind: 'update',
+          session: {
+            ...session,
+            reauthenticated,
+            journey: { reauthenticateFor: target, codeSentTo: challenge.sentTo },
+          },
+        },
+      };
+    },
+    { secrets: ['password'] },
+  );
   const remove = form(
     'delete',
     async ({ form: values, sourceIp }, account) => {
@@ -217,7 +271,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         session: { kind: 'end' },
       };
     },
-    ['password'],
+    { secrets: ['password'] },
   );
 
   /** A page that uses a link only when the patient selects its button (so link scanners cannot). */
@@ -232,14 +286,41 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     data: { title, paragraphs: [paragraph], action, token, submit },
   });
 
-  const codeForm = (session: PageRequest['session']) => ({
-    title: 'Enter the security code',
-    intro: `We have sent a 6-digit security code by text message to ${maskPhoneNumber(session.journey.pendingPhoneNumber ?? '')}. The code expires after ${deps.limits.securityCodeLifetimeSeconds / 60} minutes.`,
-    action: '/settings/phone/code',
-    fields: [fields.code],
-    submit: 'Continue',
-    secondary: { action: '/settings/phone/code/resend', text: 'Send the code again' },
-  });
+  const newPhoneCodeForm = (session: BrowserSession) =>
+    codeForm(deps.limits, {
+      sentTo: maskPhoneNumber(session.journey.pendingPhoneNumber ?? ''),
+      action: '/settings/phone/code',
+      resendAction: '/settings/phone/code/resend',
+      links: [backToSettings],
+    });
+
+  /** The code sent to the phone on the account; for a phone change, the patient may say it is lost instead. */
+  const reauthenticationCodeForm = (session: BrowserSession) =>
+    codeForm(deps.limits, {
+      sentTo: session.journey.codeSentTo ?? '',
+      action: '/settings/confirm-it-is-you/code',
+      resendAction: '/settings/confirm-it-is-you/code/resend',
+      secondary:
+        targetOf(session.journey.reauthenticateFor) === 'phone'
+          ? [
+              {
+                action: '/settings/confirm-it-is-you/lost-phone',
+                text: 'I do not have this phone any more',
+                heading: 'Lost your phone, or changed your number?',
+              },
+            ]
+          : [],
+      links: [backToSettings],
+    });
+
+  /** Whether the password was given again a moment ago in this session, by this account. */
+  const passwordJustGiven = (session: BrowserSession, account: Account) =>
+    isRecentlyReauthenticated(session.reauthenticated && { ...session.reauthenticated, oldPhoneLost: true }, {
+      accountId: account.accountId,
+      now: now(),
+      windowSeconds: deps.limits.reauthenticationWindowSeconds,
+      need: 'second-factor-or-lost-phone',
+    });
 
   return {
     settings: page({
@@ -278,6 +359,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
           paragraphs: [
             `We have sent a link to ${session.journey.registrationEmail ?? 'your new email address'}.`,
             'Your email address changes when you select the link. It works for 24 hours.',
+            'We have also told your current email address about the change.',
           ],
           action: { text: 'Back to your settings', href: '/settings' },
         },
@@ -313,24 +395,136 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     'settings-phone': phone.show,
     'settings-phone-submit': phone.submit,
     'settings-phone-code': page({
-      handle: withAccount(async ({ session }) =>
+      handle: behindGate('phone', async ({ session }) =>
         session.journey.pendingPhoneNumber
-          ? { view: 'pages/settings-form.njk', data: { ...codeForm(session), values: {} } }
+          ? { view: 'pages/form.njk', data: { ...newPhoneCodeForm(session), values: {} } }
           : { redirect: '/settings/phone' },
       ),
     }),
     'settings-phone-code-submit': page({
-      formView: 'pages/settings-form.njk',
-      formData: ({ session }) => codeForm(session),
-      handle: withAccount(async ({ form: values, session, sourceIp }, account) => {
+      formView: 'pages/form.njk',
+      formData: ({ session }) => newPhoneCodeForm(session),
+      handle: behindGate('phone', async ({ form: values, session, sourceIp }, account) => {
         const pending = session.journey.pendingPhoneNumber;
         if (!pending) return { redirect: '/settings/phone' };
-        await deps.settings.confirmPhoneChange(account, pending, values.code ?? '', sourceIp);
+        const authority =
+          session.reauthenticated?.secondFactorAt !== undefined ? 'old-phone-code' : 'old-phone-lost';
+        await deps.settings.confirmPhoneChange(account, pending, values.code ?? '', authority, sourceIp);
+        // The old phone's code proves nothing about the new one: the next sensitive change asks again.
+        const { reauthenticated: _used, ...rest } = session;
         return {
           redirect: '/settings?updated=phone',
-          session: { kind: 'update', session: { ...session, journey: {} } },
+          session: { kind: 'update', session: { ...rest, journey: {} } },
         };
       }),
+    }),
+    'settings-phone-code-resend': page({
+      handle: behindGate('phone', async ({ session, sourceIp }, account) => {
+        const pending = session.journey.pendingPhoneNumber;
+        if (!pending) return { redirect: '/settings/phone' };
+        await deps.settings.resendPhoneCode(account, pending, sourceIp);
+        return { redirect: '/settings/phone/code' };
+      }),
+    }),
+    'settings-reauthenticate': page({
+      handle: withAccount(async ({ query, session }) => ({
+        view: 'pages/form.njk',
+        data: { ...forms.reauthenticate, links: [backToSettings], values: {} },
+        session: {
+          kind: 'update',
+          session: { ...session, journey: { reauthenticateFor: targetOf(query.for) } },
+        },
+      })),
+    }),
+    'settings-reauthenticate-submit': reauthenticate.submit,
+    'settings-reauthenticate-code': page({
+      handle: withAccount(async ({ session }, account) =>
+        passwordJustGiven(session, account)
+          ? { view: 'pages/form.njk', data: { ...reauthenticationCodeForm(session), values: {} } }
+          : { redirect: '/settings/confirm-it-is-you' },
+      ),
+    }),
+    'settings-reauthenticate-code-submit': page({
+      formView: 'pages/form.njk',
+      formData: ({ session }) => reauthenticationCodeForm(session),
+      handle: withAccount(async ({ form: values, session, sourceIp }, account) => {
+        const reauthenticated = session.reauthenticated;
+        if (!reauthenticated || !passwordJustGiven(session, account))
+          return { redirect: '/settings/confirm-it-is-you' };
+        await deps.reauthentication.verifyCode(account, values.code ?? '', sourceIp);
+        const target = targetOf(session.journey.reauthenticateFor);
+        return {
+          redirect: reauthenticationTargets[target].path,
+          session: {
+            kind: 'update',
+            session: {
+              ...session,
+              reauthenticated: { ...reauthenticated, secondFactorAt: now() },
+              journey: {},
+            },
+          },
+        };
+      }),
+    }),
+    'settings-reauthenticate-code-resend': page({
+      handle: withAccount(async ({ session, sourceIp }, account) => {
+        if (!passwordJustGiven(session, account)) return { redirect: '/settings/confirm-it-is-you' };
+        const challenge = await deps.reauthentication.sendCode(account, sourceIp);
+        return {
+          redirect: '/settings/confirm-it-is-you/code',
+          session: {
+            kind: 'update',
+            session: { ...session, journey: { ...session.journey, codeSentTo: challenge.sentTo } },
+          },
+        };
+      }),
+    }),
+    // Only a phone change takes the patient's word that the old phone is gone, after the password.
+    'settings-reauthenticate-lost-phone': page({
+      handle: withAccount(async ({ session }, account) => {
+        const reauthenticated = session.reauthenticated;
+        if (
+          !reauthenticated ||
+          !passwordJustGiven(session, account) ||
+          targetOf(session.journey.reauthenticateFor) !== 'phone'
+        )
+          return { redirect: '/settings/confirm-it-is-you' };
+        return {
+          redirect: reauthenticationTargets.phone.path,
+          session: {
+            kind: 'update',
+            session: { ...session, reauthenticated: { ...reauthenticated, oldPhoneLost: true }, journey: {} },
+          },
+        };
+      }),
+    }),
+    'settings-email-report': page({
+      handle: async ({ query }) => {
+        await deps.settings.checkLink('report-email-change', query.token);
+        return confirmPage(
+          'Cancel the change of your email address',
+          'We will cancel the change and log your account out everywhere. Only do this if you did not ask to change your email address.',
+          '/settings/email/report',
+          query.token,
+          'Cancel the change',
+        );
+      },
+    }),
+    'settings-email-report-submit': page({
+      handle: async ({ form: values, sourceIp }) => {
+        await deps.settings.reportEmailChange(values.token, sourceIp);
+        return {
+          view: 'pages/message.njk',
+          data: {
+            title: 'The change of email address has been cancelled',
+            paragraphs: [
+              'We have cancelled the change and logged your account out everywhere.',
+              'Whoever asked for it knew your password. Reset your password now: you will need your mobile phone for a security code.',
+            ],
+            action: { text: 'Reset your password', href: '/password/forgotten' },
+          },
+        };
+      },
     }),
     'settings-phone-cancel': page({
       handle: async ({ query }) => {
@@ -364,14 +558,6 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       handle: withAccount(async ({ form: values, sourceIp }, account) => {
         const removed = await deps.settings.removeDevice(account, values.deviceId ?? '', sourceIp);
         return { redirect: removed ? '/settings?updated=device' : '/settings' };
-      }),
-    }),
-    'settings-phone-code-resend': page({
-      handle: withAccount(async ({ session, sourceIp }, account) => {
-        const pending = session.journey.pendingPhoneNumber;
-        if (!pending) return { redirect: '/settings/phone' };
-        await deps.settings.resendPhoneCode(account, pending, sourceIp);
-        return { redirect: '/settings/phone/code' };
       }),
     }),
     'settings-delete': remove.show,

@@ -11,6 +11,18 @@ export const patientProblems = {
   'reset-link-expired': { cid: 'CID2021', status: 400 },
   'reset-link-used': { cid: 'CID2022', status: 400 },
   'reset-link-broken': { cid: 'CID2023', status: 400 },
+  /** A newer reset link was sent, or the account changed since: NHS login shows CID2021 for a link that no longer works. */
+  'reset-link-replaced': { cid: 'CID2021', status: 400 },
+  'confirmation-link-replaced': { cid: 'CID1002', status: 400 },
+  'unlock-link-expired': { cid: undefined, status: 400 },
+  'unlock-link-used': { cid: undefined, status: 400 },
+  /** A recovery's last step was asked for before its security code was entered. */
+  'recovery-needs-second-factor': { cid: undefined, status: 403 },
+  /** The patient cannot get the code because the phone on the account is lost: NHS login's CID3001. */
+  'lost-phone': { cid: 'CID3001', status: 200 },
+  'email-change-link-expired': { cid: undefined, status: 400 },
+  'email-change-link-used': { cid: undefined, status: 400 },
+  'email-change-report-expired': { cid: undefined, status: 400 },
   'phone-cancel-link-expired': { cid: 'CID3002', status: 400 },
   'phone-cancel-link-used': { cid: 'CID3003', status: 400 },
   'page-not-found': { cid: 'CID0404', status: 404 },

@@ -36,6 +36,8 @@ export interface LocalDependencies {
   readonly table: DynamoTable;
   readonly clock: Clock;
   readonly limits: Limits;
+  /** ISO 3166-1 alpha-2 codes of the countries whose mobile numbers may receive security codes. */
+  readonly allowedPhoneCountries: readonly string[];
   readonly email: EmailSender;
   readonly sms: SmsSender;
   readonly hasher: PasswordHasher;
@@ -53,7 +55,7 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
   const services = createPatientServices({
     ...deps,
     service,
-    allowedPhoneCountries: ['GB'],
+    allowedPhoneCountries: deps.allowedPhoneCountries,
     allowTestPhoneNumbers: true,
   });
   const oidc = createOidcServices(deps);
@@ -73,6 +75,8 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
         { serviceName: deps.serviceName },
       ),
       secureCookies: deps.issuer.startsWith('https://'),
+      // The dev server takes requests straight from the socket: nothing sits in front to vouch for a header.
+      clientAddressSource: 'connection',
     }),
     'static-assets': createStaticAssetsHandler({
       logger: deps.logger,

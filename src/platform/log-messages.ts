@@ -1,3 +1,11 @@
+import type { LimitReason } from '../domain/limits/too-many-attempts-error.ts';
+import type { PatientProblem } from '../domain/patient-problems.ts';
+
+interface LogMessage {
+  readonly messageCode: string;
+  readonly message: string;
+}
+
 /**
  * Every log message, with a stable code to search and alarm on. Messages carry no personal data;
  * the attributes logged with them are chosen to carry none either.
@@ -12,4 +20,123 @@ export const logMessages = {
     messageCode: 'PL_HTTP_UNEXPECTED_ERROR',
     message: 'Request failed with an unexpected error',
   },
-} as const;
+} as const satisfies Record<string, LogMessage>;
+
+/**
+ * One code for each limit that refuses a request, logged (at warn) instead of the generic
+ * rejection, so each can have its own metric filter and alarm: the ceiling on texts to new
+ * numbers, above all, means SMS pumping is under way. The type makes a new limit without a code
+ * a compile error.
+ */
+export const limitLogMessages = {
+  'password-delayed': { messageCode: 'PL_LIMIT_PASSWORD_DELAYED', message: 'Password attempt delayed' },
+  'password-hard-stop': {
+    messageCode: 'PL_LIMIT_PASSWORD_HARD_STOP',
+    message: 'Password login stopped after too many consecutive failures',
+  },
+  'ip-throttled': {
+    messageCode: 'PL_LIMIT_PASSWORD_NETWORK',
+    message: 'Network refused after too many wrong passwords',
+  },
+  'code-entry-locked': { messageCode: 'PL_LIMIT_CODE_ENTRY_LOCKED', message: 'Security code entry locked' },
+  'code-sends-exceeded': {
+    messageCode: 'PL_LIMIT_CODE_SENDS_ACCOUNT',
+    message: 'Security code sends refused for the account',
+  },
+  'phone-daily-cap': {
+    messageCode: 'PL_LIMIT_CODE_SENDS_DESTINATION',
+    message: 'Security code sends refused for the destination',
+  },
+  'email-sends-exceeded': {
+    messageCode: 'PL_LIMIT_EMAILS_NETWORK',
+    message: 'Emails refused for the network',
+  },
+  'email-change-requests': {
+    messageCode: 'PL_LIMIT_EMAIL_CHANGES_ACCOUNT',
+    message: 'Email address changes refused for the account',
+  },
+  'email-address-cap': {
+    messageCode: 'PL_LIMIT_EMAILS_ADDRESS',
+    message: 'Emails refused for the target address',
+  },
+  'texts-per-network': {
+    messageCode: 'PL_LIMIT_TEXTS_NETWORK',
+    message: 'Text messages refused for the network',
+  },
+  'texts-per-account': {
+    messageCode: 'PL_LIMIT_TEXTS_ACCOUNT',
+    message: 'Text messages refused for the account',
+  },
+  'new-number-ceiling': {
+    messageCode: 'PL_LIMIT_NEW_NUMBER_TEXTS_CEILING',
+    message: 'Service-wide ceiling on texts to new phone numbers reached',
+  },
+} as const satisfies Record<LimitReason, LogMessage>;
+
+/**
+ * One code for each problem page a patient can be shown, logged (at info) instead of the generic
+ * rejection: a rise in, say, `PL_PROBLEM_RECOVERY_NEEDS_SECOND_FACTOR` shows someone trying to
+ * reset passwords with mailboxes alone.
+ */
+export const problemLogMessages = {
+  'confirmation-link-expired': {
+    messageCode: 'PL_PROBLEM_CONFIRMATION_LINK_EXPIRED',
+    message: 'Confirmation link expired',
+  },
+  'confirmation-link-used': {
+    messageCode: 'PL_PROBLEM_CONFIRMATION_LINK_USED',
+    message: 'Confirmation link used',
+  },
+  'confirmation-link-replaced': {
+    messageCode: 'PL_PROBLEM_CONFIRMATION_LINK_REPLACED',
+    message: 'Confirmation link replaced by a newer registration',
+  },
+  'unknown-service': { messageCode: 'PL_PROBLEM_UNKNOWN_SERVICE', message: 'Unknown relying party' },
+  'reset-link-expired': { messageCode: 'PL_PROBLEM_RESET_LINK_EXPIRED', message: 'Reset link expired' },
+  'reset-link-used': { messageCode: 'PL_PROBLEM_RESET_LINK_USED', message: 'Reset link used' },
+  'reset-link-broken': { messageCode: 'PL_PROBLEM_RESET_LINK_BROKEN', message: 'Reset link broken' },
+  'reset-link-replaced': {
+    messageCode: 'PL_PROBLEM_RESET_LINK_REPLACED',
+    message: 'Reset link replaced or ended',
+  },
+  'unlock-link-expired': {
+    messageCode: 'PL_PROBLEM_UNLOCK_LINK_EXPIRED',
+    message: 'Unlock link expired or replaced',
+  },
+  'unlock-link-used': { messageCode: 'PL_PROBLEM_UNLOCK_LINK_USED', message: 'Unlock link used' },
+  'recovery-needs-second-factor': {
+    messageCode: 'PL_PROBLEM_RECOVERY_NEEDS_SECOND_FACTOR',
+    message: 'Recovery finished without its second factor refused',
+  },
+  'lost-phone': { messageCode: 'PL_PROBLEM_LOST_PHONE', message: 'Patient without their phone sent to help' },
+  'email-change-link-expired': {
+    messageCode: 'PL_PROBLEM_EMAIL_CHANGE_LINK_EXPIRED',
+    message: 'Email change link expired or ended',
+  },
+  'email-change-link-used': {
+    messageCode: 'PL_PROBLEM_EMAIL_CHANGE_LINK_USED',
+    message: 'Email change link used',
+  },
+  'email-change-report-expired': {
+    messageCode: 'PL_PROBLEM_EMAIL_CHANGE_REPORT_EXPIRED',
+    message: 'Email change report link no longer usable',
+  },
+  'phone-cancel-link-expired': {
+    messageCode: 'PL_PROBLEM_PHONE_CANCEL_LINK_EXPIRED',
+    message: 'Phone change undo link expired',
+  },
+  'phone-cancel-link-used': {
+    messageCode: 'PL_PROBLEM_PHONE_CANCEL_LINK_USED',
+    message: 'Phone change undo link used',
+  },
+  'page-not-found': { messageCode: 'PL_PROBLEM_PAGE_NOT_FOUND', message: 'Page not found' },
+  'session-expired': {
+    messageCode: 'PL_PROBLEM_SESSION_EXPIRED',
+    message: 'Session ended or form token wrong',
+  },
+  'email-address-taken': {
+    messageCode: 'PL_PROBLEM_EMAIL_ADDRESS_TAKEN',
+    message: 'New email address already has an account',
+  },
+  'invalid-redirect': { messageCode: 'PL_PROBLEM_INVALID_REDIRECT', message: 'Unregistered redirect URI' },
+} as const satisfies Record<PatientProblem, LogMessage>;

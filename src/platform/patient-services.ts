@@ -4,18 +4,26 @@ import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoConsentStore } from '../adapters/dynamodb/dynamo-consent-store.ts';
 import { DynamoDeviceStore } from '../adapters/dynamodb/dynamo-device-store.ts';
 import { DynamoFailureCounter } from '../adapters/dynamodb/dynamo-failure-counter.ts';
+import { DynamoKnownPhoneNumbers } from '../adapters/dynamodb/dynamo-known-phone-numbers.ts';
 import { DynamoLinkStore } from '../adapters/dynamodb/dynamo-link-store.ts';
 import { DynamoLockouts } from '../adapters/dynamodb/dynamo-lockouts.ts';
+import { DynamoPasswordFailureStore } from '../adapters/dynamodb/dynamo-password-failure-store.ts';
 import { DynamoRateLimiter } from '../adapters/dynamodb/dynamo-rate-limiter.ts';
 import { DynamoSecurityCodeStore } from '../adapters/dynamodb/dynamo-security-code-store.ts';
 import { DynamoSessionStore } from '../adapters/dynamodb/dynamo-session-store.ts';
+import { DynamoShardedCounter } from '../adapters/dynamodb/dynamo-sharded-counter.ts';
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import { AccountLinks } from '../domain/accounts/account-links.ts';
+import { AccountRecovery } from '../domain/accounts/account-recovery.ts';
 import { AccountSettings } from '../domain/accounts/account-settings.ts';
+import { AccountUnlock } from '../domain/accounts/account-unlock.ts';
+import { LoginSecondFactor } from '../domain/accounts/login-second-factor.ts';
+import { NewPhoneNumbers } from '../domain/accounts/new-phone-numbers.ts';
 import { PasswordLogin } from '../domain/accounts/password-login.ts';
 import { PasswordReset } from '../domain/accounts/password-reset.ts';
 import type { PatientServiceSettings } from '../domain/accounts/patient-service.ts';
+import { Reauthentication } from '../domain/accounts/reauthentication.ts';
 import { Registration } from '../domain/accounts/registration.ts';
-import { SecondFactor } from '../domain/accounts/second-factor.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { CommonPasswordList } from '../domain/credentials/common-passwords.ts';
 import type { PasswordHasher } from '../domain/credentials/password-hasher.ts';
@@ -24,9 +32,13 @@ import { CodeSendThrottle } from '../domain/limits/code-send-throttle.ts';
 import { EmailSendThrottle } from '../domain/limits/email-send-throttle.ts';
 import type { Limits } from '../domain/limits/limits.ts';
 import { PasswordThrottle } from '../domain/limits/password-throttle.ts';
+import { TextMessageCaps } from '../domain/limits/text-message-caps.ts';
 import { OneTimeLinks } from '../domain/links/one-time-links.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
 import { AuthorizationDecision } from '../domain/oidc/authorization-decision.ts';
+import { SecondFactors } from '../domain/second-factors/second-factor.ts';
+import { SecurityCodeDelivery } from '../domain/second-factors/security-code-delivery.ts';
+import { SmsSecondFactor } from '../domain/second-factors/sms-second-factor.ts';
 import { SecurityCodes } from '../domain/security-codes/security-codes.ts';
 import { Sessions } from '../domain/sessions/sessions.ts';
 import { authorizationCodesOn, loginIdentitiesOn } from './oidc-services.ts';
@@ -49,14 +61,20 @@ export interface PatientServiceAdapters {
  * (Lambda and the local stack) use, so the two cannot wire them differently.
  */
 export const createPatientServices = (adapters: PatientServiceAdapters) => {
-  const { table, clock, limits } = adapters;
+  const { table, clock, limits, service, hasher, commonPasswords, email, sms } = adapters;
   const accounts = new DynamoAccountStore(table);
   const audit = new DynamoAuditLog(table);
   const rateLimiter = new DynamoRateLimiter({ table, clock });
   const lockouts = new DynamoLockouts(table);
-  const throttle = new PasswordThrottle({ rateLimiter, lockouts, clock, limits });
+  const throttle = new PasswordThrottle({
+    store: new DynamoPasswordFailureStore(table),
+    rateLimiter,
+    clock,
+    limits,
+  });
   const emailThrottle = new EmailSendThrottle({ rateLimiter, limits });
   const links = new OneTimeLinks({ store: new DynamoLinkStore(table), clock });
+  const accountLinks = new AccountLinks(links);
   const sessions = new Sessions({
     store: new DynamoSessionStore(table),
     clock,
@@ -67,8 +85,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     clock,
     lifetimeSeconds: limits.rememberedDeviceLifetimeSeconds,
   });
-  const secondFactor = new SecondFactor({
-    accounts,
+  const delivery = new SecurityCodeDelivery({
     codes: new SecurityCodes({
       store: new DynamoSecurityCodeStore(table),
       lockouts,
@@ -77,14 +94,56 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
       limits,
     }),
     sendThrottle: new CodeSendThrottle({ rateLimiter, limits }),
-    sms: adapters.sms,
-    email: adapters.email,
+    textCaps: new TextMessageCaps({
+      rateLimiter,
+      knownNumbers: new DynamoKnownPhoneNumbers({ table, clock }),
+      serviceCounter: new DynamoShardedCounter({ table, clock }),
+      limits,
+    }),
+    sms,
+    email,
     audit,
     clock,
     limits,
-    service: adapters.service,
+    service,
+  });
+  const secondFactors = new SecondFactors([new SmsSecondFactor(delivery)]);
+  const newPhones = new NewPhoneNumbers({
+    accounts,
+    delivery,
+    audit,
+    clock,
     allowedPhoneCountries: adapters.allowedPhoneCountries,
     allowTestPhoneNumbers: adapters.allowTestPhoneNumbers,
+  });
+  const recovery = new AccountRecovery({
+    accounts,
+    links,
+    secondFactors,
+    email,
+    emailThrottle,
+    audit,
+    clock,
+    limits,
+    service,
+  });
+  const settings = new AccountSettings({
+    accounts,
+    links,
+    accountLinks,
+    hasher,
+    commonPasswords,
+    email,
+    sms,
+    newPhones,
+    throttle,
+    emailThrottle,
+    sessions,
+    devices,
+    audit,
+    clock,
+    limits,
+    service,
   });
   const clients = new DynamoClientStore(table);
   const authorization = new AuthorizationDecision({
@@ -92,63 +151,49 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     codes: authorizationCodesOn(table, clock, limits),
   });
   // The service's base URL is our issuer.
-  const loginIdentities = loginIdentitiesOn(table, clock, limits, adapters.service.baseUrl);
+  const loginIdentities = loginIdentitiesOn(table, clock, limits, service.baseUrl);
   return {
     accounts,
     clients,
     authorization,
     loginIdentities,
-    secondFactor,
-    settings: new AccountSettings({
-      accounts,
-      links,
-      hasher: adapters.hasher,
-      commonPasswords: adapters.commonPasswords,
-      email: adapters.email,
-      secondFactor,
-      throttle,
-      sessions,
-      devices,
-      audit,
-      clock,
-      limits,
-      service: adapters.service,
-    }),
+    loginSecondFactor: new LoginSecondFactor({ secondFactors, delivery, newPhones }),
+    newPhones,
+    settings,
+    reauthentication: new Reauthentication({ settings, secondFactors, audit, clock }),
     audit,
     sessions,
     devices,
+    recovery,
     passwordReset: new PasswordReset({
       accounts,
-      links,
-      hasher: adapters.hasher,
-      commonPasswords: adapters.commonPasswords,
-      email: adapters.email,
+      recovery,
+      accountLinks,
+      hasher,
+      commonPasswords,
+      email,
       sessions,
       devices,
-      audit,
-      emailThrottle,
-      clock,
-      limits,
-      service: adapters.service,
-    }),
-    registration: new Registration({
-      accounts,
-      links,
-      hasher: adapters.hasher,
-      commonPasswords: adapters.commonPasswords,
-      email: adapters.email,
-      audit,
-      emailThrottle,
-      clock,
-      limits,
-      service: adapters.service,
-    }),
-    passwordLogin: new PasswordLogin({
-      accounts,
-      hasher: adapters.hasher,
       throttle,
       audit,
       clock,
+      service,
     }),
+    accountUnlock: new AccountUnlock({ recovery, throttle, audit, clock }),
+    registration: new Registration({
+      accounts,
+      links,
+      recovery,
+      hasher,
+      throttle,
+      commonPasswords,
+      email,
+      audit,
+      emailThrottle,
+      clock,
+      limits,
+      service,
+    }),
+    passwordLogin: new PasswordLogin({ accounts, hasher, throttle, devices, audit, clock }),
   };
 };

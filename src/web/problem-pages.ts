@@ -8,6 +8,8 @@ export interface ProblemPage {
   readonly title: string;
   readonly paragraphs: readonly string[];
   readonly action?: { readonly text: string; readonly href: string };
+  /** Other things the patient can do, as links under the button. */
+  readonly links?: readonly { readonly text: string; readonly href: string }[];
   readonly cid?: string;
   /** For 429 pages: the Retry-After header. */
   readonly retryAfterSeconds?: number;
@@ -16,6 +18,7 @@ export interface ProblemPage {
 const startAgain = { text: 'Start again', href: '/' };
 const logIn = { text: 'Log in', href: '/login' };
 const resetAgain = { text: 'Reset your password', href: '/password/forgotten' };
+const unlock = { text: 'Unlock your account', href: '/login/unlock' };
 
 /** What each patient problem page says: what happened, then what to do next. */
 const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>> = {
@@ -85,6 +88,73 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
       'Go back to the website or app you were using and try again from there. If it keeps happening, contact them.',
     ],
   },
+  'reset-link-replaced': {
+    title: 'This link no longer works',
+    paragraphs: [
+      'You may have asked for a newer link, or your password or email address has been changed since we sent it.',
+      'Use the link in the newest email we sent you, or ask for a new link.',
+    ],
+    action: resetAgain,
+  },
+  'confirmation-link-replaced': {
+    title: 'This link no longer works',
+    paragraphs: [
+      'Someone set up an account with this email address again after we sent this link, so only the link in the newest email works.',
+      'Use the link in the newest email we sent, or set up your account again.',
+    ],
+    action: { text: 'Set up again', href: '/register' },
+  },
+  'unlock-link-expired': {
+    title: 'This link no longer works',
+    paragraphs: [
+      'The link to unlock your account only works for 1 hour, and only the newest link we sent works.',
+      'Ask for a new link.',
+    ],
+    action: { text: 'Unlock your account', href: '/login/unlock' },
+  },
+  'unlock-link-used': {
+    title: 'This link has already been used',
+    paragraphs: ['Your account has already been unlocked with this link.', 'You can log in now.'],
+    action: logIn,
+  },
+  'recovery-needs-second-factor': {
+    title: 'You need to enter the security code first',
+    paragraphs: [
+      'For your security, we need the security code we send to your mobile phone as well as the link in your email.',
+      'Open the link in your email again to get a security code.',
+    ],
+    action: startAgain,
+  },
+  'lost-phone': {
+    title: 'You need help to get back into your account',
+    paragraphs: [
+      'For your security, we cannot reset your password or unlock your account with your email address alone.',
+      'Contact us and tell us this reference. We will check it is you before we change anything, and may ask you to prove who you are again.',
+      'If you can still log in, you can change your mobile phone number in your login and security settings.',
+    ],
+    action: { text: 'Contact us', href: '/contact' },
+  },
+  'email-change-link-expired': {
+    title: 'This link no longer works',
+    paragraphs: [
+      'The link to confirm a new email address only works for 24 hours, and only the link for your newest change works. A reset or a change of password also stops it.',
+      'Log in and ask to change your email address again.',
+    ],
+    action: { text: 'Go to your settings', href: '/settings' },
+  },
+  'email-change-link-used': {
+    title: 'This link has already been used',
+    paragraphs: ['Your email address has already been changed with this link.'],
+    action: logIn,
+  },
+  'email-change-report-expired': {
+    title: 'This link no longer works',
+    paragraphs: [
+      'The change of email address it was about has been made, cancelled or has expired, or the link has been used.',
+      'If you did not ask to change your email address, reset your password now and contact us.',
+    ],
+    action: resetAgain,
+  },
   'email-address-taken': {
     title: 'This email address is used by another account',
     paragraphs: [
@@ -122,10 +192,15 @@ const limitWording: Record<
   LimitReason,
   { title: string; what: string; action: { text: string; href: string } }
 > = {
-  'password-locked': {
+  'password-delayed': {
     title: 'You cannot log in for a while',
     what: 'The email address or password was entered wrongly too many times.',
-    action: resetAgain,
+    action: unlock,
+  },
+  'password-hard-stop': {
+    title: 'You need to unlock your account',
+    what: 'The email address or password was entered wrongly too many times, so for your security you cannot log in with your password until you unlock your account or reset your password.',
+    action: unlock,
   },
   'ip-throttled': {
     title: 'You cannot log in for a while',
@@ -141,6 +216,16 @@ const limitWording: Record<
     title: 'You asked for too many security codes',
     what: 'For your security, we cannot send you another security code yet.',
     action: startAgain,
+  },
+  'email-change-requests': {
+    title: 'You cannot ask to change your email address again yet',
+    what: 'You have asked to change your email address too many times.',
+    action: { text: 'Go to your settings', href: '/settings' },
+  },
+  'email-address-cap': {
+    title: 'We cannot send more emails to this address for a while',
+    what: 'We have sent the most emails we send to one email address in an hour.',
+    action: { text: 'Go to your settings', href: '/settings' },
   },
   'email-sends-exceeded': {
     title: 'You cannot ask for more emails for a while',
@@ -176,12 +261,22 @@ const tooManyAttemptsPage = (error: TooManyAttemptsError): ProblemPage => {
     title: wording.title,
     paragraphs: [
       wording.what,
-      `You can try again after ${formatTime(error.retryAt)}.`,
+      ...(error.reason === 'password-hard-stop'
+        ? []
+        : [`You can try again after ${formatTime(error.retryAt)}.`]),
+      ...(wording.action === unlock
+        ? [
+            'You can unlock your account now: we will email you a link, and then send a security code to your phone.',
+          ]
+        : []),
       ...(wording.action === resetAgain
         ? ['If you have forgotten your password, you can reset it now.']
         : []),
     ],
     action: wording.action,
+    ...(wording.action === unlock
+      ? { links: [{ text: 'Reset your password instead', href: resetAgain.href }] }
+      : {}),
     retryAfterSeconds: Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)),
   };
 };

@@ -31,11 +31,11 @@ describe('a new patient in a browser', () => {
     await rm(dataDirectory, { recursive: true, force: true });
   });
 
-  const latest = async (kind: string): Promise<OutboxMessage> => {
+  const latest = async (kind: string, to?: RegExp): Promise<OutboxMessage> => {
     const { messages } = (await (await fetch(`${stack.issuer}/_dev/outbox.json`)).json()) as {
       messages: OutboxMessage[];
     };
-    const message = messages.find((candidate) => candidate.kind === kind);
+    const message = messages.find((candidate) => candidate.kind === kind && (!to || to.test(candidate.to)));
     if (!message) throw new Error(`No ${kind} message in the outbox`);
     return message;
   };
@@ -115,6 +115,12 @@ describe('a new patient in a browser', () => {
     const reset =
       /http:\/\/\S+\/password\/reset\?token=\S+/.exec((await latest('reset-password')).text)?.[0] ?? '';
     await page.goto(reset);
+    expect(await check(page)).toBe('Reset your password');
+    await page.getByRole('button', { name: 'Send the security code' }).click();
+    expect(await check(page)).toBe('Enter the security code');
+    const resetCode = /\d{6}/.exec((await latest('security-code')).text)?.[0] ?? '';
+    await page.getByLabel('Security code', { exact: true }).fill(resetCode);
+    await page.getByRole('button', { name: 'Continue' }).click();
     expect(await check(page)).toBe('Create a new password');
     await page.getByLabel('New password').fill('a brand new passphrase');
     await page.getByRole('button', { name: 'Reset password' }).click();
@@ -144,14 +150,12 @@ describe('a new patient in a browser', () => {
     await context.close();
   });
 
-  // A long walk through every page with axe: its time limit is generous for busy machines.
-  it('sweeps every page of the route table, logged out and logged in', async () => {
-    // Prepare: a second patient, logged in through the pages
-    const loggedOut = await browser.newContext();
-    const loggedIn = await browser.newContext();
-    const page = await loggedIn.newPage();
+  /** A new patient logged in through the pages, in a browser context of its own. */
+  const loggedInPatient = async (email: string, phoneNumber: string) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
     await page.goto(`${stack.issuer}/register`);
-    await page.getByLabel('Email address').fill('sam@example.com');
+    await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Create a password').fill('another fine passphrase');
     await page.getByLabel(/I agree to the terms of use/).check();
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -160,31 +164,88 @@ describe('a new patient in a browser', () => {
     );
     await page.getByRole('button', { name: 'Confirm email address' }).click();
     await page.goto(`${stack.issuer}/login`);
-    await page.getByLabel('Email address').fill('sam@example.com');
+    await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password', { exact: true }).fill('another fine passphrase');
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('UK mobile phone number').fill('07700 900456');
+    await page.getByLabel('UK mobile phone number').fill(phoneNumber);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page
       .getByLabel('Security code', { exact: true })
       .fill(/\d{6}/.exec((await latest('security-code')).text)?.[0] ?? '');
     await page.getByRole('button', { name: 'Continue' }).click();
+    return { context, page };
+  };
+
+  it('confirms it is the patient before a new mobile number, and tells the old number', async () => {
+    // Prepare
+    const { context, page } = await loggedInPatient('alex@example.com', '07700 900321');
+
+    // Act and Assess
+    await page.goto(`${stack.issuer}/settings`);
+    await page.getByRole('link', { name: /Change.*mobile phone number/ }).click();
+    expect(await check(page)).toBe('Enter your password');
+    await page.getByLabel('Your password').fill('another fine passphrase');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Enter the security code');
+    expect(await page.content()).toContain('ending 321');
+    await page
+      .getByLabel('Security code', { exact: true })
+      .fill(/\d{6}/.exec((await latest('security-code')).text)?.[0] ?? '');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Change your mobile phone number');
+    await page.getByLabel('New UK mobile phone number').fill('07700 900654');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Enter the security code');
+    await page
+      .getByLabel('Security code', { exact: true })
+      .fill(/\d{6}/.exec((await latest('security-code')).text)?.[0] ?? '');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Login and security settings');
+    expect(await page.content()).toContain('ending 654');
+    const told = await latest('phone-changed', /^\+44/);
+    expect(told.to).toBe('+447700900321');
+    await context.close();
+  });
+
+  /** Visits every GET page of the route table in one browser context, with axe. */
+  const sweep = async (context: Awaited<ReturnType<Browser['newContext']>>) => {
     const pagePaths = routes
       .filter((route) => route.function === 'patient-pages' && route.method === 'GET')
       .map((route) => route.path);
+    const before = pagesChecked.length;
+    const tab = await context.newPage();
+    for (const path of pagePaths) {
+      await tab.goto(`${stack.issuer}${path}`);
+      await check(tab);
+    }
+    await tab.close();
+    return { visited: pagesChecked.length - before, expected: pagePaths.length };
+  };
+
+  // Long walks through every page with axe: their time limits are generous for busy machines.
+  it('sweeps every page of the route table logged out', async () => {
+    // Prepare
+    const loggedOut = await browser.newContext();
 
     // Act
-    const before = pagesChecked.length;
-    for (const context of [loggedOut, loggedIn]) {
-      const tab = await context.newPage();
-      for (const path of pagePaths) {
-        await tab.goto(`${stack.issuer}${path}`);
-        await check(tab);
-      }
-      await tab.close();
-    }
+    const { visited, expected } = await sweep(loggedOut);
+    const forms = await loggedOut.newPage();
+    await forms.goto(`${stack.issuer}/password/forgotten`);
+    await forms.getByRole('button', { name: 'Send link' }).click();
+    await check(forms);
 
-    // Act: the forms shown again with their error messages
+    // Assess: every page was reached and checked (the last test asserts no problems were found)
+    expect(visited).toBe(expected);
+    expect(await forms.locator('.nhsuk-error-summary').count()).toBe(1);
+    await loggedOut.close();
+  }, 180_000);
+
+  it('sweeps every page of the route table logged in, and the settings forms with their errors', async () => {
+    // Prepare: a second patient, logged in through the pages
+    const { context: loggedIn } = await loggedInPatient('sam@example.com', '07700 900456');
+
+    // Act
+    const { visited, expected } = await sweep(loggedIn);
     const forms = await loggedIn.newPage();
     const formPaths = ['/settings/email', '/settings/password', '/settings/phone', '/settings/delete'];
     for (const path of formPaths) {
@@ -196,13 +257,9 @@ describe('a new patient in a browser', () => {
         `${path}: ${await forms.locator('h1').first().innerText()} ${forms.url()}`,
       ).toBe(1);
     }
-    await forms.goto(`${stack.issuer}/password/forgotten`);
-    await forms.getByRole('button', { name: 'Send link' }).click();
-    await check(forms);
 
-    // Assess: every page was reached and checked (the last test asserts no problems were found)
-    expect(pagesChecked.length - before).toBe(pagePaths.length * 2 + formPaths.length + 1);
-    await loggedOut.close();
+    // Assess
+    expect(visited).toBe(expected);
     await loggedIn.close();
   }, 180_000);
 

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalOutbox } from '../../src/adapters/local/outbox.ts';
 import type { LimitOverrides } from '../../src/domain/limits/limits.ts';
@@ -25,15 +26,22 @@ export const movableClock = (start = new Date('2026-11-22T10:00:00Z')) => {
  */
 export class PageClient {
   readonly #baseUrl: string;
+  readonly #localAddress: string | undefined;
   readonly cookies = new Map<string, string>();
   #csrfToken = '';
 
-  constructor(baseUrl: string) {
+  /**
+   * `localAddress` connects from another loopback address (127.0.0.2, ...), so the server sees
+   * the client on another network, as a patient and an attacker elsewhere would be.
+   */
+  constructor(baseUrl: string, options: { localAddress?: string } = {}) {
     this.#baseUrl = baseUrl;
+    this.#localAddress = options.localAddress;
   }
 
-  async get(path: string): Promise<PageResponse> {
-    return this.#request('GET', path);
+  /** `headers` are sent besides the browser-like ones: what a client could add (spoofed addresses). */
+  async get(path: string, headers: Record<string, string> = {}): Promise<PageResponse> {
+    return this.#request('GET', path, undefined, headers);
   }
 
   /**
@@ -43,12 +51,13 @@ export class PageClient {
   async post(
     path: string,
     fields: Record<string, string> = {},
+    headers: Record<string, string> = {},
   ): Promise<PageResponse & { next?: PageResponse }> {
     const body = new URLSearchParams({ csrfToken: this.#csrfToken, ...fields }).toString();
-    const response = await this.#request('POST', path, body);
+    const response = await this.#request('POST', path, body, headers);
     // Only our own pages are followed: a redirect to a relying party is where a test looks.
     if (response.status !== 303 || !response.location?.startsWith('/')) return response;
-    return { ...response, next: await this.get(response.location) };
+    return { ...response, next: await this.get(response.location, headers) };
   }
 
   /** Opens a link from an email as a patient does: the page, then its confirm button when it has one. */
@@ -62,30 +71,75 @@ export class PageClient {
     return confirmed.next ?? confirmed;
   }
 
-  async #request(method: string, path: string, body?: string): Promise<PageResponse> {
-    const response = await fetch(`${this.#baseUrl}${path}`, {
+  async #request(
+    method: string,
+    path: string,
+    body?: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<PageResponse> {
+    const response = await send(`${this.#baseUrl}${path}`, {
       method,
-      redirect: 'manual',
+      localAddress: this.#localAddress,
       headers: {
+        ...extraHeaders,
         cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
         'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36',
         ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
-      ...(body ? { body } : {}),
+      body,
     });
-    const setCookies = response.headers.getSetCookie();
+    const setCookies = response.setCookies;
     for (const cookie of setCookies) {
       const [pair = '', ...attributes] = cookie.split(';');
       const [name = '', value = ''] = pair.split('=');
       if (attributes.some((attribute) => attribute.trim() === 'Max-Age=0')) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    const html = await response.text();
+    const html = response.body;
     const token = /name="csrfToken" value="([^"]+)"/.exec(html)?.[1];
     if (token) this.#csrfToken = token;
-    return { status: response.status, location: response.headers.get('location'), html, setCookies };
+    return { status: response.status, location: response.location, html, setCookies };
   }
 }
+
+/** One HTTP request with node:http, which (unlike fetch) can choose the local address. */
+const send = (
+  url: string,
+  options: {
+    method: string;
+    headers: Record<string, string>;
+    body: string | undefined;
+    localAddress: string | undefined;
+  },
+): Promise<{ status: number; location: string | null; setCookies: string[]; body: string }> =>
+  new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      url,
+      {
+        method: options.method,
+        headers: {
+          ...options.headers,
+          ...(options.body ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}),
+        },
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () =>
+          resolve({
+            status: incoming.statusCode ?? 0,
+            location: incoming.headers.location ?? null,
+            setCookies: incoming.headers['set-cookie'] ?? [],
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        incoming.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(options.body);
+  });
 
 /** Text of the page's h1, or of its error summary items, for assertions. */
 export const headingOf = (html: string): string | undefined =>
@@ -110,7 +164,7 @@ export const startPages = async (
     baseUrl,
     outbox: dependencies.outbox as LocalOutbox,
     dependencies,
-    client: () => new PageClient(baseUrl),
+    client: (options: { localAddress?: string } = {}) => new PageClient(baseUrl, options),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 };
@@ -147,4 +201,21 @@ export const firstLogin = async (
   await client.post('/login/phone', { phoneNumber: patient.phoneNumber });
   const code = codeIn(outbox.latest({ kind: 'security-code' })?.text ?? '');
   return client.post('/login/code', { code, ...(patient.remember ? { remember: 'yes' } : {}) });
+};
+
+/**
+ * The recent re-authentication gate in settings, passed as a patient does: the password again,
+ * then the code texted to the phone on the account, or "I do not have this phone any more".
+ */
+export const confirmItIsYou = async (
+  client: PageClient,
+  outbox: Outbox,
+  password: string,
+  options: { lostPhone?: boolean; target?: string } = {},
+) => {
+  await client.get(`/settings/confirm-it-is-you?for=${options.target ?? 'phone'}`);
+  await client.post('/settings/confirm-it-is-you', { password });
+  if (options.lostPhone) return client.post('/settings/confirm-it-is-you/lost-phone');
+  const code = codeIn(outbox.latest({ kind: 'security-code' })?.text ?? '');
+  return client.post('/settings/confirm-it-is-you/code', { code });
 };

@@ -7,6 +7,9 @@ import { keys, listings } from './keys.ts';
 type AccountItem = Item & Account;
 type EmailClaimItem = Item & { accountId: string };
 
+/** An account id no account has (ids are UUIDs), read in place of one when an address has none. */
+const noAccount = 'no-account';
+
 const toAccount = ({
   pk: _pk,
   sk: _sk,
@@ -53,7 +56,9 @@ export class DynamoAccountStore implements AccountStore {
 
   async findByEmail(email: string): Promise<Account | undefined> {
     const claim = await this.#table.get<EmailClaimItem>(keys.emailClaim(normaliseEmail(email)));
-    return claim ? this.findById(claim.accountId) : undefined;
+    // Two reads whether or not the address has an account, so the time taken gives nothing away.
+    const account = await this.findById(claim?.accountId ?? noAccount);
+    return claim ? account : undefined;
   }
 
   async findById(accountId: string): Promise<Account | undefined> {

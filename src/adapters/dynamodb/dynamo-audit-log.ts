@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { AuditEvent, AuditLog } from '../../domain/audit/audit-log.ts';
+import type { AddressEvent, AuditEvent, AuditLog } from '../../domain/audit/audit-log.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
 import { accountItems, keys } from './keys.ts';
 
 type AuditItem = Item & { event: AuditEvent };
 
-/** Audit events under their account's partition, ordered by time; deleted with the account. */
+/** How long events of an address without an account are kept. */
+const addressEventDays = 30;
+
+/**
+ * Audit events under their account's partition, ordered by time; deleted with the account. Events
+ * of an address without an account go under the address's digest and expire after 30 days.
+ */
 export class DynamoAuditLog implements AuditLog {
   readonly #table: DynamoTable;
 
@@ -17,6 +23,15 @@ export class DynamoAuditLog implements AuditLog {
     await this.#table.put({
       ...keys.auditEvent(event.accountId, event.at, randomBytes(6).toString('base64url')),
       event,
+    });
+  }
+
+  async recordForAddress({ address, ...event }: AddressEvent): Promise<void> {
+    // The same one write as `record`; the address itself is only in the key, as a digest.
+    await this.#table.put({
+      ...keys.addressEvent(address, event.at, randomBytes(6).toString('base64url')),
+      event,
+      expiresAt: Math.floor(Date.parse(event.at) / 1000) + addressEventDays * 86_400,
     });
   }
 

@@ -1,19 +1,40 @@
 import { epochSeconds } from '../../domain/clock.ts';
-import { AlreadyUsedError, ExpiredError, NotFoundError } from '../../domain/errors.ts';
+import { AlreadyUsedError, ConflictError, ExpiredError, NotFoundError } from '../../domain/errors.ts';
 import {
   LinkExpiredError,
+  type LinkOwner,
   type LinkPayload,
   type LinkPurpose,
+  type LinkRecord,
+  LinkReplacedError,
+  type LinkSlot,
   type LinkStore,
   LinkUsedError,
   UnknownLinkError,
 } from '../../domain/links/one-time-links.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
-import { keys, listings } from './keys.ts';
+import { type ItemKey, keys, listings } from './keys.ts';
 
-type LinkItem = Item & { payload: LinkPayload };
+type LinkItem = Item & {
+  payload: LinkPayload;
+  /** The slot whose working link this is, when only the newest of its kind may work. */
+  slot?: ItemKey;
+  secondFactorAt?: number;
+  consumedAt?: number;
+};
+type SlotItem = Item & { tokenDigest: string };
 
-/** Single-use links, consumed by a conditional update; DynamoDB deletes them after expiry. */
+const slotKey = (purpose: LinkPurpose, owner: LinkOwner): ItemKey =>
+  'accountId' in owner
+    ? keys.accountLinkSlot(owner.accountId, purpose)
+    : keys.addressLinkSlot(owner.address, purpose);
+
+/**
+ * Single-use links, consumed by a conditional update; DynamoDB deletes them after expiry. A link
+ * with an owner is also named by its slot item (under the account's partition, or the address's),
+ * and works only while the slot names it: a newer link replaces the slot's token digest, and
+ * ending the slot stops the link, without having to find the link first.
+ */
 export class DynamoLinkStore implements LinkStore {
   readonly #table: DynamoTable;
 
@@ -26,33 +47,88 @@ export class DynamoLinkStore implements LinkStore {
     tokenDigest: string,
     payload: LinkPayload,
     validUntil: Date,
+    owner?: LinkOwner,
   ): Promise<void> {
+    const expiresAt = epochSeconds(validUntil);
     // Indexed by account, so deleting an account deletes the links still pending for it.
     const accountId = payload.accountId;
-    await this.#table.create({
+    const slot = owner && slotKey(purpose, owner);
+    const link = {
       ...keys.link(purpose, tokenDigest),
       payload,
-      expiresAt: epochSeconds(validUntil),
+      expiresAt,
+      ...(slot ? { slot } : {}),
       ...(accountId ? { gsi1pk: listings.accountLinks(accountId), gsi1sk: `${purpose}#${tokenDigest}` } : {}),
-    });
+    };
+    if (!slot) {
+      await this.#table.create(link);
+      return;
+    }
+    await this.#table.transact([
+      { kind: 'create', item: link },
+      { kind: 'put', item: { ...slot, tokenDigest, expiresAt } },
+    ]);
   }
 
   async redeem(purpose: LinkPurpose, tokenDigest: string): Promise<LinkPayload> {
+    const key = keys.link(purpose, tokenDigest);
+    const link = await this.#table.get<LinkItem>(key);
+    if (!link?.slot) return this.#consumeUnslotted(key);
+    await this.#checkSlot(link, tokenDigest);
     try {
-      return (await this.#table.consume<LinkItem>(keys.link(purpose, tokenDigest))).payload;
+      // Used and taken out of its slot at once: a concurrent redeem, or a newer link, makes it fail whole.
+      await this.#table.transact([
+        { kind: 'consume', key },
+        { kind: 'delete', key: link.slot, matching: { tokenDigest } },
+      ]);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      await this.check(purpose, tokenDigest);
+      throw new LinkUsedError('This link has been used.');
+    }
+    return link.payload;
+  }
+
+  async check(purpose: LinkPurpose, tokenDigest: string): Promise<LinkRecord> {
+    // Expired items read as absent, so an expired link and an unknown one look alike here.
+    const link = await this.#table.get<LinkItem>(keys.link(purpose, tokenDigest));
+    if (!link) throw new UnknownLinkError('This link has expired or is not one we sent.');
+    if (link.consumedAt !== undefined) throw new LinkUsedError('This link has been used.');
+    await this.#checkSlot(link, tokenDigest);
+    return {
+      payload: link.payload,
+      ...(link.secondFactorAt === undefined ? {} : { secondFactorAt: new Date(link.secondFactorAt * 1000) }),
+    };
+  }
+
+  async recordSecondFactor(purpose: LinkPurpose, tokenDigest: string, at: Date): Promise<void> {
+    try {
+      await this.#table.update(keys.link(purpose, tokenDigest), { secondFactorAt: epochSeconds(at) });
+    } catch (error) {
+      if (error instanceof ConflictError) throw new UnknownLinkError('This link has expired.');
+      throw error;
+    }
+  }
+
+  async endSlots(slots: readonly LinkSlot[]): Promise<void> {
+    await this.#table.deleteAll(slots.map((slot) => slotKey(slot.purpose, slot.owner)));
+  }
+
+  async #checkSlot(link: LinkItem, tokenDigest: string): Promise<void> {
+    if (!link.slot) return;
+    const slot = await this.#table.get<SlotItem>(link.slot);
+    if (slot?.tokenDigest !== tokenDigest)
+      throw new LinkReplacedError('A newer link was sent, or the account has changed since.');
+  }
+
+  async #consumeUnslotted(key: ItemKey): Promise<LinkPayload> {
+    try {
+      return (await this.#table.consume<LinkItem>(key)).payload;
     } catch (error) {
       if (error instanceof AlreadyUsedError) throw new LinkUsedError('This link has been used.');
       if (error instanceof ExpiredError) throw new LinkExpiredError('This link has expired.');
       if (error instanceof NotFoundError) throw new UnknownLinkError('This link is not one we sent.');
       throw error;
     }
-  }
-
-  async check(purpose: LinkPurpose, tokenDigest: string): Promise<LinkPayload> {
-    // Expired items read as absent, so an expired link and an unknown one look alike here.
-    const item = await this.#table.get<LinkItem & { consumedAt?: number }>(keys.link(purpose, tokenDigest));
-    if (!item) throw new UnknownLinkError('This link has expired or is not one we sent.');
-    if (item.consumedAt !== undefined) throw new LinkUsedError('This link has been used.');
-    return item.payload;
   }
 }

@@ -28,8 +28,11 @@ export type Item = ItemKey & Record<string, unknown>;
 export type TransactionWrite =
   | { readonly kind: 'create'; readonly item: Item }
   | { readonly kind: 'put'; readonly item: Item }
-  | { readonly kind: 'delete'; readonly key: ItemKey }
+  /** Deletes the item; with `matching`, only if it exists with those values. */
+  | { readonly kind: 'delete'; readonly key: ItemKey; readonly matching?: Matching }
   | { readonly kind: 'require'; readonly key: ItemKey }
+  /** Marks an existing, unexpired, not yet used item as used (see `consume`). */
+  | { readonly kind: 'consume'; readonly key: ItemKey }
   /** Sets attributes of an existing, unexpired item that has the `matching` values. */
   | {
       readonly kind: 'update';
@@ -94,6 +97,32 @@ export class DynamoTable {
 
   async put(item: Item): Promise<void> {
     await this.#guard(() => this.#client.send(new PutCommand({ TableName: this.tableName, Item: item })));
+  }
+
+  /**
+   * Writes the whole item if its `version` attribute is still `version` (0: the item must not
+   * exist, or be expired), with `version + 1`; false when another writer got there first.
+   */
+  async putIfVersion(item: Item, version: number): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...item, version: version + 1 },
+          ConditionExpression:
+            version === 0
+              ? `${absent} OR (attribute_exists(#ttl) AND #ttl <= :now)`
+              : '#version = :version AND (attribute_not_exists(#ttl) OR #ttl > :now)',
+          ExpressionAttributeNames: version === 0 ? { '#ttl': ttl } : { '#ttl': ttl, '#version': 'version' },
+          ExpressionAttributeValues:
+            version === 0 ? { ':now': this.#now() } : { ':now': this.#now(), ':version': version },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw translateStoreError(error);
+    }
   }
 
   /** Deletes the item; NotFoundError when there was none. */
@@ -344,7 +373,31 @@ export class DynamoTable {
     const TableName = this.tableName;
     if (write.kind === 'create') return { Put: { TableName, Item: write.item, ConditionExpression: absent } };
     if (write.kind === 'put') return { Put: { TableName, Item: write.item } };
+    if (write.kind === 'delete' && write.matching) {
+      const condition = matchingCondition(write.matching);
+      return {
+        Delete: {
+          TableName,
+          Key: write.key,
+          ConditionExpression: `attribute_exists(pk)${condition.expression}`,
+          ExpressionAttributeNames: condition.names,
+          ExpressionAttributeValues: condition.values,
+        },
+      };
+    }
     if (write.kind === 'delete') return { Delete: { TableName, Key: write.key } };
+    if (write.kind === 'consume') {
+      return {
+        Update: {
+          TableName,
+          Key: write.key,
+          UpdateExpression: 'SET consumedAt = :now',
+          ConditionExpression: `${unexpired} AND attribute_not_exists(consumedAt)`,
+          ExpressionAttributeNames: { '#ttl': ttl },
+          ExpressionAttributeValues: { ':now': this.#now() },
+        },
+      };
+    }
     return { ConditionCheck: { TableName, Key: write.key, ConditionExpression: 'attribute_exists(pk)' } };
   }
 

@@ -30,7 +30,15 @@ export const keys = {
   /** A phone number the service has texted before (digested: the number is personal data). */
   knownPhoneNumber: (e164: string): ItemKey => ({ pk: `PHONE#${digest(e164)}`, sk: 'TEXTED' }),
   /** The consecutive failures of one key of a scope (e.g. `code-failures` of an account), forgotten after a while. */
-  failures: (scope: string, id: string): ItemKey => ({ pk: `FAILURES#${scope}#${digest(id)}`, sk: 'FAILURES' }),
+  failures: (scope: string, id: string): ItemKey => ({
+    pk: `FAILURES#${scope}#${digest(id)}`,
+    sk: 'FAILURES',
+  }),
+  /** The wrong passwords counted against one account key (a hash of an address), by source. */
+  passwordFailures: (accountKey: string): ItemKey => ({
+    pk: `PASSWORD_FAILURES#${digest(accountKey)}`,
+    sk: 'PASSWORD_FAILURES',
+  }),
   /** A lock on one key of a scope (e.g. `password-account`), expiring when the lock ends. */
   lockout: (scope: string, id: string): ItemKey => ({ pk: `LOCKOUT#${scope}#${digest(id)}`, sk: 'LOCKOUT' }),
   /** The current security code of an account for one purpose (a new code replaces it). */
@@ -46,6 +54,21 @@ export const keys = {
   link: (purpose: string, tokenDigest: string): ItemKey => ({
     pk: `LINK#${purpose}#${tokenDigest}`,
     sk: 'LINK',
+  }),
+  /** The one working link of a purpose an account may have (it names the link's token digest). */
+  accountLinkSlot: (accountId: string, purpose: string): ItemKey => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `LINK_SLOT#${purpose}`,
+  }),
+  /** The one working link of a purpose an email address may have, whether or not it has an account. */
+  addressLinkSlot: (normalisedEmail: string, purpose: string): ItemKey => ({
+    pk: `ADDRESS#${digest(normalisedEmail)}`,
+    sk: `LINK_SLOT#${purpose}`,
+  }),
+  /** An audit event of an email address without an account (a failed login, a reset asked for it). */
+  addressEvent: (normalisedEmail: string, at: string, eventId: string): ItemKey => ({
+    pk: `ADDRESS#${digest(normalisedEmail)}`,
+    sk: `AUDIT#${at}#${eventId}`,
   }),
   /** A browser session, by the digest of its id. */
   session: (idHash: string): ItemKey => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),

@@ -5,11 +5,13 @@ import type { PasswordHasher } from '../credentials/password-hasher.ts';
 import { checkNewPassword } from '../credentials/password-policy.ts';
 import type { RememberedDevices } from '../devices/remembered-devices.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
+import type { EmailSendThrottle } from '../limits/email-send-throttle.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { PasswordThrottle } from '../limits/password-throttle.ts';
 import {
   BrokenLinkError,
   LinkExpiredError,
+  LinkReplacedError,
   LinkUsedError,
   type OneTimeLinks,
   UnknownLinkError,
@@ -18,26 +20,32 @@ import {
   accountDeletedMessage,
   confirmNewEmailMessage,
   emailChangedMessage,
+  emailChangeRequestedMessage,
   passwordChangedMessage,
   phoneChangedMessage,
 } from '../messaging/email-templates.ts';
-import type { EmailSender } from '../messaging/message-senders.ts';
+import type { EmailSender, SmsSender } from '../messaging/message-senders.ts';
+import { phoneChangedTextMessage } from '../messaging/sms-templates.ts';
 import { type PatientProblem, PatientProblemError } from '../patient-problems.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
 import { EmailAlreadyRegisteredError } from './account-errors.ts';
+import type { AccountLinks } from './account-links.ts';
 import { checkEmailAddress } from './email-address.ts';
+import type { NewPhoneNumbers } from './new-phone-numbers.ts';
 import type { PatientServiceSettings } from './patient-service.ts';
-import type { SecondFactor } from './second-factor.ts';
 
 export interface AccountSettingsDependencies {
   readonly accounts: AccountStore;
   readonly links: OneTimeLinks;
+  readonly accountLinks: AccountLinks;
   readonly hasher: PasswordHasher;
   readonly commonPasswords: CommonPasswordList;
   readonly email: EmailSender;
-  readonly secondFactor: SecondFactor;
+  readonly sms: SmsSender;
+  readonly newPhones: NewPhoneNumbers;
   readonly throttle: PasswordThrottle;
+  readonly emailThrottle: EmailSendThrottle;
   readonly sessions: Sessions;
   readonly devices: RememberedDevices;
   readonly audit: AuditLog;
@@ -48,13 +56,15 @@ export interface AccountSettingsDependencies {
 
 /** What a wrong link is for each kind of settings link. */
 const linkProblems = {
-  'confirm-new-email': { expired: 'confirmation-link-expired', used: 'confirmation-link-used' },
+  'confirm-new-email': { expired: 'email-change-link-expired', used: 'email-change-link-used' },
+  'report-email-change': { expired: 'email-change-report-expired', used: 'email-change-report-expired' },
   'cancel-phone-change': { expired: 'phone-cancel-link-expired', used: 'phone-cancel-link-used' },
 } as const satisfies Record<string, { expired: PatientProblem; used: PatientProblem }>;
 
 const settingsLinkProblem = (purpose: keyof typeof linkProblems, error: unknown): unknown => {
   if (error instanceof LinkUsedError) return new PatientProblemError(linkProblems[purpose].used);
   if (
+    error instanceof LinkReplacedError ||
     error instanceof LinkExpiredError ||
     error instanceof UnknownLinkError ||
     error instanceof BrokenLinkError
@@ -64,9 +74,13 @@ const settingsLinkProblem = (purpose: keyof typeof linkProblems, error: unknown)
   return error;
 };
 
+/** How a change of mobile number was authorised, besides the password given again. */
+export type PhoneChangeAuthority = 'old-phone-code' | 'old-phone-lost';
+
 /**
  * Login and security settings: email address, password, mobile number, remembered devices,
- * deleting the account. Every change that matters is confirmed to the patient by email.
+ * deleting the account. Every change that matters is confirmed to the patient by email, and
+ * changes that could lock the patient out are told to the old address or number too.
  */
 export class AccountSettings {
   readonly #deps: AccountSettingsDependencies;
@@ -75,7 +89,12 @@ export class AccountSettings {
     this.#deps = deps;
   }
 
-  /** Emails a confirmation link to the new address; the change happens when it is opened. */
+  /**
+   * Emails a confirmation link to the new address (the change happens when it is opened) and tells
+   * the current address, with a link to report that it was not the patient. Capped per account,
+   * per network and per target address, so nobody can use it to flood a mailbox. Only the newest
+   * request's link works.
+   */
   async requestEmailChange(
     account: Account,
     newEmail: string,
@@ -93,28 +112,53 @@ export class AccountSettings {
       });
     }
     if (problems.length > 0) throw new InvalidInputError(problems);
-    const lifetime = this.#deps.limits.confirmationLinkLifetimeSeconds;
-    const token = await this.#deps.links.issue(
+    const target = newEmail.trim();
+    await this.#deps.emailThrottle.admitEmailChange(account.accountId, normaliseEmail(target), sourceIp);
+    const { links, service, limits } = this.#deps;
+    const lifetime = limits.confirmationLinkLifetimeSeconds;
+    const owner = { accountId: account.accountId };
+    const token = await links.issue(
       'confirm-new-email',
-      { accountId: account.accountId, newEmail: newEmail.trim() },
+      { accountId: account.accountId, newEmail: target, email: normaliseEmail(account.email) },
       lifetime,
+      owner,
+    );
+    const reportToken = await links.issue(
+      'report-email-change',
+      { accountId: account.accountId },
+      lifetime,
+      owner,
     );
     await this.#deps.email.send(
       confirmNewEmailMessage({
-        to: newEmail.trim(),
-        serviceName: this.#deps.service.serviceName,
-        link: `${this.#deps.service.baseUrl}/settings/email/confirm?token=${token}`,
+        to: target,
+        serviceName: service.serviceName,
+        link: `${service.baseUrl}/settings/email/confirm?token=${token}`,
+        validForMinutes: lifetime / 60,
+      }),
+    );
+    await this.#deps.email.send(
+      emailChangeRequestedMessage({
+        to: account.email,
+        serviceName: service.serviceName,
+        contactLink: service.contactLink,
+        reportLink: `${service.baseUrl}/settings/email/report?token=${reportToken}`,
         validForMinutes: lifetime / 60,
       }),
     );
     await this.#audit(account.accountId, 'email-change-requested', sourceIp);
   }
 
-  /** Opens the link sent to a new address: the account moves to it and the old address is told. */
+  /**
+   * Opens the link sent to a new address: the account moves to it, every other pending link of
+   * the account stops working, and the old address is told.
+   */
   async confirmEmailChange(token: string | undefined, sourceIp: string): Promise<void> {
     const payload = await this.#redeem('confirm-new-email', token);
     const account = await this.#deps.accounts.findById(payload.accountId ?? '');
-    if (!account) throw new PatientProblemError('confirmation-link-expired', { logDetail: 'account-gone' });
+    // The link was for the address the account had then: a change since (undone or not) ends it.
+    if (!account || normaliseEmail(account.email) !== payload.email)
+      throw new PatientProblemError('email-change-link-expired', { logDetail: 'account-changed' });
     const newEmail = payload.newEmail ?? '';
     try {
       await this.#deps.accounts.changeEmail(account.accountId, newEmail);
@@ -122,6 +166,7 @@ export class AccountSettings {
       if (error instanceof EmailAlreadyRegisteredError) throw new PatientProblemError('email-address-taken');
       throw error;
     }
+    await this.#deps.accountLinks.endPending(account);
     await this.#audit(account.accountId, 'email-changed', sourceIp);
     await this.#deps.email.send(
       emailChangedMessage({
@@ -130,6 +175,19 @@ export class AccountSettings {
         contactLink: this.#deps.service.contactLink,
       }),
     );
+  }
+
+  /**
+   * The old address's "this was not me": the pending change is cancelled and every session of the
+   * account ends, since whoever asked for it was logged in and knew the password.
+   */
+  async reportEmailChange(token: string | undefined, sourceIp: string): Promise<void> {
+    const payload = await this.#redeem('report-email-change', token);
+    const account = await this.#deps.accounts.findById(payload.accountId ?? '');
+    if (!account) throw new PatientProblemError('email-change-report-expired', { logDetail: 'account-gone' });
+    await this.#deps.links.end([{ purpose: 'confirm-new-email', owner: { accountId: account.accountId } }]);
+    await this.#endEverySession(account.accountId);
+    await this.#audit(account.accountId, 'email-change-reported', sourceIp);
   }
 
   /** Changes the password after checking the current one; other sessions end, remembered devices stay. */
@@ -147,6 +205,7 @@ export class AccountSettings {
     if (problems.length > 0) throw new InvalidInputError(problems);
     await this.#deps.accounts.updatePasswordHash(account.accountId, await this.#deps.hasher.hash(next));
     const generation = await this.#endEverySession(account.accountId);
+    await this.#deps.accountLinks.endPending(account);
     await this.#audit(account.accountId, 'password-changed', sourceIp);
     const { service } = this.#deps;
     await this.#deps.email.send(
@@ -160,33 +219,57 @@ export class AccountSettings {
     return generation;
   }
 
+  /**
+   * Checks the current password again, as changing the number needs (with the old phone's code
+   * or the patient's word that it is lost, which the re-authentication gate asks for).
+   */
+  async confirmPassword(account: Account, password: string, sourceIp: string): Promise<void> {
+    const problems = await this.#passwordProblems(account, password, sourceIp);
+    if (problems.length > 0) throw new InvalidInputError(problems);
+  }
+
   /** Texts a code to the new mobile number; returns it (E.164) to keep until the code is entered. */
   async requestPhoneChange(account: Account, input: string, sourceIp: string): Promise<string> {
-    return this.#deps.secondFactor.sendPhoneCode(account, input, sourceIp, 'change-phone');
+    return this.#deps.newPhones.sendCode(account, input, 'change-phone', sourceIp);
   }
 
   /** Texts the code for a number change again (the send caps apply). */
   async resendPhoneCode(account: Account, newPhone: string, sourceIp: string): Promise<void> {
-    await this.#deps.secondFactor.resend(account, newPhone, 'sms', sourceIp, 'change-phone');
+    await this.#deps.newPhones.resendCode(account, newPhone, 'change-phone', sourceIp);
   }
 
-  /** Keeps the new number once its code is right, and emails a link to undo the change (24 hours). */
+  /**
+   * Keeps the new number once its code is right; texts the old number to say so and emails a link
+   * that undoes the change (24 hours), whether the old phone confirmed the change or was lost.
+   */
   async confirmPhoneChange(
     account: Account,
     newPhone: string,
     code: string,
+    authority: PhoneChangeAuthority,
     sourceIp: string,
   ): Promise<void> {
-    await this.#deps.secondFactor.verifyCode(account, 'change-phone', code, sourceIp, newPhone);
+    await this.#deps.newPhones.checkCode(account, newPhone, code, 'change-phone', sourceIp);
     await this.#deps.accounts.setPhoneNumber(account.accountId, newPhone);
-    await this.#audit(account.accountId, 'phone-changed', sourceIp);
+    await this.#deps.audit.record({
+      accountId: account.accountId,
+      type: 'phone-changed',
+      at: this.#deps.clock().toISOString(),
+      sourceIp,
+      detail: authority,
+    });
+    const { service } = this.#deps;
+    if (account.phoneNumber && account.phoneNumber !== newPhone) {
+      await this.#deps.sms.send(
+        phoneChangedTextMessage({ to: account.phoneNumber, serviceName: service.serviceName }),
+      );
+    }
     const lifetime = this.#deps.limits.phoneChangeCancelLinkLifetimeSeconds;
     const token = await this.#deps.links.issue(
       'cancel-phone-change',
       { accountId: account.accountId, previousPhone: account.phoneNumber ?? '', newPhone },
       lifetime,
     );
-    const { service } = this.#deps;
     await this.#deps.email.send(
       phoneChangedMessage({
         to: account.email,
@@ -240,29 +323,31 @@ export class AccountSettings {
     return generation;
   }
 
-  /** Checks the current password under the same throttle and lockout as logging in. */
+  /** Checks the current password under the same throttle as logging in. */
   async #passwordProblems(account: Account, password: string, sourceIp: string, field = 'password') {
     if (password === '') return [{ field, message: 'Enter your password' }];
-    const key = passwordThrottleKey(account.email);
-    await this.#deps.throttle.admitAttempt(key, sourceIp);
+    const attempt = await this.#deps.throttle.admitAttempt(passwordThrottleKey(account.email), {
+      kind: 'network',
+      ip: sourceIp,
+    });
     if (await this.#deps.hasher.verify(account.passwordHash, password)) {
-      await this.#deps.throttle.recordSuccess(key);
+      await this.#deps.throttle.recordSuccess(attempt);
       return [];
     }
     await this.#audit(account.accountId, 'password-check-failed', sourceIp);
-    await this.#deps.throttle.recordFailure(key, sourceIp);
+    await this.#deps.throttle.recordFailure(attempt);
     return [{ field, message: 'The password is not right' }];
   }
 
   /** Whether a settings link can still be used, without using it (its page asks for a click first). */
   async checkLink(purpose: keyof typeof linkProblems, token: string | undefined): Promise<void> {
-    await this.#deps.links.check(purpose, token).catch((error: unknown) => {
+    await this.#deps.links.check(purpose, { token }).catch((error: unknown) => {
       throw settingsLinkProblem(purpose, error);
     });
   }
 
   async #redeem(purpose: keyof typeof linkProblems, token: string | undefined) {
-    return this.#deps.links.redeem(purpose, token).catch((error: unknown) => {
+    return this.#deps.links.redeem(purpose, { token }).catch((error: unknown) => {
       throw settingsLinkProblem(purpose, error);
     });
   }

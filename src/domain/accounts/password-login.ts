@@ -2,17 +2,28 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { PasswordHasher } from '../credentials/password-hasher.ts';
+import type { RememberedDevices } from '../devices/remembered-devices.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
-import type { PasswordThrottle } from '../limits/password-throttle.ts';
-import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
-import { type Account, type AccountStore, passwordThrottleKey } from './account.ts';
+import type { PasswordSource, PasswordThrottle } from '../limits/password-throttle.ts';
+import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
 
 export interface PasswordLoginDependencies {
   readonly accounts: AccountStore;
   readonly hasher: PasswordHasher;
   readonly throttle: PasswordThrottle;
+  readonly devices: RememberedDevices;
   readonly audit: AuditLog;
   readonly clock: Clock;
+}
+
+export interface PasswordLoginRequest {
+  readonly email: string;
+  readonly password: string;
+  readonly sourceIp: string;
+  /** The browser's remembered-device cookie, if it has one: a device of the account is a trusted source. */
+  readonly deviceCookie?: string | undefined;
+  /** The account key this browser unlocked a moment ago by email link and second factor, if any. */
+  readonly unlockedAccountKey?: string | undefined;
 }
 
 /** Longer input is not a password we could have stored; it is refused before any hashing. */
@@ -24,8 +35,11 @@ const wrongDetails = () =>
   ]);
 
 /**
- * The password step of a login. A wrong password, an unknown email address and a locked account
- * look and take the same: the same message, a hash check every time, the same throttle.
+ * The password step of a login. A wrong password, an unknown email address and a delayed
+ * account look and take the same: the same message, the same store calls, a hash check every
+ * time, the same throttle. The throttle counts attempts per source: this browser's remembered
+ * device of the account, or a browser that has just unlocked it, is never held back by failures
+ * from elsewhere.
  */
 export class PasswordLogin {
   readonly #deps: PasswordLoginDependencies;
@@ -35,7 +49,7 @@ export class PasswordLogin {
     this.#deps = deps;
   }
 
-  async logIn(request: { email: string; password: string; sourceIp: string }): Promise<Account> {
+  async logIn(request: PasswordLoginRequest): Promise<Account> {
     const problems = [
       ...(request.email.trim() === '' ? [{ field: 'email', message: 'Enter your email address' }] : []),
       ...(request.password === '' ? [{ field: 'password', message: 'Enter your password' }] : []),
@@ -44,44 +58,55 @@ export class PasswordLogin {
     if (request.password.length > MAXIMUM_PASSWORD_INPUT) throw wrongDetails();
 
     const accountKey = passwordThrottleKey(request.email);
-    const { throttle, accounts, hasher, audit } = this.#deps;
-    await throttle.admitAttempt(accountKey, request.sourceIp);
+    const { throttle, accounts, hasher } = this.#deps;
     const account = await accounts.findByEmail(request.email);
+    const source = await this.#sourceOf(request, account, accountKey);
+    const attempt = await throttle.admitAttempt(accountKey, source);
     const matches = account
       ? await hasher.verify(account.passwordHash, request.password)
       : (await hasher.verify(await this.#dummy(), request.password)) && false;
-    const at = this.#deps.clock().toISOString();
     if (!matches || !account) {
-      try {
-        await throttle.recordFailure(accountKey, request.sourceIp);
-      } catch (error) {
-        if (account && error instanceof TooManyAttemptsError) {
-          await audit.record({
-            accountId: account.accountId,
-            type: 'locked-out',
-            at,
-            sourceIp: request.sourceIp,
-          });
-        }
-        throw error;
-      }
-      if (account) {
-        await audit.record({
-          accountId: account.accountId,
-          type: 'login-failed',
-          at,
-          sourceIp: request.sourceIp,
-          detail: 'wrong-password',
-        });
-      }
+      const delayedUntil = await throttle.recordFailure(attempt);
+      await this.#recordFailure(request, account, delayedUntil);
       throw wrongDetails();
     }
-    await throttle.recordSuccess(accountKey);
+    await throttle.recordSuccess(attempt);
     if (hasher.needsRehash(account.passwordHash)) {
       await accounts.updatePasswordHash(account.accountId, await hasher.hash(request.password));
-      await audit.record({ accountId: account.accountId, type: 'password-rehashed', at });
+      await this.#deps.audit.record({
+        accountId: account.accountId,
+        type: 'password-rehashed',
+        at: this.#deps.clock().toISOString(),
+      });
     }
     return account;
+  }
+
+  /** A trusted source when the browser has the account's remembered device or just unlocked it; else its network. */
+  async #sourceOf(
+    request: PasswordLoginRequest,
+    account: Account | undefined,
+    accountKey: string,
+  ): Promise<PasswordSource> {
+    if (request.unlockedAccountKey === accountKey) return { kind: 'trusted', id: `unlocked ${accountKey}` };
+    const deviceId = request.deviceCookie
+      ? await this.#deps.devices.identify(account?.accountId ?? 'no-account', request.deviceCookie)
+      : undefined;
+    return deviceId
+      ? { kind: 'trusted', id: `device ${deviceId}` }
+      : { kind: 'network', ip: request.sourceIp };
+  }
+
+  /** One audit write either way: under the account, or under the address when it has none. */
+  async #recordFailure(request: PasswordLoginRequest, account: Account | undefined, delayedUntil?: Date) {
+    const event = {
+      type: delayedUntil ? ('locked-out' as const) : ('login-failed' as const),
+      at: this.#deps.clock().toISOString(),
+      sourceIp: request.sourceIp,
+      detail: delayedUntil ? 'password-delayed' : 'wrong-password',
+    };
+    if (account) await this.#deps.audit.record({ ...event, accountId: account.accountId });
+    else await this.#deps.audit.recordForAddress({ ...event, address: normaliseEmail(request.email) });
   }
 
   /** A hash of nothing anyone knows, made with the current parameters, to check unknown emails against. */

@@ -28,7 +28,18 @@ export type AuditEventType =
   /** A replaced refresh token was presented again; its family is revoked (detail: the client_id). */
   | 'refresh-token-reused'
   /** A partner service handed its login over with asserted_login_identity (detail: its client_id). */
-  | 'login-handed-over';
+  | 'login-handed-over'
+  /** Someone tried to set up a new account with the account's address (the owner is emailed). */
+  | 'registration-attempted'
+  /** A registration was started for an address without an account (an address event). */
+  | 'registration-started'
+  | 'unlock-requested'
+  /** The account was unlocked by its emailed link and second factor: every wrong password is forgotten. */
+  | 'account-unlocked'
+  /** The second factor was given again before a sensitive change (detail: the purpose). */
+  | 'reauthenticated'
+  /** The old address reported that an email change it was told of was not the patient's. */
+  | 'email-change-reported';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {
@@ -41,8 +52,20 @@ export interface AuditEvent {
   readonly detail?: string;
 }
 
+/** A security step about an email address that has no account: a wrong password, a reset asked for it. */
+export type AddressEvent = Omit<AuditEvent, 'accountId'> & {
+  /** The normalised address; the store keeps only a digest of it. */
+  readonly address: string;
+};
+
 /** Where audit events are kept, newest first, for support look-ups and the patient's recent activity. */
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
+  /**
+   * Records a step about an address without an account, for a limited time (support and abuse
+   * look-ups). It costs what `record` costs, so whether an address has an account never shows in
+   * the time a request takes.
+   */
+  recordForAddress(event: AddressEvent): Promise<void>;
   recent(accountId: string, limit: number): Promise<AuditEvent[]>;
 }

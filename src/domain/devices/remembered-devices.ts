@@ -61,17 +61,31 @@ export class RememberedDevices {
 
   /** Whether the cookie is a remembered device of this account; if so its life starts afresh. */
   async recognise(accountId: string, cookieValue: string | undefined): Promise<boolean> {
-    const match = COOKIE_PATTERN.exec(cookieValue ?? '');
-    if (!match) return false;
-    const [, deviceId, secret] = match as unknown as [string, string, string];
-    const device = await this.#store.find(accountId, deviceId);
+    const device = await this.#find(accountId, cookieValue);
+    if (!device) return false;
     const now = this.#clock();
-    if (!device || new Date(device.expiresAt) <= now) return false;
-    const expected = Buffer.from(device.secretDigest, 'base64url');
-    const given = digest(secret);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
     await this.#store.save({ ...device, lastUsedAt: now.toISOString(), expiresAt: this.#expiryFrom(now) });
     return true;
+  }
+
+  /**
+   * The id of the remembered device the cookie is, for this account, without using it (a login
+   * not yet past its password must not keep a device alive). One read whenever a cookie is given,
+   * whatever the account, so the time taken says nothing about the account.
+   */
+  async identify(accountId: string, cookieValue: string | undefined): Promise<string | undefined> {
+    return (await this.#find(accountId, cookieValue))?.deviceId;
+  }
+
+  async #find(accountId: string, cookieValue: string | undefined): Promise<RememberedDevice | undefined> {
+    const match = COOKIE_PATTERN.exec(cookieValue ?? '');
+    if (!match) return undefined;
+    const [, deviceId, secret] = match as unknown as [string, string, string];
+    const device = await this.#store.find(accountId, deviceId);
+    if (!device || new Date(device.expiresAt) <= this.#clock()) return undefined;
+    const expected = Buffer.from(device.secretDigest, 'base64url');
+    const given = digest(secret);
+    return expected.length === given.length && timingSafeEqual(expected, given) ? device : undefined;
   }
 
   list(accountId: string): Promise<RememberedDevice[]> {

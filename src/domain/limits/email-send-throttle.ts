@@ -1,18 +1,25 @@
 import type { Limits } from './limits.ts';
+import { networkOf } from './network.ts';
 import type { RateLimiter, RateRule } from './rate-limiter.ts';
 import { TooManyAttemptsError } from './too-many-attempts-error.ts';
 
-export const emailSendScopes = { address: 'link-emails-address', ip: 'link-emails-ip' } as const;
+export const emailSendScopes = {
+  address: 'link-emails-address',
+  ip: 'link-emails-ip',
+  emailChanges: 'email-changes-account',
+} as const;
 
 /**
  * Caps on emails anyone can make us send (confirmation and reset links), so nobody can flood a
  * mailbox or our sending reputation. Past the per-address cap nothing more is sent to it, silently,
- * so the page still gives nothing away; past the per-IP cap the request is refused.
+ * so the page still gives nothing away; past the per-IP cap the request is refused. The per-IP cap
+ * counts a network (an IPv4 address, or an IPv6 /64), so one client cannot rotate round its /64.
  */
 export class EmailSendThrottle {
   readonly #rateLimiter: RateLimiter;
   readonly #addressRule: RateRule;
   readonly #ipRule: RateRule;
+  readonly #emailChangeRule: RateRule;
 
   constructor(options: { rateLimiter: RateLimiter; limits: Limits }) {
     this.#rateLimiter = options.rateLimiter;
@@ -23,12 +30,32 @@ export class EmailSendThrottle {
       windowSeconds,
     };
     this.#ipRule = { scope: emailSendScopes.ip, limit: options.limits.linkEmailsPerIp, windowSeconds };
+    this.#emailChangeRule = {
+      scope: emailSendScopes.emailChanges,
+      limit: options.limits.emailChangeRequestsPerAccount,
+      windowSeconds,
+    };
   }
 
   /** Counts an email to `address` asked from `ip`: throws past the IP cap, answers false past the address cap. */
   async admit(address: string, ip: string): Promise<boolean> {
-    const fromIp = await this.#rateLimiter.hit(this.#ipRule, ip);
+    const fromIp = await this.#rateLimiter.hit(this.#ipRule, networkOf(ip));
     if (!fromIp.allowed) throw new TooManyAttemptsError('email-sends-exceeded', fromIp.retryAt);
     return (await this.#rateLimiter.hit(this.#addressRule, address)).allowed;
+  }
+
+  /**
+   * Counts a change of email address an account asks for, to `address` from `ip`: capped per
+   * network, per account and per target address, each refusal a TooManyAttemptsError. The patient
+   * is logged in and asked for it, so the target's cap is said, not silent. The per-address count
+   * is the one registration and reset links share, so no flow gets a second allowance to one inbox.
+   */
+  async admitEmailChange(accountId: string, address: string, ip: string): Promise<void> {
+    const fromIp = await this.#rateLimiter.hit(this.#ipRule, networkOf(ip));
+    if (!fromIp.allowed) throw new TooManyAttemptsError('email-sends-exceeded', fromIp.retryAt);
+    const fromAccount = await this.#rateLimiter.hit(this.#emailChangeRule, accountId);
+    if (!fromAccount.allowed) throw new TooManyAttemptsError('email-change-requests', fromAccount.retryAt);
+    const toAddress = await this.#rateLimiter.hit(this.#addressRule, address);
+    if (!toAddress.allowed) throw new TooManyAttemptsError('email-address-cap', toAddress.retryAt);
   }
 }

@@ -25,10 +25,20 @@ export const defaultLimits = {
   codeSendsPerPhone: 10,
   /** The window over which a phone number's code sends are counted: a UTC day. */
   codeSendsPerPhoneWindowSeconds: day,
-  /** Wrong passwords for one account (existing or not) before it is locked. */
-  passwordFailuresPerAccount: 5,
-  /** How long an account stays locked; also the window its wrong passwords are counted in. */
-  passwordLockoutSeconds: 900,
+  /** Wrong passwords from one source (a network, or a trusted device) for one account before its attempts are delayed. */
+  passwordFailuresBeforeDelay: 5,
+  /** Wrong passwords from all networks together for one account before every network's attempts are delayed. */
+  passwordAccountFailuresBeforeDelay: 10,
+  /** The first delay; each further wrong password doubles it. */
+  passwordDelayBaseSeconds: 60,
+  /** The longest delay between two attempts. */
+  passwordDelayMaxSeconds: 900,
+  /** Consecutive wrong passwords after which password login stops until an unlock or a reset (NIST SP 800-63B). */
+  passwordFailuresHardStop: 100,
+  /** How long a source's wrong passwords are remembered after its latest one. */
+  passwordSourceMemorySeconds: day,
+  /** How long an account's wrong passwords are remembered after the latest one. */
+  passwordAccountMemorySeconds: 30 * day,
   /** Wrong passwords from one IP address in one window before it is refused for the rest of it. */
   passwordFailuresPerIp: 50,
   /** The window over which an IP address's wrong passwords are counted. */
@@ -55,6 +65,14 @@ export const defaultLimits = {
   confirmationLinkLifetimeSeconds: day,
   /** How long a password reset link works. */
   resetLinkLifetimeSeconds: 3600,
+  /** How long the emailed link that unlocks an account works. */
+  unlockLinkLifetimeSeconds: 3600,
+  /** Emails asking to change an account's email address it may send in one window (`linkEmailsWindowSeconds`). */
+  emailChangeRequestsPerAccount: 5,
+  /** How recently the password and second factor must have been given again for a sensitive change (a new phone). */
+  reauthenticationWindowSeconds: 300,
+  /** How long a browser that unlocked an account may log in to it, ignoring failures from other networks. */
+  unlockedBrowserTrustSeconds: 900,
   /** Time without a request after which a session ends. */
   sessionIdleSeconds: 1800,
   /** Time after login at which a session ends, however active. */

@@ -1,43 +1,105 @@
-import type { Clock } from '../clock.ts';
+import { createHash } from 'node:crypto';
+import { type Clock, epochSeconds } from '../clock.ts';
 import type { Limits } from './limits.ts';
-import type { Lockouts } from './lockouts.ts';
+import { networkOf } from './network.ts';
 import type { RateLimiter, RateRule } from './rate-limiter.ts';
 import { TooManyAttemptsError } from './too-many-attempts-error.ts';
 
-export const passwordScopes = { account: 'password-account', ip: 'password-ip' } as const;
-
-export interface PasswordThrottleOptions {
-  readonly rateLimiter: RateLimiter;
-  readonly lockouts: Lockouts;
-  readonly clock: Clock;
-  readonly limits: Limits;
-}
+export const passwordScopes = { ip: 'password-ip' } as const;
 
 /**
- * The password policy: an account is locked after too many wrong passwords, and an IP address
- * with too many failures is refused for the rest of its window. The account key should be a hash
- * of the normalised email, so an unknown email is throttled exactly like a known one.
+ * Where a password attempt comes from. A network is an IPv4 address or an IPv6 /64. A trusted
+ * source is something of the patient's own that an attacker elsewhere does not have: a
+ * remembered device of the account, or a browser that has just unlocked it by email link and
+ * second factor. Failures from elsewhere never hold back a trusted source.
+ */
+export type PasswordSource =
+  | { readonly kind: 'network'; readonly ip: string }
+  | { readonly kind: 'trusted'; readonly id: string };
+
+/** The failures counted for one source of one account. */
+export interface SourceFailures {
+  /** Consecutive wrong passwords from this source. */
+  readonly failures: number;
+  /** Epoch seconds of the latest. */
+  readonly lastAt: number;
+}
+
+/** Everything counted against one account key (a hash of the address, whether or not it has an account). */
+export interface PasswordFailureState {
+  /** Consecutive wrong passwords from every network together (trusted sources are not in it). */
+  readonly failures: number;
+  /** Epoch seconds of the latest of them. */
+  readonly lastAt: number;
+  /** By a digest of the source. */
+  readonly sources: Readonly<Record<string, SourceFailures>>;
+}
+
+/** Where the failure state of each account key is kept, written with optimistic concurrency. */
+export interface PasswordFailureStore {
+  /** The state and its version (0 when there is none). */
+  read(accountKey: string): Promise<{ state: PasswordFailureState; version: number }>;
+  /**
+   * Replaces the state if it is still at `version`; false when another request changed it first.
+   * The store forgets the state at `expiresAt` (epoch seconds).
+   */
+  write(
+    accountKey: string,
+    state: PasswordFailureState,
+    version: number,
+    expiresAt: number,
+  ): Promise<boolean>;
+  /** Forgets everything counted against the account key. */
+  clear(accountKey: string): Promise<void>;
+}
+
+/** An admitted attempt, to report its outcome with. */
+export interface PasswordAttempt {
+  readonly accountKey: string;
+  readonly source: PasswordSource;
+  readonly sourceKey: string;
+  readonly state: PasswordFailureState;
+  readonly version: number;
+}
+
+const sourceKeyOf = (source: PasswordSource): string =>
+  createHash('sha256')
+    .update(source.kind === 'network' ? `network ${networkOf(source.ip)}` : `trusted ${source.id}`)
+    .digest('base64url')
+    .slice(0, 22);
+
+/**
+ * The password policy, built so that nobody can keep a patient out. Instead of a flat lock after a
+ * few wrong passwords from anywhere, each source of attempts gets delays that grow with its own
+ * consecutive failures (so an attacker's network slows itself down), the account gets a slower
+ * growing delay for failures from all networks together (so spreading guesses over many networks
+ * gains little), a trusted source (a remembered device, a browser that unlocked the account)
+ * ignores failures from elsewhere, and after 100 consecutive failures (NIST SP 800-63B's ceiling)
+ * password login stops until the account is unlocked by email link and second factor or the
+ * password is reset. The curve is in docs/limits.md.
+ *
+ * Attempts are counted when they are admitted, before the password is checked, and a right
+ * password takes its count back off: a burst of parallel guesses cannot slip between check and
+ * count. The account key should be a hash of the normalised email, so an address without an
+ * account is throttled exactly like one with.
  */
 export class PasswordThrottle {
+  readonly #store: PasswordFailureStore;
   readonly #rateLimiter: RateLimiter;
-  readonly #lockouts: Lockouts;
   readonly #clock: Clock;
-  readonly #lockoutSeconds: number;
-  readonly #accountRule: RateRule;
+  readonly #limits: Limits;
   readonly #ipRule: RateRule;
 
-  constructor(options: PasswordThrottleOptions) {
+  constructor(options: {
+    store: PasswordFailureStore;
+    rateLimiter: RateLimiter;
+    clock: Clock;
+    limits: Limits;
+  }) {
+    this.#store = options.store;
     this.#rateLimiter = options.rateLimiter;
-    this.#lockouts = options.lockouts;
     this.#clock = options.clock;
-    this.#lockoutSeconds = options.limits.passwordLockoutSeconds;
-    this.#accountRule = {
-      scope: passwordScopes.account,
-      limit: options.limits.passwordFailuresPerAccount,
-      // Counting in windows as long as the lock means the count has started again by the time a
-      // lock ends, without a reset that parallel attempts racing the lock could slip through.
-      windowSeconds: options.limits.passwordLockoutSeconds,
-    };
+    this.#limits = options.limits;
     this.#ipRule = {
       scope: passwordScopes.ip,
       limit: options.limits.passwordFailuresPerIp,
@@ -46,38 +108,118 @@ export class PasswordThrottle {
   }
 
   /**
-   * Call before checking a password. Throws TooManyAttemptsError when the account is locked or
-   * the IP address throttled. Otherwise counts the attempt against the account before the
-   * password is checked (a login clears it), so a burst of parallel guesses cannot slip past
-   * the limit between check and record.
+   * Call before checking a password. Throws TooManyAttemptsError: `password-delayed` (with when
+   * the next attempt may be made), `password-hard-stop`, or `ip-throttled` for a network with
+   * too many failures across accounts. Otherwise counts the attempt as a failure until told
+   * otherwise, and returns it.
    */
-  async admitAttempt(accountKey: string, ip: string): Promise<void> {
-    const lockedUntil = await this.#lockouts.lockedUntil(passwordScopes.account, accountKey);
-    if (lockedUntil) throw new TooManyAttemptsError('password-locked', lockedUntil);
-    const fromIp = await this.#rateLimiter.peek(this.#ipRule, ip);
-    if (!fromIp.allowed) throw new TooManyAttemptsError('ip-throttled', fromIp.retryAt);
-    const attempt = await this.#rateLimiter.hit(this.#accountRule, accountKey);
-    if (!attempt.allowed) throw await this.#lock(accountKey);
+  async admitAttempt(accountKey: string, source: PasswordSource): Promise<PasswordAttempt> {
+    if (source.kind === 'network') {
+      const fromIp = await this.#rateLimiter.peek(this.#ipRule, networkOf(source.ip));
+      if (!fromIp.allowed) throw new TooManyAttemptsError('ip-throttled', fromIp.retryAt);
+    }
+    const sourceKey = sourceKeyOf(source);
+    // Optimistic concurrency: of parallel attempts, each is counted on the state the one before left.
+    for (let round = 0; round < 5; round += 1) {
+      const { state, version } = await this.#store.read(accountKey);
+      const now = epochSeconds(this.#clock());
+      const current = this.#current(state, now);
+      this.#refuse(current, sourceKey, source, now);
+      const counted = this.#counted(current, sourceKey, source, now);
+      if (
+        await this.#store.write(accountKey, counted, version, now + this.#limits.passwordAccountMemorySeconds)
+      ) {
+        return { accountKey, source, sourceKey, state: counted, version: version + 1 };
+      }
+    }
+    // So many attempts at once on one account that it could not keep count: refuse this one briefly.
+    throw new TooManyAttemptsError('password-delayed', new Date(this.#clock().getTime() + 1000));
   }
 
   /**
-   * Call after a wrong password. Counts it against the IP address; when it was the account's
-   * last allowed attempt, locks the account and throws TooManyAttemptsError saying until when.
+   * Call after a wrong password: counts it against the network across accounts. Returns when the
+   * account's next attempt from this source may be made, if the failure started a delay (for the
+   * audit trail), or undefined.
    */
-  async recordFailure(accountKey: string, ip: string): Promise<void> {
-    await this.#rateLimiter.hit(this.#ipRule, ip);
-    const account = await this.#rateLimiter.peek(this.#accountRule, accountKey);
-    if (!account.allowed) throw await this.#lock(accountKey);
+  async recordFailure(attempt: PasswordAttempt): Promise<Date | undefined> {
+    if (attempt.source.kind === 'network')
+      await this.#rateLimiter.hit(this.#ipRule, networkOf(attempt.source.ip));
+    const source = attempt.state.sources[attempt.sourceKey];
+    const sourceDelay = this.#sourceDelay(source?.failures ?? 0);
+    const accountDelay = attempt.source.kind === 'network' ? this.#accountDelay(attempt.state.failures) : 0;
+    const delay = Math.max(sourceDelay, accountDelay);
+    return delay > 0 ? new Date(((source?.lastAt ?? 0) + delay) * 1000) : undefined;
   }
 
-  /** Call after a right password: the account's earlier failures no longer count. */
-  async recordSuccess(accountKey: string): Promise<void> {
-    await this.#rateLimiter.reset(this.#accountRule, accountKey);
+  /** Call after a right password: this source's failures and the account's consecutive count no longer count. */
+  async recordSuccess(attempt: PasswordAttempt): Promise<void> {
+    let { state, version } = attempt;
+    for (let round = 0; round < 5; round += 1) {
+      const { [attempt.sourceKey]: _mine, ...others } = state.sources;
+      const now = epochSeconds(this.#clock());
+      const cleared = { failures: 0, lastAt: state.lastAt, sources: others };
+      if (
+        await this.#store.write(
+          attempt.accountKey,
+          cleared,
+          version,
+          now + this.#limits.passwordAccountMemorySeconds,
+        )
+      )
+        return;
+      ({ state, version } = await this.#store.read(attempt.accountKey));
+    }
   }
 
-  async #lock(accountKey: string): Promise<TooManyAttemptsError> {
-    const until = new Date(this.#clock().getTime() + this.#lockoutSeconds * 1000);
-    await this.#lockouts.lock(passwordScopes.account, accountKey, until);
-    return new TooManyAttemptsError('password-locked', until);
+  /** Forgets every failure of the account key: after a password reset, or an unlock by link and second factor. */
+  async clear(accountKey: string): Promise<void> {
+    await this.#store.clear(accountKey);
+  }
+
+  /** The state without the sources whose failures are old enough to be forgotten. */
+  #current(state: PasswordFailureState, now: number): PasswordFailureState {
+    const memory = this.#limits.passwordSourceMemorySeconds;
+    const sources = Object.fromEntries(
+      Object.entries(state.sources).filter(([, source]) => source.lastAt + memory > now),
+    );
+    return { ...state, sources };
+  }
+
+  #refuse(state: PasswordFailureState, sourceKey: string, source: PasswordSource, now: number): void {
+    const hardStop = this.#limits.passwordFailuresHardStop;
+    const mine = state.sources[sourceKey];
+    const fromNetworks = source.kind === 'network';
+    if ((mine?.failures ?? 0) >= hardStop || (fromNetworks && state.failures >= hardStop)) {
+      const until = new Date((now + this.#limits.passwordAccountMemorySeconds) * 1000);
+      throw new TooManyAttemptsError('password-hard-stop', until);
+    }
+    const notBefore = Math.max(
+      mine ? mine.lastAt + this.#sourceDelay(mine.failures) : 0,
+      fromNetworks && state.failures > 0 ? state.lastAt + this.#accountDelay(state.failures) : 0,
+    );
+    if (now < notBefore) throw new TooManyAttemptsError('password-delayed', new Date(notBefore * 1000));
+  }
+
+  #counted(state: PasswordFailureState, sourceKey: string, source: PasswordSource, now: number) {
+    const mine = state.sources[sourceKey];
+    const sources = { ...state.sources, [sourceKey]: { failures: (mine?.failures ?? 0) + 1, lastAt: now } };
+    if (source.kind !== 'network') return { ...state, sources };
+    return { failures: state.failures + 1, lastAt: now, sources };
+  }
+
+  /** Seconds to wait after a source's `failures`th consecutive wrong password. */
+  #sourceDelay(failures: number): number {
+    return this.#delay(failures, this.#limits.passwordFailuresBeforeDelay);
+  }
+
+  /** Seconds every network waits after the account's `failures`th consecutive wrong password from networks. */
+  #accountDelay(failures: number): number {
+    return this.#delay(failures, this.#limits.passwordAccountFailuresBeforeDelay);
+  }
+
+  #delay(failures: number, free: number): number {
+    if (failures < free) return 0;
+    const grown = this.#limits.passwordDelayBaseSeconds * 2 ** Math.min(failures - free, 20);
+    return Math.min(this.#limits.passwordDelayMaxSeconds, grown);
   }
 }

@@ -2,26 +2,34 @@ import { DomainError } from '../errors.ts';
 
 /** Which limit refused the request: the patient page and the metrics switch on it. */
 export type LimitReason =
-  | 'password-locked'
+  | 'password-delayed'
+  | 'password-hard-stop'
   | 'code-entry-locked'
   | 'code-sends-exceeded'
   | 'phone-daily-cap'
   | 'ip-throttled'
   | 'email-sends-exceeded'
+  | 'email-change-requests'
+  | 'email-address-cap'
   | 'texts-per-network'
   | 'texts-per-account'
   | 'new-number-ceiling';
 
 const descriptions: Record<LimitReason, string> = {
-  'password-locked': 'You entered the wrong password too many times.',
+  'password-delayed': 'The wrong password was entered too many times: wait before trying again.',
+  'password-hard-stop':
+    'The wrong password was entered too many times: unlock the account or reset the password.',
   'code-entry-locked': 'You entered the wrong security code too many times.',
   'code-sends-exceeded': 'You asked for too many security codes.',
   'phone-daily-cap': 'Too many security codes have been sent to this phone number today.',
   'ip-throttled': 'There have been too many attempts to log in from your network.',
   'email-sends-exceeded': 'Too many emails have been asked for from your network.',
+  'email-change-requests': 'You asked to change your email address too many times.',
+  'email-address-cap': 'Too many emails have been sent to this email address.',
   'texts-per-network': 'Too many text messages have been asked for from your network.',
   'texts-per-account': 'Too many text messages have been sent to this account today.',
-  'new-number-ceiling': 'We cannot send text messages to new phone numbers for a while.',
+  'new-number-ceiling':
+    'Too many text messages are going to new phone numbers: none are sent to new numbers for a while.',
 };
 
 /**

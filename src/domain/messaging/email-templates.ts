@@ -39,11 +39,10 @@ export const confirmEmailMessage = (input: EmailAddressee & ExpiringLink): Email
 
 /**
  * Sent instead of a confirmation link when the address already has an account, so the
- * registration page can look the same either way and never reveals that an account exists.
+ * registration page can look the same either way and never reveals that an account exists. It
+ * carries a reset link, which also needs the security code texted to the account's phone.
  */
-export const alreadyRegisteredMessage = (
-  input: EmailAddressee & { readonly resetPasswordLink: string },
-): EmailMessage =>
+export const alreadyRegisteredMessage = (input: EmailAddressee & ExpiringLink): EmailMessage =>
   renderEmail({
     kind: 'already-registered',
     to: input.to,
@@ -55,8 +54,11 @@ export const alreadyRegisteredMessage = (
       paragraph(
         'If this was you, go back to the website or app you were using and log in with your email address and password.',
       ),
-      paragraph('If you have forgotten your password, you can reset it.'),
-      link('Reset your password', input.resetPasswordLink),
+      paragraph(
+        'If you have forgotten your password, you can reset it. You will also need your mobile phone for a security code.',
+      ),
+      link('Reset your password', input.link),
+      expiry(input.validForMinutes),
       paragraph(
         'If this was not you, you do not need to do anything. Someone may have typed your email address by mistake.',
       ),
@@ -93,6 +95,9 @@ export const resetPasswordMessage = (input: EmailAddressee & ExpiringLink): Emai
       link('Reset your password', input.link),
       expiry(input.validForMinutes),
       paragraph(
+        'You will also need your mobile phone: we will send a security code to it before you choose a new password.',
+      ),
+      paragraph(
         'If you did not ask to reset your password, you do not need to do anything. Your password has not been changed.',
       ),
     ],
@@ -114,6 +119,47 @@ export const resetNoAccountMessage = (
       paragraph(
         'There is no account with this email address, so we have not sent a link to reset a password.',
       ),
+      paragraph(
+        'If this was you, you may have set up your account with a different email address. Try that one.',
+      ),
+      paragraph('If you do not have an account, you can create one.'),
+      link('Create an account', input.registerLink),
+      paragraph('If this was not you, you do not need to do anything.'),
+    ],
+  });
+
+/** The unlock link the "you cannot log in for a while" page offers; it also needs the second factor. */
+export const unlockAccountMessage = (input: EmailAddressee & ExpiringLink): EmailMessage =>
+  renderEmail({
+    kind: 'unlock-account',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Unlock your ${input.serviceName} account`,
+    blocks: [
+      paragraph(
+        `You asked to unlock your ${input.serviceName} account after the wrong password was entered too many times.`,
+      ),
+      link('Unlock your account', input.link),
+      expiry(input.validForMinutes),
+      paragraph('You will also need your mobile phone: we will send a security code to it.'),
+      paragraph(
+        'If you did not ask for this, someone may be trying to guess your password. You do not need to do anything: your account is safe while they do not know it.',
+      ),
+    ],
+  });
+
+/** An unlock was asked for an address without an account: sent so the answer and its timing give nothing away. */
+export const unlockNoAccountMessage = (
+  input: EmailAddressee & { readonly registerLink: string },
+): EmailMessage =>
+  renderEmail({
+    kind: 'unlock-no-account',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Unlock your ${input.serviceName} account`,
+    blocks: [
+      paragraph(`Someone asked to unlock a ${input.serviceName} account with this email address.`),
+      paragraph('There is no account with this email address, so there is nothing to unlock.'),
       paragraph(
         'If this was you, you may have set up your account with a different email address. Try that one.',
       ),
@@ -153,6 +199,35 @@ export const confirmNewEmailMessage = (input: EmailAddressee & ExpiringLink): Em
       link('Confirm your new email address', input.link),
       expiry(input.validForMinutes),
       paragraph('If you did not ask for this, you do not need to do anything.'),
+    ],
+  });
+
+/**
+ * Sent to the current address as soon as a change of address is asked for (it names neither
+ * address), with a link to report that it was not the patient: that cancels the change and logs
+ * out every session.
+ */
+export const emailChangeRequestedMessage = (
+  input: EmailAddressee & ContactLink & { readonly reportLink: string; readonly validForMinutes: number },
+): EmailMessage =>
+  renderEmail({
+    kind: 'email-change-requested',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Someone asked to change your ${input.serviceName} email address`,
+    blocks: [
+      paragraph(
+        `Someone logged in to your ${input.serviceName} account asked to change its email address to a different one.`,
+      ),
+      paragraph(
+        'The change only happens if the link we sent to the new address is used. If you asked for it, you do not need to do anything.',
+      ),
+      paragraph(
+        'If this was not you, tell us now. We will cancel the change and log the account out everywhere.',
+      ),
+      link('This was not me', input.reportLink),
+      paragraph(`The link expires in ${describeMinutes(input.validForMinutes)}.`),
+      link('Contact us', input.contactLink),
     ],
   });
 
@@ -210,6 +285,9 @@ export const accountDeletedMessage = (input: EmailAddressee & ContactLink): Emai
 export const emailTemplates = {
   'confirm-email': confirmEmailMessage,
   'already-registered': alreadyRegisteredMessage,
+  'unlock-account': unlockAccountMessage,
+  'unlock-no-account': unlockNoAccountMessage,
+  'email-change-requested': emailChangeRequestedMessage,
   'security-code': securityCodeEmailMessage,
   'reset-password': resetPasswordMessage,
   'reset-no-account': resetNoAccountMessage,

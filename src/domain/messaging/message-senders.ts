@@ -2,6 +2,9 @@
 export type EmailKind =
   | 'confirm-email'
   | 'already-registered'
+  | 'unlock-account'
+  | 'unlock-no-account'
+  | 'email-change-requested'
   | 'security-code'
   | 'reset-password'
   | 'reset-no-account'
@@ -11,7 +14,7 @@ export type EmailKind =
   | 'phone-changed'
   | 'account-deleted';
 
-export type SmsKind = 'security-code';
+export type SmsKind = 'security-code' | 'phone-changed';
 
 export interface EmailMessage {
   readonly kind: EmailKind;

@@ -1,7 +1,13 @@
 import type { SecurityCodeDigest } from './security-code-digest.ts';
 
 /** What a code is for; each purpose has its own current code. */
-export type SecurityCodePurpose = 'login' | 'add-phone' | 'change-phone';
+export type SecurityCodePurpose =
+  | 'login'
+  | 'add-phone'
+  | 'change-phone'
+  | 'reset-password'
+  | 'unlock-account'
+  | 'reauthenticate';
 
 export type SecurityCodeChannel = 'sms' | 'email';
 

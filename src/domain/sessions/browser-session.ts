@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.ts';
 import type { AuthorizationRequest } from '../oidc/authorization-request.ts';
+import type { Reauthentication } from './recent-authentication.ts';
 
 /** How the patient proved who they are in this session, for the vector of trust (`Cp`, `Cd`...). */
 export interface SessionAuthentication {
@@ -16,14 +17,20 @@ export interface SessionAuthentication {
   readonly secondFactorAt?: number;
 }
 
-/** What a journey in progress keeps between pages (never a password or a code in clear). */
+/** What a journey in progress keeps between pages (never a password, a code or a link's token). */
 export interface JourneyState {
   /** The address a confirmation link was just sent to, for the "check your email" page. */
   readonly registrationEmail?: string;
-  /** The address a password reset link was asked for, for the "check your email" page. */
+  /** The address a password reset or unlock link was asked for, for the "check your email" page. */
   readonly resetEmail?: string;
+  /** A reset or unlock opened from its emailed link in this browser: the link's digest, never its token. */
+  readonly recovery?: { readonly purpose: 'reset-password' | 'unlock-account'; readonly linkDigest: string };
+  /** Where a re-authentication goes once done (a settings page id from a fixed list). */
+  readonly reauthenticateFor?: string;
   /** The phone number being added or changed, before its code is entered (E.164). */
   readonly pendingPhoneNumber?: string;
+  /** Where the last code of a step went, masked ("ending 123"), for its code page. */
+  readonly codeSentTo?: string;
   /** Where the code was last sent, so the code page can say so. */
   readonly codeChannel?: 'sms' | 'email';
 }
@@ -44,6 +51,13 @@ export interface BrowserSession {
    * is logged in to this browser stays logged in.
    */
   readonly handedOver?: SessionAuthentication;
+  /** The password and second factor given again in this session, for the changes that need it. */
+  readonly reauthenticated?: Reauthentication;
+  /**
+   * This browser unlocked an account by email link and second factor: until `until` (epoch
+   * seconds) its password attempts for that account key are not held back by failures elsewhere.
+   */
+  readonly unlocked?: { readonly accountKey: string; readonly until: number };
 }
 
 /** Where sessions are kept, by the hash of their id (the id itself is never stored). */

@@ -1,6 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import { DomainError } from '../../domain/errors.ts';
-import { logMessages } from '../log-messages.ts';
+import { TooManyAttemptsError } from '../../domain/limits/too-many-attempts-error.ts';
+import { PatientProblemError } from '../../domain/patient-problems.ts';
+import { limitLogMessages, logMessages, problemLogMessages } from '../log-messages.ts';
 import type { Logger } from '../logger.ts';
 import type { HttpEvent, HttpResponse } from './http-types.ts';
 import { jsonResponse } from './responses.ts';
@@ -40,12 +42,12 @@ export const presentAsJson: ErrorPresenter = (classified) =>
 /** Classifies and logs any thrown error once; unknown errors reveal nothing. */
 export const classifyError = (error: unknown, logger: Logger): ClassifiedError => {
   if (error instanceof DomainError) {
-    logger.info({
-      ...logMessages.requestRejected,
-      errorCode: error.code,
-      errorClass: error.name,
-      detail: error.logDetail,
-    });
+    const entry = { errorCode: error.code, errorClass: error.name, detail: error.logDetail };
+    // Refusals by a limit have codes of their own, at warn: they are what abuse alarms watch.
+    if (error instanceof TooManyAttemptsError) logger.warn({ ...limitLogMessages[error.reason], ...entry });
+    else if (error instanceof PatientProblemError)
+      logger.info({ ...problemLogMessages[error.problem], ...entry });
+    else logger.info({ ...logMessages.requestRejected, ...entry });
     // Server-side failures say nothing of what failed: that is for the logs.
     const description =
       error.status < 500

@@ -247,6 +247,81 @@ describe('logging in', () => {
     expect(stale.location).toBe('/login/code');
   });
 
+  it('never finishes a first login without a confirmed phone: no code by email, no code page, no settings', async () => {
+    // Prepare: the password of a new account, which has no phone yet
+    await registered();
+    const client = pages.client();
+    const password = await logIn(client);
+
+    // Act
+    const byEmail = await client.post('/login/code/email');
+    const resend = await client.post('/login/code/resend');
+    const codePage = await client.get('/login/code');
+    const guessed = await client.post('/login/code', { code: '123456' });
+    const settings = await client.get('/settings');
+
+    // Assess
+    expect(password.location).toBe('/login/phone');
+    expect(byEmail.location).toBe('/login/phone');
+    expect(resend.location).toBe('/login/phone');
+    expect(codePage.location).toBe('/login/phone');
+    expect(guessed.location).toBe('/login/phone');
+    expect(settings.location).toBe('/login');
+    expect(pages.outbox.messages().filter((message) => message.kind === 'security-code')).toEqual([]);
+  });
+
+  it('never offers or sends a code by email while a first phone is being added', async () => {
+    // Prepare
+    await registered();
+    const client = pages.client();
+    await logIn(client);
+    await client.post('/login/phone', { phoneNumber: PHONE });
+
+    // Act
+    const codePage = await client.get('/login/code');
+    const byEmail = await client.post('/login/code/email');
+
+    // Assess
+    expect(codePage.html).not.toContain('Send the code by email instead');
+    expect(byEmail.location).toBe('/login/phone');
+    expect(
+      pages.outbox
+        .messages()
+        .filter((message) => message.channel === 'email' && message.kind === 'security-code'),
+    ).toEqual([]);
+  });
+
+  it('offers the code by email after the password to an account whose phone is confirmed', async () => {
+    // Prepare
+    const client = await withPhone();
+    await logIn(client);
+
+    // Act
+    const codePage = await client.get('/login/code');
+
+    // Assess
+    expect(codePage.html).toContain('Send the code by email instead');
+  });
+
+  it('gives no more guesses for asking for a new code: 4 wrong codes, a resend, and the 5th locks code entry', async () => {
+    // Prepare
+    const client = await withPhone();
+    await logIn(client);
+    for (let attempt = 0; attempt < 4; attempt += 1) await client.post('/login/code', { code: '000000' });
+    await client.post('/login/code/resend');
+
+    // Act
+    const fifth = await client.post('/login/code', { code: latestCode() === '000000' ? '111111' : '000000' });
+    const rightCode = await client.post('/login/code', { code: latestCode() });
+    const byEmailInstead = await client.post('/login/code/email');
+
+    // Assess
+    expect(fifth.status).toBe(429);
+    expect(headingOf(fifth.html)).toBe('You entered the wrong security code too many times');
+    expect(rightCode.status).toBe(429);
+    expect(byEmailInstead.status).toBe(429);
+  });
+
   it('gives the same answer for a wrong password and an unknown email address', async () => {
     // Prepare
     await registered();
@@ -260,34 +335,6 @@ describe('logging in', () => {
     expect(unknownEmail.status).toBe(400);
     expect(errorsOf(wrongPassword.html)).toEqual(['Enter the email address and password for your account']);
     expect(errorsOf(unknownEmail.html)).toEqual(errorsOf(wrongPassword.html));
-  });
-
-  it('locks password login for 15 minutes after 5 wrong passwords, whether or not the account exists', async () => {
-    // Prepare
-    const clock = movableClock();
-    await registered({ clock });
-    const client = pages.client();
-    for (let attempt = 0; attempt < 4; attempt += 1) {
-      await logIn(client, 'not the password');
-      await logIn(client, 'not the password', 'nobody@example.com');
-    }
-
-    // Act
-    const fifthKnown = await logIn(client, 'not the password');
-    const fifthUnknown = await logIn(client, 'not the password', 'nobody@example.com');
-    const rightWhileLocked = await logIn(client);
-    clock.advance(15 * 60 + 1);
-    const rightAfter = await logIn(client);
-
-    // Assess
-    expect(fifthKnown.status).toBe(429);
-    expect(fifthUnknown.status).toBe(429);
-    expect(headingOf(fifthKnown.html)).toBe('You cannot log in for a while');
-    expect(fifthKnown.html).toContain('href="/password/forgotten"');
-    const withoutNonces = (html: string) => html.replace(/nonce="[^"]*"/g, '');
-    expect(withoutNonces(fifthKnown.html)).toBe(withoutNonces(fifthUnknown.html));
-    expect(rightWhileLocked.status).toBe(429);
-    expect(rightAfter).toMatchObject({ status: 303, location: '/login/phone' });
   });
 
   it('gives a new session id after the password, and ends the session at logout', async () => {

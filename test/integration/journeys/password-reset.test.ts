@@ -3,6 +3,8 @@ import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-accoun
 import { DynamoSessionStore } from '../../../src/adapters/dynamodb/dynamo-session-store.ts';
 import { SessionEndedError } from '../../../src/domain/sessions/browser-session.ts';
 import {
+  codeIn,
+  confirmItIsYou,
   createAccount,
   errorsOf,
   firstLogin,
@@ -46,19 +48,28 @@ describe('resetting a forgotten password', () => {
 
   const resetLink = () =>
     linkIn(pages.outbox.latest({ kind: 'reset-password' })?.text ?? '', '/password/reset');
+  const tokenOf = (link: string) => new URL(`http://x${link}`).searchParams.get('token') ?? '';
+  const latestCode = () => codeIn(pages.outbox.latest({ kind: 'security-code' })?.text ?? '');
 
-  it('resets the password by link, ends every session, forgets remembered devices and tells the patient', async () => {
+  /** The emailed link, then the code texted to the phone on the account: the new-password form follows. */
+  const passLinkAndCode = async (client: PageClient, link = resetLink()) => {
+    await client.get(link);
+    await client.post('/password/reset', { token: tokenOf(link) });
+    return client.post('/password/reset/code', { code: latestCode() });
+  };
+
+  it('resets the password with the link and the code texted to the phone, ends every session, forgets remembered devices and tells the patient', async () => {
     // Prepare
     const device = await loggedInOnRememberedDevice();
     const other = pages.client();
 
     // Act
     const requested = await requestReset(other);
-    const form = await other.get(resetLink());
-    const reset = await other.post('/password/reset', {
-      token: new URL(`http://x${resetLink()}`).searchParams.get('token') ?? '',
-      password: NEW_PASSWORD,
-    });
+    const page = await other.get(resetLink());
+    const started = await other.post('/password/reset', { token: tokenOf(resetLink()) });
+    const text = pages.outbox.latest({ kind: 'security-code' });
+    const coded = await other.post('/password/reset/code', { code: codeIn(text?.text ?? '') });
+    const reset = await other.post('/password/reset/new', { password: NEW_PASSWORD });
     const deviceSessionAfter = await device.get('/login/done');
     await device.get('/login');
     const oldPassword = await device.post('/login', { email: EMAIL, password: PASSWORD });
@@ -66,13 +77,83 @@ describe('resetting a forgotten password', () => {
 
     // Assess
     expect(requested.next?.html).toContain('we have sent it a link to reset your password');
-    expect(headingOf(form.html)).toBe('Create a new password');
+    expect(headingOf(page.html)).toBe('Reset your password');
+    expect(started.location).toBe('/password/reset/code');
+    expect(started.next?.html).toContain('ending 123');
+    expect(text?.to).toBe('+447700900123');
+    expect(coded.location).toBe('/password/reset/new');
+    expect(headingOf(coded.next?.html ?? '')).toBe('Create a new password');
     expect(reset.location).toBe('/password/reset/done');
     expect(headingOf(reset.next?.html ?? '')).toBe('Your password has been reset');
     expect(headingOf(deviceSessionAfter.html)).toBe('Your session has ended');
     expect(oldPassword.status).toBe(400);
     expect(newPassword.location).toBe('/login/code');
     expect(pages.outbox.latest({ kind: 'password-changed' })?.to).toBe(EMAIL);
+  });
+
+  it('refuses a new password with the mailbox alone: no code, no new-password form and no reset', async () => {
+    // Prepare: someone with only the patient's mailbox
+    await loggedInOnRememberedDevice();
+    const attacker = pages.client();
+    await requestReset(attacker);
+    await attacker.get(resetLink());
+    await attacker.post('/password/reset', { token: tokenOf(resetLink()) });
+
+    // Act
+    const form = await attacker.get('/password/reset/new');
+    const skipped = await attacker.post('/password/reset/new', { password: NEW_PASSWORD });
+    const wrongCode = await attacker.post('/password/reset/code', { code: '000000' });
+    const byEmail = await attacker.post('/login/code/email');
+
+    // Assess
+    expect(form.status).toBe(403);
+    expect(headingOf(form.html)).toBe('You need to enter the security code first');
+    expect(skipped.status).toBe(403);
+    expect(wrongCode.status).toBe(400);
+    expect(errorsOf(wrongCode.html)[0]).toMatch(/^The security code is not right/);
+    expect(byEmail.location).toBe('/login');
+    expect(
+      pages.outbox
+        .messages()
+        .filter((message) => message.kind === 'security-code' && message.channel === 'email'),
+    ).toEqual([]);
+    await attacker.get('/login');
+    expect((await attacker.post('/login', { email: EMAIL, password: NEW_PASSWORD })).status).toBe(400);
+  });
+
+  it('never lets a remembered device stand in for the code in a reset', async () => {
+    // Prepare: the link opened on the patient's own remembered device
+    const device = await loggedInOnRememberedDevice();
+    await device.post('/logout');
+    await requestReset(device);
+    await device.get(resetLink());
+
+    // Act
+    const started = await device.post('/password/reset', { token: tokenOf(resetLink()) });
+    const skipped = await device.post('/password/reset/new', { password: NEW_PASSWORD });
+
+    // Assess
+    expect(started.location).toBe('/password/reset/code');
+    expect(skipped.status).toBe(403);
+  });
+
+  it('shows a patient who has lost the phone how to get help (CID3001), not a way round', async () => {
+    // Prepare
+    await loggedInOnRememberedDevice();
+    const client = pages.client();
+    await requestReset(client);
+    await client.get(resetLink());
+    const codePage = await client.post('/password/reset', { token: tokenOf(resetLink()) });
+
+    // Act
+    const help = await client.get('/lost-phone');
+
+    // Assess
+    expect(codePage.next?.html).toContain('href="/lost-phone"');
+    expect(help.status).toBe(200);
+    expect(headingOf(help.html)).toBe('You need help to get back into your account');
+    expect(help.html).toContain('CID3001');
+    expect(help.html).toContain('href="/contact"');
   });
 
   it('answers the same for an address without an account, and tells that address there is none', async () => {
@@ -95,13 +176,11 @@ describe('resetting a forgotten password', () => {
     await loggedInOnRememberedDevice();
     const client = pages.client();
     await requestReset(client);
-    const link = resetLink();
-    const token = new URL(`http://x${link}`).searchParams.get('token') ?? '';
-    await client.get(link);
+    await passLinkAndCode(client);
 
     // Act
-    const weak = await client.post('/password/reset', { token, password: 'pat12345' });
-    const strong = await client.post('/password/reset', { token, password: NEW_PASSWORD });
+    const weak = await client.post('/password/reset/new', { password: 'pat12345' });
+    const strong = await client.post('/password/reset/new', { password: NEW_PASSWORD });
 
     // Assess
     expect(weak.status).toBe(400);
@@ -117,11 +196,8 @@ describe('resetting a forgotten password', () => {
     const client = pages.client();
     await requestReset(client);
     const link = resetLink();
-    await client.get(link);
-    await client.post('/password/reset', {
-      token: new URL(`http://x${link}`).searchParams.get('token') ?? '',
-      password: NEW_PASSWORD,
-    });
+    await passLinkAndCode(client, link);
+    await client.post('/password/reset/new', { password: NEW_PASSWORD });
 
     // Act
     const reused = await pages.client().get(link);
@@ -130,6 +206,72 @@ describe('resetting a forgotten password', () => {
     expect(reused.status).toBe(400);
     expect(headingOf(reused.html)).toBe('This link has already been used');
     expect(reused.html).toContain('CID2022');
+  });
+
+  it('makes the first link stop working when a second reset is asked for', async () => {
+    // Prepare
+    await loggedInOnRememberedDevice();
+    await requestReset(pages.client());
+    const first = resetLink();
+    await requestReset(pages.client());
+    const second = resetLink();
+
+    // Act
+    const firstOpened = await pages.client().get(first);
+    const firstStarted = await pages.client().post('/password/reset', { token: tokenOf(first) });
+    const secondOpened = await pages.client().get(second);
+
+    // Assess
+    expect(first).not.toBe(second);
+    expect(firstOpened.status).toBe(400);
+    expect(headingOf(firstOpened.html)).toBe('This link no longer works');
+    expect(firstOpened.html).toContain('CID2021');
+    expect(firstStarted.status).toBe(400);
+    expect(headingOf(secondOpened.html)).toBe('Reset your password');
+  });
+
+  it('ends every other pending link of the account: an email change asked for before the reset stops working', async () => {
+    // Prepare: someone in the patient's session asked to move the account to their own address
+    const device = await loggedInOnRememberedDevice();
+    await device.get('/settings/email');
+    await device.post('/settings/email', { email: 'attacker@example.com', password: PASSWORD });
+    const emailChange = linkIn(
+      pages.outbox.latest({ kind: 'confirm-new-email' })?.text ?? '',
+      '/settings/email/confirm',
+    );
+    const patient = pages.client();
+    await requestReset(patient);
+    await passLinkAndCode(patient);
+    await patient.post('/password/reset/new', { password: NEW_PASSWORD });
+
+    // Act
+    const confirmed = await pages.client().openLink(emailChange);
+
+    // Assess
+    expect(confirmed.status).toBe(400);
+    expect(headingOf(confirmed.html)).toBe('This link no longer works');
+    expect((await new DynamoAccountStore(pages.dependencies.table).findByEmail(EMAIL))?.email).toBe(EMAIL);
+  });
+
+  it('keeps the link that undoes a phone change working through a reset', async () => {
+    // Prepare
+    const device = await loggedInOnRememberedDevice();
+    await confirmItIsYou(device, pages.outbox, PASSWORD);
+    await device.post('/settings/phone', { phoneNumber: '07700 900456' });
+    await device.post('/settings/phone/code', {
+      code: codeIn(pages.outbox.latest({ to: '+447700900456' })?.text ?? ''),
+    });
+    const undo = linkIn(pages.outbox.latest({ kind: 'phone-changed' })?.text ?? '', '/settings/phone/cancel');
+    const patient = pages.client();
+    await requestReset(patient);
+    await passLinkAndCode(patient);
+    await patient.post('/password/reset/new', { password: NEW_PASSWORD });
+
+    // Act
+    const undone = await pages.client().openLink(undo);
+
+    // Assess
+    expect(headingOf(undone.html)).toBe('The change of mobile phone number has been cancelled');
   });
 
   it('refuses a link after 1 hour with CID2021', async () => {
@@ -161,6 +303,30 @@ describe('resetting a forgotten password', () => {
     expect(broken.html).toContain('CID2023');
   });
 
+  it('lifts any delay on the account: after a reset the patient logs in at once', async () => {
+    // Prepare: an attacker's wrong passwords from many networks delay every network's attempts
+    await loggedInOnRememberedDevice();
+    const attacker = pages.client();
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      await attacker.get('/login');
+      await attacker.post('/login', { email: EMAIL, password: `wrong ${attempt}` });
+    }
+    const patient = pages.client();
+    await patient.get('/login');
+    const delayed = await patient.post('/login', { email: EMAIL, password: PASSWORD });
+    await requestReset(patient);
+    await passLinkAndCode(patient);
+    await patient.post('/password/reset/new', { password: NEW_PASSWORD });
+
+    // Act
+    await patient.get('/login');
+    const afterReset = await patient.post('/login', { email: EMAIL, password: NEW_PASSWORD });
+
+    // Assess
+    expect(delayed.status).toBe(429);
+    expect(afterReset.location).toBe('/login/code');
+  });
+
   it('refuses a session from before the reset even if its item is written back by a request in flight', async () => {
     // Prepare: keep a copy of the logged-in session's item, as a slow request would hold it
     const device = await loggedInOnRememberedDevice();
@@ -168,14 +334,10 @@ describe('resetting a forgotten password', () => {
       'gsi1',
       `ACCOUNT_SESSIONS#${await accountId()}`,
     );
-    await requestReset(pages.client());
-    const link = resetLink();
     const other = pages.client();
-    await other.get(link);
-    await other.post('/password/reset', {
-      token: new URL(`http://x${link}`).searchParams.get('token') ?? '',
-      password: NEW_PASSWORD,
-    });
+    await requestReset(other);
+    await passLinkAndCode(other);
+    await other.post('/password/reset/new', { password: NEW_PASSWORD });
 
     // Act: the old session comes back, then is used
     for (const item of sessionsBefore) await pages.dependencies.table.put(item);

@@ -63,6 +63,106 @@ describe('creating an account', () => {
     expect(sent.map((message) => message.kind)).toEqual(['already-registered']);
   });
 
+  it('sends the owner of a registered address a reset link that still needs the phone', async () => {
+    // Prepare
+    pages = await startPages();
+    const first = pages.client();
+    await register(first, 'pat@example.com');
+    await first.openLink(
+      linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm'),
+    );
+
+    // Act
+    await register(pages.client(), 'pat@example.com');
+    const link = linkIn(pages.outbox.latest({ kind: 'already-registered' })?.text ?? '', '/password/reset');
+    const opened = await pages.client().get(link);
+
+    // Assess
+    expect(headingOf(opened.html)).toBe('Reset your password');
+  });
+
+  it('lets only the newest registration of an address be confirmed', async () => {
+    // Prepare: someone registers the patient's address first; then the patient does
+    pages = await startPages();
+    const attacker = pages.client();
+    await register(attacker, 'pat@example.com', 'the attackers passphrase');
+    const attackersLink = linkIn(
+      pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '',
+      '/register/confirm',
+    );
+    const patient = pages.client();
+    await register(patient, 'pat@example.com', 'my own secret passphrase');
+    const patientsLink = linkIn(
+      pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '',
+      '/register/confirm',
+    );
+
+    // Act
+    const oldLink = await attacker.openLink(attackersLink);
+    const newLink = await patient.openLink(patientsLink);
+
+    // Assess
+    expect(oldLink.status).toBe(400);
+    expect(headingOf(oldLink.html)).toBe('This link no longer works');
+    expect(oldLink.html).toContain('CID1002');
+    expect(newLink.html).toContain('You now have an account');
+    await patient.get('/login');
+    expect(
+      (await patient.post('/login', { email: 'pat@example.com', password: 'my own secret passphrase' }))
+        .location,
+    ).toBe('/login/phone');
+  });
+
+  it('asks another browser for the password chosen at registration, so an account with a stranger’s password is never confirmed', async () => {
+    // Prepare: an attacker registers the patient's address with the attacker's password
+    pages = await startPages();
+    await register(pages.client(), 'pat@example.com', 'the attackers passphrase');
+    const link = linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm');
+    const patientsBrowser = pages.client();
+    const token = new URL(`http://x${link}`).searchParams.get('token') ?? '';
+
+    // Act: the patient opens the link from their own inbox, in their own browser
+    const opened = await patientsBrowser.get(link);
+    const withoutPassword = await patientsBrowser.post('/register/confirm', { token });
+    const withTheirOwnPassword = await patientsBrowser.post('/register/confirm', {
+      token,
+      password: 'my own secret passphrase',
+    });
+
+    // Assess
+    expect(opened.html).toContain('name="password"');
+    expect(opened.html).toContain('someone else may have used your email address');
+    expect(withoutPassword.status).toBe(400);
+    expect(errorsOf(withoutPassword.html)).toEqual([
+      'Enter the password you chose when you set up your account',
+    ]);
+    expect(withTheirOwnPassword.status).toBe(400);
+    expect(errorsOf(withTheirOwnPassword.html)).toEqual([
+      'The password is not the one chosen when this account was set up',
+    ]);
+    expect(
+      await new DynamoAccountStore(pages.dependencies.table).findByEmail('pat@example.com'),
+    ).toBeUndefined();
+  });
+
+  it('confirms on another device with the password chosen at registration', async () => {
+    // Prepare
+    pages = await startPages();
+    await register(pages.client(), 'pat@example.com');
+    const link = linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm');
+    const phone = pages.client();
+    await phone.get(link);
+
+    // Act
+    const confirmed = await phone.post('/register/confirm', {
+      token: new URL(`http://x${link}`).searchParams.get('token') ?? '',
+      password: 'correct horse battery',
+    });
+
+    // Assess
+    expect(confirmed.html).toContain('You now have an account');
+  });
+
   it.each([
     [
       'an invalid email address',

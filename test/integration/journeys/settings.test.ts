@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
 import {
   codeIn,
+  confirmItIsYou,
   createAccount,
   errorsOf,
   firstLogin,
@@ -84,7 +85,7 @@ describe('login and security settings', () => {
     expect(pages.outbox.latest({ kind: 'email-changed' })?.to).toBe(EMAIL);
     expect(await accounts().findByEmail('new@example.com')).toMatchObject({ email: 'new@example.com' });
     expect(await accounts().findByEmail(EMAIL)).toBeUndefined();
-    expect(reused.html).toContain('CID1003');
+    expect(headingOf(reused.html)).toBe('This link has already been used');
   });
 
   it('refuses an email change without the right password', async () => {
@@ -134,6 +135,7 @@ describe('login and security settings', () => {
   it('changes the mobile number with a code sent to the new one, and emails a link that undoes it', async () => {
     // Prepare
     const client = await loggedIn();
+    await confirmItIsYou(client, pages.outbox, PASSWORD);
     await client.get('/settings/phone');
 
     // Act
@@ -161,6 +163,7 @@ describe('login and security settings', () => {
     // Prepare
     const clock = movableClock();
     const client = await loggedIn({ clock });
+    await confirmItIsYou(client, pages.outbox, PASSWORD);
     await client.get('/settings/phone');
     await client.post('/settings/phone', { phoneNumber: '07700 900456' });
     await client.post('/settings/phone/code', {
@@ -227,14 +230,14 @@ describe('login and security settings', () => {
     expect(wrong.status).toBe(400);
     expect(headingOf(deleted.html)).toBe('Your account has been deleted');
     expect(left).toEqual([]);
-    expect(linksBefore).toHaveLength(1);
+    expect(linksBefore).toHaveLength(2);
     expect(pendingLinks).toEqual([]);
     expect(await accounts().findByEmail(EMAIL)).toBeUndefined();
     expect(login.status).toBe(400);
     expect(pages.outbox.latest({ kind: 'account-deleted' })?.to).toBe(EMAIL);
   });
 
-  it('locks the settings password checks after 5 wrong passwords, like the login', async () => {
+  it('delays the settings password checks after 5 wrong passwords, like the login', async () => {
     // Prepare
     const client = await loggedIn();
     await client.get('/settings/delete');
@@ -243,23 +246,26 @@ describe('login and security settings', () => {
 
     // Act
     const fifth = await client.post('/settings/delete', { password: 'wrong' });
-    const rightWhileLocked = await client.post('/settings/delete', { password: PASSWORD });
+    const rightWhileDelayed = await client.post('/settings/delete', { password: PASSWORD });
 
     // Assess
-    expect(fifth.status).toBe(429);
-    expect(rightWhileLocked.status).toBe(429);
+    expect(fifth.status).toBe(400);
+    expect(rightWhileDelayed.status).toBe(429);
+    expect(headingOf(rightWhileDelayed.html)).toBe('You cannot log in for a while');
     expect(await accounts().findByEmail(EMAIL)).toBeDefined();
   });
 
   it('accepts a new number only with the code texted to that number', async () => {
-    // Prepare: two sessions of one account ask to change to different numbers
-    const first = await loggedIn();
+    // Prepare: two sessions of one account ask to change to different numbers (7 codes in all)
+    const first = await loggedIn({ limits: { codeSendsPerAccount: 10 } });
     const second = pages.client();
     await second.get('/login');
     await second.post('/login', { email: EMAIL, password: PASSWORD });
     await second.post('/login/code', { code: latestCode() });
+    await confirmItIsYou(first, pages.outbox, PASSWORD);
     await first.get('/settings/phone');
     await first.post('/settings/phone', { phoneNumber: '07700 900555' });
+    await confirmItIsYou(second, pages.outbox, PASSWORD);
     await second.get('/settings/phone');
     await second.post('/settings/phone', { phoneNumber: '07700 900666' });
     const codeTo666 = codeIn(pages.outbox.latest({ to: '+447700900666' })?.text ?? '');
@@ -309,6 +315,7 @@ describe('login and security settings', () => {
   it('sends the code for a new number again', async () => {
     // Prepare
     const client = await loggedIn();
+    await confirmItIsYou(client, pages.outbox, PASSWORD);
     await client.get('/settings/phone');
     await client.post('/settings/phone', { phoneNumber: '07700 900456' });
     const first = pages.outbox.latest({ to: '+447700900456' });
@@ -322,5 +329,217 @@ describe('login and security settings', () => {
     expect(resent.location).toBe('/settings/phone/code');
     expect(second?.id).not.toBe(first?.id);
     expect(changed.location).toBe('/settings?updated=phone');
+  });
+
+  describe('changing the email address', () => {
+    const askToChange = async (client: PageClient, email: string) => {
+      await client.get('/settings/email');
+      return client.post('/settings/email', { email, password: PASSWORD });
+    };
+    const confirmLinkTo = (email: string) =>
+      linkIn(
+        pages.outbox.latest({ to: email, kind: 'confirm-new-email' })?.text ?? '',
+        '/settings/email/confirm',
+      );
+
+    it('makes an older change’s link stop working once a newer change is asked for, even in a fresh browser', async () => {
+      // Prepare: change to A, then to B
+      const client = await loggedIn();
+      await askToChange(client, 'a@example.com');
+      const toA = confirmLinkTo('a@example.com');
+      await askToChange(client, 'b@example.com');
+      const toB = confirmLinkTo('b@example.com');
+
+      // Act
+      const aBeforeB = await pages.client().openLink(toA);
+      const b = await pages.client().openLink(toB);
+      const aAfterB = await pages.client().openLink(toA);
+
+      // Assess
+      expect(headingOf(aBeforeB.html)).toBe('This link no longer works');
+      expect(headingOf(b.html)).toBe('Your email address has been changed');
+      expect(headingOf(aAfterB.html)).toBe('This link no longer works');
+      expect(
+        (await accounts().findById((await accounts().findByEmail('b@example.com'))?.accountId ?? ''))?.email,
+      ).toBe('b@example.com');
+      expect(await accounts().findByEmail('a@example.com')).toBeUndefined();
+    });
+
+    it('tells the current address when a change is asked for, and its “this was not me” cancels it and logs out everywhere', async () => {
+      // Prepare
+      const client = await loggedIn();
+      await askToChange(client, 'attacker@example.com');
+      const told = pages.outbox.latest({ kind: 'email-change-requested' });
+      const report = linkIn(told?.text ?? '', '/settings/email/report');
+      const change = confirmLinkTo('attacker@example.com');
+
+      // Act
+      const reported = await pages.client().openLink(report);
+      const sessionAfter = await client.get('/settings');
+      const changeAfter = await pages.client().openLink(change);
+
+      // Assess
+      expect(told?.to).toBe(EMAIL);
+      expect(told?.text).not.toContain('attacker@example.com');
+      expect(headingOf(reported.html)).toBe('The change of email address has been cancelled');
+      expect(headingOf(sessionAfter.html)).toBe('Your session has ended');
+      expect(headingOf(changeAfter.html)).toBe('This link no longer works');
+      expect((await accounts().findByEmail(EMAIL))?.email).toBe(EMAIL);
+    });
+
+    it('caps change requests per account: the 6th within the hour is refused with a page', async () => {
+      // Prepare
+      const client = await loggedIn();
+      for (let request = 0; request < 5; request += 1) await askToChange(client, `new${request}@example.com`);
+
+      // Act
+      const sixth = await askToChange(client, 'new5@example.com');
+
+      // Assess
+      expect(sixth.status).toBe(429);
+      expect(headingOf(sixth.html)).toBe('You cannot ask to change your email address again yet');
+      expect(pages.outbox.messages().filter((message) => message.to === 'new5@example.com')).toEqual([]);
+    });
+
+    it('caps the emails one outside address gets, whichever way they are asked for', async () => {
+      // Prepare: the target's hourly allowance used up by registrations
+      const client = await loggedIn();
+      const other = pages.client();
+      for (let request = 0; request < 5; request += 1) {
+        await other.get('/register');
+        await other.post('/register', {
+          email: 'victim@example.com',
+          password: 'correct horse battery',
+          terms: 'accepted',
+        });
+      }
+
+      // Act
+      const change = await askToChange(client, 'victim@example.com');
+
+      // Assess
+      expect(change.status).toBe(429);
+      expect(headingOf(change.html)).toBe('We cannot send more emails to this address for a while');
+      expect(pages.outbox.messages().filter((message) => message.to === 'victim@example.com')).toHaveLength(
+        5,
+      );
+    });
+
+    it('caps the change requests of one network across accounts', async () => {
+      // Prepare
+      const client = await loggedIn({ limits: { linkEmailsPerIp: 3 } });
+
+      // Act
+      const first = await askToChange(client, 'one@example.com');
+      const second = await askToChange(client, 'two@example.com');
+
+      // Assess: the registration and the two changes used up the network's 3
+      expect(first.location).toBe('/settings/email/sent');
+      expect(second.location).toBe('/settings/email/sent');
+      expect((await askToChange(client, 'three@example.com')).status).toBe(429);
+    });
+  });
+
+  describe('changing the mobile number', () => {
+    it('asks for the password again and a code to the old number before a new number can be given', async () => {
+      // Prepare
+      const client = await loggedIn();
+
+      // Act
+      const straightIn = await client.get('/settings/phone');
+      const postedAnyway = await client.post('/settings/phone', { phoneNumber: '07700 900456' });
+      await client.get('/settings/confirm-it-is-you?for=phone');
+      const wrongPassword = await client.post('/settings/confirm-it-is-you', { password: 'nope' });
+      const rightPassword = await client.post('/settings/confirm-it-is-you', { password: PASSWORD });
+      const toOldPhone = pages.outbox.latest({ kind: 'security-code' });
+      const stillGated = await client.get('/settings/phone');
+      const wrongCode = await client.post('/settings/confirm-it-is-you/code', { code: '000000' });
+      const rightCode = await client.post('/settings/confirm-it-is-you/code', {
+        code: codeIn(toOldPhone?.text ?? ''),
+      });
+
+      // Assess
+      expect(straightIn.location).toBe('/settings/confirm-it-is-you?for=phone');
+      expect(postedAnyway.location).toBe('/settings/confirm-it-is-you?for=phone');
+      expect(pages.outbox.messages().filter((message) => message.to === '+447700900456')).toEqual([]);
+      expect(errorsOf(wrongPassword.html)).toEqual(['The password is not right']);
+      expect(rightPassword.location).toBe('/settings/confirm-it-is-you/code');
+      expect(toOldPhone?.to).toBe('+447700900123');
+      expect(stillGated.location).toBe('/settings/confirm-it-is-you?for=phone');
+      expect(wrongCode.status).toBe(400);
+      expect(rightCode.location).toBe('/settings/phone');
+      expect(headingOf(rightCode.next?.html ?? '')).toBe('Change your mobile phone number');
+    });
+
+    it('tells the old number by text and the email by a link that undoes it', async () => {
+      // Prepare
+      const client = await loggedIn();
+      await confirmItIsYou(client, pages.outbox, PASSWORD);
+      await client.post('/settings/phone', { phoneNumber: '07700 900456' });
+
+      // Act
+      await client.post('/settings/phone/code', {
+        code: codeIn(pages.outbox.latest({ to: '+447700900456' })?.text ?? ''),
+      });
+
+      // Assess
+      const toOld = pages.outbox.latest({ kind: 'phone-changed', channel: 'sms' });
+      expect(toOld?.to).toBe('+447700900123');
+      expect(toOld?.text).not.toContain('900456');
+      expect(pages.outbox.latest({ kind: 'phone-changed', channel: 'email' })?.to).toBe(EMAIL);
+    });
+
+    it('lets a patient who has lost the old phone change it with the password alone, still telling the old number and the email', async () => {
+      // Prepare
+      const client = await loggedIn();
+
+      // Act
+      const lost = await confirmItIsYou(client, pages.outbox, PASSWORD, { lostPhone: true });
+      await client.post('/settings/phone', { phoneNumber: '07700 900456' });
+      const changed = await client.post('/settings/phone/code', {
+        code: codeIn(pages.outbox.latest({ to: '+447700900456' })?.text ?? ''),
+      });
+      const events = await pages.dependencies.table.queryPartition(
+        `ACCOUNT#${(await accounts().findByEmail(EMAIL))?.accountId}`,
+        'AUDIT#',
+      );
+
+      // Assess
+      expect(lost.location).toBe('/settings/phone');
+      expect(changed.location).toBe('/settings?updated=phone');
+      expect(pages.outbox.latest({ kind: 'phone-changed', channel: 'sms' })?.to).toBe('+447700900123');
+      expect(pages.outbox.latest({ kind: 'phone-changed', channel: 'email' })?.to).toBe(EMAIL);
+      expect(
+        events.map((item) => (item as unknown as { event: { type: string; detail?: string } }).event),
+      ).toContainEqual(expect.objectContaining({ type: 'phone-changed', detail: 'old-phone-lost' }));
+    });
+
+    it('takes the word that the old phone is lost only after the password, and only for a phone change', async () => {
+      // Prepare
+      const client = await loggedIn();
+      await client.get('/settings');
+
+      // Act
+      const withoutPassword = await client.post('/settings/confirm-it-is-you/lost-phone');
+      const phonePage = await client.get('/settings/phone');
+
+      // Assess
+      expect(withoutPassword.location).toBe('/settings/confirm-it-is-you');
+      expect(phonePage.location).toBe('/settings/confirm-it-is-you?for=phone');
+    });
+
+    it('asks again once 5 minutes have passed since the password and code were given', async () => {
+      // Prepare
+      const clock = movableClock();
+      const client = await loggedIn({ clock });
+      await confirmItIsYou(client, pages.outbox, PASSWORD);
+      clock.advance(5 * 60);
+
+      // Act
+      const phonePage = await client.get('/settings/phone');
+
+      // Assess
+      expect(phonePage.location).toBe('/settings/confirm-it-is-you?for=phone');
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { DynamoFailureCounter } from '../../../src/adapters/dynamodb/dynamo-failure-counter.ts';
 import { DynamoLockouts } from '../../../src/adapters/dynamodb/dynamo-lockouts.ts';
+import { DynamoPasswordFailureStore } from '../../../src/adapters/dynamodb/dynamo-password-failure-store.ts';
 import { DynamoRateLimiter } from '../../../src/adapters/dynamodb/dynamo-rate-limiter.ts';
 import { DynamoSecurityCodeStore } from '../../../src/adapters/dynamodb/dynamo-security-code-store.ts';
 import { CodeSendThrottle } from '../../../src/domain/limits/code-send-throttle.ts';
@@ -41,7 +42,12 @@ export const createLimitsFixture = async (overrides: LimitOverrides = {}) => {
     moveTo: (seconds: number) => {
       now = at(seconds);
     },
-    passwords: new PasswordThrottle({ rateLimiter, lockouts, clock, limits }),
+    passwords: new PasswordThrottle({
+      store: new DynamoPasswordFailureStore(table),
+      rateLimiter,
+      clock,
+      limits,
+    }),
     codeSends: new CodeSendThrottle({ rateLimiter, limits }),
     codes: new SecurityCodes({
       store: new DynamoSecurityCodeStore(table),

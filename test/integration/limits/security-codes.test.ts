@@ -217,12 +217,10 @@ describe('SecurityCodes', () => {
     // Prepare
     const { codes, moveTo } = await createLimitsFixture();
     let code = await codes.issue(login);
-    for (let attempt = 1; attempt <= 4; attempt += 1)
-      await rejectionOf(codes.verify(entry(otherThan(code))));
+    for (let attempt = 1; attempt <= 4; attempt += 1) await rejectionOf(codes.verify(entry(otherThan(code))));
     await codes.verify(entry(code));
     code = await codes.issue(login);
-    for (let attempt = 1; attempt <= 4; attempt += 1)
-      await rejectionOf(codes.verify(entry(otherThan(code))));
+    for (let attempt = 1; attempt <= 4; attempt += 1) await rejectionOf(codes.verify(entry(otherThan(code))));
     moveTo(900);
     code = await codes.issue(login);
 

@@ -16,8 +16,11 @@ describe('resolveLimits', () => {
       codeSendsPerAccountWindowSeconds: 900,
       codeSendsPerPhone: 10,
       codeSendsPerPhoneWindowSeconds: 86_400,
-      passwordFailuresPerAccount: 5,
-      passwordLockoutSeconds: 900,
+      passwordFailuresBeforeDelay: 5,
+      passwordAccountFailuresBeforeDelay: 10,
+      passwordDelayBaseSeconds: 60,
+      passwordDelayMaxSeconds: 900,
+      passwordFailuresHardStop: 100,
       passwordFailuresPerIp: 50,
       passwordFailuresPerIpWindowSeconds: 900,
       confirmationLinkLifetimeSeconds: 86_400,
@@ -31,10 +34,10 @@ describe('resolveLimits', () => {
 
   it('applies a partial override and keeps every other default', () => {
     // Act
-    const limits = resolveLimits({ codeSendsPerPhone: 20, passwordLockoutSeconds: 1800 });
+    const limits = resolveLimits({ codeSendsPerPhone: 20, passwordDelayMaxSeconds: 1800 });
 
     // Assess
-    expect(limits).toEqual({ ...defaultLimits, codeSendsPerPhone: 20, passwordLockoutSeconds: 1800 });
+    expect(limits).toEqual({ ...defaultLimits, codeSendsPerPhone: 20, passwordDelayMaxSeconds: 1800 });
   });
 
   it('treats an override given as undefined as not given', () => {
@@ -47,7 +50,7 @@ describe('resolveLimits', () => {
 
   it.each([
     ['zero', { securityCodeAttempts: 0 }, 'securityCodeAttempts'],
-    ['a negative number', { passwordLockoutSeconds: -900 }, 'passwordLockoutSeconds'],
+    ['a negative number', { passwordDelayMaxSeconds: -900 }, 'passwordDelayMaxSeconds'],
     ['a fraction', { securityCodeLifetimeSeconds: 300.5 }, 'securityCodeLifetimeSeconds'],
     ['a number given as text', { codeSendsPerPhone: '10' }, 'codeSendsPerPhone'],
     ['not a number', { codeSendsPerAccount: Number.NaN }, 'codeSendsPerAccount'],

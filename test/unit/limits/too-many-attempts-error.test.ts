@@ -6,11 +6,18 @@ import {
 } from '../../../src/domain/limits/too-many-attempts-error.ts';
 
 const reasons: LimitReason[] = [
-  'password-locked',
+  'password-delayed',
+  'password-hard-stop',
   'code-entry-locked',
   'code-sends-exceeded',
   'phone-daily-cap',
   'ip-throttled',
+  'email-sends-exceeded',
+  'email-change-requests',
+  'email-address-cap',
+  'texts-per-network',
+  'texts-per-account',
+  'new-number-ceiling',
 ];
 
 describe('TooManyAttemptsError', () => {

@@ -26,7 +26,16 @@ type TemplateInput<K extends EmailKind> = Parameters<(typeof emailTemplates)[K]>
 /** One example input for every kind; the type makes a new kind without an example a compile error. */
 const examples: { readonly [K in EmailKind]: TemplateInput<K> } = {
   'confirm-email': { to: TO, serviceName: SERVICE, link: LINK, validForMinutes: 1440 },
-  'already-registered': { to: TO, serviceName: SERVICE, resetPasswordLink: RESET },
+  'already-registered': { to: TO, serviceName: SERVICE, link: RESET, validForMinutes: 60 },
+  'unlock-account': { to: TO, serviceName: SERVICE, link: LINK, validForMinutes: 60 },
+  'unlock-no-account': { to: TO, serviceName: SERVICE, registerLink: LINK },
+  'email-change-requested': {
+    to: TO,
+    serviceName: SERVICE,
+    contactLink: CONTACT,
+    reportLink: LINK,
+    validForMinutes: 1440,
+  },
   'security-code': { to: TO, serviceName: SERVICE, code: '123456', validForMinutes: 5 },
   'reset-password': { to: TO, serviceName: SERVICE, link: LINK, validForMinutes: 60 },
   'reset-no-account': { to: TO, serviceName: SERVICE, registerLink: LINK },

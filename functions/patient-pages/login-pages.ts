@@ -1,0 +1,236 @@
+import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
+import type { LoginSecondFactor } from '../../src/domain/accounts/login-second-factor.ts';
+import type { NewPhoneNumbers } from '../../src/domain/accounts/new-phone-numbers.ts';
+import type { PasswordLogin } from '../../src/domain/accounts/password-login.ts';
+import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
+import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
+import type { Clock } from '../../src/domain/clock.ts';
+import { describeUserAgent, type RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
+import type { Limits } from '../../src/domain/limits/limits.ts';
+import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
+import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
+import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import { sessionAccount } from './session-account.ts';
+
+export interface LoginPagesDependencies {
+  readonly accounts: AccountStore;
+  readonly passwordLogin: PasswordLogin;
+  readonly loginSecondFactor: LoginSecondFactor;
+  readonly newPhones: NewPhoneNumbers;
+  readonly devices: RememberedDevices;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  readonly secureCookies: boolean;
+}
+
+type Page = (definition: PageDefinition) => RouteDefinition;
+
+const toLogin: PageOutcome = { redirect: '/login' };
+const toAddPhone: PageOutcome = { redirect: '/login/phone' };
+
+/**
+ * Logging in: the password, then the second factor (or, at a first login, a mobile number to
+ * confirm: no login finishes without one), a code by email only as a fallback for an account that
+ * has its phone, and remembering the device.
+ */
+export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
+  const deviceCookie = cookieName('device', deps.secureCookies);
+  const now = () => Math.floor(deps.clock().getTime() / 1000);
+
+  /** The account of a session that has passed the password step but not yet the second factor. */
+  const passwordOnly = (request: PageRequest) => sessionAccount(deps.accounts, request, 'password');
+
+  /** A first login's account, which has no second factor yet: only it may add a phone with the password alone. */
+  const withoutSecondFactor = async (request: PageRequest) => {
+    const account = await passwordOnly(request);
+    return account && deps.loginSecondFactor.needsFirstFactor(account) ? account : undefined;
+  };
+
+  const codePageData = (session: BrowserSession, account: Account | undefined) => {
+    const phone = session.journey.pendingPhoneNumber ?? account?.phoneNumber;
+    return {
+      title: 'Enter the security code',
+      channel: session.journey.codeChannel ?? 'sms',
+      maskedPhone: phone ? maskPhoneNumber(phone) : '',
+      codeMinutes: deps.limits.securityCodeLifetimeSeconds / 60,
+      // The email fallback is for an account whose phone is confirmed, never for adding one.
+      canUseEmail:
+        !session.journey.pendingPhoneNumber &&
+        session.journey.codeChannel !== 'email' &&
+        account !== undefined &&
+        !deps.loginSecondFactor.needsFirstFactor(account),
+    };
+  };
+
+  /** A completed login: it also replaces any login a partner handed over for the pending request. */
+  const withSecondFactor = (
+    { handedOver: _replaced, ...session }: BrowserSession,
+    secondFactor: 'sms-code' | 'email-code' | 'remembered-device',
+  ): BrowserSession => ({
+    ...session,
+    authentication: session.authentication && {
+      ...session.authentication,
+      secondFactor,
+      secondFactorAt: now(),
+    },
+    journey: {},
+  });
+
+  /** The remembered-device cookie, set afresh at each use so it lives as long as its record. */
+  const deviceCookieValue = (value: string): string =>
+    serializeCookie(deviceCookie, value, {
+      secure: deps.secureCookies,
+      maxAgeSeconds: deps.devices.lifetimeSeconds,
+    });
+
+  const loggedIn = async (account: Account, sourceIp: string, detail: string) =>
+    deps.audit.record({
+      accountId: account.accountId,
+      type: 'login-succeeded',
+      at: deps.clock().toISOString(),
+      sourceIp,
+      detail,
+    });
+
+  return {
+    'login-submit': page({
+      formView: 'pages/login.njk',
+      formData: () => ({ title: 'Log in' }),
+      secretFields: ['password'],
+      handle: async ({ form, session, sourceIp, event }) => {
+        const unlocked = session.unlocked && session.unlocked.until > now() ? session.unlocked : undefined;
+        const cookie = readCookie(event.cookies, deviceCookie);
+        const account = await deps.passwordLogin.logIn({
+          email: form.email ?? '',
+          password: form.password ?? '',
+          sourceIp,
+          deviceCookie: cookie,
+          unlockedAccountKey: unlocked?.accountKey,
+        });
+        const authenticated: BrowserSession = {
+          ...session,
+          authentication: {
+            accountId: account.accountId,
+            generation: account.sessionGeneration ?? 0,
+            passwordAt: now(),
+          },
+          journey: {},
+        };
+        if (deps.loginSecondFactor.needsFirstFactor(account))
+          return { ...toAddPhone, session: { kind: 'renew', session: authenticated } };
+        if (await deps.devices.recognise(account.accountId, cookie)) {
+          await loggedIn(account, sourceIp, 'remembered-device');
+          return {
+            redirect: '/login/done',
+            session: { kind: 'renew', session: withSecondFactor(authenticated, 'remembered-device') },
+            cookies: [deviceCookieValue(cookie ?? '')],
+          };
+        }
+        await deps.loginSecondFactor.start(account, sourceIp);
+        return {
+          redirect: '/login/code',
+          session: { kind: 'renew', session: { ...authenticated, journey: { codeChannel: 'sms' } } },
+        };
+      },
+    }),
+
+    'add-phone': page({
+      handle: async (request) =>
+        (await withoutSecondFactor(request))
+          ? { view: 'pages/add-phone.njk', data: { title: 'Enter your mobile phone number', values: {} } }
+          : toLogin,
+    }),
+    'add-phone-submit': page({
+      formView: 'pages/add-phone.njk',
+      formData: () => ({ title: 'Enter your mobile phone number' }),
+      handle: async (request) => {
+        const account = await withoutSecondFactor(request);
+        if (!account) return toLogin;
+        const pendingPhoneNumber = await deps.newPhones.sendCode(
+          account,
+          request.form.phoneNumber ?? '',
+          'add-phone',
+          request.sourceIp,
+        );
+        return {
+          redirect: '/login/code',
+          session: {
+            kind: 'update',
+            session: { ...request.session, journey: { pendingPhoneNumber, codeChannel: 'sms' } },
+          },
+        };
+      },
+    }),
+
+    'enter-code': page({
+      handle: async (request) => {
+        const account = await passwordOnly(request);
+        if (!account) return toLogin;
+        if (!request.session.journey.pendingPhoneNumber && deps.loginSecondFactor.needsFirstFactor(account))
+          return toAddPhone;
+        return { view: 'pages/enter-code.njk', data: codePageData(request.session, account) };
+      },
+    }),
+    'enter-code-submit': page({
+      formView: 'pages/enter-code.njk',
+      formData: async (request) => codePageData(request.session, await passwordOnly(request)),
+      handle: async (request) => {
+        const account = await passwordOnly(request);
+        if (!account) return toLogin;
+        const { journey } = request.session;
+        if (!journey.pendingPhoneNumber && deps.loginSecondFactor.needsFirstFactor(account))
+          return toAddPhone;
+        const passed = await deps.loginSecondFactor.verify(
+          account,
+          journey,
+          request.form.code ?? '',
+          request.sourceIp,
+        );
+        const cookies: string[] = [];
+        if (request.form.remember === 'yes') {
+          const label = describeUserAgent(request.event.headers['user-agent']);
+          cookies.push(deviceCookieValue(await deps.devices.remember(account.accountId, label)));
+          await deps.audit.record({
+            accountId: account.accountId,
+            type: 'device-remembered',
+            at: deps.clock().toISOString(),
+            sourceIp: request.sourceIp,
+          });
+        }
+        await loggedIn(account, request.sourceIp, journey.codeChannel ?? 'sms');
+        return {
+          redirect: '/login/done',
+          session: { kind: 'renew', session: withSecondFactor(request.session, passed) },
+          cookies,
+        };
+      },
+    }),
+    'code-resend': page({
+      handle: async (request) => {
+        const account = await passwordOnly(request);
+        if (!account) return toLogin;
+        const { journey } = request.session;
+        if (!journey.pendingPhoneNumber && deps.loginSecondFactor.needsFirstFactor(account))
+          return toAddPhone;
+        await deps.loginSecondFactor.resend(account, journey, request.sourceIp);
+        return { redirect: '/login/code' };
+      },
+    }),
+    'code-by-email': page({
+      handle: async (request) => {
+        const account = await passwordOnly(request);
+        if (!account) return toLogin;
+        // Never to add a phone: a first login must confirm one, by text.
+        if (request.session.journey.pendingPhoneNumber || deps.loginSecondFactor.needsFirstFactor(account))
+          return toAddPhone;
+        await deps.loginSecondFactor.sendByEmail(account, request.sourceIp);
+        return {
+          redirect: '/login/code',
+          session: { kind: 'update', session: { ...request.session, journey: { codeChannel: 'email' } } },
+        };
+      },
+    }),
+  };
+};

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import type { Registration } from '../../src/domain/accounts/registration.ts';
+import type { Limits } from '../../src/domain/limits/limits.ts';
+import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
+import type { PageDefinition, PageRequest } from '../../src/web/page-routes.ts';
+
+export interface RegistrationPagesDependencies {
+  readonly registration: Registration;
+  readonly limits: Limits;
+  readonly secureCookies: boolean;
+}
+
+type Page = (definition: PageDefinition) => RouteDefinition;
+
+const confirmPage = (token: string | undefined, needsPassword: boolean) => ({
+  title: 'Confirm your email address',
+  paragraphs: needsPassword
+    ? [
+        'Confirm your email address to finish creating your account.',
+        'You are using a different browser or device from the one you set up your account on, so we need the password you chose then.',
+        'If you did not set up an account, or do not know this password, do not continue: someone else may have used your email address. You can set up your own account instead.',
+      ]
+    : ['Confirm your email address to finish creating your account.'],
+  action: '/register/confirm',
+  token,
+  submit: 'Confirm email address',
+  ...(needsPassword
+    ? {
+        passwordField: {
+          label: 'The password you chose for this account',
+          hint: 'We need it to check it is you.',
+        },
+      }
+    : {}),
+});
+
+/**
+ * Creating an account and confirming its email address. The browser that registers keeps a
+ * random secret in a cookie for as long as its link works: with it, confirming is one click;
+ * without it (another device, or someone else's registration), the password chosen is needed.
+ */
+export const registrationPages = (deps: RegistrationPagesDependencies, page: Page) => {
+  const registrationCookie = cookieName('registration', deps.secureCookies);
+  const secretOf = (request: PageRequest) => readCookie(request.event.cookies, registrationCookie);
+
+  return {
+    register: page({
+      handle: async () => ({ view: 'pages/register.njk', data: { title: 'Create an account', values: {} } }),
+    }),
+    'register-submit': page({
+      formView: 'pages/register.njk',
+      formData: () => ({ title: 'Create an account' }),
+      secretFields: ['password'],
+      handle: async ({ form, session, sourceIp }) => {
+        const browserSecret = randomBytes(32).toString('base64url');
+        await deps.registration.start({
+          email: form.email ?? '',
+          password: form.password ?? '',
+          termsAccepted: form.terms === 'accepted',
+          sourceIp,
+          browserSecret,
+        });
+        return {
+          redirect: '/register/check-email',
+          session: {
+            kind: 'update',
+            session: { ...session, journey: { registrationEmail: (form.email ?? '').trim() } },
+          },
+          // Set whether or not the address has an account, so the response is the same either way.
+          cookies: [
+            serializeCookie(registrationCookie, browserSecret, {
+              secure: deps.secureCookies,
+              maxAgeSeconds: deps.limits.confirmationLinkLifetimeSeconds,
+            }),
+          ],
+        };
+      },
+    }),
+    'register-check-email': page({
+      handle: async ({ session }) =>
+        session.journey.registrationEmail
+          ? {
+              view: 'pages/check-email.njk',
+              data: { title: 'Check your email', email: session.journey.registrationEmail },
+            }
+          : { redirect: '/register' },
+    }),
+    // Opening the link only shows a button: mail scanners that follow links must not use them up.
+    'register-confirm': page({
+      handle: async (request) => {
+        const token = request.query.token;
+        const { needsPassword } = await deps.registration.checkLink(token, secretOf(request));
+        return { view: 'pages/confirm-link.njk', data: confirmPage(token, needsPassword) };
+      },
+    }),
+    'register-confirm-submit': page({
+      formView: 'pages/confirm-link.njk',
+      formData: (request) => confirmPage(request.form.token, true),
+      secretFields: ['password'],
+      handle: async (request) => {
+        await deps.registration.confirm(
+          request.form.token,
+          { browserSecret: secretOf(request), password: request.form.password },
+          request.sourceIp,
+        );
+        return {
+          view: 'pages/registered.njk',
+          data: { title: 'You now have an account' },
+          cookies: [
+            serializeCookie(registrationCookie, '', { secure: deps.secureCookies, maxAgeSeconds: 0 }),
+          ],
+        };
+      },
+    }),
+  };
+};

@@ -1,0 +1,150 @@
+import type { Account } from '../accounts/account.ts';
+import type { PatientServiceSettings } from '../accounts/patient-service.ts';
+import type { AuditEventType, AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import type { DomainError } from '../errors.ts';
+import { InvalidInputError } from '../invalid-input-error.ts';
+import type { CodeSendThrottle } from '../limits/code-send-throttle.ts';
+import type { Limits } from '../limits/limits.ts';
+import type { TextMessageCaps, TextReservation } from '../limits/text-message-caps.ts';
+import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
+import { securityCodeEmailMessage } from '../messaging/email-templates.ts';
+import type { EmailSender, SmsSender } from '../messaging/message-senders.ts';
+import { securityCodeTextMessage } from '../messaging/sms-templates.ts';
+import {
+  IncorrectSecurityCodeError,
+  MalformedSecurityCodeError,
+  NoSecurityCodeError,
+  SecurityCodeExpiredError,
+  SecurityCodeUsedError,
+} from '../security-codes/security-code-errors.ts';
+import type { SecurityCodeChannel, SecurityCodePurpose } from '../security-codes/security-code-store.ts';
+import type { SecurityCodes } from '../security-codes/security-codes.ts';
+
+export interface SecurityCodeDeliveryDependencies {
+  readonly codes: SecurityCodes;
+  readonly sendThrottle: CodeSendThrottle;
+  readonly textCaps: TextMessageCaps;
+  readonly sms: SmsSender;
+  readonly email: EmailSender;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  readonly service: PatientServiceSettings;
+}
+
+export interface CodeDelivery {
+  readonly account: Account;
+  readonly purpose: SecurityCodePurpose;
+  readonly channel: SecurityCodeChannel;
+  /** E.164 for a text, an address for an email. */
+  readonly destination: string;
+  readonly sourceIp: string;
+  /** Whether the code only works with this destination (a new phone number's code confirms that number). */
+  readonly bindToDestination?: boolean;
+}
+
+/**
+ * Sends and checks 6-digit security codes for every journey that uses them, with every cap
+ * applied on the way out (per account, per destination, and for texts per network, per account
+ * per day and the service-wide ceiling on new numbers) and every step audited.
+ */
+export class SecurityCodeDelivery {
+  readonly #deps: SecurityCodeDeliveryDependencies;
+
+  constructor(deps: SecurityCodeDeliveryDependencies) {
+    this.#deps = deps;
+  }
+
+  /** Sends a new code (replacing the purpose's earlier one); TooManyAttemptsError when a cap refuses it. */
+  async send(delivery: CodeDelivery): Promise<void> {
+    const { account, purpose, channel, destination, sourceIp } = delivery;
+    const { sendThrottle, textCaps, codes, service, limits } = this.#deps;
+    let text: TextReservation | undefined;
+    try {
+      await sendThrottle.checkAllowed(account.accountId, destination);
+      await sendThrottle.reserve(account.accountId, destination);
+      if (channel === 'sms')
+        text = await textCaps.reserve({ accountId: account.accountId, phoneNumber: destination, sourceIp });
+    } catch (error) {
+      if (error instanceof TooManyAttemptsError)
+        await this.#audit(account, 'code-send-refused', sourceIp, error.reason);
+      throw error;
+    }
+    const code = await codes.issue({
+      accountId: account.accountId,
+      purpose,
+      channel,
+      ...(delivery.bindToDestination ? { destination } : {}),
+    });
+    const message = {
+      to: destination,
+      code,
+      serviceName: service.serviceName,
+      validForMinutes: limits.securityCodeLifetimeSeconds / 60,
+    };
+    if (channel === 'sms') {
+      await this.#deps.sms.send(securityCodeTextMessage(message));
+      await textCaps.recordSent(destination, text);
+    } else {
+      await this.#deps.email.send(securityCodeEmailMessage(message));
+    }
+    await this.#audit(account, 'code-sent', sourceIp, channel);
+  }
+
+  /**
+   * Checks a code for a purpose. A wrong, expired or spent code is an InvalidInputError for the
+   * `code` field saying what to do; too many wrong codes a TooManyAttemptsError.
+   */
+  async verify(check: {
+    readonly account: Account;
+    readonly purpose: SecurityCodePurpose;
+    readonly code: string;
+    readonly sourceIp: string;
+    /** The destination the code was bound to, when it was. */
+    readonly destination?: string;
+  }): Promise<void> {
+    const { account, purpose, code, sourceIp, destination } = check;
+    try {
+      await this.#deps.codes.verify({
+        accountId: account.accountId,
+        purpose,
+        code,
+        ...(destination ? { destination } : {}),
+      });
+    } catch (error) {
+      if (error instanceof TooManyAttemptsError)
+        await this.#audit(account, 'locked-out', sourceIp, error.reason);
+      const message = codeMessage(error);
+      if (!message) throw error;
+      await this.#audit(account, 'code-failed', sourceIp, (error as DomainError).code);
+      throw new InvalidInputError([{ field: 'code', message }]);
+    }
+    await this.#audit(account, 'code-verified', sourceIp, purpose);
+  }
+
+  async #audit(account: Account, type: AuditEventType, sourceIp: string, detail?: string) {
+    await this.#deps.audit.record({
+      accountId: account.accountId,
+      type,
+      at: this.#deps.clock().toISOString(),
+      sourceIp,
+      ...(detail ? { detail } : {}),
+    });
+  }
+}
+
+/** What the code page says for each way a code can be refused (a lockout is a page of its own). */
+const codeMessage = (error: unknown): string | undefined => {
+  if (error instanceof MalformedSecurityCodeError) return 'Enter the 6-digit security code';
+  if (error instanceof IncorrectSecurityCodeError) {
+    const left = error.attemptsLeft;
+    return `The security code is not right. You have ${left} ${left === 1 ? 'try' : 'tries'} left`;
+  }
+  if (error instanceof SecurityCodeExpiredError)
+    return 'The security code has expired. Select ‘Send the code again’';
+  if (error instanceof NoSecurityCodeError || error instanceof SecurityCodeUsedError) {
+    return 'This security code can no longer be used. Select ‘Send the code again’';
+  }
+  return undefined;
+};
