@@ -48,6 +48,19 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
     return account && deps.loginSecondFactor.needsFirstFactor(account) ? account : undefined;
   };
 
+  /**
+   * The account of a login at its second step, or where to send it instead: to the login page
+   * without a password, to "Enter your mobile phone number" while there is no second factor yet.
+   */
+  const atSecondStep = async (request: PageRequest): Promise<Account | PageOutcome> => {
+    const account = await passwordOnly(request);
+    if (!account) return toLogin;
+    if (!request.session.journey.pendingPhoneNumber && deps.loginSecondFactor.needsFirstFactor(account))
+      return toAddPhone;
+    return account;
+  };
+  const isOutcome = (value: Account | PageOutcome): value is PageOutcome => !('accountId' in value);
+
   const codePageData = (session: BrowserSession, account: Account | undefined) => {
     const phone = session.journey.pendingPhoneNumber ?? account?.phoneNumber;
     return {
@@ -166,10 +179,8 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
 
     'enter-code': page({
       handle: async (request) => {
-        const account = await passwordOnly(request);
-        if (!account) return toLogin;
-        if (!request.session.journey.pendingPhoneNumber && deps.loginSecondFactor.needsFirstFactor(account))
-          return toAddPhone;
+        const account = await atSecondStep(request);
+        if (isOutcome(account)) return account;
         return { view: 'pages/enter-code.njk', data: codePageData(request.session, account) };
       },
     }),
@@ -177,11 +188,9 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
       formView: 'pages/enter-code.njk',
       formData: async (request) => codePageData(request.session, await passwordOnly(request)),
       handle: async (request) => {
-        const account = await passwordOnly(request);
-        if (!account) return toLogin;
+        const account = await atSecondStep(request);
+        if (isOutcome(account)) return account;
         const { journey } = request.session;
-        if (!journey.pendingPhoneNumber && deps.loginSecondFactor.needsFirstFactor(account))
-          return toAddPhone;
         const passed = await deps.loginSecondFactor.verify(
           account,
           journey,
@@ -209,11 +218,9 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
     }),
     'code-resend': page({
       handle: async (request) => {
-        const account = await passwordOnly(request);
-        if (!account) return toLogin;
+        const account = await atSecondStep(request);
+        if (isOutcome(account)) return account;
         const { journey } = request.session;
-        if (!journey.pendingPhoneNumber && deps.loginSecondFactor.needsFirstFactor(account))
-          return toAddPhone;
         await deps.loginSecondFactor.resend(account, journey, request.sourceIp);
         return { redirect: '/login/code' };
       },

@@ -76,7 +76,7 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
     /** Sends the code, or goes straight on for an account that has no second factor yet. */
     const start = async (request: PageRequest): Promise<PageOutcome> => {
       const opened = await deps.recovery.open(purpose, request.form.token);
-      if (opened.needsSecondFactor && !opened.secondFactorPassed) {
+      if (opened.needsSecondFactor) {
         const challenge = await deps.recovery.sendCode(opened.step, request.sourceIp);
         const journeyState = { recovery: opened.step, codeSentTo: challenge.sentTo };
         return {
@@ -103,10 +103,7 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
               paragraphs: [opened.needsSecondFactor ? paths.why : 'Select continue to carry on.'],
               action: paths.link,
               token: query.token,
-              submit:
-                opened.needsSecondFactor && !opened.secondFactorPassed
-                  ? 'Send the security code'
-                  : 'Continue',
+              submit: opened.needsSecondFactor ? 'Send the security code' : 'Continue',
             },
           };
         },
@@ -124,8 +121,8 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
         handle: async ({ session, form, sourceIp }) => {
           const step = stepOf(session, purpose);
           if (!step) return restart;
-          await deps.recovery.verifyCode(step, form.code ?? '', sourceIp);
-          return afterSecondFactor(session, step, sourceIp);
+          const passed = await deps.recovery.verifyCode(step, form.code ?? '', sourceIp);
+          return afterSecondFactor({ ...session, journey: { recovery: passed } }, passed, sourceIp);
         },
       }),
       codeResend: page({
@@ -175,7 +172,7 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
   };
 
   /** The "enter your email address" form of a recovery, and its "check your email" page. */
-  const askFor = (purpose: RecoveryPurpose, title: string, intro: string, sent: string) => {
+  const askFor = (purpose: RecoveryPurpose, title: string, intro: string, sent: string, what: string) => {
     const formData = {
       title,
       intro,
@@ -198,6 +195,20 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
           };
         },
       }),
+      sent: page({
+        handle: async ({ session }) =>
+          session.journey.resetEmail
+            ? {
+                view: 'pages/reset-sent.njk',
+                data: {
+                  title: 'Check your email',
+                  email: session.journey.resetEmail,
+                  what,
+                  again: journeys[purpose].ask,
+                },
+              }
+            : { redirect: journeys[purpose].ask },
+      }),
     };
   };
   const forgotten = askFor(
@@ -205,30 +216,20 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
     'Reset your password',
     'Enter the email address you use to log in. We will send you a link to reset your password.',
     '/password/forgotten/sent',
+    'reset your password',
   );
   const unlockRequest = askFor(
     'unlock-account',
     'Unlock your account',
     'Enter the email address you use to log in. We will send you a link to unlock your account, and then a security code to your phone.',
     '/login/unlock/sent',
+    'unlock your account',
   );
 
   return {
     'password-forgotten': forgotten.form,
     'password-forgotten-submit': forgotten.submit,
-    'password-reset-sent': page({
-      handle: async ({ session }) =>
-        session.journey.resetEmail
-          ? {
-              view: 'pages/reset-sent.njk',
-              data: {
-                title: 'Check your email',
-                email: session.journey.resetEmail,
-                what: 'reset your password',
-              },
-            }
-          : { redirect: '/password/forgotten' },
-    }),
+    'password-reset-sent': forgotten.sent,
     'password-reset': reset.link,
     'password-reset-submit': reset.linkSubmit,
     'password-reset-code': reset.code,
@@ -262,19 +263,7 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
 
     unlock: unlockRequest.form,
     'unlock-submit': unlockRequest.submit,
-    'unlock-sent': page({
-      handle: async ({ session }) =>
-        session.journey.resetEmail
-          ? {
-              view: 'pages/reset-sent.njk',
-              data: {
-                title: 'Check your email',
-                email: session.journey.resetEmail,
-                what: 'unlock your account',
-              },
-            }
-          : { redirect: '/login/unlock' },
-    }),
+    'unlock-sent': unlockRequest.sent,
     'unlock-confirm': unlocking.link,
     'unlock-confirm-submit': unlocking.linkSubmit,
     'unlock-code': unlocking.code,

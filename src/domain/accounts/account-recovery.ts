@@ -45,6 +45,8 @@ export interface AccountRecoveryDependencies {
 export interface RecoveryStep {
   readonly purpose: RecoveryPurpose;
   readonly linkDigest: string;
+  /** Set once this browser has passed the second factor for this link. */
+  readonly secondFactorPassed?: boolean | undefined;
 }
 
 /** What the page opened by a recovery link needs to say. */
@@ -52,7 +54,6 @@ export interface OpenedRecovery {
   readonly step: RecoveryStep;
   /** Whether a security code must be sent to the account's phone first (false: the account has no second factor yet). */
   readonly needsSecondFactor: boolean;
-  readonly secondFactorPassed: boolean;
 }
 
 /** The problem pages of each purpose's links: expired, used, broken, replaced. */
@@ -142,12 +143,8 @@ export class AccountRecovery {
   async open(purpose: RecoveryPurpose, token: string | undefined): Promise<OpenedRecovery> {
     const linkDigest = this.#digest(purpose, token);
     const step = { purpose, linkDigest };
-    const { account, secondFactorAt } = await this.#resolve(step);
-    return {
-      step,
-      needsSecondFactor: this.#deps.secondFactors.has(account),
-      secondFactorPassed: secondFactorAt !== undefined,
-    };
+    const { account } = await this.#resolve(step);
+    return { step, needsSecondFactor: this.#deps.secondFactors.has(account) };
   }
 
   /** Sends the account's second factor challenge for this recovery. */
@@ -156,17 +153,26 @@ export class AccountRecovery {
     return this.#deps.secondFactors.of(account).challenge(account, step.purpose, sourceIp);
   }
 
-  /** Checks the second factor; once right, the link records it, so only this link's holder can finish. */
-  async verifyCode(step: RecoveryStep, code: string, sourceIp: string): Promise<void> {
+  /**
+   * Checks the second factor; once right, the link records it and the step (kept by this browser's
+   * session) says so: the recovery can then finish with this link, in this browser only.
+   */
+  async verifyCode(step: RecoveryStep, code: string, sourceIp: string): Promise<RecoveryStep> {
     const { account } = await this.#resolve(step);
     await this.#deps.secondFactors.of(account).verify(account, step.purpose, code, sourceIp);
     await this.#deps.links.recordSecondFactor(step.purpose, { digest: step.linkDigest });
+    return { ...step, secondFactorPassed: true };
   }
 
-  /** Whether the recovery may finish now: its link still works, and the second factor has been passed if the account has one. */
+  /**
+   * Whether the recovery may finish now: its link still works and, if the account has a second
+   * factor, it was passed for this link and in this browser (someone else who has the link cannot
+   * ride on the patient's code).
+   */
   async ready(step: RecoveryStep): Promise<Account> {
     const { account, secondFactorAt } = await this.#resolve(step);
-    if (this.#deps.secondFactors.has(account) && secondFactorAt === undefined)
+    const passed = secondFactorAt !== undefined && step.secondFactorPassed === true;
+    if (this.#deps.secondFactors.has(account) && !passed)
       throw new PatientProblemError('recovery-needs-second-factor');
     return account;
   }

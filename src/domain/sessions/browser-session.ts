@@ -24,7 +24,11 @@ export interface JourneyState {
   /** The address a password reset or unlock link was asked for, for the "check your email" page. */
   readonly resetEmail?: string;
   /** A reset or unlock opened from its emailed link in this browser: the link's digest, never its token. */
-  readonly recovery?: { readonly purpose: 'reset-password' | 'unlock-account'; readonly linkDigest: string };
+  readonly recovery?: {
+    readonly purpose: 'reset-password' | 'unlock-account';
+    readonly linkDigest: string;
+    readonly secondFactorPassed?: boolean | undefined;
+  };
   /** Where a re-authentication goes once done (a settings page id from a fixed list). */
   readonly reauthenticateFor?: string;
   /** The phone number being added or changed, before its code is entered (E.164). */

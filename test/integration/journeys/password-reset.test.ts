@@ -121,6 +121,27 @@ describe('resetting a forgotten password', () => {
     expect((await attacker.post('/login', { email: EMAIL, password: NEW_PASSWORD })).status).toBe(400);
   });
 
+  it('never lets another browser with the same link ride on the code the patient entered', async () => {
+    // Prepare: the patient passes the code; someone else also has the emailed link
+    await loggedInOnRememberedDevice();
+    const patient = pages.client();
+    await requestReset(patient);
+    const link = resetLink();
+    await passLinkAndCode(patient, link);
+    const attacker = pages.client();
+    await attacker.get(link);
+
+    // Act
+    const started = await attacker.post('/password/reset', { token: tokenOf(link) });
+    const skipped = await attacker.post('/password/reset/new', { password: NEW_PASSWORD });
+    const patientFinishes = await patient.post('/password/reset/new', { password: 'a fresh new passphrase' });
+
+    // Assess
+    expect(started.location).toBe('/password/reset/code');
+    expect(skipped.status).toBe(403);
+    expect(patientFinishes.location).toBe('/password/reset/done');
+  });
+
   it('never lets a remembered device stand in for the code in a reset', async () => {
     // Prepare: the link opened on the patient's own remembered device
     const device = await loggedInOnRememberedDevice();
