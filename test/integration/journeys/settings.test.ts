@@ -440,6 +440,53 @@ describe('login and security settings', () => {
     });
   });
 
+  describe('ending pending links', () => {
+    const pendingResetLink = async () => {
+      const someone = pages.client();
+      await someone.get('/password/forgotten');
+      await someone.post('/password/forgotten', { email: EMAIL });
+      return linkIn(pages.outbox.latest({ kind: 'reset-password' })?.text ?? '', '/password/reset');
+    };
+
+    it('ends a pending reset link when the password is changed', async () => {
+      // Prepare
+      const client = await loggedIn();
+      const reset = await pendingResetLink();
+      await client.get('/settings/password');
+      await client.post('/settings/password', {
+        currentPassword: PASSWORD,
+        newPassword: 'another good passphrase',
+      });
+
+      // Act
+      const opened = await pages.client().get(reset);
+
+      // Assess
+      expect(opened.status).toBe(400);
+      expect(headingOf(opened.html)).toBe('This link no longer works');
+    });
+
+    it('ends a pending reset link when the email address is changed', async () => {
+      // Prepare
+      const client = await loggedIn();
+      const reset = await pendingResetLink();
+      await client.get('/settings/email');
+      await client.post('/settings/email', { email: 'new@example.com', password: PASSWORD });
+      await pages
+        .client()
+        .openLink(
+          linkIn(pages.outbox.latest({ kind: 'confirm-new-email' })?.text ?? '', '/settings/email/confirm'),
+        );
+
+      // Act
+      const opened = await pages.client().get(reset);
+
+      // Assess
+      expect(opened.status).toBe(400);
+      expect(headingOf(opened.html)).toBe('This link no longer works');
+    });
+  });
+
   describe('changing the mobile number', () => {
     it('asks for the password again and a code to the old number before a new number can be given', async () => {
       // Prepare
