@@ -7,10 +7,12 @@ import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import { describeUserAgent, type RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
+import { TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import { formatTime } from '../../src/web/problem-pages.ts';
 import { sessionAccount } from './session-account.ts';
 
 export interface LoginPagesDependencies {
@@ -66,6 +68,10 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
     return {
       title: 'Enter the security code',
       channel: session.journey.codeChannel ?? 'sms',
+      notSent: session.journey.codeNotSent && {
+        what: session.journey.codeNotSent.what,
+        retryAt: formatTime(new Date(session.journey.codeNotSent.retryAt * 1000)),
+      },
       maskedPhone: phone ? maskPhoneNumber(phone) : '',
       codeMinutes: deps.limits.securityCodeLifetimeSeconds / 60,
       // The email fallback is for an account whose phone is confirmed, never for adding one.
@@ -75,6 +81,12 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         account !== undefined &&
         !deps.loginSecondFactor.needsFirstFactor(account),
     };
+  };
+
+  /** What the code page says when a limit refused a text (anything else is thrown on). */
+  const refusal = (error: unknown) => {
+    if (!(error instanceof TooManyAttemptsError)) throw error;
+    return { what: error.description, retryAt: Math.ceil(error.retryAt.getTime() / 1000) };
   };
 
   /** A completed login: it also replaces any login a partner handed over for the pending request. */
@@ -141,10 +153,20 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
             cookies: [deviceCookieValue(cookie ?? '')],
           };
         }
-        await deps.loginSecondFactor.start(account, sourceIp);
+        const notSent = await deps.loginSecondFactor.start(account, sourceIp).then(
+          () => undefined,
+          (error: unknown) => refusal(error),
+        );
+        // A text a limit refused still leads to the code page, where the email fallback is offered.
         return {
           redirect: '/login/code',
-          session: { kind: 'renew', session: { ...authenticated, journey: { codeChannel: 'sms' } } },
+          session: {
+            kind: 'renew',
+            session: {
+              ...authenticated,
+              journey: { codeChannel: 'sms', ...(notSent ? { codeNotSent: notSent } : {}) },
+            },
+          },
         };
       },
     }),
@@ -220,9 +242,12 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
       handle: async (request) => {
         const account = await atSecondStep(request);
         if (isOutcome(account)) return account;
-        const { journey } = request.session;
+        const { codeNotSent: _refusedBefore, ...journey } = request.session.journey;
         await deps.loginSecondFactor.resend(account, journey, request.sourceIp);
-        return { redirect: '/login/code' };
+        return {
+          redirect: '/login/code',
+          session: { kind: 'update', session: { ...request.session, journey } },
+        };
       },
     }),
     'code-by-email': page({

@@ -6,6 +6,7 @@ import type { AuditEvent, AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import type { RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
+import { TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import {
   isRecentlyReauthenticated,
@@ -13,6 +14,7 @@ import {
 } from '../../src/domain/sessions/recent-authentication.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import { formatTime } from '../../src/web/problem-pages.ts';
 import { backToSettings, codeForm, fields } from './forms.ts';
 import { sessionAccount } from './session-account.ts';
 
@@ -240,16 +242,21 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
           session: { kind: 'update', session: { ...session, reauthenticated } },
         };
       }
-      const challenge = await deps.reauthentication.sendCode(account, sourceIp);
+      // A text a limit refuses still leads to the code page, where "I do not have this phone" is.
+      const sent = await deps.reauthentication.sendCode(account, sourceIp).then(
+        (challenge) => ({ codeSentTo: challenge.sentTo }),
+        (error: unknown) => {
+          if (!(error instanceof TooManyAttemptsError)) throw error;
+          return {
+            codeNotSent: { what: error.description, retryAt: Math.ceil(error.retryAt.getTime() / 1000) },
+          };
+        },
+      );
       return {
         redirect: '/settings/confirm-it-is-you/code',
         session: {
           kind: 'update',
-          session: {
-            ...session,
-            reauthenticated,
-            journey: { reauthenticateFor: target, codeSentTo: challenge.sentTo },
-          },
+          session: { ...session, reauthenticated, journey: { reauthenticateFor: target, ...sent } },
         },
       };
     },
@@ -295,8 +302,8 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     });
 
   /** The code sent to the phone on the account; for a phone change, the patient may say it is lost instead. */
-  const reauthenticationCodeForm = (session: BrowserSession) =>
-    codeForm(deps.limits, {
+  const reauthenticationCodeForm = (session: BrowserSession) => ({
+    ...codeForm(deps.limits, {
       sentTo: session.journey.codeSentTo ?? '',
       action: '/settings/confirm-it-is-you/code',
       resendAction: '/settings/confirm-it-is-you/code/resend',
@@ -311,7 +318,17 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
             ]
           : [],
       links: [backToSettings],
-    });
+    }),
+    ...(session.journey.codeNotSent
+      ? {
+          paragraphs: [],
+          notice: {
+            heading: 'We could not send a security code',
+            text: `${session.journey.codeNotSent.what} You can ask for one again after ${formatTime(new Date(session.journey.codeNotSent.retryAt * 1000))}.`,
+          },
+        }
+      : {}),
+  });
 
   /** Whether the password was given again a moment ago in this session, by this account. */
   const passwordJustGiven = (session: BrowserSession, account: Account) =>
@@ -333,7 +350,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
           view: 'pages/settings.njk',
           data: {
             title: 'Login and security settings',
-            updated: updates[query.updated ?? ''],
+            updated: Object.hasOwn(updates, query.updated ?? '') ? updates[query.updated ?? ''] : undefined,
             email: account.email,
             phone: account.phoneNumber ? maskPhoneNumber(account.phoneNumber) : 'None',
             devices: devices.map((device) => ({
@@ -470,11 +487,12 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       handle: withAccount(async ({ session, sourceIp }, account) => {
         if (!passwordJustGiven(session, account)) return { redirect: '/settings/confirm-it-is-you' };
         const challenge = await deps.reauthentication.sendCode(account, sourceIp);
+        const { codeNotSent: _refusedBefore, ...journey } = session.journey;
         return {
           redirect: '/settings/confirm-it-is-you/code',
           session: {
             kind: 'update',
-            session: { ...session, journey: { ...session.journey, codeSentTo: challenge.sentTo } },
+            session: { ...session, journey: { ...journey, codeSentTo: challenge.sentTo } },
           },
         };
       }),
@@ -502,8 +520,8 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       handle: async ({ query }) => {
         await deps.settings.checkLink('report-email-change', query.token);
         return confirmPage(
-          'Cancel the change of your email address',
-          'We will cancel the change and log your account out everywhere. Only do this if you did not ask to change your email address.',
+          'This was not me',
+          'We will cancel the change of your email address, or put this email address back if the change has been made, and log your account out everywhere. Only do this if you did not ask to change your email address.',
           '/settings/email/report',
           query.token,
           'Cancel the change',
@@ -512,13 +530,18 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     }),
     'settings-email-report-submit': page({
       handle: async ({ form: values, sourceIp }) => {
-        await deps.settings.reportEmailChange(values.token, sourceIp);
+        const outcome = await deps.settings.reportEmailChange(values.token, sourceIp);
         return {
           view: 'pages/message.njk',
           data: {
-            title: 'The change of email address has been cancelled',
+            title:
+              outcome === 'put-back'
+                ? 'Your email address has been put back'
+                : 'The change of email address has been cancelled',
             paragraphs: [
-              'We have cancelled the change and logged your account out everywhere.',
+              outcome === 'put-back'
+                ? 'We have moved your account back to this email address and logged it out everywhere.'
+                : 'We have cancelled the change and logged your account out everywhere.',
               'Whoever asked for it knew your password. Reset your password now: you will need your mobile phone for a security code.',
             ],
             action: { text: 'Reset your password', href: '/password/forgotten' },

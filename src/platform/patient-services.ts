@@ -85,6 +85,12 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     clock,
     lifetimeSeconds: limits.rememberedDeviceLifetimeSeconds,
   });
+  const textCaps = new TextMessageCaps({
+    rateLimiter,
+    knownNumbers: new DynamoKnownPhoneNumbers({ table, clock }),
+    serviceCounter: new DynamoShardedCounter({ table, clock }),
+    limits,
+  });
   const delivery = new SecurityCodeDelivery({
     codes: new SecurityCodes({
       store: new DynamoSecurityCodeStore(table),
@@ -94,12 +100,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
       limits,
     }),
     sendThrottle: new CodeSendThrottle({ rateLimiter, limits }),
-    textCaps: new TextMessageCaps({
-      rateLimiter,
-      knownNumbers: new DynamoKnownPhoneNumbers({ table, clock }),
-      serviceCounter: new DynamoShardedCounter({ table, clock }),
-      limits,
-    }),
+    textCaps,
     sms,
     email,
     audit,
@@ -136,6 +137,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     email,
     sms,
     newPhones,
+    textCaps,
     throttle,
     emailThrottle,
     sessions,

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { DomainError, InvalidRequestError } from '../domain/errors.ts';
 import { InvalidInputError } from '../domain/invalid-input-error.ts';
 import { PatientProblemError } from '../domain/patient-problems.ts';
 import type { BrowserSession } from '../domain/sessions/browser-session.ts';
@@ -193,8 +194,12 @@ export const createPageRoutes = (deps: PageDependencies) => {
     });
 
   /** Shows any error of a page route as an accessible problem page. */
-  const presentError: ErrorPresenter = (_classified, error) => {
-    const problem = problemPageFor(error);
+  const presentError: ErrorPresenter = (classified, error) => {
+    // A request the edge could not read (a malformed body, say) is the client's problem, not a 500.
+    const problem =
+      !(error instanceof DomainError) && classified.status < 500
+        ? problemPageFor(new InvalidRequestError(classified.description))
+        : problemPageFor(error);
     const response = render('problem.njk', { ...problem }, problem.status, []);
     if (problem.retryAfterSeconds === undefined) return response;
     return {

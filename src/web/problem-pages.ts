@@ -176,7 +176,7 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
 const londonDay = (date: Date): string => date.toLocaleDateString('en-GB', { timeZone: 'Europe/London' });
 
 /** "3:15pm", or "3:15pm on 23 November" when that is not today in the UK. */
-const formatTime = (date: Date, now = new Date()): string => {
+export const formatTime = (date: Date, now = new Date()): string => {
   const time = date.toLocaleTimeString('en-GB', {
     hour: 'numeric',
     minute: '2-digit',

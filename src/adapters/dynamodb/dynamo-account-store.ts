@@ -75,8 +75,15 @@ export class DynamoAccountStore implements AccountStore {
     await this.#table.update(keys.account(accountId), { passwordHash });
   }
 
-  async setPhoneNumber(accountId: string, phoneNumber: string): Promise<void> {
-    await this.#table.update(keys.account(accountId), { phoneNumber });
+  async setPhoneNumber(
+    accountId: string,
+    phoneNumber: string,
+    before?: { readonly phoneNumber: string; readonly until: string },
+  ): Promise<void> {
+    await this.#table.update(keys.account(accountId), {
+      phoneNumber,
+      ...(before ? { phoneBeforeChanges: before } : {}),
+    });
   }
 
   async revokeSessions(accountId: string): Promise<number> {

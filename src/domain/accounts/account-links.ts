@@ -2,10 +2,10 @@ import type { LinkSlot, OneTimeLinks } from '../links/one-time-links.ts';
 import { type Account, normaliseEmail } from './account.ts';
 
 /**
- * The emailed links that could still change an account: a change of email address (and its
- * "this was not me" link), and the reset, unlock and confirmation links of its address. The link
- * that undoes a phone number change is not among them: it protects the patient, so nothing the
- * account does ends it early.
+ * The emailed links that could still change an account: a change of email address, and the
+ * reset, unlock and confirmation links of its address. The links that undo a phone number change
+ * and report an email change ("this was not me") are not among them: they protect the patient, so
+ * nothing the account does ends them early.
  */
 export class AccountLinks {
   readonly #links: OneTimeLinks;
@@ -25,7 +25,6 @@ export const pendingSlots = (account: Pick<Account, 'accountId' | 'email'>): Lin
   const address = normaliseEmail(account.email);
   return [
     { purpose: 'confirm-new-email', owner: { accountId: account.accountId } },
-    { purpose: 'report-email-change', owner: { accountId: account.accountId } },
     { purpose: 'reset-password', owner: { address } },
     { purpose: 'unlock-account', owner: { address } },
     { purpose: 'confirm-email', owner: { address } },

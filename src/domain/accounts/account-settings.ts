@@ -8,6 +8,8 @@ import { InvalidInputError } from '../invalid-input-error.ts';
 import type { EmailSendThrottle } from '../limits/email-send-throttle.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { PasswordThrottle } from '../limits/password-throttle.ts';
+import type { TextMessageCaps } from '../limits/text-message-caps.ts';
+import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
 import {
   BrokenLinkError,
   LinkExpiredError,
@@ -44,6 +46,7 @@ export interface AccountSettingsDependencies {
   readonly email: EmailSender;
   readonly sms: SmsSender;
   readonly newPhones: NewPhoneNumbers;
+  readonly textCaps: TextMessageCaps;
   readonly throttle: PasswordThrottle;
   readonly emailThrottle: EmailSendThrottle;
   readonly sessions: Sessions;
@@ -123,12 +126,7 @@ export class AccountSettings {
       lifetime,
       owner,
     );
-    const reportToken = await links.issue(
-      'report-email-change',
-      { accountId: account.accountId },
-      lifetime,
-      owner,
-    );
+    const reportToken = await this.#reportLink(account, lifetime);
     await this.#deps.email.send(
       confirmNewEmailMessage({
         to: target,
@@ -168,26 +166,58 @@ export class AccountSettings {
     }
     await this.#deps.accountLinks.endPending(account);
     await this.#audit(account.accountId, 'email-changed', sourceIp);
+    const lifetime = this.#deps.limits.confirmationLinkLifetimeSeconds;
+    const reportToken = await this.#reportLink(account, lifetime);
     await this.#deps.email.send(
       emailChangedMessage({
         to: account.email,
         serviceName: this.#deps.service.serviceName,
         contactLink: this.#deps.service.contactLink,
+        reportLink: `${this.#deps.service.baseUrl}/settings/email/report?token=${reportToken}`,
+        validForMinutes: lifetime / 60,
       }),
     );
   }
 
   /**
-   * The old address's "this was not me": the pending change is cancelled and every session of the
-   * account ends, since whoever asked for it was logged in and knew the password.
+   * The old address's "this was not me" link. Like the phone undo link it is nobody's slot, so
+   * nothing the account does next (a confirmed change, another request) ends it early.
    */
-  async reportEmailChange(token: string | undefined, sourceIp: string): Promise<void> {
+  async #reportLink(account: Account, lifetimeSeconds: number): Promise<string> {
+    return this.#deps.links.issue(
+      'report-email-change',
+      { accountId: account.accountId, oldEmail: account.email },
+      lifetimeSeconds,
+    );
+  }
+
+  /**
+   * The old address's "this was not me": a pending change is cancelled, and a change already made
+   * is undone (the account moves back to the old address); either way every session of the
+   * account ends, since whoever asked was logged in and knew the password. Returns whether the
+   * address was put back.
+   */
+  async reportEmailChange(token: string | undefined, sourceIp: string): Promise<'cancelled' | 'put-back'> {
     const payload = await this.#redeem('report-email-change', token);
     const account = await this.#deps.accounts.findById(payload.accountId ?? '');
-    if (!account) throw new PatientProblemError('email-change-report-expired', { logDetail: 'account-gone' });
-    await this.#deps.links.end([{ purpose: 'confirm-new-email', owner: { accountId: account.accountId } }]);
+    const oldEmail = payload.oldEmail ?? '';
+    if (!account || oldEmail === '')
+      throw new PatientProblemError('email-change-report-expired', { logDetail: 'account-gone' });
+    const moved = normaliseEmail(account.email) !== normaliseEmail(oldEmail);
+    if (moved) {
+      try {
+        await this.#deps.accounts.changeEmail(account.accountId, oldEmail);
+      } catch (error) {
+        if (error instanceof EmailAlreadyRegisteredError)
+          throw new PatientProblemError('email-change-report-expired', { logDetail: 'old-address-taken' });
+        throw error;
+      }
+      await this.#deps.accountLinks.endPending(account);
+    }
+    await this.#deps.accountLinks.endPending({ accountId: account.accountId, email: oldEmail });
     await this.#endEverySession(account.accountId);
     await this.#audit(account.accountId, 'email-change-reported', sourceIp);
+    return moved ? 'put-back' : 'cancelled';
   }
 
   /** Changes the password after checking the current one; other sessions end, remembered devices stay. */
@@ -250,24 +280,28 @@ export class AccountSettings {
     sourceIp: string,
   ): Promise<void> {
     await this.#deps.newPhones.checkCode(account, newPhone, code, 'change-phone', sourceIp);
-    await this.#deps.accounts.setPhoneNumber(account.accountId, newPhone);
+    const now = this.#deps.clock();
+    const lifetime = this.#deps.limits.phoneChangeCancelLinkLifetimeSeconds;
+    // Within an earlier change's undo window, the number to put back stays the one from before it.
+    const pending = account.phoneBeforeChanges;
+    const restore =
+      pending && new Date(pending.until) > now ? pending.phoneNumber : (account.phoneNumber ?? '');
+    const until = new Date(now.getTime() + lifetime * 1000).toISOString();
+    await this.#deps.accounts.setPhoneNumber(account.accountId, newPhone, { phoneNumber: restore, until });
     await this.#deps.audit.record({
       accountId: account.accountId,
       type: 'phone-changed',
-      at: this.#deps.clock().toISOString(),
+      at: now.toISOString(),
       sourceIp,
       detail: authority,
     });
+    // The number just replaced, and the one from before a run of changes, both hear of it.
+    const told = new Set([account.phoneNumber, restore].filter((number) => number && number !== newPhone));
+    for (const number of told) await this.#textNotice(account, number as string, sourceIp);
     const { service } = this.#deps;
-    if (account.phoneNumber && account.phoneNumber !== newPhone) {
-      await this.#deps.sms.send(
-        phoneChangedTextMessage({ to: account.phoneNumber, serviceName: service.serviceName }),
-      );
-    }
-    const lifetime = this.#deps.limits.phoneChangeCancelLinkLifetimeSeconds;
     const token = await this.#deps.links.issue(
       'cancel-phone-change',
-      { accountId: account.accountId, previousPhone: account.phoneNumber ?? '', newPhone },
+      { accountId: account.accountId, previousPhone: restore, newPhone },
       lifetime,
     );
     await this.#deps.email.send(
@@ -281,13 +315,33 @@ export class AccountSettings {
     );
   }
 
+  /**
+   * A notice to an old number. It counts against the text caps like any text, but a cap never
+   * stops it: it is the patient's warning, and each needs a phone change (and its code) to happen.
+   */
+  async #textNotice(account: Account, phoneNumber: string, sourceIp: string) {
+    const reservation = await this.#deps.textCaps
+      .reserve({ accountId: account.accountId, phoneNumber, sourceIp })
+      .catch((error: unknown) => {
+        if (error instanceof TooManyAttemptsError) return undefined;
+        throw error;
+      });
+    await this.#deps.sms.send(
+      phoneChangedTextMessage({ to: phoneNumber, serviceName: this.#deps.service.serviceName }),
+    );
+    if (reservation) await this.#deps.textCaps.recordSent(phoneNumber, reservation);
+  }
+
   /** The emailed link to undo a change of mobile number: the previous number comes back. */
   async cancelPhoneChange(token: string | undefined, sourceIp: string): Promise<void> {
     const payload = await this.#redeem('cancel-phone-change', token);
     const account = await this.#deps.accounts.findById(payload.accountId ?? '');
     if (!account) throw new PatientProblemError('phone-cancel-link-expired', { logDetail: 'account-gone' });
-    if (payload.previousPhone)
-      await this.#deps.accounts.setPhoneNumber(account.accountId, payload.previousPhone);
+    if (payload.previousPhone) {
+      // Put back, and no earlier number pending any more: this run of changes is over.
+      const over = { phoneNumber: payload.previousPhone, until: this.#deps.clock().toISOString() };
+      await this.#deps.accounts.setPhoneNumber(account.accountId, payload.previousPhone, over);
+    }
     await this.#deps.devices.forgetAll(account.accountId);
     await this.#endEverySession(account.accountId);
     await this.#audit(account.accountId, 'phone-change-cancelled', sourceIp);

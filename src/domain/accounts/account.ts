@@ -11,6 +11,12 @@ export interface Account {
   readonly passwordHash: string;
   /** E.164, once confirmed by a security code. */
   readonly phoneNumber?: string;
+  /**
+   * The number the account had before a run of changes whose undo links still work: undoing any
+   * of them puts this one back, so a second change cannot make the first undo restore a number
+   * the patient never had.
+   */
+  readonly phoneBeforeChanges?: { readonly phoneNumber: string; readonly until: string };
   readonly proofingLevel: ProofingLevel;
   /** ISO 8601. */
   readonly createdAt: string;
@@ -40,7 +46,12 @@ export interface AccountStore {
   /** The account whose `sub` this is (access tokens name the subject, never the internal id). */
   findBySubject(subject: string): Promise<Account | undefined>;
   updatePasswordHash(accountId: string, passwordHash: string): Promise<void>;
-  setPhoneNumber(accountId: string, phoneNumber: string): Promise<void>;
+  /** Sets the number, and with `before` the number to put back if a change is undone (see `phoneBeforeChanges`). */
+  setPhoneNumber(
+    accountId: string,
+    phoneNumber: string,
+    before?: { readonly phoneNumber: string; readonly until: string },
+  ): Promise<void>;
   /** Makes every session logged in so far unusable, whatever the session store says; returns the new generation. */
   revokeSessions(accountId: string): Promise<number>;
   /** Moves the account to a new email address; EmailAlreadyRegisteredError when that address has an account. */

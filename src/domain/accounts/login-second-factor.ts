@@ -52,7 +52,7 @@ export class LoginSecondFactor {
     this.#requireFactor(account);
     await this.#deps.delivery.send({
       account,
-      purpose: 'login',
+      purpose: 'login-email',
       channel: 'email',
       destination: account.email,
       sourceIp,
@@ -80,7 +80,7 @@ export class LoginSecondFactor {
     }
     if (step.codeChannel === 'email') {
       this.#requireFactor(account);
-      await this.#deps.delivery.verify({ account, purpose: 'login', code, sourceIp });
+      await this.#deps.delivery.verify({ account, purpose: 'login-email', code, sourceIp });
       return 'email-code';
     }
     await this.#deps.secondFactors.of(account).verify(account, 'login', code, sourceIp);

@@ -121,7 +121,8 @@ export class Registration {
       });
       await this.#deps.email.send(
         alreadyRegisteredMessage({
-          to: email,
+          // The account's own address, never the one typed: two spellings can normalise alike.
+          to: account.email,
           serviceName: service.serviceName,
           link: `${service.baseUrl}/password/reset?token=${token}`,
           validForMinutes: this.#deps.recovery.lifetimeMinutes('reset-password'),

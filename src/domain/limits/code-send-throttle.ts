@@ -11,7 +11,11 @@ export interface CodeSendThrottleOptions {
 
 /**
  * Caps on sending security codes: a few per account in a short window, and a daily cap per
- * phone number so nobody can use us to pump texts to one number (SMS pumping).
+ * unconfirmed phone number (a number being added or changed to), so nobody can use us to pump
+ * texts to one number through many accounts. Codes to a destination the account has confirmed
+ * (its own phone, its own email address) are not counted per destination: otherwise anyone who
+ * knows a patient's number could use up that number's day by asking to add it to accounts of
+ * their own, and keep the patient from logging in (the account caps bound those codes).
  */
 export class CodeSendThrottle {
   readonly #rateLimiter: RateLimiter;
@@ -37,10 +41,12 @@ export class CodeSendThrottle {
    * for refusing early, before the patient is asked for anything. When both caps are used up,
    * it names the one that lasts longer, since that is when the patient can really try again.
    */
-  async checkAllowed(accountId: string, phoneNumber: string): Promise<void> {
+  async checkAllowed(accountId: string, unconfirmedDestination?: string): Promise<void> {
     const [account, phone] = await Promise.all([
       this.#rateLimiter.peek(this.#accountRule, accountId),
-      this.#rateLimiter.peek(this.#phoneRule, phoneNumber),
+      unconfirmedDestination === undefined
+        ? undefined
+        : this.#rateLimiter.peek(this.#phoneRule, unconfirmedDestination),
     ]);
     const refusals = [refusal('code-sends-exceeded', account), refusal('phone-daily-cap', phone)]
       .filter((error) => error !== undefined)
@@ -53,13 +59,17 @@ export class CodeSendThrottle {
    * used up (also when a concurrent request took the last one). Call it before handing the code
    * to the SMS sender. A send refused by the phone cap still counts against the account.
    */
-  async reserve(accountId: string, phoneNumber: string): Promise<void> {
+  async reserve(accountId: string, unconfirmedDestination?: string): Promise<void> {
     const account = await this.#rateLimiter.hit(this.#accountRule, accountId);
     if (!account.allowed) throw new TooManyAttemptsError('code-sends-exceeded', account.retryAt);
-    const phone = await this.#rateLimiter.hit(this.#phoneRule, phoneNumber);
+    if (unconfirmedDestination === undefined) return;
+    const phone = await this.#rateLimiter.hit(this.#phoneRule, unconfirmedDestination);
     if (!phone.allowed) throw new TooManyAttemptsError('phone-daily-cap', phone.retryAt);
   }
 }
 
-const refusal = (reason: LimitReason, decision: RateDecision): TooManyAttemptsError | undefined =>
-  decision.allowed ? undefined : new TooManyAttemptsError(reason, decision.retryAt);
+const refusal = (
+  reason: LimitReason,
+  decision: RateDecision | undefined,
+): TooManyAttemptsError | undefined =>
+  decision === undefined || decision.allowed ? undefined : new TooManyAttemptsError(reason, decision.retryAt);

@@ -7,6 +7,7 @@ export const emailSendScopes = {
   address: 'link-emails-address',
   ip: 'link-emails-ip',
   emailChanges: 'email-changes-account',
+  emailChangeTargets: 'email-changes-target',
 } as const;
 
 /**
@@ -20,6 +21,7 @@ export class EmailSendThrottle {
   readonly #addressRule: RateRule;
   readonly #ipRule: RateRule;
   readonly #emailChangeRule: RateRule;
+  readonly #emailChangeTargetRule: RateRule;
 
   constructor(options: { rateLimiter: RateLimiter; limits: Limits }) {
     this.#rateLimiter = options.rateLimiter;
@@ -35,27 +37,39 @@ export class EmailSendThrottle {
       limit: options.limits.emailChangeRequestsPerAccount,
       windowSeconds,
     };
+    this.#emailChangeTargetRule = {
+      scope: emailSendScopes.emailChangeTargets,
+      limit: options.limits.linkEmailsPerAddress,
+      windowSeconds,
+    };
   }
 
-  /** Counts an email to `address` asked from `ip`: throws past the IP cap, answers false past the address cap. */
+  /**
+   * Counts an email to `address` asked from `ip` by someone not logged in (a registration, a reset,
+   * an unlock): throws past the network's cap, answers false past the address's cap from that
+   * network. The address is counted per asking network, so nobody can use up an address's emails
+   * from elsewhere and starve the patient's own reset or unlock link: the flood one network can
+   * send an inbox is capped, and so is what each network can send in all.
+   */
   async admit(address: string, ip: string): Promise<boolean> {
-    const fromIp = await this.#rateLimiter.hit(this.#ipRule, networkOf(ip));
+    const network = networkOf(ip);
+    const fromIp = await this.#rateLimiter.hit(this.#ipRule, network);
     if (!fromIp.allowed) throw new TooManyAttemptsError('email-sends-exceeded', fromIp.retryAt);
-    return (await this.#rateLimiter.hit(this.#addressRule, address)).allowed;
+    return (await this.#rateLimiter.hit(this.#addressRule, `${address} from ${network}`)).allowed;
   }
 
   /**
    * Counts a change of email address an account asks for, to `address` from `ip`: capped per
    * network, per account and per target address, each refusal a TooManyAttemptsError. The patient
-   * is logged in and asked for it, so the target's cap is said, not silent. The per-address count
-   * is the one registration and reset links share, so no flow gets a second allowance to one inbox.
+   * is logged in and asked for it, so the target's cap is said, not silent, and counted across
+   * networks (a logged-in account flooding an outside inbox is what this cap is for).
    */
   async admitEmailChange(accountId: string, address: string, ip: string): Promise<void> {
     const fromIp = await this.#rateLimiter.hit(this.#ipRule, networkOf(ip));
     if (!fromIp.allowed) throw new TooManyAttemptsError('email-sends-exceeded', fromIp.retryAt);
     const fromAccount = await this.#rateLimiter.hit(this.#emailChangeRule, accountId);
     if (!fromAccount.allowed) throw new TooManyAttemptsError('email-change-requests', fromAccount.retryAt);
-    const toAddress = await this.#rateLimiter.hit(this.#addressRule, address);
+    const toAddress = await this.#rateLimiter.hit(this.#emailChangeTargetRule, address);
     if (!toAddress.allowed) throw new TooManyAttemptsError('email-address-cap', toAddress.retryAt);
   }
 }

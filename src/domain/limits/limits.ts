@@ -39,6 +39,8 @@ export const defaultLimits = {
   passwordSourceMemorySeconds: day,
   /** How long an account's wrong passwords are remembered after the latest one. */
   passwordAccountMemorySeconds: 30 * day,
+  /** How long a network a right password came from stays known, so other networks' failures do not hold it back. */
+  passwordKnownNetworkSeconds: 90 * day,
   /** Wrong passwords from one IP address in one window before it is refused for the rest of it. */
   passwordFailuresPerIp: 50,
   /** The window over which an IP address's wrong passwords are counted. */

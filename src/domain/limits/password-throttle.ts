@@ -7,6 +7,9 @@ import { TooManyAttemptsError } from './too-many-attempts-error.ts';
 
 export const passwordScopes = { ip: 'password-ip' } as const;
 
+/** The most networks remembered as the patient's own, newest first. */
+const maximumKnownNetworks = 10;
+
 /**
  * Where a password attempt comes from. A network is an IPv4 address or an IPv6 /64. A trusted
  * source is something of the patient's own that an attacker elsewhere does not have: a
@@ -33,6 +36,11 @@ export interface PasswordFailureState {
   readonly lastAt: number;
   /** By a digest of the source. */
   readonly sources: Readonly<Record<string, SourceFailures>>;
+  /**
+   * Networks a right password came from (by digest, with when, epoch seconds): the patient's own
+   * usual networks, which failures from other networks together never hold back.
+   */
+  readonly knownNetworks?: Readonly<Record<string, number>>;
 }
 
 /** Where the failure state of each account key is kept, written with optimistic concurrency. */
@@ -126,9 +134,7 @@ export class PasswordThrottle {
       const current = this.#current(state, now);
       this.#refuse(current, sourceKey, source, now);
       const counted = this.#counted(current, sourceKey, source, now);
-      if (
-        await this.#store.write(accountKey, counted, version, now + this.#limits.passwordAccountMemorySeconds)
-      ) {
+      if (await this.#store.write(accountKey, counted, version, this.#expiry(counted, now))) {
         return { accountKey, source, sourceKey, state: counted, version: version + 1 };
       }
     }
@@ -151,22 +157,22 @@ export class PasswordThrottle {
     return delay > 0 ? new Date(((source?.lastAt ?? 0) + delay) * 1000) : undefined;
   }
 
-  /** Call after a right password: this source's failures and the account's consecutive count no longer count. */
+  /**
+   * Call after a right password: this source's failures and the account's consecutive count no
+   * longer count, and a network becomes one of the account's known networks.
+   */
   async recordSuccess(attempt: PasswordAttempt): Promise<void> {
     let { state, version } = attempt;
     for (let round = 0; round < 5; round += 1) {
       const { [attempt.sourceKey]: _mine, ...others } = state.sources;
       const now = epochSeconds(this.#clock());
-      const cleared = { failures: 0, lastAt: state.lastAt, sources: others };
-      if (
-        await this.#store.write(
-          attempt.accountKey,
-          cleared,
-          version,
-          now + this.#limits.passwordAccountMemorySeconds,
-        )
-      )
-        return;
+      const cleared = {
+        failures: 0,
+        lastAt: state.lastAt,
+        sources: others,
+        knownNetworks: this.#knownAfter(state, attempt, now),
+      };
+      if (await this.#store.write(attempt.accountKey, cleared, version, this.#expiry(cleared, now))) return;
       ({ state, version } = await this.#store.read(attempt.accountKey));
     }
   }
@@ -174,6 +180,29 @@ export class PasswordThrottle {
   /** Forgets every failure of the account key: after a password reset, or an unlock by link and second factor. */
   async clear(accountKey: string): Promise<void> {
     await this.#store.clear(accountKey);
+  }
+
+  /** When the store may forget the state: with known networks, not before they would be forgotten. */
+  #expiry(state: PasswordFailureState, now: number): number {
+    const known = Object.keys(state.knownNetworks ?? {}).length > 0;
+    const { passwordAccountMemorySeconds, passwordKnownNetworkSeconds } = this.#limits;
+    return (
+      now +
+      (known
+        ? Math.max(passwordAccountMemorySeconds, passwordKnownNetworkSeconds)
+        : passwordAccountMemorySeconds)
+    );
+  }
+
+  /** The known networks with this one added (when it is a network), the oldest dropped past the most kept. */
+  #knownAfter(state: PasswordFailureState, attempt: PasswordAttempt, now: number): Record<string, number> {
+    const known = { ...(state.knownNetworks ?? {}) };
+    if (attempt.source.kind === 'network') known[attempt.sourceKey] = now;
+    const newest = Object.entries(known)
+      .filter(([, at]) => at + this.#limits.passwordKnownNetworkSeconds > now)
+      .sort(([, a], [, b]) => b - a)
+      .slice(0, maximumKnownNetworks);
+    return Object.fromEntries(newest);
   }
 
   /** The state without the sources whose failures are old enough to be forgotten. */
@@ -188,7 +217,10 @@ export class PasswordThrottle {
   #refuse(state: PasswordFailureState, sourceKey: string, source: PasswordSource, now: number): void {
     const hardStop = this.#limits.passwordFailuresHardStop;
     const mine = state.sources[sourceKey];
-    const fromNetworks = source.kind === 'network';
+    // A network the patient has logged in from is held back by its own failures only.
+    const knownAt = state.knownNetworks?.[sourceKey];
+    const known = knownAt !== undefined && knownAt + this.#limits.passwordKnownNetworkSeconds > now;
+    const fromNetworks = source.kind === 'network' && !known;
     if ((mine?.failures ?? 0) >= hardStop || (fromNetworks && state.failures >= hardStop)) {
       const until = new Date((now + this.#limits.passwordAccountMemorySeconds) * 1000);
       throw new TooManyAttemptsError('password-hard-stop', until);
@@ -204,7 +236,7 @@ export class PasswordThrottle {
     const mine = state.sources[sourceKey];
     const sources = { ...state.sources, [sourceKey]: { failures: (mine?.failures ?? 0) + 1, lastAt: now } };
     if (source.kind !== 'network') return { ...state, sources };
-    return { failures: state.failures + 1, lastAt: now, sources };
+    return { ...state, failures: state.failures + 1, lastAt: now, sources };
   }
 
   /** Seconds to wait after a source's `failures`th consecutive wrong password. */

@@ -231,8 +231,13 @@ export const emailChangeRequestedMessage = (
     ],
   });
 
-/** Sent to the old address once the change is confirmed; it names neither address. */
-export const emailChangedMessage = (input: EmailAddressee & ContactLink): EmailMessage =>
+/**
+ * Sent to the old address once the change is confirmed; it names neither address, and its "this
+ * was not me" link puts the old address back for 24 hours.
+ */
+export const emailChangedMessage = (
+  input: EmailAddressee & ContactLink & { readonly reportLink: string; readonly validForMinutes: number },
+): EmailMessage =>
   renderEmail({
     kind: 'email-changed',
     to: input.to,
@@ -241,7 +246,11 @@ export const emailChangedMessage = (input: EmailAddressee & ContactLink): EmailM
     blocks: [
       paragraph(`The email address for your ${input.serviceName} account has been changed.`),
       paragraph('You now need to use your new email address to log in.'),
-      paragraph('If you did not change it, contact us straight away.'),
+      paragraph(
+        'If you did not change it, tell us now. We will put this email address back and log the account out everywhere.',
+      ),
+      link('This was not me', input.reportLink),
+      paragraph(`The link expires in ${describeMinutes(input.validForMinutes)}. After that, contact us.`),
       link('Contact us', input.contactLink),
     ],
   });

@@ -62,8 +62,10 @@ export class SecurityCodeDelivery {
     const { sendThrottle, textCaps, codes, service, limits } = this.#deps;
     let text: TextReservation | undefined;
     try {
-      await sendThrottle.checkAllowed(account.accountId, destination);
-      await sendThrottle.reserve(account.accountId, destination);
+      // Only a destination not yet confirmed (a new number) has a cap of its own.
+      const unconfirmed = delivery.bindToDestination ? destination : undefined;
+      await sendThrottle.checkAllowed(account.accountId, unconfirmed);
+      await sendThrottle.reserve(account.accountId, unconfirmed);
       if (channel === 'sms')
         text = await textCaps.reserve({ accountId: account.accountId, phoneNumber: destination, sourceIp });
     } catch (error) {

@@ -3,6 +3,8 @@ import type { SecurityCodeDigest } from './security-code-digest.ts';
 /** What a code is for; each purpose has its own current code. */
 export type SecurityCodePurpose =
   | 'login'
+  /** A login code sent by email as a fallback: its own purpose, so a texted login step cannot take it. */
+  | 'login-email'
   | 'add-phone'
   | 'change-phone'
   | 'reset-password'

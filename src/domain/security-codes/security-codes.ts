@@ -110,17 +110,22 @@ export class SecurityCodes {
     if (!issued || issued.attempts > allowed) throw new NoSecurityCodeError();
     if (issued.usedAt) throw new SecurityCodeUsedError();
     if (issued.validUntil.getTime() <= this.#clock().getTime()) throw new SecurityCodeExpiredError();
+    // Every entry is counted against the account before it is compared, and the lock looked at
+    // again after counting: of entries made at once, across codes and purposes, no more than the
+    // allowed number are ever compared.
+    const tries = await this.#failures.add(
+      codeFailuresScope,
+      request.accountId,
+      this.#limits.securityCodeLockoutSeconds,
+    );
+    await this.#refuseWhileLocked(request.accountId);
+    if (tries > allowed) throw await this.#lockEntry(request.accountId);
     if (matchesSecurityCode(bound(entered, request.destination), issued.digest)) {
       await this.#store.markUsed(request.accountId, request.purpose, issued.codeId);
       await this.#failures.clear(codeFailuresScope, request.accountId);
       return;
     }
-    const failures = await this.#failures.add(
-      codeFailuresScope,
-      request.accountId,
-      this.#limits.securityCodeLockoutSeconds,
-    );
-    if (failures < allowed) throw new IncorrectSecurityCodeError(allowed - failures);
+    if (tries < allowed) throw new IncorrectSecurityCodeError(allowed - tries);
     throw await this.#lockEntry(request.accountId);
   }
 
@@ -133,6 +138,7 @@ export class SecurityCodes {
     const until = new Date(this.#clock().getTime() + this.#limits.securityCodeLockoutSeconds * 1000);
     await this.#lockouts.lock(codeEntryScope, accountId, until);
     // The lock now holds the account back; when it ends, the account has every attempt again.
+    // (An entry counted after this clear looks at the lock again before comparing, and is refused.)
     await this.#failures.clear(codeFailuresScope, accountId);
     return new TooManyAttemptsError('code-entry-locked', until);
   }

@@ -35,6 +35,8 @@ export interface JourneyState {
   readonly pendingPhoneNumber?: string;
   /** Where the last code of a step went, masked ("ending 123"), for its code page. */
   readonly codeSentTo?: string;
+  /** A code that could not be sent because a limit refused it: the code page says why and offers what else works. */
+  readonly codeNotSent?: { readonly what: string; readonly retryAt: number };
   /** Where the code was last sent, so the code page can say so. */
   readonly codeChannel?: 'sms' | 'email';
 }

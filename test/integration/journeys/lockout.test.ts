@@ -17,6 +17,8 @@ const PASSWORD = 'correct horse battery';
 /** An attacker's network and the patient's home network: the dev server sees each client's own address. */
 const ATTACKER = '127.0.0.2';
 const HOME = '127.0.0.3';
+/** A network the patient has never logged in from (mobile data, a friend's wifi). */
+const ELSEWHERE = '127.0.0.50';
 
 describe('wrong passwords cannot keep a patient out', () => {
   let pages: Pages;
@@ -102,14 +104,50 @@ describe('wrong passwords cannot keep a patient out', () => {
     // Prepare: guesses from many networks delay every network, the patient's home too
     const device = await patient({}, true);
     for (let network = 10; network < 14; network += 1) await guess(5, `127.0.0.${network}`);
-    const homeWithoutDevice = await logIn(pages.client({ localAddress: HOME }));
+    const elsewhereWithoutDevice = await logIn(pages.client({ localAddress: ELSEWHERE }));
 
     // Act
     const fromDevice = await logIn(device);
 
     // Assess
-    expect(homeWithoutDevice.status).toBe(429);
+    expect(elsewhereWithoutDevice.status).toBe(429);
     expect(fromDevice).toMatchObject({ status: 303, location: '/login/done' });
+  });
+
+  it('never delays a network the patient has logged in from because of failures from others', async () => {
+    // Prepare: the patient logged in from home once; then many networks guess
+    await patient();
+    for (let network = 10; network < 14; network += 1) await guess(5, `127.0.0.${network}`);
+
+    // Act
+    const fromElsewhere = await logIn(pages.client({ localAddress: ELSEWHERE }));
+    const fromHome = await logIn(pages.client({ localAddress: HOME }));
+
+    // Assess
+    expect(fromHome.location).toBe('/login/code');
+    expect(fromElsewhere.status).toBe(429);
+  });
+
+  it('never lets others starve the unlock email: the patient’s own network still gets its link', async () => {
+    // Prepare: an attacker uses up the address's emails from their network, and keeps the account delayed
+    await patient();
+    for (let network = 10; network < 14; network += 1) await guess(5, `127.0.0.${network}`);
+    const attacker = pages.client({ localAddress: ATTACKER });
+    for (let request = 0; request < 6; request += 1) {
+      await attacker.get('/login/unlock');
+      await attacker.post('/login/unlock', { email: EMAIL });
+    }
+    const sentToAttackers = pages.outbox
+      .messages()
+      .filter((message) => message.kind === 'unlock-account').length;
+    const browser = pages.client({ localAddress: ELSEWHERE });
+
+    // Act
+    const { started } = await unlockByEmail(browser);
+
+    // Assess
+    expect(sentToAttackers).toBe(5);
+    expect(started.location).toBe('/login/unlock/code');
   });
 
   it('unlocks the account at once with the emailed link and the code to the phone, and that browser logs in while the guessing goes on', async () => {
@@ -117,7 +155,7 @@ describe('wrong passwords cannot keep a patient out', () => {
     const clock = movableClock();
     await patient({ clock });
     for (let network = 10; network < 14; network += 1) await guess(5, `127.0.0.${network}`);
-    const browser = pages.client({ localAddress: HOME });
+    const browser = pages.client({ localAddress: ELSEWHERE });
     const refused = await logIn(browser);
 
     // Act
@@ -181,7 +219,7 @@ describe('wrong passwords cannot keep a patient out', () => {
       limits: { passwordFailuresHardStop: 12, passwordAccountFailuresBeforeDelay: 20 },
     });
     for (let network = 10; network < 13; network += 1) await guess(4, `127.0.0.${network}`);
-    const browser = pages.client({ localAddress: HOME });
+    const browser = pages.client({ localAddress: ELSEWHERE });
     clock.advance(3600);
     const stopped = await logIn(browser);
 

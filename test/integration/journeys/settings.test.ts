@@ -401,28 +401,61 @@ describe('login and security settings', () => {
       expect(pages.outbox.messages().filter((message) => message.to === 'new5@example.com')).toEqual([]);
     });
 
-    it('caps the emails one outside address gets, whichever way they are asked for', async () => {
-      // Prepare: the target's hourly allowance used up by registrations
+    it('caps the emails one outside address gets from changes of address, across accounts', async () => {
+      // Prepare: two accounts ask to move to the same outside address, 5 times between them
       const client = await loggedIn();
-      const other = pages.client();
-      for (let request = 0; request < 5; request += 1) {
-        await other.get('/register');
-        await other.post('/register', {
+      const second = pages.client();
+      await createAccount(second, pages.outbox, 'sam@example.com', 'another fine passphrase');
+      await firstLogin(second, pages.outbox, {
+        email: 'sam@example.com',
+        password: 'another fine passphrase',
+        phoneNumber: '07700 900999',
+      });
+      for (let request = 0; request < 3; request += 1) await askToChange(client, 'victim@example.com');
+      for (let request = 0; request < 2; request += 1) {
+        await second.get('/settings/email');
+        await second.post('/settings/email', {
           email: 'victim@example.com',
-          password: 'correct horse battery',
-          terms: 'accepted',
+          password: 'another fine passphrase',
         });
       }
 
       // Act
-      const change = await askToChange(client, 'victim@example.com');
+      await second.get('/settings/email');
+      const sixth = await second.post('/settings/email', {
+        email: 'victim@example.com',
+        password: 'another fine passphrase',
+      });
 
       // Assess
-      expect(change.status).toBe(429);
-      expect(headingOf(change.html)).toBe('We cannot send more emails to this address for a while');
+      expect(sixth.status).toBe(429);
+      expect(headingOf(sixth.html)).toBe('We cannot send more emails to this address for a while');
       expect(pages.outbox.messages().filter((message) => message.to === 'victim@example.com')).toHaveLength(
         5,
       );
+    });
+
+    it('puts the old address back when “this was not me” is used after the change was confirmed', async () => {
+      // Prepare: someone in the patient's session moves the account to their address and confirms at once
+      const client = await loggedIn();
+      await askToChange(client, 'attacker@example.com');
+      const report = linkIn(
+        pages.outbox.latest({ kind: 'email-change-requested' })?.text ?? '',
+        '/settings/email/report',
+      );
+      await pages.client().openLink(confirmLinkTo('attacker@example.com'));
+      const toldChanged = pages.outbox.latest({ kind: 'email-changed' });
+
+      // Act
+      const reported = await pages.client().openLink(report);
+
+      // Assess
+      expect(toldChanged?.to).toBe(EMAIL);
+      expect(toldChanged?.text).toContain('/settings/email/report?token=');
+      expect(headingOf(reported.html)).toBe('Your email address has been put back');
+      expect((await accounts().findByEmail(EMAIL))?.email).toBe(EMAIL);
+      expect(await accounts().findByEmail('attacker@example.com')).toBeUndefined();
+      expect(headingOf((await client.get('/settings')).html)).toBe('Your session has ended');
     });
 
     it('caps the change requests of one network across accounts', async () => {
@@ -559,6 +592,36 @@ describe('login and security settings', () => {
       expect(
         events.map((item) => (item as unknown as { event: { type: string; detail?: string } }).event),
       ).toContainEqual(expect.objectContaining({ type: 'phone-changed', detail: 'old-phone-lost' }));
+    });
+
+    it('makes every undo link of a run of changes put back the number the patient had first', async () => {
+      // Prepare: someone changes the number to one of theirs, then to another with that one's code
+      const client = await loggedIn({ limits: { codeSendsPerAccount: 10 } });
+      await confirmItIsYou(client, pages.outbox, PASSWORD, { lostPhone: true });
+      await client.post('/settings/phone', { phoneNumber: '07700 900601' });
+      await client.post('/settings/phone/code', {
+        code: codeIn(pages.outbox.latest({ to: '+447700900601' })?.text ?? ''),
+      });
+      const firstUndo = linkIn(
+        pages.outbox.latest({ kind: 'phone-changed', channel: 'email' })?.text ?? '',
+        '/settings/phone/cancel',
+      );
+      await confirmItIsYou(client, pages.outbox, PASSWORD);
+      await client.post('/settings/phone', { phoneNumber: '07700 900602' });
+      await client.post('/settings/phone/code', {
+        code: codeIn(pages.outbox.latest({ to: '+447700900602' })?.text ?? ''),
+      });
+      const noticesToOriginal = pages.outbox
+        .messages()
+        .filter((message) => message.kind === 'phone-changed' && message.to === '+447700900123');
+
+      // Act
+      const undone = await pages.client().openLink(firstUndo);
+
+      // Assess
+      expect(noticesToOriginal).toHaveLength(2);
+      expect(headingOf(undone.html)).toBe('The change of mobile phone number has been cancelled');
+      expect((await accounts().findByEmail(EMAIL))?.phoneNumber).toBe('+447700900123');
     });
 
     it('takes the word that the old phone is lost only after the password, and only for a phone change', async () => {

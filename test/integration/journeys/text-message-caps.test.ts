@@ -102,10 +102,43 @@ describe('text messages cannot be pumped', () => {
 
     // Act
     const fourth = await logIn();
+    const byEmail = await client.post('/login/code/email');
+
+    // Assess: no fourth text, but the login goes on to the code page, which offers the email
+    expect(textsTo('+447700900123')).toHaveLength(3);
+    expect(fourth.location).toBe('/login/code');
+    expect(fourth.next?.html).toContain('We could not send a text message');
+    expect(fourth.next?.html).toContain('Send the code by email instead');
+    expect(byEmail.location).toBe('/login/code');
+    expect(pages.outbox.latest({ kind: 'security-code', channel: 'email' })?.to).toBe('pat@example.com');
+  });
+
+  it('never lets a stranger use up the daily texts of a patient’s number by asking to add it to their own accounts', async () => {
+    // Prepare: the patient's number, added as a first phone by two strangers' accounts, until refused
+    pages = await startPages();
+    const patient = pages.client({ localAddress: HOME });
+    await createAccount(patient, pages.outbox, 'pat@example.com', PASSWORD);
+    await firstLogin(patient, pages.outbox, {
+      email: 'pat@example.com',
+      password: PASSWORD,
+      phoneNumber: '07700 900123',
+    });
+    await patient.post('/logout');
+    for (let stranger = 0; stranger < 2; stranger += 1) {
+      const client = pages.client({ localAddress: `127.0.0.${10 + stranger}` });
+      await newAccountTexting(client, stranger, '07700 900123');
+      for (let resend = 0; resend < 6; resend += 1) await client.post('/login/code/resend');
+    }
+    const texted = textsTo('+447700900123').length;
+
+    // Act
+    await patient.get('/login');
+    const login = await patient.post('/login', { email: 'pat@example.com', password: PASSWORD });
 
     // Assess
-    expect(textsTo('+447700900123')).toHaveLength(3);
-    expect(fourth.status).toBe(429);
-    expect(headingOf(fourth.html)).toBe('We cannot send more security codes today');
+    expect(texted).toBeGreaterThanOrEqual(10);
+    expect(login.location).toBe('/login/code');
+    expect(login.next?.html).not.toContain('We could not send a text message');
+    expect(textsTo('+447700900123').length).toBe(texted + 1);
   });
 });

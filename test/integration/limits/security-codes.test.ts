@@ -252,6 +252,33 @@ describe('SecurityCodes', () => {
     expect(await table.get(keys.securityCode(ACCOUNT, 'login'))).toMatchObject({ attempts: 0 });
   });
 
+  it('compares no more than 5 of many wrong entries made at once across two purposes', async () => {
+    // Prepare
+    const { codes } = await createLimitsFixture();
+    const loginCode = await codes.issue(login);
+    const resetCode = await codes.issue({ ...login, purpose: 'reset-password' });
+
+    // Act
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 8 }, () => codes.verify(entry(otherThan(loginCode)))),
+      ...Array.from({ length: 8 }, () =>
+        codes.verify({ accountId: ACCOUNT, purpose: 'reset-password', code: otherThan(resetCode) }),
+      ),
+    ]);
+
+    // Assess: at most 4 told "not right"; the rest locked out, or past their own code's attempts
+    const reasons = results.map((result) => (result as PromiseRejectedResult).reason);
+    expect(
+      reasons.filter((reason) => reason instanceof IncorrectSecurityCodeError).length,
+    ).toBeLessThanOrEqual(4);
+    expect(
+      reasons.filter(
+        (reason) => reason instanceof TooManyAttemptsError || reason instanceof NoSecurityCodeError,
+      ).length,
+    ).toBeGreaterThanOrEqual(12);
+    await expect(codes.verify(entry(loginCode))).rejects.toMatchObject({ reason: 'code-entry-locked' });
+  });
+
   it('lets exactly one of 5 concurrent right entries use the code', async () => {
     // Prepare
     const { codes } = await createLimitsFixture();

@@ -41,7 +41,13 @@ const examples: { readonly [K in EmailKind]: TemplateInput<K> } = {
   'reset-no-account': { to: TO, serviceName: SERVICE, registerLink: LINK },
   'password-changed': { to: TO, serviceName: SERVICE, resetPasswordLink: RESET, contactLink: CONTACT },
   'confirm-new-email': { to: TO, serviceName: SERVICE, link: LINK, validForMinutes: 1440 },
-  'email-changed': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
+  'email-changed': {
+    to: TO,
+    serviceName: SERVICE,
+    contactLink: CONTACT,
+    reportLink: LINK,
+    validForMinutes: 1440,
+  },
   'phone-changed': {
     to: TO,
     serviceName: SERVICE,
@@ -222,7 +228,8 @@ describe('email templates', () => {
 
     // Assess
     expect(message.subject).toBe('Your NHS login email address has been changed');
-    expect(message.text).toContain('If you did not change it, contact us straight away.');
+    expect(message.text).toContain('If you did not change it, tell us now.');
+    expect(message.text).toContain(`This was not me:\n${LINK}`);
     expect(message.text).not.toContain('@');
     expect(message.html).not.toContain('@');
   });
