@@ -322,6 +322,24 @@ describe('logging in', () => {
     expect(byEmailInstead.status).toBe(429);
   });
 
+  it('answers a body it cannot read with a 400 page, not a 500', async () => {
+    // Prepare
+    await registered();
+    const client = pages.client();
+    await client.get('/login');
+
+    // Act
+    const response = await fetch(`${pages.baseUrl}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `session=${client.cookies.get('session')}` },
+      body: '{"email": ',
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('There is a problem');
+  });
+
   it('gives the same answer for a wrong password and an unknown email address', async () => {
     // Prepare
     await registered();

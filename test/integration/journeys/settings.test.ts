@@ -49,6 +49,21 @@ describe('login and security settings', () => {
     expect(response.location).toBe('/login');
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'nonsense'])(
+    'shows the settings page, with no notice, for an unknown `updated` value (%s)',
+    async (value) => {
+      // Prepare
+      const client = await loggedIn();
+
+      // Act
+      const page = await client.get(`/settings?updated=${value}`);
+
+      // Assess
+      expect(page.status).toBe(200);
+      expect(headingOf(page.html)).toBe('Login and security settings');
+    },
+  );
+
   it('shows the account, its remembered devices and its recent activity', async () => {
     // Prepare
     const client = await loggedIn();
