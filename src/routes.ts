@@ -149,6 +149,24 @@ export const routes = [
     function: 'patient-pages',
   },
   {
+    id: 'settings-email-report-code',
+    method: 'GET',
+    path: '/settings/email/report/code',
+    function: 'patient-pages',
+  },
+  {
+    id: 'settings-email-report-code-submit',
+    method: 'POST',
+    path: '/settings/email/report/code',
+    function: 'patient-pages',
+  },
+  {
+    id: 'settings-email-report-code-resend',
+    method: 'POST',
+    path: '/settings/email/report/code/resend',
+    function: 'patient-pages',
+  },
+  {
     id: 'settings-reauthenticate',
     method: 'GET',
     path: '/settings/confirm-it-is-you',

@@ -22,7 +22,12 @@ type LinkItem = Item & {
   secondFactorAt?: number;
   consumedAt?: number;
 };
-type SlotItem = Item & { tokenDigest: string };
+type SlotItem = Item & {
+  tokenDigest: string;
+  /** A link of the slot that has passed its second factor: a newer link does not stop it. */
+  pinned?: string;
+  pinnedUntil?: number;
+};
 
 const slotKey = (purpose: LinkPurpose, owner: LinkOwner): ItemKey =>
   'accountId' in owner
@@ -64,9 +69,14 @@ export class DynamoLinkStore implements LinkStore {
       await this.#table.create(link);
       return;
     }
+    // A link already past its second factor stays working beside the new one (see `pinned`); once
+    // it expires its item reads as absent, so an old pin carried over is harmless.
+    const current = await this.#table.get<SlotItem>(slot);
+    const pinned = current?.pinned ? { pinned: current.pinned, pinnedUntil: current.pinnedUntil ?? 0 } : {};
+    const slotExpiresAt = Math.max(expiresAt, pinned.pinnedUntil ?? 0);
     await this.#table.transact([
       { kind: 'create', item: link },
-      { kind: 'put', item: { ...slot, tokenDigest, expiresAt } },
+      { kind: 'put', item: { ...slot, tokenDigest, expiresAt: slotExpiresAt, ...pinned } },
     ]);
   }
 
@@ -74,12 +84,16 @@ export class DynamoLinkStore implements LinkStore {
     const key = keys.link(purpose, tokenDigest);
     const link = await this.#table.get<LinkItem>(key);
     if (!link?.slot) return this.#consumeUnslotted(key);
-    await this.#checkSlot(link, tokenDigest);
+    const held = await this.#checkSlot(link, tokenDigest);
     try {
-      // Used and taken out of its slot at once: a concurrent redeem, or a newer link, makes it fail whole.
+      // Used and taken out of its slot at once: a concurrent redeem, or the slot ending, makes it fail whole.
       await this.#table.transact([
         { kind: 'consume', key },
-        { kind: 'delete', key: link.slot, matching: { tokenDigest } },
+        {
+          kind: 'delete',
+          key: link.slot,
+          matching: held === 'pinned' ? { pinned: tokenDigest } : { tokenDigest },
+        },
       ]);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
@@ -102,23 +116,38 @@ export class DynamoLinkStore implements LinkStore {
   }
 
   async recordSecondFactor(purpose: LinkPurpose, tokenDigest: string, at: Date): Promise<void> {
+    const key = keys.link(purpose, tokenDigest);
     try {
-      await this.#table.update(keys.link(purpose, tokenDigest), { secondFactorAt: epochSeconds(at) });
+      await this.#table.update(key, { secondFactorAt: epochSeconds(at) });
+      // Pinned in its slot, so whoever asks for a new link meanwhile cannot stop the patient's.
+      const link = await this.#table.get<LinkItem>(key);
+      if (link?.slot)
+        await this.#table.update(
+          link.slot,
+          { pinned: tokenDigest, pinnedUntil: link.expiresAt },
+          { tokenDigest },
+        );
     } catch (error) {
       if (error instanceof ConflictError) throw new UnknownLinkError('This link has expired.');
       throw error;
     }
   }
 
+  async slotInUse(slot: LinkSlot): Promise<boolean> {
+    return (await this.#table.get<SlotItem>(slotKey(slot.purpose, slot.owner))) !== undefined;
+  }
+
   async endSlots(slots: readonly LinkSlot[]): Promise<void> {
     await this.#table.deleteAll(slots.map((slot) => slotKey(slot.purpose, slot.owner)));
   }
 
-  async #checkSlot(link: LinkItem, tokenDigest: string): Promise<void> {
-    if (!link.slot) return;
+  /** Whether the slot holds the link as its newest, or as pinned; LinkReplacedError when neither. */
+  async #checkSlot(link: LinkItem, tokenDigest: string): Promise<'newest' | 'pinned' | undefined> {
+    if (!link.slot) return undefined;
     const slot = await this.#table.get<SlotItem>(link.slot);
-    if (slot?.tokenDigest !== tokenDigest)
-      throw new LinkReplacedError('A newer link was sent, or the account has changed since.');
+    if (slot?.tokenDigest === tokenDigest) return 'newest';
+    if (slot?.pinned === tokenDigest) return 'pinned';
+    throw new LinkReplacedError('A newer link was sent, or the account has changed since.');
   }
 
   async #consumeUnslotted(key: ItemKey): Promise<LinkPayload> {

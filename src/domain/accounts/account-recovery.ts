@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
 import type { EmailSendThrottle } from '../limits/email-send-throttle.ts';
 import type { Limits } from '../limits/limits.ts';
+import type { PasswordThrottle } from '../limits/password-throttle.ts';
 import {
   BrokenLinkError,
   LinkExpiredError,
@@ -22,7 +23,7 @@ import {
 import type { EmailMessage, EmailSender } from '../messaging/message-senders.ts';
 import { type PatientProblem, PatientProblemError } from '../patient-problems.ts';
 import type { SecondFactorChallenge, SecondFactors } from '../second-factors/second-factor.ts';
-import { type Account, type AccountStore, normaliseEmail } from './account.ts';
+import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
 import { checkEmailAddress } from './email-address.ts';
 import type { PatientServiceSettings } from './patient-service.ts';
 
@@ -35,6 +36,7 @@ export interface AccountRecoveryDependencies {
   readonly secondFactors: SecondFactors;
   readonly email: EmailSender;
   readonly emailThrottle: EmailSendThrottle;
+  readonly throttle: Pick<PasswordThrottle, 'isKnownNetwork'>;
   readonly audit: AuditLog;
   readonly clock: Clock;
   readonly limits: Limits;
@@ -110,7 +112,8 @@ export class AccountRecovery {
     const problemsFound = checkEmailAddress(email);
     if (problemsFound.length > 0) throw new InvalidInputError(problemsFound);
     const address = normaliseEmail(email);
-    if (!(await this.#deps.emailThrottle.admit(address, sourceIp))) return;
+    const fromKnownNetwork = await this.#deps.throttle.isKnownNetwork(passwordThrottleKey(email), sourceIp);
+    if (!(await this.#deps.emailThrottle.admit(address, sourceIp, { fromKnownNetwork }))) return;
     const account = await this.#deps.accounts.findByEmail(email);
     const token = await this.issueLink(purpose, address, account);
     const at = this.#deps.clock().toISOString();

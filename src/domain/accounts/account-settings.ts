@@ -29,6 +29,7 @@ import {
 import type { EmailSender, SmsSender } from '../messaging/message-senders.ts';
 import { phoneChangedTextMessage } from '../messaging/sms-templates.ts';
 import { type PatientProblem, PatientProblemError } from '../patient-problems.ts';
+import type { SecondFactorChallenge, SecondFactors } from '../second-factors/second-factor.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
 import { EmailAlreadyRegisteredError } from './account-errors.ts';
@@ -46,6 +47,7 @@ export interface AccountSettingsDependencies {
   readonly email: EmailSender;
   readonly sms: SmsSender;
   readonly newPhones: NewPhoneNumbers;
+  readonly secondFactors: SecondFactors;
   readonly textCaps: TextMessageCaps;
   readonly throttle: PasswordThrottle;
   readonly emailThrottle: EmailSendThrottle;
@@ -76,6 +78,14 @@ const settingsLinkProblem = (purpose: keyof typeof linkProblems, error: unknown)
   }
   return error;
 };
+
+/** What a "this was not me" link can do when it is opened. */
+export interface EmailReport {
+  readonly linkDigest: string;
+  readonly state: 'pending' | 'made' | 'nothing';
+  /** Whether the account's second factor is needed first (to put an old address back). */
+  readonly needsSecondFactor: boolean;
+}
 
 /** How a change of mobile number was authorised, besides the password given again. */
 export type PhoneChangeAuthority = 'old-phone-code' | 'old-phone-lost';
@@ -192,32 +202,110 @@ export class AccountSettings {
   }
 
   /**
-   * The old address's "this was not me": a pending change is cancelled, and a change already made
-   * is undone (the account moves back to the old address); either way every session of the
-   * account ends, since whoever asked was logged in and knew the password. Returns whether the
-   * address was put back.
+   * What the old address's "this was not me" link can do now: cancel a change still pending,
+   * put the old address back once the change was made (after the account's second factor, so
+   * whoever holds an old mailbox cannot drag a patient back to it), or nothing.
    */
-  async reportEmailChange(token: string | undefined, sourceIp: string): Promise<'cancelled' | 'put-back'> {
-    const payload = await this.#redeem('report-email-change', token);
-    const account = await this.#deps.accounts.findById(payload.accountId ?? '');
-    const oldEmail = payload.oldEmail ?? '';
+  async openEmailReport(token: string | undefined): Promise<EmailReport> {
+    const linkDigest = this.#reportDigest(token);
+    const { account, oldEmail } = await this.#reportedAccount(linkDigest);
+    const made = normaliseEmail(account.email) !== normaliseEmail(oldEmail);
+    if (made) return { linkDigest, state: 'made', needsSecondFactor: this.#deps.secondFactors.has(account) };
+    const pending = await this.#deps.links.inUse({
+      purpose: 'confirm-new-email',
+      owner: { accountId: account.accountId },
+    });
+    return { linkDigest, state: pending ? 'pending' : 'nothing', needsSecondFactor: false };
+  }
+
+  /**
+   * Cancels a pending change: its link stops, and every session of the account ends and every
+   * remembered device is forgotten (whoever asked was logged in and knew the password).
+   */
+  async cancelReportedChange(linkDigest: string, sourceIp: string): Promise<void> {
+    const { account, oldEmail } = await this.#reportedAccount(linkDigest);
+    const slot = { purpose: 'confirm-new-email', owner: { accountId: account.accountId } } as const;
+    // Nothing pending, nothing to do: an old mailbox alone must not be able to log the patient out.
+    if (normaliseEmail(account.email) !== normaliseEmail(oldEmail) || !(await this.#deps.links.inUse(slot)))
+      throw new PatientProblemError('email-change-report-expired', { logDetail: 'nothing-pending' });
+    await this.#deps.links.redeem('report-email-change', { digest: linkDigest }).catch((error: unknown) => {
+      throw settingsLinkProblem('report-email-change', error);
+    });
+    await this.#deps.links.end([slot]);
+    await this.#lockOut(account.accountId, sourceIp);
+  }
+
+  /** Sends the account's second factor challenge before an old address is put back. */
+  async sendRestoreCode(linkDigest: string, sourceIp: string): Promise<SecondFactorChallenge> {
+    const { account } = await this.#reportedAccount(linkDigest);
+    return this.#deps.secondFactors.of(account).challenge(account, 'restore-email', sourceIp);
+  }
+
+  /** Checks the code; the link then records it, for this browser's step. */
+  async verifyRestoreCode(linkDigest: string, code: string, sourceIp: string): Promise<void> {
+    const { account } = await this.#reportedAccount(linkDigest);
+    await this.#deps.secondFactors.of(account).verify(account, 'restore-email', code, sourceIp);
+    await this.#deps.links.recordSecondFactor('report-email-change', { digest: linkDigest });
+  }
+
+  /**
+   * Puts the old address back once the second factor was passed for this link in this browser:
+   * the account moves back, the pending links of both addresses end, every session ends and every
+   * remembered device is forgotten.
+   */
+  async putBackEmail(
+    step: { linkDigest: string; secondFactorPassed: boolean },
+    sourceIp: string,
+  ): Promise<void> {
+    const { account, oldEmail, secondFactorAt } = await this.#reportedAccount(step.linkDigest);
+    if (normaliseEmail(account.email) === normaliseEmail(oldEmail))
+      throw new PatientProblemError('email-change-report-expired', { logDetail: 'already-back' });
+    const passed = secondFactorAt !== undefined && step.secondFactorPassed;
+    if (this.#deps.secondFactors.has(account) && !passed)
+      throw new PatientProblemError('recovery-needs-second-factor');
+    await this.#deps.links
+      .redeem('report-email-change', { digest: step.linkDigest })
+      .catch((error: unknown) => {
+        throw settingsLinkProblem('report-email-change', error);
+      });
+    try {
+      await this.#deps.accounts.changeEmail(account.accountId, oldEmail);
+    } catch (error) {
+      if (error instanceof EmailAlreadyRegisteredError)
+        throw new PatientProblemError('email-change-report-expired', { logDetail: 'old-address-taken' });
+      throw error;
+    }
+    await this.#deps.accountLinks.endPending(account);
+    await this.#deps.accountLinks.endPending({ accountId: account.accountId, email: oldEmail });
+    await this.#lockOut(account.accountId, sourceIp);
+  }
+
+  /** After a reported change: every session ends, every remembered device is forgotten, and it is recorded. */
+  async #lockOut(accountId: string, sourceIp: string): Promise<void> {
+    await this.#endEverySession(accountId);
+    await this.#deps.devices.forgetAll(accountId);
+    await this.#audit(accountId, 'email-change-reported', sourceIp);
+  }
+
+  async #reportedAccount(linkDigest: string) {
+    const record = await this.#deps.links
+      .check('report-email-change', { digest: linkDigest })
+      .catch((error: unknown) => {
+        throw settingsLinkProblem('report-email-change', error);
+      });
+    const account = await this.#deps.accounts.findById(record.payload.accountId ?? '');
+    const oldEmail = record.payload.oldEmail ?? '';
     if (!account || oldEmail === '')
       throw new PatientProblemError('email-change-report-expired', { logDetail: 'account-gone' });
-    const moved = normaliseEmail(account.email) !== normaliseEmail(oldEmail);
-    if (moved) {
-      try {
-        await this.#deps.accounts.changeEmail(account.accountId, oldEmail);
-      } catch (error) {
-        if (error instanceof EmailAlreadyRegisteredError)
-          throw new PatientProblemError('email-change-report-expired', { logDetail: 'old-address-taken' });
-        throw error;
-      }
-      await this.#deps.accountLinks.endPending(account);
+    return { account, oldEmail, secondFactorAt: record.secondFactorAt };
+  }
+
+  #reportDigest(token: string | undefined): string {
+    try {
+      return this.#deps.links.digestOf({ token });
+    } catch (error) {
+      throw settingsLinkProblem('report-email-change', error);
     }
-    await this.#deps.accountLinks.endPending({ accountId: account.accountId, email: oldEmail });
-    await this.#endEverySession(account.accountId);
-    await this.#audit(account.accountId, 'email-change-reported', sourceIp);
-    return moved ? 'put-back' : 'cancelled';
   }
 
   /** Changes the password after checking the current one; other sessions end, remembered devices stay. */

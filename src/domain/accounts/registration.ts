@@ -106,7 +106,11 @@ export class Registration {
     // Hashed whether or not the address is registered, so the time taken gives nothing away.
     const passwordHash = await this.#deps.hasher.hash(request.password);
     const address = normaliseEmail(email);
-    if (!(await this.#deps.emailThrottle.admit(address, request.sourceIp))) return;
+    const fromKnownNetwork = await this.#deps.throttle.isKnownNetwork(
+      passwordThrottleKey(email),
+      request.sourceIp,
+    );
+    if (!(await this.#deps.emailThrottle.admit(address, request.sourceIp, { fromKnownNetwork }))) return;
     const { service, audit } = this.#deps;
     const at = this.#deps.clock().toISOString();
     const account = await this.#deps.accounts.findByEmail(email);

@@ -2,7 +2,17 @@ import type { Limits } from './limits.ts';
 import type { RateDecision, RateLimiter, RateRule } from './rate-limiter.ts';
 import { type LimitReason, TooManyAttemptsError } from './too-many-attempts-error.ts';
 
-export const codeSendScopes = { account: 'code-sends-account', phone: 'code-sends-phone' } as const;
+export const codeSendScopes = {
+  account: 'code-sends-account',
+  phone: 'code-sends-phone',
+  confirmedPhone: 'code-sends-confirmed',
+} as const;
+
+/** Where a code goes, and whether the account has confirmed it (its own phone or email address). */
+export interface CodeDestination {
+  readonly address: string;
+  readonly confirmed: boolean;
+}
 
 export interface CodeSendThrottleOptions {
   readonly rateLimiter: RateLimiter;
@@ -10,17 +20,18 @@ export interface CodeSendThrottleOptions {
 }
 
 /**
- * Caps on sending security codes: a few per account in a short window, and a daily cap per
- * unconfirmed phone number (a number being added or changed to), so nobody can use us to pump
- * texts to one number through many accounts. Codes to a destination the account has confirmed
- * (its own phone, its own email address) are not counted per destination: otherwise anyone who
- * knows a patient's number could use up that number's day by asking to add it to accounts of
- * their own, and keep the patient from logging in (the account caps bound those codes).
+ * Caps on sending security codes: a few per account in a short window, and daily caps per
+ * destination so nobody can use us to pump texts to one number (SMS pumping). A destination not
+ * yet confirmed (a number being added or changed to) and a confirmed one are counted apart: if
+ * one count served both, anyone who knows a patient's number could use up its day by asking to
+ * add it to accounts of their own, and keep the patient from logging in. The confirmed count can
+ * only grow through accounts that confirmed the number, that is through its owner.
  */
 export class CodeSendThrottle {
   readonly #rateLimiter: RateLimiter;
   readonly #accountRule: RateRule;
   readonly #phoneRule: RateRule;
+  readonly #confirmedRule: RateRule;
 
   constructor(options: CodeSendThrottleOptions) {
     this.#rateLimiter = options.rateLimiter;
@@ -34,6 +45,15 @@ export class CodeSendThrottle {
       limit: options.limits.codeSendsPerPhone,
       windowSeconds: options.limits.codeSendsPerPhoneWindowSeconds,
     };
+    this.#confirmedRule = {
+      scope: codeSendScopes.confirmedPhone,
+      limit: options.limits.codeSendsPerConfirmedDestination,
+      windowSeconds: options.limits.codeSendsPerPhoneWindowSeconds,
+    };
+  }
+
+  #destinationRule(destination: CodeDestination): RateRule {
+    return destination.confirmed ? this.#confirmedRule : this.#phoneRule;
   }
 
   /**
@@ -41,12 +61,10 @@ export class CodeSendThrottle {
    * for refusing early, before the patient is asked for anything. When both caps are used up,
    * it names the one that lasts longer, since that is when the patient can really try again.
    */
-  async checkAllowed(accountId: string, unconfirmedDestination?: string): Promise<void> {
+  async checkAllowed(accountId: string, destination: CodeDestination): Promise<void> {
     const [account, phone] = await Promise.all([
       this.#rateLimiter.peek(this.#accountRule, accountId),
-      unconfirmedDestination === undefined
-        ? undefined
-        : this.#rateLimiter.peek(this.#phoneRule, unconfirmedDestination),
+      this.#rateLimiter.peek(this.#destinationRule(destination), destination.address),
     ]);
     const refusals = [refusal('code-sends-exceeded', account), refusal('phone-daily-cap', phone)]
       .filter((error) => error !== undefined)
@@ -59,11 +77,10 @@ export class CodeSendThrottle {
    * used up (also when a concurrent request took the last one). Call it before handing the code
    * to the SMS sender. A send refused by the phone cap still counts against the account.
    */
-  async reserve(accountId: string, unconfirmedDestination?: string): Promise<void> {
+  async reserve(accountId: string, destination: CodeDestination): Promise<void> {
     const account = await this.#rateLimiter.hit(this.#accountRule, accountId);
     if (!account.allowed) throw new TooManyAttemptsError('code-sends-exceeded', account.retryAt);
-    if (unconfirmedDestination === undefined) return;
-    const phone = await this.#rateLimiter.hit(this.#phoneRule, unconfirmedDestination);
+    const phone = await this.#rateLimiter.hit(this.#destinationRule(destination), destination.address);
     if (!phone.allowed) throw new TooManyAttemptsError('phone-daily-cap', phone.retryAt);
   }
 }

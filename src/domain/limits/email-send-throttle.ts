@@ -8,6 +8,7 @@ export const emailSendScopes = {
   ip: 'link-emails-ip',
   emailChanges: 'email-changes-account',
   emailChangeTargets: 'email-changes-target',
+  addressCeiling: 'link-emails-address-all',
 } as const;
 
 /**
@@ -21,6 +22,7 @@ export class EmailSendThrottle {
   readonly #addressRule: RateRule;
   readonly #ipRule: RateRule;
   readonly #emailChangeRule: RateRule;
+  readonly #addressCeilingRule: RateRule;
   readonly #emailChangeTargetRule: RateRule;
 
   constructor(options: { rateLimiter: RateLimiter; limits: Limits }) {
@@ -37,6 +39,11 @@ export class EmailSendThrottle {
       limit: options.limits.emailChangeRequestsPerAccount,
       windowSeconds,
     };
+    this.#addressCeilingRule = {
+      scope: emailSendScopes.addressCeiling,
+      limit: options.limits.linkEmailsPerAddressCeiling,
+      windowSeconds,
+    };
     this.#emailChangeTargetRule = {
       scope: emailSendScopes.emailChangeTargets,
       limit: options.limits.linkEmailsPerAddress,
@@ -47,15 +54,19 @@ export class EmailSendThrottle {
   /**
    * Counts an email to `address` asked from `ip` by someone not logged in (a registration, a reset,
    * an unlock): throws past the network's cap, answers false past the address's cap from that
-   * network. The address is counted per asking network, so nobody can use up an address's emails
-   * from elsewhere and starve the patient's own reset or unlock link: the flood one network can
-   * send an inbox is capped, and so is what each network can send in all.
+   * network, or past the address's ceiling across networks unless asked from one of the account's
+   * known networks. The address is counted per asking network, and the ceiling never holds back the
+   * account's own networks, so nobody can use up an address's emails from elsewhere and starve the
+   * patient's own reset or unlock link; the flood many networks can send an inbox is capped too.
    */
-  async admit(address: string, ip: string): Promise<boolean> {
+  async admit(address: string, ip: string, options: { fromKnownNetwork?: boolean } = {}): Promise<boolean> {
     const network = networkOf(ip);
     const fromIp = await this.#rateLimiter.hit(this.#ipRule, network);
     if (!fromIp.allowed) throw new TooManyAttemptsError('email-sends-exceeded', fromIp.retryAt);
-    return (await this.#rateLimiter.hit(this.#addressRule, `${address} from ${network}`)).allowed;
+    const fromThisNetwork = await this.#rateLimiter.hit(this.#addressRule, `${address} from ${network}`);
+    // The ceiling across networks bounds a flood from many; the account's own networks are never held by it.
+    const overall = await this.#rateLimiter.hit(this.#addressCeilingRule, address);
+    return fromThisNetwork.allowed && (overall.allowed || options.fromKnownNetwork === true);
   }
 
   /**

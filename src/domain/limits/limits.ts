@@ -21,10 +21,12 @@ export const defaultLimits = {
   codeSendsPerAccount: 5,
   /** The window over which an account's code sends are counted. */
   codeSendsPerAccountWindowSeconds: 900,
-  /** Security codes one phone number may be sent in one window (SMS pumping protection). */
+  /** Security codes one phone number not yet confirmed (being added) may be sent in one window (SMS pumping protection). */
   codeSendsPerPhone: 10,
   /** The window over which a phone number's code sends are counted: a UTC day. */
   codeSendsPerPhoneWindowSeconds: day,
+  /** Security codes one confirmed destination (a number or address on accounts) may be sent in a UTC day, across accounts. */
+  codeSendsPerConfirmedDestination: 30,
   /** Wrong passwords from one source (a network, or a trusted device) for one account before its attempts are delayed. */
   passwordFailuresBeforeDelay: 5,
   /** Wrong passwords from all networks together for one account before every network's attempts are delayed. */
@@ -59,6 +61,11 @@ export const defaultLimits = {
   newNumberTextsWindowSeconds: 3600,
   /** Emails with links (confirm, reset) one address may be sent in one window; past it none are sent, silently. */
   linkEmailsPerAddress: 5,
+  /**
+   * Emails with links one address may be sent in one window from all networks together, past
+   * which none are sent (silently) unless asked for from a network the account logs in from.
+   */
+  linkEmailsPerAddressCeiling: 20,
   /** Emails with links one IP address may have sent in one window (mail flooding protection). */
   linkEmailsPerIp: 30,
   /** The window over which emails with links are counted. */

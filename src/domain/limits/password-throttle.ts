@@ -177,6 +177,16 @@ export class PasswordThrottle {
     }
   }
 
+  /**
+   * Whether the address is one a right password has come from this network for, lately: one read,
+   * whether or not the address has an account.
+   */
+  async isKnownNetwork(accountKey: string, ip: string): Promise<boolean> {
+    const { state } = await this.#store.read(accountKey);
+    const at = state.knownNetworks?.[sourceKeyOf({ kind: 'network', ip })];
+    return at !== undefined && at + this.#limits.passwordKnownNetworkSeconds > epochSeconds(this.#clock());
+  }
+
   /** Forgets every failure of the account key: after a password reset, or an unlock by link and second factor. */
   async clear(accountKey: string): Promise<void> {
     await this.#store.clear(accountKey);

@@ -49,8 +49,13 @@ export interface LinkStore {
   redeem(purpose: LinkPurpose, tokenDigest: string): Promise<LinkPayload>;
   /** The link if it could still be redeemed; the same errors as `redeem`, and nothing is used up. */
   check(purpose: LinkPurpose, tokenDigest: string): Promise<LinkRecord>;
-  /** Notes on a usable link that the account's second factor was passed for it. */
+  /**
+   * Notes on a usable link that the account's second factor was passed for it; from then on a
+   * newer link of its slot no longer stops it (ending the slot still does).
+   */
   recordSecondFactor(purpose: LinkPurpose, tokenDigest: string, at: Date): Promise<void>;
+  /** Whether a slot has a working link. */
+  slotInUse(slot: LinkSlot): Promise<boolean>;
   /** Stops the working link of each slot, if any (after a reset, say, no older link may change the account). */
   endSlots(slots: readonly LinkSlot[]): Promise<void>;
 }
@@ -128,6 +133,11 @@ export class OneTimeLinks {
   /** Records that the account's second factor was passed for this link, now. */
   async recordSecondFactor(purpose: LinkPurpose, link: LinkRef): Promise<void> {
     await this.#store.recordSecondFactor(purpose, this.digestOf(link), this.#clock());
+  }
+
+  /** Whether the slot has a working link (a change of email address pending, say). */
+  async inUse(slot: LinkSlot): Promise<boolean> {
+    return this.#store.slotInUse(slot);
   }
 
   /** Stops the working link of each slot. */

@@ -5,7 +5,12 @@ import { DomainError } from '../errors.ts';
 export type SecondFactorKind = 'sms';
 
 /** What a second factor is being asked for: each purpose has its own challenge, so one cannot answer another. */
-export type SecondFactorPurpose = 'login' | 'reset-password' | 'unlock-account' | 'reauthenticate';
+export type SecondFactorPurpose =
+  | 'login'
+  | 'reset-password'
+  | 'unlock-account'
+  | 'reauthenticate'
+  | 'restore-email';
 
 /** What the page tells the patient about a challenge it has just sent. */
 export interface SecondFactorChallenge {

@@ -62,10 +62,10 @@ export class SecurityCodeDelivery {
     const { sendThrottle, textCaps, codes, service, limits } = this.#deps;
     let text: TextReservation | undefined;
     try {
-      // Only a destination not yet confirmed (a new number) has a cap of its own.
-      const unconfirmed = delivery.bindToDestination ? destination : undefined;
-      await sendThrottle.checkAllowed(account.accountId, unconfirmed);
-      await sendThrottle.reserve(account.accountId, unconfirmed);
+      // A destination not yet confirmed (a new number) is counted apart from confirmed ones.
+      const counted = { address: destination, confirmed: !delivery.bindToDestination };
+      await sendThrottle.checkAllowed(account.accountId, counted);
+      await sendThrottle.reserve(account.accountId, counted);
       if (channel === 'sms')
         text = await textCaps.reserve({ accountId: account.accountId, phoneNumber: destination, sourceIp });
     } catch (error) {

@@ -9,7 +9,9 @@ export type SecurityCodePurpose =
   | 'change-phone'
   | 'reset-password'
   | 'unlock-account'
-  | 'reauthenticate';
+  | 'reauthenticate'
+  /** Putting back an email address a reported change moved the account from. */
+  | 'restore-email';
 
 export type SecurityCodeChannel = 'sms' | 'email';
 

@@ -29,6 +29,8 @@ export interface JourneyState {
     readonly linkDigest: string;
     readonly secondFactorPassed?: boolean | undefined;
   };
+  /** A "this was not me" link putting an old address back, by the link's digest (never its token). */
+  readonly emailReport?: { readonly linkDigest: string; readonly secondFactorPassed: boolean };
   /** Where a re-authentication goes once done (a settings page id from a fixed list). */
   readonly reauthenticateFor?: string;
   /** The phone number being added or changed, before its code is entered (E.164). */

@@ -251,6 +251,43 @@ describe('resetting a forgotten password', () => {
     expect(headingOf(secondOpened.html)).toBe('Reset your password');
   });
 
+  it('keeps a reset that has passed its code working when someone else asks for a new link meanwhile', async () => {
+    // Prepare: the patient is past the code; an outsider asks for a reset and registers the address
+    await loggedInOnRememberedDevice();
+    const patient = pages.client();
+    await requestReset(patient);
+    await passLinkAndCode(patient);
+    await requestReset(pages.client({ localAddress: '127.0.0.9' }), EMAIL);
+    const outsider = pages.client({ localAddress: '127.0.0.10' });
+    await outsider.get('/register');
+    await outsider.post('/register', { email: EMAIL, password: 'correct horse battery', terms: 'accepted' });
+
+    // Act
+    const reset = await patient.post('/password/reset/new', { password: NEW_PASSWORD });
+
+    // Assess
+    expect(reset.location).toBe('/password/reset/done');
+  });
+
+  it('caps one inbox at 20 link emails an hour across networks, but never for the account’s own network', async () => {
+    // Prepare: 5 networks each send their 5 an hour, past the ceiling of 20
+    await loggedInOnRememberedDevice();
+    for (let network = 10; network < 15; network += 1) {
+      const client = pages.client({ localAddress: `127.0.0.${network}` });
+      for (let request = 0; request < 5; request += 1) await requestReset(client);
+    }
+    const emailedFromOthers = pages.outbox
+      .messages()
+      .filter((message) => message.kind === 'reset-password').length;
+
+    // Act: the patient's own network (where they logged in)
+    await requestReset(pages.client());
+
+    // Assess: the registration's confirmation email was the address's first of the hour
+    expect(emailedFromOthers).toBe(19);
+    expect(pages.outbox.messages().filter((message) => message.kind === 'reset-password')).toHaveLength(20);
+  });
+
   it('ends every other pending link of the account: an email change asked for before the reset stops working', async () => {
     // Prepare: someone in the patient's session asked to move the account to their own address
     const device = await loggedInOnRememberedDevice();

@@ -397,6 +397,7 @@ describe('login and security settings', () => {
       expect(told?.to).toBe(EMAIL);
       expect(told?.text).not.toContain('attacker@example.com');
       expect(headingOf(reported.html)).toBe('The change of email address has been cancelled');
+      expect(reported.html).toContain('forgotten its remembered devices');
       expect(headingOf(sessionAfter.html)).toBe('Your session has ended');
       expect(headingOf(changeAfter.html)).toBe('This link no longer works');
       expect((await accounts().findByEmail(EMAIL))?.email).toBe(EMAIL);
@@ -450,8 +451,8 @@ describe('login and security settings', () => {
       );
     });
 
-    it('puts the old address back when “this was not me” is used after the change was confirmed', async () => {
-      // Prepare: someone in the patient's session moves the account to their address and confirms at once
+    it('puts the old address back with “this was not me” after the change, once the code to the phone is entered', async () => {
+      // Prepare: someone in the patient's session, on a remembered device, moves the account to their address
       const client = await loggedIn();
       await askToChange(client, 'attacker@example.com');
       const report = linkIn(
@@ -460,17 +461,70 @@ describe('login and security settings', () => {
       );
       await pages.client().openLink(confirmLinkTo('attacker@example.com'));
       const toldChanged = pages.outbox.latest({ kind: 'email-changed' });
+      const patient = pages.client();
 
       // Act
-      const reported = await pages.client().openLink(report);
+      const codePage = await patient.openLink(report);
+      const code = codeIn(pages.outbox.latest({ kind: 'security-code' })?.text ?? '');
+      const putBack = await patient.post('/settings/email/report/code', { code });
+      client.cookies.delete('session');
+      await client.get('/login');
+      const attackerAgain = await client.post('/login', { email: EMAIL, password: PASSWORD });
 
       // Assess
       expect(toldChanged?.to).toBe(EMAIL);
       expect(toldChanged?.text).toContain('/settings/email/report?token=');
-      expect(headingOf(reported.html)).toBe('Your email address has been put back');
+      expect(headingOf(codePage.html)).toBe('Enter the security code');
+      expect(pages.outbox.latest({ kind: 'security-code' })?.to).toBe('+447700900123');
+      expect(headingOf(putBack.html)).toBe('Your email address has been put back');
       expect((await accounts().findByEmail(EMAIL))?.email).toBe(EMAIL);
       expect(await accounts().findByEmail('attacker@example.com')).toBeUndefined();
-      expect(headingOf((await client.get('/settings')).html)).toBe('Your session has ended');
+      expect(attackerAgain.location).toBe('/login/code');
+    });
+
+    it('never puts an old address back with the old mailbox alone', async () => {
+      // Prepare: the patient moves away from a mailbox someone else can read, and confirms
+      const client = await loggedIn();
+      await askToChange(client, 'new@example.com');
+      const report = linkIn(
+        pages.outbox.latest({ kind: 'email-change-requested' })?.text ?? '',
+        '/settings/email/report',
+      );
+      await pages.client().openLink(confirmLinkTo('new@example.com'));
+      const mailboxHolder = pages.client();
+      await mailboxHolder.openLink(report);
+
+      // Act
+      const wrongCode = await mailboxHolder.post('/settings/email/report/code', { code: '000000' });
+      const patientSession = await client.get('/settings');
+
+      // Assess
+      expect(wrongCode.status).toBe(400);
+      expect((await accounts().findByEmail('new@example.com'))?.email).toBe('new@example.com');
+      expect(headingOf(patientSession.html)).toBe('Login and security settings');
+    });
+
+    it('logs nobody out when there is nothing left to cancel', async () => {
+      // Prepare: a change asked for, then cancelled by a new password
+      const client = await loggedIn();
+      await askToChange(client, 'new@example.com');
+      const report = linkIn(
+        pages.outbox.latest({ kind: 'email-change-requested' })?.text ?? '',
+        '/settings/email/report',
+      );
+      await client.get('/settings/password');
+      await client.post('/settings/password', {
+        currentPassword: PASSWORD,
+        newPassword: 'another good passphrase',
+      });
+
+      // Act
+      const opened = await pages.client().openLink(report);
+      const stillLoggedIn = await client.get('/settings');
+
+      // Assess
+      expect(headingOf(opened.html)).toBe('There is no change to cancel');
+      expect(headingOf(stillLoggedIn.html)).toBe('Login and security settings');
     });
 
     it('caps the change requests of one network across accounts', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TooManyAttemptsError } from '../../../src/domain/limits/too-many-attempts-error.ts';
 import { at, createLimitsFixture, rejectionOf } from './limits-fixture.ts';
 
-const PHONE = '+447700900123';
+/** A number being added: it has a daily cap of its own across accounts. */
+const PHONE = { address: '+447700900123', confirmed: false };
 const MIDNIGHT = new Date('2026-11-23T00:00:00Z');
 const secondsToMidnight = (MIDNIGHT.getTime() - at(0).getTime()) / 1000;
 
@@ -51,7 +52,7 @@ describe('CodeSendThrottle', () => {
     // Act
     const checked = await rejectionOf(codeSends.checkAllowed('account-c', PHONE));
     const reserved = await rejectionOf(codeSends.reserve('account-c', PHONE));
-    const otherPhone = codeSends.reserve('account-d', '+447700900456');
+    const otherPhone = codeSends.reserve('account-d', { address: '+447700900456', confirmed: false });
 
     // Assess
     for (const refusal of [checked, reserved]) {
@@ -134,5 +135,36 @@ describe('CodeSendThrottle', () => {
 
     // Assess
     expect(third).toMatchObject({ reason: 'phone-daily-cap', retryAt: MIDNIGHT });
+  });
+
+  it('counts codes to a confirmed number apart, so adding a number elsewhere cannot use up its owner’s day', async () => {
+    // Prepare: strangers' accounts use up the number's day as a number being added
+    const { codeSends } = await createLimitsFixture();
+    for (const account of ['stranger-a', 'stranger-b']) {
+      for (let send = 1; send <= 5; send += 1) await codeSends.reserve(account, PHONE);
+    }
+    const asNewNumber = await rejectionOf(codeSends.checkAllowed('stranger-c', PHONE));
+
+    // Act
+    const toItsOwner = codeSends.reserve('owner', { address: PHONE.address, confirmed: true });
+
+    // Assess
+    expect(asNewNumber).toMatchObject({ reason: 'phone-daily-cap' });
+    await expect(toItsOwner).resolves.toBeUndefined();
+  });
+
+  it('caps a confirmed number at 30 codes a day across the accounts that confirmed it', async () => {
+    // Prepare
+    const { codeSends } = await createLimitsFixture();
+    const confirmed = { address: PHONE.address, confirmed: true };
+    for (let account = 0; account < 6; account += 1) {
+      for (let send = 1; send <= 5; send += 1) await codeSends.reserve(`owner-${account}`, confirmed);
+    }
+
+    // Act
+    const thirtyFirst = await rejectionOf(codeSends.reserve('owner-6', confirmed));
+
+    // Assess
+    expect(thirtyFirst).toMatchObject({ reason: 'phone-daily-cap' });
   });
 });
