@@ -70,6 +70,7 @@ export const createOidcServices = (adapters: OidcServiceAdapters) => {
     audit: new DynamoAuditLog(table),
     clients: new DynamoClientStore(table),
     assertionReplay: new DynamoAssertionReplayStore(table),
+    maxAssertionLifetimeSeconds: limits.clientAssertionLifetimeSeconds,
     authorizationCodes: authorizationCodesOn(table, clock, limits),
     loginIdentities: loginIdentitiesOn(table, clock, limits, issuer),
     refreshTokens: new RefreshTokens({

@@ -96,6 +96,11 @@ export const defaultLimits = {
   idTokenLifetimeSeconds: 3600,
   /** How long an access token works at /userinfo (NHS login: 5 minutes). */
   accessTokenLifetimeSeconds: 300,
+  /**
+   * How far after now a client assertion's `exp` may be (private_key_jwt). An hour, as stock
+   * client libraries sign by default; each jti is remembered until its `exp`, so none replays.
+   */
+  clientAssertionLifetimeSeconds: 3600,
   /** How long a refresh token family lasts from the login that started it; rotation does not extend it. */
   refreshTokenLifetimeSeconds: 30 * day,
 } as const;

@@ -8,8 +8,11 @@ import { InvalidClientError } from './oidc-errors.ts';
 /** The one `client_assertion_type` we accept (RFC 7523 section 2.2). */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** How far in the future an assertion's `exp` may be: NHS login's 5 minutes. */
-export const DEFAULT_MAX_ASSERTION_LIFETIME_SECONDS = 300;
+/**
+ * How far in the future an assertion's `exp` may be unless configured (`clientAssertionLifetimeSeconds`):
+ * an hour, the default of stock client libraries; NHS login's specification states no cap.
+ */
+export const DEFAULT_MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 
 /**
  * Leeway for a client's clock being off from ours. It widens each time check by this much: `exp`
@@ -127,7 +130,8 @@ const findIssuingClient = async (
 
 /** What jose leaves to us: the lifetime ceiling, an `iat` from the future, and a usable `jti`. */
 const checkTimesAndJti = (payload: JWTPayload, now: number, maxLifetime: number, skew: number): string => {
-  if ((payload.exp as number) > now + maxLifetime + skew) throw refuse('exp too far in the future');
+  if ((payload.exp as number) > now + maxLifetime + skew)
+    throw refuse(`exp more than clientAssertionLifetimeSeconds (${maxLifetime} s) ahead`);
   if (payload.iat !== undefined && payload.iat > now + skew) throw refuse('iat in the future');
   if (typeof payload.jti !== 'string' || payload.jti === '') throw refuse('jti not a non-empty string');
   return payload.jti;

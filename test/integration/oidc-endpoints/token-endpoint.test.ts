@@ -544,6 +544,41 @@ describe('the token endpoint', () => {
       expect(response.headers.get('pragma')).toBe('no-cache');
     });
 
+    it('accepts an assertion signed to live an hour, as stock client libraries sign them, and never twice', async () => {
+      // Prepare
+      const testClient = await endpoints.registerTestClient();
+      const now = epochSeconds(endpoints.clock());
+      const assertion = await endpoints.clientAssertion(testClient, {
+        claims: { iat: now, exp: now + 3600 },
+      });
+      const first = await requestWith(assertion, testClient);
+      endpoints.clock.advance(59 * 60);
+
+      // Act
+      const replayed = await requestWith(assertion, testClient);
+
+      // Assess
+      expect(first.status).toBe(200);
+      expect(replayed.status).toBe(401);
+      expect(replayed.json).toEqual(invalidClient);
+    });
+
+    it('refuses an assertion living longer than an hour (and the 30 s clock skew)', async () => {
+      // Prepare
+      const testClient = await endpoints.registerTestClient();
+      const now = epochSeconds(endpoints.clock());
+      const assertion = await endpoints.clientAssertion(testClient, {
+        claims: { iat: now, exp: now + 3631 },
+      });
+
+      // Act
+      const response = await requestWith(assertion, testClient);
+
+      // Assess
+      expect(response.status).toBe(401);
+      expect(response.json).toEqual(invalidClient);
+    });
+
     it('refuses a replayed client assertion', async () => {
       // Prepare
       const testClient = await endpoints.registerTestClient();
