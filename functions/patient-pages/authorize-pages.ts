@@ -27,6 +27,8 @@ export interface AuthorizePagesDependencies {
   readonly audit: Pick<AuditLog, 'record'>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Our issuer, the `iss` of every authorization response. */
+  readonly issuer: string;
 }
 
 type Page = (definition: PageDefinition) => RouteDefinition;
@@ -136,6 +138,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
             error: 'sso_login_required',
             description: error.message,
             state: pending.state,
+            issuer: deps.issuer,
           }),
         };
       return proceed(request, { ...omitAuthentication(base), pendingAuthorization: kept });
@@ -153,6 +156,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
           error,
           ...(description ? { description } : {}),
           ...(state ? { state } : {}),
+          issuer: deps.issuer,
         }),
       };
     }

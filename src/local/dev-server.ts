@@ -19,7 +19,21 @@ export interface DevServerOptions {
   readonly routeTable?: readonly RouteSpec[];
   /** Extra routes served only by the local stack (never deployed); tried when no table route matches. */
   readonly localRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /**
+   * The host names the server answers to (without a port). A request naming any other Host is
+   * refused with 421, so a page on another site that rebinds its own name to 127.0.0.1 (DNS
+   * rebinding) cannot read the outbox or the pages. Every host is answered when not given.
+   */
+  readonly allowedHosts?: readonly string[];
 }
+
+/** The host name of a Host header: `localhost:3000` is `localhost`, `[::1]:3000` is `::1`. */
+const hostNameOf = (host: string | undefined): string | undefined => {
+  if (!host) return undefined;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(host);
+  if (bracketed) return bracketed[1]?.toLowerCase();
+  return host.replace(/:\d+$/, '').toLowerCase();
+};
 
 class PayloadTooLargeError extends Error {}
 
@@ -74,8 +88,15 @@ const gatewayMessage = (statusCode: number, message: string): RawHttpResponse =>
  */
 export const createDevServer = (options: DevServerOptions): Server => {
   const table = options.routeTable ?? routes;
+  const allowedHosts = options.allowedHosts?.map((host) => host.toLowerCase());
   return createServer(async (request, response) => {
     try {
+      const host = hostNameOf(request.headers.host);
+      if (allowedHosts && (host === undefined || !allowedHosts.includes(host))) {
+        send(response, gatewayMessage(421, 'Misdirected Request'));
+        request.resume();
+        return;
+      }
       // The raw path, not a normalised one: `/a/../b` must not reach route b.
       const path = (request.url ?? '/').split('?')[0] ?? '/';
       const declaredLength = Number(request.headers['content-length'] ?? 0);

@@ -91,7 +91,11 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       serviceName: settings.serviceName,
     });
     // The outbox pages are served by the local stack only; no route of the table reaches them.
-    const server = createDevServer({ handlers, localRoutes: createOutboxPages(outbox) });
+    const server = createDevServer({
+      handlers,
+      localRoutes: createOutboxPages(outbox),
+      allowedHosts: ['localhost', '127.0.0.1', '::1', settings.host],
+    });
     await listen(server, port, settings.host);
     stops.push(
       () =>

@@ -153,6 +153,8 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
   const authorization = new AuthorizationDecision({
     consents: new DynamoConsentStore(table, clock),
     codes: authorizationCodesOn(table, clock, limits),
+    // The service's base URL is our issuer.
+    issuer: service.baseUrl,
   });
   // The service's base URL is our issuer.
   const loginIdentities = loginIdentitiesOn(table, clock, limits, service.baseUrl);

@@ -179,6 +179,16 @@ export const createPageRoutes = (deps: PageDependencies) => {
           );
           csrfToken = renewed.session.csrfToken;
           cookies.push(setSessionCookie(renewed.id));
+        } else if (lookup.kind === 'none' && change === undefined) {
+          // A visit without a session cookie that leaves nothing to keep: nothing is stored and no
+          // cookie set, unless the page holds a form (whose CSRF token the session must keep).
+          if ('redirect' in outcome) return redirectResponse(outcome.redirect, cookies);
+          const page = deps.renderer.render(outcome.view, { ...outcome.data, csrfToken });
+          if (page.html.includes(csrfToken)) {
+            await deps.sessions.save(current.id, current.session, { isNew: true });
+            cookies.push(setSessionCookie(current.id));
+          }
+          return htmlResponse(page, outcome.status ?? 200, cookies, answerOrigins(current.session));
         } else {
           const saved = await deps.sessions.save(current.id, change?.session ?? current.session, {
             isNew: current.isNew,

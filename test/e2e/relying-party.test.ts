@@ -299,6 +299,7 @@ describe('a relying party using openid-client', () => {
     expect(Object.fromEntries((await callbackOf(page, service)).searchParams)).toEqual({
       error: 'invalid_request',
       error_description: 'state is required: it comes back unchanged so the service can match the response',
+      iss: stack.issuer,
     });
     const missingNonce = await authorizationRequest(service);
     missingNonce.url.searchParams.delete('nonce');

@@ -134,4 +134,34 @@ describe('the local dev server', () => {
     expect(response.headers.get('strict-transport-security')).toContain('max-age=');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
   });
+
+  it('refuses a Host it was not told to answer (DNS rebinding), and answers its own', async () => {
+    // Prepare
+    const server = createDevServer({
+      handlers: createLocalHandlers(await createLocalDependencies()),
+      allowedHosts: ['localhost', '127.0.0.1'],
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const withHost = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        get({ host: '127.0.0.1', port, path: '/_dev/outbox', headers: { host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        }).on('error', reject);
+      });
+
+    // Act
+    const rebound = await withHost(`attacker.example:${port}`);
+    const noPort = await withHost('attacker.example');
+    const own = await withHost(`localhost:${port}`);
+    const byAddress = await withHost(`127.0.0.1:${port}`);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+
+    // Assess: 404 is the test server's answer for a path it has no local route for; 421 refuses the host
+    expect(rebound).toBe(421);
+    expect(noPort).toBe(421);
+    expect(own).toBe(404);
+    expect(byAddress).toBe(404);
+  });
 });

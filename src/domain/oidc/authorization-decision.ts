@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Account } from '../accounts/account.ts';
 import type { SessionAuthentication } from '../sessions/browser-session.ts';
 import type { AuthorizationRequest } from './authorization-request.ts';
-import { errorRedirect } from './authorization-request.ts';
+import { codeRedirect, errorRedirect } from './authorization-request.ts';
 import { type ConsentStore, scopesNeedingConsent } from './consents.ts';
 import type { AuthorizationCodes } from './grants/authorization-codes.ts';
 import { achievedCredentials } from './second-factor-credentials.ts';
@@ -23,10 +23,13 @@ export type AuthorizationStep =
 export class AuthorizationDecision {
   readonly #consents: ConsentStore;
   readonly #codes: AuthorizationCodes;
+  readonly #issuer: string;
 
-  constructor(options: { consents: ConsentStore; codes: AuthorizationCodes }) {
+  /** `issuer` goes into every answer as `iss` (RFC 9207). */
+  constructor(options: { consents: ConsentStore; codes: AuthorizationCodes; issuer: string }) {
     this.#consents = options.consents;
     this.#codes = options.codes;
+    this.#issuer = options.issuer;
   }
 
   async next(
@@ -36,7 +39,12 @@ export class AuthorizationDecision {
     const silent = request.prompt === 'none';
     const refuse = (error: string, description: string): AuthorizationStep => ({
       kind: 'redirect',
-      location: errorRedirect(request.redirectUri, { error, description, state: request.state }),
+      location: errorRedirect(request.redirectUri, {
+        error,
+        description,
+        state: request.state,
+        issuer: this.#issuer,
+      }),
     });
     if (!login?.authentication.secondFactor) {
       return silent ? refuse('login_required', 'The patient is not logged in.') : { kind: 'log-in' };
@@ -73,10 +81,10 @@ export class AuthorizationDecision {
       sessionGeneration: authentication.generation,
       ...(request.codeChallenge ? { codeChallenge: request.codeChallenge } : {}),
     });
-    const location = new URL(request.redirectUri);
-    location.searchParams.set('code', code);
-    location.searchParams.set('state', request.state);
-    return { kind: 'redirect', location: location.toString() };
+    return {
+      kind: 'redirect',
+      location: codeRedirect(request.redirectUri, { code, state: request.state, issuer: this.#issuer }),
+    };
   }
 
   /** Records the patient's agreement to share the scopes with the client. */
@@ -91,6 +99,7 @@ export class AuthorizationDecision {
       error: 'access_denied',
       description: 'ConsentNotGiven',
       state: request.state,
+      issuer: this.#issuer,
     });
   }
 
@@ -100,6 +109,7 @@ export class AuthorizationDecision {
       error: 'access_denied',
       description: 'The patient has not proved who they are to the level the service needs.',
       state: request.state,
+      issuer: this.#issuer,
     });
   }
 }

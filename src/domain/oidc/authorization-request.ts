@@ -109,11 +109,17 @@ export const validateAuthorizationRequest = async (
 
 /**
  * The URL that returns an error to a relying party: its registered redirect_uri with `error`,
- * `error_description` (kept within RFC 6749's charset) and `state` added to the query, and no fragment.
+ * `error_description` (kept within RFC 6749's charset), `state` and our `iss` (RFC 9207) added to
+ * the query, and no fragment.
  */
 export const errorRedirect = (
   redirectUri: string,
-  response: { readonly error: string; readonly description?: string; readonly state?: string },
+  response: {
+    readonly error: string;
+    readonly description?: string;
+    readonly state?: string;
+    readonly issuer: string;
+  },
 ): string => {
   const url = new URL(redirectUri);
   url.hash = '';
@@ -122,6 +128,23 @@ export const errorRedirect = (
     url.searchParams.append('error_description', toDescriptionCharset(response.description));
   }
   if (response.state !== undefined) url.searchParams.append('state', response.state);
+  url.searchParams.append('iss', response.issuer);
+  return url.href;
+};
+
+/**
+ * The URL that returns a code: the redirect_uri with `code`, `state` and `iss` (RFC 9207: a client
+ * talking to several providers can tell which one answered, so a code cannot be mixed up).
+ */
+export const codeRedirect = (
+  redirectUri: string,
+  response: { readonly code: string; readonly state: string; readonly issuer: string },
+): string => {
+  const url = new URL(redirectUri);
+  url.hash = '';
+  url.searchParams.set('code', response.code);
+  url.searchParams.set('state', response.state);
+  url.searchParams.set('iss', response.issuer);
   return url.href;
 };
 

@@ -47,6 +47,7 @@ export const buildDiscoveryDocument = (issuer: string, routes: readonly Endpoint
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
+    authorization_response_iss_parameter_supported: true,
   };
 };
 

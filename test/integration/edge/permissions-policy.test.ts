@@ -30,4 +30,17 @@ describe('the Permissions-Policy the dev server sends', () => {
     }
     expect(policy).not.toContain('(self)');
   });
+
+  it('turns the old XSS auditor off and sends no empty reporting headers on a page', async () => {
+    // Prepare
+    pages = await startPages();
+
+    // Act
+    const response = await fetch(`${pages.baseUrl}/login`);
+
+    // Assess
+    expect(response.headers.get('x-xss-protection')).toBe('0');
+    expect(response.headers.has('report-to')).toBe(false);
+    expect(response.headers.has('reporting-endpoints')).toBe(false);
+  });
 });

@@ -145,6 +145,7 @@ describe('authorization requests from a relying party', () => {
     expect(`${callback.origin}${callback.pathname}`).toBe(REDIRECT_URI);
     expect(callback.searchParams.get('state')).toBe('state-123');
     expect(callback.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(callback.searchParams.get('iss')).toBe(pages.dependencies.issuer);
     const sso = new URL(again.location ?? '');
     expect(sso.searchParams.get('state')).toBe('second');
     expect(sso.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -77,10 +77,12 @@ describe('single sign-on with asserted_login_identity', () => {
     return { browser, email };
   };
 
-  /** The query of a redirect to the relying party. */
+  /** The query of a redirect to the relying party, which always names us as `iss` (RFC 9207). */
   const answerOf = (location: string | null) => {
     expect(location).not.toBeNull();
-    return Object.fromEntries(new URL(location as string).searchParams);
+    const { iss, ...answer } = Object.fromEntries(new URL(location as string).searchParams);
+    expect(iss).toBe(endpoints.issuer);
+    return answer;
   };
 
   /** Agrees on the consent page the browser was sent to; the response redirects to the service. */

@@ -646,13 +646,17 @@ describe('validateAuthorizationRequest: allow_registration and asserted_login_id
   });
 });
 
+/** Our issuer, as it goes into every authorization response (RFC 9207). */
+const ISS = 'https://login.example';
+
 describe('errorRedirect', () => {
-  it('adds error, error_description and state to the query, encoded', () => {
+  it('adds error, error_description, state and iss to the query, encoded', () => {
     // Act
     const url = errorRedirect(REDIRECT_URI, {
       error: 'invalid_request',
       description: 'nonce is required',
       state: 'a b&c=d/é',
+      issuer: ISS,
     });
 
     // Assess
@@ -662,18 +666,19 @@ describe('errorRedirect', () => {
       ['error', 'invalid_request'],
       ['error_description', 'nonce is required'],
       ['state', 'a b&c=d/é'],
+      ['iss', ISS],
     ]);
     expect(url).toBe(
-      'https://app.example/callback?error=invalid_request&error_description=nonce+is+required&state=a+b%26c%3Dd%2F%C3%A9',
+      'https://app.example/callback?error=invalid_request&error_description=nonce+is+required&state=a+b%26c%3Dd%2F%C3%A9&iss=https%3A%2F%2Flogin.example',
     );
   });
 
   it('leaves out the state and description when there are none', () => {
     // Act
-    const url = errorRedirect(REDIRECT_URI, { error: 'access_denied' });
+    const url = errorRedirect(REDIRECT_URI, { error: 'access_denied', issuer: ISS });
 
     // Assess
-    expect(url).toBe('https://app.example/callback?error=access_denied');
+    expect(url).toBe('https://app.example/callback?error=access_denied&iss=https%3A%2F%2Flogin.example');
   });
 
   it('keeps a query the redirect URI has and drops any fragment', () => {
@@ -681,10 +686,13 @@ describe('errorRedirect', () => {
     const url = errorRedirect('https://app.example/callback?tenant=north#section', {
       error: 'invalid_scope',
       state: 'xyz',
+      issuer: ISS,
     });
 
     // Assess
-    expect(url).toBe('https://app.example/callback?tenant=north&error=invalid_scope&state=xyz');
+    expect(url).toBe(
+      'https://app.example/callback?tenant=north&error=invalid_scope&state=xyz&iss=https%3A%2F%2Flogin.example',
+    );
   });
 
   it('replaces characters an error_description may not carry', () => {
@@ -692,6 +700,7 @@ describe('errorRedirect', () => {
     const url = errorRedirect(REDIRECT_URI, {
       error: 'invalid_request',
       description: 'vtr has a ” and "quotes" and a \\ and é',
+      issuer: ISS,
     });
 
     // Assess
@@ -704,11 +713,11 @@ describe('errorRedirect', () => {
     if (outcome.kind !== 'redirect') throw new Error('not a redirect');
 
     // Act
-    const url = errorRedirect(outcome.redirectUri, outcome);
+    const url = errorRedirect(outcome.redirectUri, { ...outcome, issuer: ISS });
 
     // Assess
     expect(url).toBe(
-      `${REDIRECT_URI}?error=unsupported_response_type&error_description=response_type+%27token%27+is+not+supported%3A+send+code&state=${STATE}`,
+      `${REDIRECT_URI}?error=unsupported_response_type&error_description=response_type+%27token%27+is+not+supported%3A+send+code&state=${STATE}&iss=https%3A%2F%2Flogin.example`,
     );
   });
 });

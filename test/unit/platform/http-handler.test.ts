@@ -174,7 +174,10 @@ describe('createHttpHandler', () => {
         'Strict-Transport-Security': 'max-age=63072000; includeSubDomains; preload',
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',
+        'X-XSS-Protection': '0',
       });
+      expect(Object.keys(response.headers ?? {})).not.toContain('Report-To');
+      expect(Object.keys(response.headers ?? {})).not.toContain('Reporting-Endpoints');
     }
   });
 

@@ -89,6 +89,14 @@ describe('buildDiscoveryDocument', () => {
     expect(document.token_endpoint_auth_signing_alg_values_supported[0]).toBe('RS512');
   });
 
+  it('says authorization responses carry iss (RFC 9207)', () => {
+    // Act
+    const document = buildDiscoveryDocument(ISSUER, everyEndpoint);
+
+    // Assess
+    expect(document).toHaveProperty('authorization_response_iss_parameter_supported', true);
+  });
+
   it('builds each endpoint URL from the issuer and its route path', () => {
     // Act
     const document = buildDiscoveryDocument(ISSUER, everyEndpoint);
