@@ -99,6 +99,7 @@ export const routes = [
   { id: 'logged-in', method: 'GET', path: '/login/done', function: 'patient-pages' },
   { id: 'logout', method: 'POST', path: '/logout', function: 'patient-pages' },
   { id: 'end-session', method: 'GET', path: '/end-session', function: 'patient-pages' },
+  { id: 'end-session-submit', method: 'POST', path: '/end-session', function: 'patient-pages' },
   { id: 'password-forgotten', method: 'GET', path: '/password/forgotten', function: 'patient-pages' },
   { id: 'password-forgotten-submit', method: 'POST', path: '/password/forgotten', function: 'patient-pages' },
   { id: 'password-reset-sent', method: 'GET', path: '/password/forgotten/sent', function: 'patient-pages' },

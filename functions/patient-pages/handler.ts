@@ -14,18 +14,28 @@ import type { Clock } from '../../src/domain/clock.ts';
 import type { RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
-import { endSessionRedirect } from '../../src/domain/oidc/end-session.ts';
+import {
+  type EndSessionRequest,
+  endSessionRedirect,
+  verifyIdTokenHint,
+} from '../../src/domain/oidc/end-session.ts';
 import type { LoginIdentities } from '../../src/domain/oidc/login-identities.ts';
 import type { JsonWebKeySet } from '../../src/domain/tokens/token-signer.ts';
 import { createHttpHandler } from '../../src/platform/http/http-handler.ts';
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
 import type { Logger } from '../../src/platform/logger.ts';
-import { createPageRoutes, type PageDependencies, type PageOutcome } from '../../src/web/page-routes.ts';
+import {
+  createPageRoutes,
+  type FormValues,
+  type PageDependencies,
+  type PageOutcome,
+  type PageRequest,
+} from '../../src/web/page-routes.ts';
 import { authorizePages } from './authorize-pages.ts';
 import { loginPages } from './login-pages.ts';
 import { recoveryPages } from './recovery-pages.ts';
 import { registrationPages } from './registration-pages.ts';
-import { sessionAccount } from './session-account.ts';
+import { currentAccount, sessionAccount } from './session-account.ts';
 import { settingsPages } from './settings-pages.ts';
 
 export interface PatientPagesDependencies extends PageDependencies {
@@ -66,6 +76,47 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
     await deps.audit.record({ accountId, type: 'logged-out', at: deps.clock().toISOString(), sourceIp });
   };
 
+  /**
+   * RP-initiated logout. With an ID token we issued for the login in this browser, the session
+   * ends at once and the patient goes back to the service if it may be; without one (a link
+   * anyone could send, or a hint for someone else), we ask first, as the specification says.
+   */
+  const endSessionRequest = async (request: PageRequest, params: FormValues): Promise<PageOutcome> => {
+    const target = {
+      postLogoutRedirectUri: params.post_logout_redirect_uri,
+      state: params.state,
+      clientId: params.client_id,
+    };
+    const { session } = request;
+    const hint = await verifyIdTokenHint(params.id_token_hint, { issuer: deps.issuer, jwks: deps.jwks });
+    const account = session.authentication && (await currentAccount(deps.accounts, session.authentication));
+    if (!account || hint?.subject === account.subject)
+      return endSession(request, { ...target, idTokenHint: params.id_token_hint });
+    return {
+      view: 'pages/end-session.njk',
+      data: {
+        title: 'Do you want to log out?',
+        fields: {
+          post_logout_redirect_uri: target.postLogoutRedirectUri,
+          state: target.state,
+          client_id: target.clientId,
+        },
+      },
+    };
+  };
+
+  /** Ends the session, then back to the relying party when it may be, else our logged-out page. */
+  const endSession = async (request: PageRequest, target: EndSessionRequest): Promise<PageOutcome> => {
+    await loggedOut(request.session.authentication?.accountId, request.sourceIp);
+    const redirect = await endSessionRedirect(target, {
+      issuer: deps.issuer,
+      jwks: deps.jwks,
+      clients: deps.clients,
+    });
+    if (redirect) return { redirect, session: { kind: 'end' } };
+    return { view: 'pages/logged-out.njk', data: { title: 'You have logged out' }, session: { kind: 'end' } };
+  };
+
   return createHttpHandler({
     functionName: 'patient-pages',
     logger: deps.logger,
@@ -104,26 +155,18 @@ export const createHandler = (deps: PatientPagesDependencies): HttpHandler => {
           return { view: 'pages/logged-in.njk', data: { title: 'You are logged in', email: account.email } };
         },
       }),
-      // RP-initiated logout: ends our session, then back to the relying party if it may be.
-      'end-session': page({
-        handle: async ({ query, session, sourceIp }) => {
-          await loggedOut(session.authentication?.accountId, sourceIp);
-          const redirect = await endSessionRedirect(
-            {
-              idTokenHint: query.id_token_hint,
-              postLogoutRedirectUri: query.post_logout_redirect_uri,
-              state: query.state,
-              clientId: query.client_id,
-            },
-            { issuer: deps.issuer, jwks: deps.jwks, clients: deps.clients },
-          );
-          if (redirect) return { redirect, session: { kind: 'end' } };
-          return {
-            view: 'pages/logged-out.njk',
-            data: { title: 'You have logged out' },
-            session: { kind: 'end' },
-          };
-        },
+      'end-session': page({ handle: (request) => endSessionRequest(request, request.query) }),
+      // The endpoint takes posts too (the specification says so); only our own confirmation form skips the question.
+      'end-session-submit': page({
+        acceptsForeignPosts: true,
+        handle: (request) =>
+          request.fromOurForm && request.form.confirm === 'yes'
+            ? endSession(request, {
+                postLogoutRedirectUri: request.form.post_logout_redirect_uri,
+                state: request.form.state,
+                clientId: request.form.client_id,
+              })
+            : endSessionRequest(request, request.form),
       }),
       logout: page({
         handle: async ({ session, sourceIp }) => {

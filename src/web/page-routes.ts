@@ -23,6 +23,8 @@ export interface PageRequest {
   readonly session: BrowserSession;
   /** True when the browser brought a session cookie whose session has ended (timed out or revoked). */
   readonly sessionEnded: boolean;
+  /** A post carrying this session's CSRF token: one of our own forms (posts another site may send lack it). */
+  readonly fromOurForm: boolean;
   readonly sourceIp: string;
 }
 
@@ -130,6 +132,8 @@ export const createPageRoutes = (deps: PageDependencies) => {
           form,
           session: current.session,
           sessionEnded: lookup.kind === 'expired',
+          fromOurForm:
+            isPost && lookup.kind === 'active' && sameToken(lookup.session.csrfToken, form.csrfToken),
           sourceIp: clientIp(event, deps.clientAddressSource),
         };
 

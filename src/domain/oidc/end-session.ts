@@ -15,13 +15,24 @@ export interface EndSessionContext {
   readonly clients: Pick<ClientStore, 'find'>;
 }
 
-/** The client an ID token we issued was for; expired tokens count (logging out comes late). */
-const clientOfIdToken = async (token: string, context: EndSessionContext): Promise<string | undefined> => {
+/** An ID token we issued, as RP-initiated logout names it: whom it was for, and whose login. */
+export interface IdTokenHint {
+  readonly clientId: string;
+  readonly subject: string;
+}
+
+/** The ID token hint, if it is one we issued (signature and issuer); expired tokens count (logging out comes late). */
+export const verifyIdTokenHint = async (
+  token: string | undefined,
+  context: Pick<EndSessionContext, 'issuer' | 'jwks'>,
+): Promise<IdTokenHint | undefined> => {
+  if (!token || token.length > 8192) return undefined;
   try {
     await compactVerify(token, createLocalJWKSet(await context.jwks()), { algorithms: ['RS512'] });
     const claims = decodeJwt(token);
-    if (claims.iss !== context.issuer) return undefined;
-    return Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
+    if (claims.iss !== context.issuer || typeof claims.sub !== 'string') return undefined;
+    const clientId = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
+    return typeof clientId === 'string' ? { clientId, subject: claims.sub } : undefined;
   } catch {
     return undefined;
   }
@@ -37,10 +48,10 @@ export const endSessionRedirect = async (
   context: EndSessionContext,
 ): Promise<string | undefined> => {
   if (!request.postLogoutRedirectUri) return undefined;
-  const hinted = request.idTokenHint ? await clientOfIdToken(request.idTokenHint, context) : undefined;
-  if (request.idTokenHint && !hinted) return undefined;
-  if (hinted && request.clientId && hinted !== request.clientId) return undefined;
-  const clientId = hinted ?? request.clientId;
+  const hint = request.idTokenHint ? await verifyIdTokenHint(request.idTokenHint, context) : undefined;
+  if (request.idTokenHint && !hint) return undefined;
+  if (hint && request.clientId && hint.clientId !== request.clientId) return undefined;
+  const clientId = hint?.clientId ?? request.clientId;
   const client = clientId ? await context.clients.find(clientId) : undefined;
   if (!client?.postLogoutRedirectUris?.includes(request.postLogoutRedirectUri)) return undefined;
   const target = new URL(request.postLogoutRedirectUri);
