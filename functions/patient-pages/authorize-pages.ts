@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
 import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
@@ -93,7 +94,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     location: string,
     change: 'update' | 'renew' = 'update',
   ): PageOutcome => {
-    const { pendingAuthorization: _answered, handedOver: _used, ...rest } = session;
+    const { pendingAuthorization: _answered, interactionId: _ended, handedOver: _used, ...rest } = session;
     return { redirect: location, session: { kind: change, session: rest } };
   };
 
@@ -122,7 +123,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       const session: BrowserSession = {
         ...base,
         handedOver: login.authentication,
-        pendingAuthorization: kept,
+        ...pendingOn(kept),
       };
       return await proceed({ ...request, session }, session, 'renew');
     } catch (error) {
@@ -141,7 +142,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
             issuer: deps.issuer,
           }),
         };
-      return proceed(request, { ...omitAuthentication(base), pendingAuthorization: kept });
+      return proceed(request, { ...omitAuthentication(base), ...pendingOn(kept) });
     }
   };
 
@@ -168,8 +169,8 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     const fresh = pending.prompt === 'login';
     const base = withoutHandOff(request.session);
     const session: BrowserSession = fresh
-      ? { ...omitAuthentication(base), pendingAuthorization: pending }
-      : { ...base, pendingAuthorization: pending };
+      ? { ...omitAuthentication(base), ...pendingOn(pending) }
+      : { ...base, ...pendingOn(pending) };
     return proceed(request, session);
   };
 
@@ -210,6 +211,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       },
     }),
     'consent-submit': page({
+      bindsToAuthorization: true,
       handle: async (request) => {
         const pending = pendingOf(request.session);
         const login = await loginFor(request, request.session);
@@ -230,10 +232,17 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       }),
     }),
     'prove-identity-return': page({
+      bindsToAuthorization: true,
       handle: async ({ session }) => answered(session, deps.authorization.notProven(pendingOf(session))),
     }),
   };
 };
+
+/** A request to serve, with a new interaction id its pages carry (a new request replaces any earlier one). */
+const pendingOn = (pending: AuthorizationRequest) => ({
+  pendingAuthorization: pending,
+  interactionId: randomBytes(16).toString('base64url'),
+});
 
 /** A new request starts without the login handed over for an earlier one. */
 const withoutHandOff = (session: BrowserSession): BrowserSession => {

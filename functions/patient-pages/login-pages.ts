@@ -121,6 +121,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
 
   return {
     'login-submit': page({
+      bindsToAuthorization: true,
       formView: 'pages/login.njk',
       formData: () => ({ title: 'Log in' }),
       secretFields: ['password'],
@@ -178,6 +179,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
           : toLogin,
     }),
     'add-phone-submit': page({
+      bindsToAuthorization: true,
       formView: 'pages/add-phone.njk',
       formData: () => ({ title: 'Enter your mobile phone number' }),
       handle: async (request) => {
@@ -207,6 +209,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
       },
     }),
     'enter-code-submit': page({
+      bindsToAuthorization: true,
       formView: 'pages/enter-code.njk',
       formData: async (request) => codePageData(request.session, await passwordOnly(request)),
       handle: async (request) => {
@@ -239,6 +242,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
       },
     }),
     'code-resend': page({
+      bindsToAuthorization: true,
       handle: async (request) => {
         const account = await atSecondStep(request);
         if (isOutcome(account)) return account;
@@ -251,6 +255,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
       },
     }),
     'code-by-email': page({
+      bindsToAuthorization: true,
       handle: async (request) => {
         const account = await passwordOnly(request);
         if (!account) return toLogin;

@@ -139,4 +139,8 @@ export const problemLogMessages = {
     message: 'New email address already has an account',
   },
   'invalid-redirect': { messageCode: 'PL_PROBLEM_INVALID_REDIRECT', message: 'Unregistered redirect URI' },
+  'authorization-replaced': {
+    messageCode: 'PL_PROBLEM_AUTHORIZATION_REPLACED',
+    message: 'Post from a page of an earlier authorization request refused',
+  },
 } as const satisfies Record<PatientProblem, LogMessage>;

@@ -52,6 +52,13 @@ export interface PageDefinition {
    * asked for. Only for posts that do nothing a GET of the same page would not.
    */
   readonly acceptsForeignPosts?: boolean;
+  /**
+   * A step of an authorization request (logging in, consent, proving who you are): its forms carry
+   * the interaction's id, and a post from a page of another interaction (the browser has moved on
+   * to another request since) is refused, so the patient's answer never goes to a request they
+   * did not see.
+   */
+  readonly bindsToAuthorization?: boolean;
   handle(request: PageRequest): Promise<PageOutcome>;
 }
 
@@ -71,6 +78,10 @@ const answerOrigins = (session: BrowserSession | undefined): string[] => {
   const redirectUri = session?.pendingAuthorization?.redirectUri;
   return redirectUri ? [new URL(redirectUri).origin] : [];
 };
+
+/** The id of the authorization request the session is serving, for its pages' forms. */
+const interactionOf = (session: BrowserSession | undefined) =>
+  session?.pendingAuthorization && session.interactionId ? { interaction: session.interactionId } : {};
 
 const firstValues = (values: unknown): FormValues => {
   if (typeof values !== 'object' || values === null) return {};
@@ -104,7 +115,13 @@ export const createPageRoutes = (deps: PageDependencies) => {
     status: number,
     cookies: readonly string[],
     session?: BrowserSession,
-  ) => htmlResponse(deps.renderer.render(view, data), status, cookies, answerOrigins(session));
+  ) =>
+    htmlResponse(
+      deps.renderer.render(view, { ...data, ...interactionOf(session) }),
+      status,
+      cookies,
+      answerOrigins(session),
+    );
 
   const page = (definition: PageDefinition): RouteDefinition =>
     defineRoute({
@@ -121,6 +138,11 @@ export const createPageRoutes = (deps: PageDependencies) => {
           throw new PatientProblemError('session-expired', {
             logDetail: lookup.kind === 'active' ? 'csrf' : lookup.kind,
           });
+        }
+        if (isPost && definition.bindsToAuthorization && lookup.kind === 'active') {
+          const { interactionId, pendingAuthorization } = lookup.session;
+          if ((pendingAuthorization || form.interaction) && form.interaction !== interactionId)
+            throw new PatientProblemError('authorization-replaced', { logDetail: 'interaction' });
         }
         const current =
           lookup.kind === 'active'
@@ -187,7 +209,11 @@ export const createPageRoutes = (deps: PageDependencies) => {
           // A visit without a session cookie that leaves nothing to keep: nothing is stored and no
           // cookie set, unless the page holds a form (whose CSRF token the session must keep).
           if ('redirect' in outcome) return redirectResponse(outcome.redirect, cookies);
-          const page = deps.renderer.render(outcome.view, { ...outcome.data, csrfToken });
+          const page = deps.renderer.render(outcome.view, {
+            ...outcome.data,
+            csrfToken,
+            ...interactionOf(current.session),
+          });
           if (page.html.includes(csrfToken)) {
             await deps.sessions.save(current.id, current.session, { isNew: true });
             cookies.push(setSessionCookie(current.id));

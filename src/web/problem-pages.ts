@@ -155,6 +155,13 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
     ],
     action: resetAgain,
   },
+  'authorization-replaced': {
+    title: 'This page is out of date',
+    paragraphs: [
+      'You started logging in to a website or app again, or to another one, in this browser after this page was shown, so we have not used what you sent.',
+      'Go back to the website or app you want to use and start again from there.',
+    ],
+  },
   'email-address-taken': {
     title: 'This email address is used by another account',
     paragraphs: [

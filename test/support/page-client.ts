@@ -29,6 +29,7 @@ export class PageClient {
   readonly #localAddress: string | undefined;
   readonly cookies = new Map<string, string>();
   #csrfToken = '';
+  #interaction = '';
 
   /**
    * `localAddress` connects from another loopback address (127.0.0.2, ...), so the server sees
@@ -53,7 +54,11 @@ export class PageClient {
     fields: Record<string, string> = {},
     headers: Record<string, string> = {},
   ): Promise<PageResponse & { next?: PageResponse }> {
-    const body = new URLSearchParams({ csrfToken: this.#csrfToken, ...fields }).toString();
+    const body = new URLSearchParams({
+      csrfToken: this.#csrfToken,
+      ...(this.#interaction ? { interaction: this.#interaction } : {}),
+      ...fields,
+    }).toString();
     const response = await this.#request('POST', path, body, headers);
     // Only our own pages are followed: a redirect to a relying party is where a test looks.
     if (response.status !== 303 || !response.location?.startsWith('/')) return response;
@@ -97,7 +102,11 @@ export class PageClient {
     }
     const html = response.body;
     const token = /name="csrfToken" value="([^"]+)"/.exec(html)?.[1];
-    if (token) this.#csrfToken = token;
+    if (token) {
+      this.#csrfToken = token;
+      // A form's hidden interaction id goes with it, as a browser sends it (none on a form without one).
+      this.#interaction = /name="interaction" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    }
     return { status: response.status, location: response.location, html, setCookies };
   }
 }

@@ -53,6 +53,8 @@ export interface BrowserSession {
   readonly journey: JourneyState;
   /** The relying party's request being served: kept through the login journey, cleared when answered. */
   readonly pendingAuthorization?: AuthorizationRequest;
+  /** A random id for the pending request, new for each: the pages of one request carry it. */
+  readonly interactionId?: string;
   /**
    * A login a partner service handed over with `asserted_login_identity`: it answers the pending
    * request only, never our own pages nor another request, and leaves with the request. Whoever

@@ -151,6 +151,66 @@ describe('authorization requests from a relying party', () => {
     expect(sso.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('refuses an answer from the page of an earlier request: consent for one service never goes to another', async () => {
+    // Prepare: a second service asks for more; the patient, logged in, has service A's consent page open
+    const patient = await prepare();
+    const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const wider = await registerClient(
+      {
+        clientId: 'pharmacy',
+        name: 'Pharmacy',
+        redirectUris: ['http://localhost:3002/callback'],
+        publicKey,
+        scopes: ['openid', 'email', 'phone'],
+        vectorsOfTrust: ['P0.Cp.Cd'],
+      },
+      { newClientId: () => 'pharmacy', now: () => new Date(), allowLocalRedirects: true },
+    );
+    await new DynamoClientStore(pages.dependencies.table).create(wider);
+    await patient.get(authorizePath());
+    await logIn(patient);
+    const consentA = await patient.get('/consent');
+    const interactionA = /name="interaction" value="([^"]+)"/.exec(consentA.html)?.[1] ?? '';
+    await patient.get(
+      authorizePath({
+        client_id: 'pharmacy',
+        redirect_uri: 'http://localhost:3002/callback',
+        scope: 'openid email phone',
+      }),
+    );
+
+    // Act: Agree pressed on service A's page
+    const agreed = await patient.post('/consent', { decision: 'agree', interaction: interactionA });
+    const withoutId = await patient.post('/consent', { decision: 'agree', interaction: '' });
+
+    // Assess
+    expect(interactionA).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(agreed.status).toBe(400);
+    expect(headingOf(agreed.html)).toBe('This page is out of date');
+    expect(agreed.location).toBeNull();
+    expect(withoutId.status).toBe(400);
+    const consentB = await patient.get('/consent');
+    expect(consentB.html).toContain('Pharmacy');
+  });
+
+  it('refuses a login step posted from an earlier request’s page', async () => {
+    // Prepare
+    const patient = await prepare();
+    await patient.get(authorizePath());
+    const loginPage = await patient.get('/login');
+    const earlier = /name="interaction" value="([^"]+)"/.exec(loginPage.html)?.[1] ?? '';
+    await patient.get(authorizePath({ state: 'another' }));
+
+    // Act
+    const stale = await patient.post('/login', { email: EMAIL, password: PASSWORD, interaction: earlier });
+
+    // Assess
+    expect(stale.status).toBe(400);
+    expect(headingOf(stale.html)).toBe('This page is out of date');
+  });
+
   it('returns access_denied with ConsentNotGiven when the patient declines', async () => {
     // Prepare
     const patient = await prepare();
