@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClientStore, RelyingPartyClient } from '../../src/domain/clients/relying-party-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
+import { checkLengths, inputLimits } from '../../src/domain/input-limits.ts';
 import type { AssertionReplayStore } from '../../src/domain/oidc/assertion-replay.ts';
 import {
   authenticateClient,
@@ -29,11 +30,24 @@ export interface OidcTokenDependencies extends GrantDependencies {
   readonly clock: Clock;
   readonly clients: Pick<ClientStore, 'find'>;
   readonly assertionReplay: AssertionReplayStore;
-  /** How far ahead a client assertion's `exp` may be; NHS login's 5 minutes unless given. */
+  /** How far ahead a client assertion's `exp` may be; an hour unless given. */
   readonly maxAssertionLifetimeSeconds?: number;
 }
 
 const grants: readonly TokenGrant[] = [authorizationCodeGrant, refreshTokenGrant];
+
+/** The longest value of each token request parameter (any other: `inputLimits.field`). */
+const tokenParameterLimits = {
+  grant_type: inputLimits.keyword,
+  client_assertion_type: inputLimits.keyword,
+  client_assertion: inputLimits.jwt,
+  client_id: inputLimits.clientId,
+  code: inputLimits.opaqueToken,
+  refresh_token: inputLimits.opaqueToken,
+  code_verifier: inputLimits.pkce,
+  redirect_uri: inputLimits.redirectUri,
+  scope: inputLimits.scope,
+} as const;
 
 /** Every parameter once, as a string: RFC 6749 3.2 forbids repeating one. Unknown ones are ignored. */
 const tokenRequestSchema = z.record(z.string(), z.string({ error: 'must be sent once, as a string' }));
@@ -118,6 +132,7 @@ export const createHandler = (deps: OidcTokenDependencies): HttpHandler => {
           if (event.body !== undefined && !FORM_CONTENT_TYPE.test(event.headers['content-type'] ?? ''))
             throw new InvalidRequestError('The token request must be application/x-www-form-urlencoded.');
           const form: TokenRequestForm = body;
+          checkLengths(form, tokenParameterLimits);
           const client = await authenticate(form, event.headers.authorization);
           const grant = grantFor(form.grant_type);
           for (const parameter of grant.parameters)

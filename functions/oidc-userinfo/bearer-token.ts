@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../../src/domain/errors.ts';
+import { inputLimits, ParameterTooLongError } from '../../src/domain/input-limits.ts';
 import { InsufficientScopeError, InvalidTokenError } from '../../src/domain/oidc/oidc-errors.ts';
 import type { Scope } from '../../src/domain/oidc/scopes.ts';
 import type { HttpEvent } from '../../src/platform/http/http-types.ts';
@@ -58,5 +59,6 @@ export const bearerToken = (event: HttpEvent, options: { readonly formBody: bool
     throw new InvalidRequestError('Send the access token one way only: the header or the form body.');
   const token = inHeader ?? inForm;
   if (token === undefined) throw new BearerTokenMissingError();
+  if (token.length > inputLimits.jwt) throw new ParameterTooLongError('access_token', inputLimits.jwt);
   return token;
 };

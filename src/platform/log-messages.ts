@@ -16,6 +16,10 @@ export const logMessages = {
     messageCode: 'PL_HTTP_REQUEST_REJECTED',
     message: 'Request rejected with a typed error',
   },
+  inputTooLong: {
+    messageCode: 'PL_HTTP_INPUT_TOO_LONG',
+    message: 'Request refused: a parameter is longer than its limit',
+  },
   unexpectedError: {
     messageCode: 'PL_HTTP_UNEXPECTED_ERROR',
     message: 'Request failed with an unexpected error',

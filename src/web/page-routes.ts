@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { DomainError, InvalidRequestError } from '../domain/errors.ts';
+import { checkLengths } from '../domain/input-limits.ts';
 import { InvalidInputError } from '../domain/invalid-input-error.ts';
 import { PatientProblemError } from '../domain/patient-problems.ts';
 import type { BrowserSession } from '../domain/sessions/browser-session.ts';
@@ -130,6 +131,9 @@ export const createPageRoutes = (deps: PageDependencies) => {
         const cookieId = readCookie(event.cookies, sessionCookie);
         const lookup = await deps.sessions.resume(cookieId);
         const form = isPost ? firstValues(event.body) : {};
+        // Before anything else reads them: a value longer than any field needs is refused (400 page).
+        checkLengths(form);
+        checkLengths(firstValues(event.queryStringParameters));
         const csrfChecked = isPost && !definition.acceptsForeignPosts;
         if (
           csrfChecked &&

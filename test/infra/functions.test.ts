@@ -345,11 +345,15 @@ describe('Lambda bundles', () => {
     expect(response.body).toContain('.nhsuk-header');
   });
 
-  it('render pages from the bundled templates in the patient pages bundle: the problem page when the store is down', () => {
+  it('render pages from the bundled templates in the patient pages bundle, and the problem page when the store is down', () => {
     // Act
-    const response = invoke('patient-pages', 'GET', '/', 'GET /');
+    const start = invoke('patient-pages', 'GET', '/', 'GET /');
+    const response = invoke('patient-pages', 'GET', '/login', 'GET /login');
 
-    // Assess: the page needs a session, so an unreachable DynamoDB is a 503 page in the NHS layout.
+    // Assess: the start page needs no session, so it renders without the store; the login form needs
+    // one for its CSRF token, so an unreachable DynamoDB is a 503 page in the NHS layout.
+    expect(start.statusCode).toBe(200);
+    expect(start.body).toContain('nhsuk-header');
     expect(response.statusCode).toBe(503);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(response.body).toContain('<title>Sorry, there is a problem - NHS login</title>');

@@ -1,6 +1,7 @@
 import { ClientAlreadyRegisteredError, UnknownClientError } from '../../domain/clients/client-errors.ts';
 import type { ClientStore, RelyingPartyClient } from '../../domain/clients/relying-party-client.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import { inputLimits } from '../../domain/input-limits.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
 import { keys, listings } from './keys.ts';
 
@@ -33,6 +34,8 @@ export class DynamoClientStore implements ClientStore {
   }
 
   async find(clientId: string): Promise<RelyingPartyClient | undefined> {
+    // No client could have an id this long, and a key this long is one DynamoDB refuses outright.
+    if (clientId.length > inputLimits.clientId) return undefined;
     return (await this.#table.get<ClientItem>(keys.client(clientId)))?.client;
   }
 

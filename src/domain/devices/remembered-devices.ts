@@ -26,6 +26,7 @@ export interface DeviceStore {
 
 const digest = (secret: string) => createHash('sha256').update(secret).digest();
 const COOKIE_PATTERN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 /**
  * Remembered devices: the cookie holds a device id and a 256-bit secret; the record holds the
@@ -92,7 +93,9 @@ export class RememberedDevices {
     return this.#store.list(accountId);
   }
 
-  forget(accountId: string, deviceId: string): Promise<boolean> {
+  /** False when the account has no such device, or the id is not one we could have made. */
+  async forget(accountId: string, deviceId: string): Promise<boolean> {
+    if (!DEVICE_ID_PATTERN.test(deviceId)) return false;
     return this.#store.remove(accountId, deviceId);
   }
 

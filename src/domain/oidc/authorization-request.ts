@@ -1,5 +1,6 @@
 import type { RelyingPartyClient } from '../clients/relying-party-client.ts';
 import { ProtocolError } from '../errors.ts';
+import { checkLengths, inputLimits } from '../input-limits.ts';
 import {
   type AuthorizationErrorCode,
   InvalidRequestError,
@@ -79,13 +80,19 @@ export const validateAuthorizationRequest = async (
 ): Promise<AuthorizationOutcome> => {
   const read = reader(params);
   const clientId = read('client_id');
+  if (clientId !== undefined && clientId.length > inputLimits.clientId)
+    return { kind: 'page', problem: 'unknown-service', logDetail: `client_id over ${inputLimits.clientId}` };
   const client = clientId === undefined ? undefined : await lookup(clientId);
   if (client === undefined) {
     const logDetail = clientId === undefined ? 'no client_id' : 'the client_id is not registered';
     return { kind: 'page', problem: 'unknown-service', logDetail };
   }
   const redirectUri = read('redirect_uri');
-  if (redirectUri === undefined || !client.redirectUris.includes(redirectUri)) {
+  if (
+    redirectUri === undefined ||
+    redirectUri.length > inputLimits.redirectUri ||
+    !client.redirectUris.includes(redirectUri)
+  ) {
     const logDetail =
       redirectUri === undefined
         ? `no redirect_uri for client ${client.clientId}`
@@ -93,19 +100,38 @@ export const validateAuthorizationRequest = async (
     return { kind: 'page', problem: 'invalid-redirect', logDetail };
   }
   try {
+    checkLengths(params, authorizeParameterLimits);
     return { kind: 'valid', request: readRequest(read, client, redirectUri) };
   } catch (error) {
     if (!(error instanceof ProtocolError && isAuthorizationErrorCode(error.code))) throw error;
+    // A state too long to keep is not sent back either.
     const state = read('state');
+    const keptState = state !== undefined && state.length <= inputLimits.state ? state : undefined;
     return {
       kind: 'redirect',
       redirectUri,
       error: error.code,
       description: error.description,
-      ...(state === undefined ? {} : { state }),
+      ...(keptState === undefined ? {} : { state: keptState }),
     };
   }
 };
+
+/** The longest value of each authorization request parameter (any other: `inputLimits.field`). */
+const authorizeParameterLimits = {
+  state: inputLimits.state,
+  nonce: inputLimits.nonce,
+  scope: inputLimits.scope,
+  vtr: inputLimits.vtr,
+  response_type: inputLimits.keyword,
+  response_mode: inputLimits.keyword,
+  prompt: inputLimits.keyword,
+  max_age: inputLimits.keyword,
+  code_challenge: inputLimits.pkce,
+  code_challenge_method: inputLimits.keyword,
+  allow_registration: inputLimits.keyword,
+  asserted_login_identity: inputLimits.jwt,
+} as const;
 
 /**
  * The URL that returns an error to a relying party: its registered redirect_uri with `error`,

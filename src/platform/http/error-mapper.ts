@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { DomainError } from '../../domain/errors.ts';
+import { ParameterTooLongError } from '../../domain/input-limits.ts';
 import { TooManyAttemptsError } from '../../domain/limits/too-many-attempts-error.ts';
 import { PatientProblemError } from '../../domain/patient-problems.ts';
 import { limitLogMessages, logMessages, problemLogMessages } from '../log-messages.ts';
@@ -45,6 +46,7 @@ export const classifyError = (error: unknown, logger: Logger): ClassifiedError =
     const entry = { errorCode: error.code, errorClass: error.name, detail: error.logDetail };
     // Refusals by a limit have codes of their own, at warn: they are what abuse alarms watch.
     if (error instanceof TooManyAttemptsError) logger.warn({ ...limitLogMessages[error.reason], ...entry });
+    else if (error instanceof ParameterTooLongError) logger.warn({ ...logMessages.inputTooLong, ...entry });
     else if (error instanceof PatientProblemError)
       logger.info({ ...problemLogMessages[error.problem], ...entry });
     else logger.info({ ...logMessages.requestRejected, ...entry });

@@ -327,6 +327,18 @@ describe('login and security settings', () => {
     expect(response.next?.html).toContain('Chrome on Linux');
   });
 
+  it('answers a device id no device could have (2000 characters) by removing nothing, not with a 500', async () => {
+    // Prepare
+    const client = await loggedIn();
+
+    // Act
+    const response = await client.post('/settings/devices/remove', { deviceId: 'x'.repeat(2000) });
+
+    // Assess
+    expect(response.location).toBe('/settings');
+    expect(response.next?.html).toContain('Chrome on Linux');
+  });
+
   it('sends the code for a new number again', async () => {
     // Prepare
     const client = await loggedIn();
