@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { configNames, type FunctionEnvironment, loadFunctionConfig } from '../../src/platform/config.ts';
 import type { FunctionSpec } from '../../src/routes.ts';
 import { copyBundledFilesCommand } from '../bundled-files.ts';
+import { houseBundling } from '../function-bundling.ts';
 import { functionEntry, lockFile, projectRoot } from '../project-paths.ts';
 
 /**
@@ -62,18 +63,15 @@ export class HouseFunction extends Construct {
       environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        // Minifying renames classes; our errors name themselves `new.target.name`, which logs must show.
-        keepNames: true,
-        sourceMap: true,
-        sourcesContent: false,
+        target: houseBundling.target,
+        mainFields: [...houseBundling.mainFields],
+        minify: houseBundling.minify,
+        keepNames: houseBundling.keepNames,
+        sourceMap: houseBundling.sourcemap,
+        sourcesContent: houseBundling.sourcesContent,
         // Bundle the AWS SDK too, so Lambda runs the versions the tests ran rather than the runtime's.
         externalModules: [],
-        // Some CommonJS dependencies call `require`, which an ES module does not have.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner: houseBundling.banner,
         forceDockerBundling: false,
         // The files the function reads at run time (views, styles, the password list), beside index.mjs.
         commandHooks: {
