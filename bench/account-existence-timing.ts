@@ -17,10 +17,10 @@ import { Argon2PasswordHasher } from '../src/adapters/argon2/argon2-password-has
 import { createDocumentClient } from '../src/adapters/dynamodb/document-client.ts';
 import { DynamoAccountStore } from '../src/adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoTable } from '../src/adapters/dynamodb/dynamo-table.ts';
+import { createCommonPasswordList } from '../src/adapters/files/common-password-file.ts';
 import { generatePrivateJwk, LocalTokenSigner } from '../src/adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../src/adapters/local/outbox.ts';
 import { systemClock } from '../src/domain/clock.ts';
-import { createCommonPasswordList } from '../src/domain/credentials/common-passwords.ts';
 import { defaultLimits, resolveLimits } from '../src/domain/limits/limits.ts';
 import { createDevServer } from '../src/local/dev-server.ts';
 import { ensureTable, localClient, startDynamoDbLocal } from '../src/local/dynamodb-local.ts';

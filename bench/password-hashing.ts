@@ -9,7 +9,7 @@ import {
   Argon2PasswordHasher,
   defaultArgon2Parameters,
 } from '../src/adapters/argon2/argon2-password-hasher.ts';
-import { createCommonPasswordList } from '../src/domain/credentials/common-passwords.ts';
+import { createCommonPasswordList } from '../src/adapters/files/common-password-file.ts';
 
 const RUNS = 50;
 const password = 'the heron stood by the canal lock';

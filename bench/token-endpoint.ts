@@ -17,7 +17,7 @@ import { epochSeconds, systemClock } from '../src/domain/clock.ts';
 import { resolveLimits } from '../src/domain/limits/limits.ts';
 import { JWT_BEARER_ASSERTION_TYPE } from '../src/domain/oidc/client-authentication.ts';
 import { readLocalSettings } from '../src/local/local-settings.ts';
-import { authorizationCodesOn } from '../src/platform/oidc-services.ts';
+import { authorizationCodesOn } from '../src/wiring/oidc-services.ts';
 import { startLocalStackProcess } from '../test/support/local-stack-process.ts';
 
 const ROUNDS = 200;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { bundleLayout } from '../src/platform/config.ts';
+import { bundleLayout } from '../src/platform/bundle-files.ts';
 import type { BundledFiles } from '../src/routes.ts';
 import { projectRoot } from './project-paths.ts';
 
@@ -35,7 +35,7 @@ export const bundledFileCopies: Readonly<Record<BundledFiles, readonly FileCopy[
   ],
   'common-passwords': [
     {
-      from: join(projectRoot, 'src', 'domain', 'credentials'),
+      from: join(projectRoot, 'src', 'adapters', 'files'),
       to: '.',
       include: [bundleLayout.commonPasswords],
     },

@@ -1,6 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { LimitOverrides } from '../src/domain/limits/limits.ts';
-import type { FunctionConfig } from '../src/platform/config.ts';
+import type { FunctionConfig } from '../src/platform/function-config.ts';
 
 /** A custom domain for the API; the issuer becomes `https://<domainName>`. */
 export interface CustomDomain {

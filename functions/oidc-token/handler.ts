@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ClientStore, RelyingPartyClient } from '../../src/domain/clients/relying-party-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import { checkLengths, inputLimits } from '../../src/domain/input-limits.ts';

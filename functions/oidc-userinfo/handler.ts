@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import { InvalidRequestError } from '../../src/domain/errors.ts';

@@ -1,4 +1,4 @@
-import { awsDependencies } from '../../src/platform/aws-dependencies.ts';
+import { dependencies } from './dependencies.ts';
 import { createHandler } from './handler.ts';
 
-export const handler = createHandler(awsDependencies(process.env).patientPages());
+export const handler = createHandler(dependencies(process.env));

@@ -4,19 +4,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { configNames, type FunctionEnvironment, loadFunctionConfig } from '../../src/platform/config.ts';
+import { configNames } from '../../src/platform/config.ts';
+import {
+  type FunctionSettings,
+  functionSettings,
+  loadFunctionConfig,
+} from '../../src/platform/function-config.ts';
 import type { FunctionSpec } from '../../src/routes.ts';
 import { copyBundledFilesCommand } from '../bundled-files.ts';
 import { houseBundling } from '../function-bundling.ts';
 import { functionEntry, lockFile, projectRoot } from '../project-paths.ts';
 
-/**
- * A value for every variable in `configNames`: adding a config name fails to compile until it is
- * set. An optional one may be `undefined`, and is then left out of the environment.
- */
-export type FunctionSettings = {
-  readonly [Key in keyof typeof configNames]: FunctionEnvironment[(typeof configNames)[Key]];
-};
+export type { FunctionSettings };
 
 export interface HouseFunctionProps {
   /** The folder under `functions/`, and the `functionSpecs` entry. */
@@ -88,9 +87,9 @@ export class HouseFunction extends Construct {
 
 const functionEnvironment = (settings: FunctionSettings): Record<string, string> =>
   Object.fromEntries(
-    (Object.keys(configNames) as (keyof typeof configNames)[]).flatMap((key) => {
+    (Object.keys(functionSettings) as (keyof typeof functionSettings)[]).flatMap((key) => {
       const value = settings[key];
-      return value === undefined ? [] : [[configNames[key], value]];
+      return value === undefined ? [] : [[functionSettings[key].variable, value]];
     }),
   );
 

@@ -10,7 +10,13 @@ import type { ClientStore, RelyingPartyClient } from '../domain/clients/relying-
 import { systemClock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { defaultVtr } from '../domain/oidc/vectors-of-trust.ts';
-import { ensureTable, isAnswering, localClient, startDynamoDbLocal } from './dynamodb-local.ts';
+import {
+  ensureTable,
+  isAnswering,
+  localClient,
+  startDynamoDbLocal,
+  useRunningDynamoDb,
+} from './dynamodb-local.ts';
 import { readLocalSettings } from './local-settings.ts';
 import { dataPaths } from './local-stack.ts';
 
@@ -30,6 +36,7 @@ const usage = `Manage relying-party clients.
 
 By default the local stack's store is used (DynamoDB Local on DYNAMODB_PORT, default 8000, with its
 data in DATA_DIR, default .data); it is started for the command if the local stack is not running.
+With DYNAMODB_ENDPOINT set, the DynamoDB running there is used, as npm start uses it.
 With --table NAME the table in AWS is used, with the usual AWS credentials and region.`;
 
 const options = {
@@ -160,9 +167,10 @@ const openStore = async (
     return { clients: new DynamoClientStore(dynamoTable), allowLocalRedirects: false, close: async () => {} };
   }
   const settings = readLocalSettings(process.env);
-  let endpoint = `http://127.0.0.1:${settings.dynamoDbPort}`;
+  let endpoint = settings.dynamoDbEndpoint ?? `http://127.0.0.1:${settings.dynamoDbPort}`;
   let close = async () => {};
-  if (!(await isAnswering(endpoint))) {
+  if (settings.dynamoDbEndpoint) await useRunningDynamoDb(settings.dynamoDbEndpoint);
+  else if (!(await isAnswering(endpoint))) {
     const dynamoDb = await startDynamoDbLocal({
       port: settings.dynamoDbPort,
       dataDirectory: dataPaths(settings.dataDirectory).dynamoDb,

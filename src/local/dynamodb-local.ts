@@ -156,6 +156,18 @@ export const ensureTable = async (client: DynamoDBClient, tableName: string): Pr
   );
 };
 
+/**
+ * A DynamoDB that is already running (another DynamoDB Local, a shared one, a proxy in front of
+ * one), used as it is: stopping the stack leaves it running.
+ */
+export const useRunningDynamoDb = async (endpoint: string): Promise<RunningDynamoDbLocal> => {
+  if (!(await isAnswering(endpoint)))
+    throw new Error(
+      `Nothing answers DynamoDB's API at DYNAMODB_ENDPOINT (${endpoint}). Start it, correct the URL, or unset DYNAMODB_ENDPOINT to use the embedded DynamoDB Local.`,
+    );
+  return { endpoint, stop: async () => {} };
+};
+
 /** Whether something answers DynamoDB's API at the endpoint. */
 export const isAnswering = async (endpoint: string): Promise<boolean> => {
   const client = localClient(endpoint);

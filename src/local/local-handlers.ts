@@ -13,11 +13,11 @@ import type { EmailSender, SmsSender } from '../domain/messaging/message-senders
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import type { Logger } from '../platform/logger.ts';
-import { createOidcServices } from '../platform/oidc-services.ts';
-import { createPatientServices } from '../platform/patient-services.ts';
 import type { FunctionName } from '../routes.ts';
 import { createPageRenderer } from '../web/page-renderer.ts';
 import { loadAssetCatalogue } from '../web/static-assets.ts';
+import { createOidcServices } from '../wiring/oidc-services.ts';
+import { createPatientServices } from '../wiring/patient-services.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 

@@ -1,26 +1,26 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Limits, resolveLimits } from '../domain/limits/limits.ts';
-import {
-  limitsJsonSchema,
-  logLevelSchema,
-  phoneCountriesSchema,
-  serviceNameSchema,
-} from '../platform/config.ts';
+import { type LogLevel, limitsJsonSchema, logLevelSchema, serviceNameSchema } from '../platform/config.ts';
+import { phoneCountriesSchema } from '../platform/phone-config.ts';
+
+const port = (min: number) => z.coerce.number().check(z.int(), z.minimum(min), z.maximum(65535));
 
 /** The local stack's settings: every one optional, with the defaults `npm start` runs on. */
 const localSettingsSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DEMO_RP_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
-  DYNAMODB_PORT: z.coerce.number().int().min(1).max(65535).default(8000),
-  DATA_DIR: z.string().min(1).default('.data'),
-  TABLE_NAME: z.string().min(1).default('patient-login'),
-  LOG_LEVEL: logLevelSchema.default('INFO'),
-  SERVICE_NAME: serviceNameSchema.default('NHS login'),
+  PORT: z._default(port(0), 3000),
+  HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
+  DEMO_RP_PORT: z._default(port(1), 3001),
+  DYNAMODB_PORT: z._default(port(1), 8000),
+  // A DynamoDB already running (another DynamoDB Local, a shared one, a proxy in front of one).
+  DYNAMODB_ENDPOINT: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
+  DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
+  TABLE_NAME: z._default(z.string().check(z.minLength(1)), 'patient-login'),
+  LOG_LEVEL: z._default(logLevelSchema, 'INFO'),
+  SERVICE_NAME: z._default(serviceNameSchema, 'NHS login'),
   // The same names and checks as a deployed function's, so a stage's settings can be tried locally.
-  ALLOWED_PHONE_COUNTRIES: phoneCountriesSchema.default(['GB']),
-  LIMITS: limitsJsonSchema.optional(),
+  ALLOWED_PHONE_COUNTRIES: z._default(phoneCountriesSchema, ['GB']),
+  LIMITS: z.optional(limitsJsonSchema),
 });
 
 export interface LocalSettings {
@@ -28,10 +28,12 @@ export interface LocalSettings {
   readonly host: string;
   readonly demoRelyingPartyPort: number;
   readonly dynamoDbPort: number;
+  /** A DynamoDB that is already running, used instead of starting DynamoDB Local on `dynamoDbPort`. */
+  readonly dynamoDbEndpoint: string | undefined;
   /** Absolute. */
   readonly dataDirectory: string;
   readonly tableName: string;
-  readonly logLevel: z.infer<typeof logLevelSchema>;
+  readonly logLevel: LogLevel;
   /** What patients see the service called. */
   readonly serviceName: string;
   /** ISO 3166-1 alpha-2 codes of the countries whose mobile numbers may receive security codes. */
@@ -53,6 +55,7 @@ export const readLocalSettings = (env: Record<string, string | undefined>): Loca
     host: settings.HOST,
     demoRelyingPartyPort: settings.DEMO_RP_PORT,
     dynamoDbPort: settings.DYNAMODB_PORT,
+    dynamoDbEndpoint: settings.DYNAMODB_ENDPOINT?.replace(/\/$/, ''),
     dataDirectory: resolve(settings.DATA_DIR),
     tableName: settings.TABLE_NAME,
     logLevel: settings.LOG_LEVEL,

@@ -4,16 +4,16 @@ import { Argon2PasswordHasher } from '../adapters/argon2/argon2-password-hasher.
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import { createCommonPasswordList } from '../adapters/files/common-password-file.ts';
 import { LocalTokenSigner } from '../adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../adapters/local/outbox.ts';
 import { createOutboxPages } from '../adapters/local/outbox-pages.ts';
 import { systemClock } from '../domain/clock.ts';
-import { createCommonPasswordList } from '../domain/credentials/common-passwords.ts';
 import { createLogger } from '../platform/logger.ts';
 import { type DemoClient, seedDemoClient } from './demo-client.ts';
 import { startDemoRelyingParty } from './demo-relying-party.ts';
 import { createDevServer } from './dev-server.ts';
-import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb-local.ts';
+import { ensureTable, localClient, startDynamoDbLocal, useRunningDynamoDb } from './dynamodb-local.ts';
 import { findFreePort } from './free-port.ts';
 import { createLocalHandlers } from './local-handlers.ts';
 import type { LocalSettings } from './local-settings.ts';
@@ -43,12 +43,15 @@ export const dataPaths = (dataDirectory: string) => ({
 });
 
 /**
- * Starts the whole service on this machine: DynamoDB Local on the data folder, the table, the
+ * Starts the whole service on this machine: DynamoDB Local on the data folder (or the DynamoDB
+ * at `DYNAMODB_ENDPOINT`), the table if it is missing, the
  * signing key, the demo client, and the server that runs every handler of the route table.
  */
 export const startLocalStack = async (settings: LocalSettings): Promise<RunningLocalStack> => {
   const paths = dataPaths(settings.dataDirectory);
-  const dynamoDb = await startDynamoDbLocal({ port: settings.dynamoDbPort, dataDirectory: paths.dynamoDb });
+  const dynamoDb = settings.dynamoDbEndpoint
+    ? await useRunningDynamoDb(settings.dynamoDbEndpoint)
+    : await startDynamoDbLocal({ port: settings.dynamoDbPort, dataDirectory: paths.dynamoDb });
   const stops: (() => Promise<void>)[] = [() => dynamoDb.stop()];
   const stop = async () => {
     for (const step of stops.reverse()) await step();

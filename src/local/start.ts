@@ -14,7 +14,9 @@ const main = async () => {
     `  Patient pages:   ${stack.issuer}/`,
     `  Demo service:    ${stack.demoRelyingParty} (a relying party to try the login with)`,
     `  Outbox:          ${stack.issuer}/_dev/outbox (emails and texts sent, local stack only)`,
-    `  DynamoDB Local:  ${stack.dynamoDbEndpoint} (table ${settings.tableName}, data in ${settings.dataDirectory})`,
+    settings.dynamoDbEndpoint
+      ? `  DynamoDB:        ${stack.dynamoDbEndpoint} (DYNAMODB_ENDPOINT, table ${settings.tableName})`
+      : `  DynamoDB Local:  ${stack.dynamoDbEndpoint} (table ${settings.tableName}, data in ${settings.dataDirectory})`,
     `  Demo client_id:  ${stack.demoClient.clientId}${stack.demoClient.created ? ' (registered now)' : ''}, private key in ${stack.demoClient.privateKeyPath}`,
     'Press Ctrl+C to stop.',
   ];

@@ -1,11 +1,10 @@
-import { isSupportedCountry } from 'libphonenumber-js/max';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Limits, resolveLimits } from '../domain/limits/limits.ts';
-import { type ClientAddressSource, clientAddressSources } from './http/client-ip.ts';
+import { clientAddressSources } from './http/client-ip.ts';
 
 /**
  * Every environment variable the functions read, by name, in one place: the CDK stack sets
- * them from here and the Lambda composition root reads them through `loadFunctionConfig`.
+ * them from here and each function's composition root reads the ones it uses through `loadConfig`.
  */
 export const configNames = {
   stage: 'STAGE',
@@ -24,32 +23,17 @@ export const configNames = {
   clientAddressSource: 'CLIENT_ADDRESS_SOURCE',
 } as const;
 
-/**
- * Where the files a function reads at run time sit in its bundle, relative to `index.mjs`: the
- * stack copies them there (for the functions whose spec lists them in `bundledFiles`) and the
- * Lambda composition root reads them from there.
- */
-export const bundleLayout = {
-  /** Our Nunjucks views (`src/web/views`). */
-  views: 'views',
-  /** The folder holding nhsuk-frontend's `nhsuk/` (a copy of its `dist/nhsuk`): the templates' second root. */
-  nhsukFrontend: 'nhsuk-frontend',
-  /** Our own client files (`src/web/assets`). */
-  ownAssets: 'assets',
-  /** The common-password list (`src/domain/credentials/common-passwords.txt`). */
-  commonPasswords: 'common-passwords.txt',
-} as const;
-
 /** The issuer of a deployed function: an absolute https URL without a trailing slash (as NHS login's is). */
-export const issuerSchema = z
-  .url({ protocol: /^https$/, error: 'must be an https URL' })
-  .refine((value) => !value.endsWith('/'), 'must not end with a slash')
-  .refine((value) => {
+export const issuerSchema = z.url({ protocol: /^https$/, error: 'must be an https URL' }).check(
+  z.refine((value) => !value.endsWith('/'), 'must not end with a slash'),
+  z.refine((value) => {
     const url = URL.parse(value);
     return url === null || (url.search === '' && url.hash === '');
-  }, 'must have no query or fragment');
+  }, 'must have no query or fragment'),
+);
 
 export const logLevelSchema = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']);
+export type LogLevel = z.infer<typeof logLevelSchema>;
 
 /**
  * What patients see the service called, in pages, emails and texts, and as the display name of
@@ -58,120 +42,124 @@ export const logLevelSchema = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'
  */
 export const serviceNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9 '.,&()-]{1,40}$/, "must be 1 to 40 letters, digits, spaces or ' . , & ( ) -");
+  .check(z.regex(/^[A-Za-z0-9 '.,&()-]{1,40}$/, "must be 1 to 40 letters, digits, spaces or ' . , & ( ) -"));
 
 /** An alphanumeric SMS sender ID: 3 to 11 letters and digits, at least one a letter (no spaces). */
 export const smsSenderIdSchema = z
   .string()
-  .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{3,11}$/, 'must be 3 to 11 letters and digits, at least one a letter');
+  .check(
+    z.regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{3,11}$/, 'must be 3 to 11 letters and digits, at least one a letter'),
+  );
 
-const commaList = z
-  .string()
-  .transform((value) =>
+/** A comma-separated list of at least one item, trimmed. */
+export const commaList = z.pipe(
+  z.string(),
+  z.transform((value) =>
     value
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean),
-  )
-  .pipe(z.array(z.string()).min(1));
-
-/** ISO 3166-1 alpha-2 codes of the countries whose mobile numbers may receive security codes. */
-export const phoneCountriesSchema = commaList.pipe(
-  z.array(
-    z
-      .string()
-      .refine(
-        (code) => /^[A-Z]{2}$/.test(code) && isSupportedCountry(code),
-        'must be ISO 3166-1 alpha-2 country codes with phone numbering, like GB',
-      ),
   ),
 );
+const atLeastOne = z.array(z.string()).check(z.minLength(1));
 
 /** A JSON object of limit overrides (`{"securityCodeAttempts": 3}`), checked by `resolveLimits`. */
-export const limitsJsonSchema = z.string().transform((value, context): Limits => {
-  try {
-    return resolveLimits(JSON.parse(value));
-  } catch (error) {
-    context.addIssue({
-      code: 'custom',
-      message: error instanceof SyntaxError ? 'must be a JSON object' : (error as Error).message,
-    });
-    return z.NEVER;
-  }
-});
+export const limitsJsonSchema = z.pipe(
+  z.string(),
+  z.transform((value, context): Limits => {
+    try {
+      return resolveLimits(JSON.parse(value));
+    } catch (error) {
+      context.issues.push({
+        code: 'custom',
+        input: value,
+        message: error instanceof SyntaxError ? 'must be a JSON object' : (error as Error).message,
+      });
+      return z.NEVER;
+    }
+  }),
+);
 
-const functionEnvSchema = z
-  .object({
-    [configNames.stage]: z.string().min(1),
-    [configNames.issuer]: issuerSchema,
-    [configNames.tableName]: z.string().min(1),
-    [configNames.signingKeyIds]: commaList,
-    [configNames.activeSigningKeyId]: z.string().min(1),
-    [configNames.logLevel]: logLevelSchema.default('INFO'),
-    [configNames.serviceName]: serviceNameSchema.default('NHS login'),
-    [configNames.emailFromAddress]: z.email(),
-    [configNames.sesConfigurationSet]: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
-      .optional(),
-    [configNames.smsSenderId]: smsSenderIdSchema.optional(),
-    [configNames.contactUrl]: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
-    [configNames.allowedPhoneCountries]: phoneCountriesSchema.default(['GB']),
-    [configNames.limits]: limitsJsonSchema.optional(),
-    // Only once CloudFront is in front, and the API reachable through it alone: else the header is the client's.
-    [configNames.clientAddressSource]: z.enum(clientAddressSources).default('connection'),
-  })
-  .refine((env) => env.SIGNING_KEY_IDS.includes(env.ACTIVE_SIGNING_KEY_ID), {
-    message: 'the active signing key must be one of the published signing keys',
-    path: [configNames.activeSigningKeyId],
-  });
-
-/** The environment variables as the stack sets them: each a string, the optional ones absent. */
-export type FunctionEnvironment = z.input<typeof functionEnvSchema>;
-
-/** The configuration of a deployed function, validated once at cold start. */
-export interface FunctionConfig {
-  readonly stage: string;
-  readonly issuer: string;
-  readonly tableName: string;
-  readonly signingKeyIds: readonly string[];
-  readonly activeSigningKeyId: string;
-  readonly logLevel: z.infer<typeof logLevelSchema>;
-  readonly serviceName: string;
-  /** The bare address (`no-reply@login.example.org`), a verified SES identity or in a verified domain. */
-  readonly emailFromAddress: string;
-  readonly sesConfigurationSet: string | undefined;
-  readonly smsSenderId: string | undefined;
-  /** Where patients can get help; `<issuer>/contact` unless set. */
-  readonly contactUrl: string;
-  readonly allowedPhoneCountries: readonly string[];
-  /** The defaults with the stage's overrides applied. */
-  readonly limits: Limits;
-  /** Where the patient's address, for audit events and per-IP limits, is read from. */
-  readonly clientAddressSource: ClientAddressSource;
+/** One environment variable: its name and how its value is read (from a string, or its absence). */
+export interface Setting<Schema extends z.ZodMiniType = z.ZodMiniType> {
+  readonly variable: string;
+  readonly schema: Schema;
 }
 
-export const loadFunctionConfig = (env: Record<string, string | undefined>): FunctionConfig => {
-  const result = functionEnvSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid function configuration: ${problems.join('; ')}`);
+const setting = <Schema extends z.ZodMiniType<unknown, string | undefined>>(
+  variable: string,
+  schema: Schema,
+): Setting<Schema> => ({ variable, schema });
+
+/**
+ * Every setting but the phone countries (`phone-config.ts`: their check needs the phone number
+ * metadata, which only the functions that text carry). A composition root picks the ones it uses.
+ */
+export const settings = {
+  stage: setting(configNames.stage, z.string().check(z.minLength(1))),
+  issuer: setting(configNames.issuer, issuerSchema),
+  tableName: setting(configNames.tableName, z.string().check(z.minLength(1))),
+  signingKeyIds: setting(configNames.signingKeyIds, z.pipe(commaList, atLeastOne)),
+  activeSigningKeyId: setting(configNames.activeSigningKeyId, z.string().check(z.minLength(1))),
+  logLevel: setting(configNames.logLevel, z._default(logLevelSchema, 'INFO')),
+  serviceName: setting(configNames.serviceName, z._default(serviceNameSchema, 'NHS login')),
+  /** The bare address (`no-reply@login.example.org`), a verified SES identity or in a verified domain. */
+  emailFromAddress: setting(configNames.emailFromAddress, z.email()),
+  sesConfigurationSet: setting(
+    configNames.sesConfigurationSet,
+    z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -'))),
+  ),
+  smsSenderId: setting(configNames.smsSenderId, z.optional(smsSenderIdSchema)),
+  /** Where patients can get help; `<issuer>/contact` when not set. */
+  contactUrl: setting(
+    configNames.contactUrl,
+    z.optional(z.url({ protocol: /^https$/, error: 'must be an https URL' })),
+  ),
+  /** The defaults with the stage's overrides applied. */
+  limits: setting(
+    configNames.limits,
+    z._default(limitsJsonSchema, () => resolveLimits()),
+  ),
+  /** Only once CloudFront is in front, and the API reachable through it alone: else the header is the client's. */
+  clientAddressSource: setting(
+    configNames.clientAddressSource,
+    z._default(z.enum(clientAddressSources), 'connection'),
+  ),
+} as const;
+
+/** The configuration the chosen settings make: each setting's value, by its key. */
+export type ConfigOf<S extends Record<string, Setting>> = {
+  readonly [Key in keyof S]: z.output<S[Key]['schema']>;
+};
+
+/** The environment the chosen settings read, by setting key: a string, or undefined where it may be absent. */
+export type EnvironmentOf<S extends Record<string, Setting>> = {
+  readonly [Key in keyof S]: z.input<S[Key]['schema']>;
+};
+
+/**
+ * Reads and checks the chosen settings once, at cold start: a function's configuration holds only
+ * what it uses. Throws, naming every variable that is wrong.
+ */
+export const loadConfig = <S extends Record<string, Setting>>(
+  env: Record<string, string | undefined>,
+  chosen: S,
+): ConfigOf<S> => {
+  const problems: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [key, { variable, schema }] of Object.entries(chosen)) {
+    const result = schema.safeParse(env[variable]);
+    if (result.success) config[key] = result.data;
+    else problems.push(...result.error.issues.map((issue) => `${variable}: ${issue.message}`));
   }
-  const parsed = result.data;
-  return {
-    stage: parsed.STAGE,
-    issuer: parsed.ISSUER,
-    tableName: parsed.TABLE_NAME,
-    signingKeyIds: parsed.SIGNING_KEY_IDS,
-    activeSigningKeyId: parsed.ACTIVE_SIGNING_KEY_ID,
-    logLevel: parsed.LOG_LEVEL,
-    serviceName: parsed.SERVICE_NAME,
-    emailFromAddress: parsed.EMAIL_FROM_ADDRESS,
-    sesConfigurationSet: parsed.SES_CONFIGURATION_SET,
-    smsSenderId: parsed.SMS_SENDER_ID,
-    contactUrl: parsed.CONTACT_URL ?? `${parsed.ISSUER}/contact`,
-    allowedPhoneCountries: parsed.ALLOWED_PHONE_COUNTRIES,
-    limits: parsed.LIMITS ?? resolveLimits(),
-    clientAddressSource: parsed.CLIENT_ADDRESS_SOURCE,
+  const { signingKeyIds, activeSigningKeyId } = config as {
+    signingKeyIds?: string[];
+    activeSigningKeyId?: string;
   };
+  if (signingKeyIds && activeSigningKeyId && !signingKeyIds.includes(activeSigningKeyId))
+    problems.push(
+      `${configNames.activeSigningKeyId}: the active signing key must be one of the published signing keys`,
+    );
+  if (problems.length > 0) throw new Error(`Invalid function configuration: ${problems.join('; ')}`);
+  return config as ConfigOf<S>;
 };

@@ -10,9 +10,10 @@ import { HouseFunction } from '../../lib/constructs/house-function.ts';
 import { functionsDir } from '../../lib/project-paths.ts';
 import { PatientLoginStack } from '../../lib/stacks/patient-login-stack.ts';
 import { stages } from '../../lib/stages.ts';
-import { commonPasswordsFile } from '../../src/domain/credentials/common-passwords.ts';
+import { commonPasswordsFile } from '../../src/adapters/files/common-password-file.ts';
 import type { LimitOverrides } from '../../src/domain/limits/limits.ts';
-import { bundleLayout, configNames } from '../../src/platform/config.ts';
+import { bundleLayout } from '../../src/platform/bundle-files.ts';
+import { configNames } from '../../src/platform/config.ts';
 import { toApiGatewayEvent } from '../../src/platform/http/api-gateway-v2.ts';
 import { type FunctionName, type FunctionSpec, functionSpecs } from '../../src/routes.ts';
 import {

@@ -16,7 +16,7 @@ export interface LocalStackProcess {
  */
 export const startLocalStackProcess = async (
   dataDirectory: string,
-  options: { demoRelyingPartyPort?: number } = {},
+  options: { demoRelyingPartyPort?: number; env?: Record<string, string> } = {},
 ): Promise<LocalStackProcess> => {
   const [port, dynamoDbPort] = [await findFreePort(), await findFreePort()];
   const demoPort = options.demoRelyingPartyPort ?? (await findFreePort());
@@ -29,6 +29,7 @@ export const startLocalStackProcess = async (
       DEMO_RP_PORT: String(demoPort),
       DATA_DIR: dataDirectory,
       LOG_LEVEL: 'WARN',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

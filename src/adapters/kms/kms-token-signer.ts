@@ -1,5 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { exportJWK, type JWTPayload } from 'jose';
 import { signCompactJws, toPublicJwk } from '../../domain/tokens/compact-jws.ts';
 import type { JsonWebKeySet, PublicJwk, SignOptions, TokenSigner } from '../../domain/tokens/token-signer.ts';
@@ -78,3 +78,7 @@ export class KmsTokenSigner implements TokenSigner {
     }
   }
 }
+
+/** The signer over the function's own KMS client, for a Lambda composition root. */
+export const kmsTokenSigner = (keys: Omit<KmsTokenSignerOptions, 'client'>): KmsTokenSigner =>
+  new KmsTokenSigner({ client: new KMSClient({}), ...keys });

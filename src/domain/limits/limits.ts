@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const day = 86_400;
 
@@ -114,8 +114,8 @@ const limitNames = Object.keys(defaultLimits) as LimitName[];
 
 /** Overrides of any limits, each a positive whole number; an unknown name is refused, not ignored. */
 export const limitOverridesSchema = z.strictObject(
-  Object.fromEntries(limitNames.map((name) => [name, z.int().positive().optional()])) as {
-    [name in LimitName]: z.ZodOptional<z.ZodInt>;
+  Object.fromEntries(limitNames.map((name) => [name, z.optional(z.int().check(z.positive()))])) as {
+    [name in LimitName]: z.ZodMiniOptional<z.ZodMiniInt>;
   },
 );
 
@@ -125,8 +125,10 @@ export type LimitOverrides = z.input<typeof limitOverridesSchema>;
 export const resolveLimits = (overrides: unknown = {}): Limits => {
   const result = limitOverridesSchema.safeParse(overrides);
   if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'limits'}: ${issue.message}`,
+    const problems = result.error.issues.map((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown limits: ${issue.keys.join(', ')}`
+        : `${issue.path.join('.') || 'limits'}: ${issue.path.length > 0 ? 'must be a positive whole number' : 'must be an object'}`,
     );
     throw new Error(`Invalid limits: ${problems.join('; ')}`);
   }

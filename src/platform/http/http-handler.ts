@@ -3,7 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidRequestError, NotFoundError } from '../../domain/errors.ts';
 import { type FunctionName, type RouteIdOf, type RouteSpec, routeKey, routes } from '../../routes.ts';
 import type { Logger } from '../logger.ts';
@@ -21,8 +21,8 @@ export interface RouteInput<Query, Body> {
 
 /** One route's code: optional zod schemas for its query and body, and the function that answers. */
 export interface RouteDefinition<Query = unknown, Body = unknown> {
-  readonly query?: z.ZodType<Query>;
-  readonly body?: z.ZodType<Body>;
+  readonly query?: z.core.$ZodType<Query>;
+  readonly body?: z.core.$ZodType<Body>;
   handle(input: RouteInput<Query, Body>): Promise<HttpResponse>;
 }
 
@@ -41,14 +41,14 @@ export interface HttpHandlerOptions<F extends FunctionName> {
   readonly presentError?: ErrorPresenter;
 }
 
-const describeIssues = (where: string, error: z.ZodError): string =>
+const describeIssues = (where: string, error: z.core.$ZodError): string =>
   error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : where}: ${issue.message}`)
     .join('; ');
 
-const validate = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T => {
+const validate = <T>(schema: z.core.$ZodType<T> | undefined, value: unknown, where: string): T => {
   if (!schema) return value as T;
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (!result.success)
     throw new InvalidRequestError(`Invalid ${where}: ${describeIssues(where, result.error)}`);
   return result.data;

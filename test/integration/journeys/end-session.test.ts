@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
-import { createOidcServices } from '../../../src/platform/oidc-services.ts';
+import { createOidcServices } from '../../../src/wiring/oidc-services.ts';
 import {
   createAccount,
   firstLogin,

@@ -14,7 +14,7 @@ import type { VectorOfTrust } from '../../../src/domain/oidc/vectors-of-trust.ts
 import { createDevServer } from '../../../src/local/dev-server.ts';
 import { findFreePort } from '../../../src/local/free-port.ts';
 import { createLocalHandlers } from '../../../src/local/local-handlers.ts';
-import { createOidcServices } from '../../../src/platform/oidc-services.ts';
+import { createOidcServices } from '../../../src/wiring/oidc-services.ts';
 import { createLocalDependencies } from '../../support/local-dependencies.ts';
 import { movableClock } from '../../support/page-client.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCommonPasswordList } from '../../../src/domain/credentials/common-passwords.ts';
+import { createCommonPasswordList } from '../../../src/adapters/files/common-password-file.ts';
 import {
   checkNewPassword,
   type NewPasswordContext,

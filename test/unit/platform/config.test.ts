@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../../src/domain/limits/limits.ts';
-import { loadFunctionConfig } from '../../../src/platform/config.ts';
+import { loadFunctionConfig } from '../../../src/platform/function-config.ts';
 
 const validEnv = {
   STAGE: 'dev',

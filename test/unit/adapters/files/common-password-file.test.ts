@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   commonPasswordsFile,
   createCommonPasswordList,
-} from '../../../src/domain/credentials/common-passwords.ts';
-import { passwordLength } from '../../../src/domain/credentials/password-policy.ts';
+} from '../../../../src/adapters/files/common-password-file.ts';
+import { passwordLength } from '../../../../src/domain/credentials/password-policy.ts';
 
 describe('the shipped common-password list', () => {
   it('holds more than 10,000 lowercase, distinct, NFKC-normal entries that could pass the length rule', async () => {

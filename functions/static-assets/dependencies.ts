@@ -1,0 +1,17 @@
+import { bundleLayout, inBundlePath } from '../../src/platform/bundle-files.ts';
+import { loadConfig, settings } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { loadAssetCatalogue } from '../../src/web/static-assets.ts';
+import type { StaticAssetsDependencies } from './handler.ts';
+
+/** The assets function's composition root: the catalogue of the files beside its bundle. */
+export const dependencies = (env: Record<string, string | undefined>): StaticAssetsDependencies => {
+  const config = loadConfig(env, { logLevel: settings.logLevel });
+  return {
+    logger: createLogger(config.logLevel),
+    assets: loadAssetCatalogue({
+      nhsukFrontend: inBundlePath(`${bundleLayout.nhsukFrontend}/nhsuk`),
+      ownAssets: inBundlePath(bundleLayout.ownAssets),
+    }),
+  };
+};
