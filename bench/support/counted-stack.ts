@@ -31,6 +31,8 @@ import { median } from './statistics.ts';
 export interface StoreCall {
   readonly request: string;
   readonly command: string;
+  /** The kind of item: its partition and sort key prefixes (`SESSION/SESSION`), or the index queried. */
+  readonly item: string;
   readonly start: number;
   readonly end: number;
 }
@@ -48,6 +50,22 @@ export interface StackReady {
   readonly redirectUri: string;
   readonly privateKeyPem: string;
 }
+
+interface CallInput {
+  readonly Key?: Record<string, unknown>;
+  readonly Item?: Record<string, unknown>;
+  readonly IndexName?: string;
+  readonly TransactItems?: readonly Record<string, CallInput>[];
+}
+
+const prefix = (value: unknown) => String(value ?? '').split('#')[0];
+const itemKind = (input: CallInput): string => {
+  if (input.TransactItems)
+    return input.TransactItems.map((action) => Object.values(action).map(itemKind).join()).join(' + ');
+  if (input.IndexName) return `index ${input.IndexName}`;
+  const key = input.Key ?? input.Item;
+  return key ? `${prefix(key.pk)}/${prefix(key.sk)}` : '?';
+};
 
 const requestOf = new AsyncLocalStorage<string>();
 let calls: StoreCall[] = [];
@@ -67,7 +85,13 @@ documentClient.middlewareStack.add(
       return await next(args);
     } finally {
       if (request)
-        calls.push({ request, command: context.commandName ?? '?', start, end: performance.now() });
+        calls.push({
+          request,
+          command: context.commandName ?? '?',
+          item: itemKind(args.input as CallInput),
+          start,
+          end: performance.now(),
+        });
     }
   },
   { step: 'initialize', name: 'countStoreCalls' },
@@ -140,7 +164,7 @@ const answer = async (question: StackQuestion): Promise<unknown> => {
     }
     case 'cpu': {
       const usage = process.cpuUsage();
-      return (usage.user + usage.system) / 1000;
+      return { user: usage.user / 1000, system: usage.system / 1000 };
     }
     case 'argon2':
       return argon2VerifyMs();

@@ -34,6 +34,9 @@ export interface AuthorizePagesDependencies {
 
 type Page = (definition: PageDefinition) => RouteDefinition;
 
+/** A login that can answer an authorization request, with its account as read for this request. */
+type Login = { readonly authentication: SessionAuthentication; readonly account: Account };
+
 /** What the consent page says each scope shares, in the patient's words. */
 const scopeDescriptions: Record<string, string> = {
   email: 'your email address',
@@ -54,10 +57,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
    * The login that answers the pending request: a handed-over one (while its account and session
    * generation stand), else the browser's own full login.
    */
-  const loginFor = async (
-    request: PageRequest,
-    session: BrowserSession,
-  ): Promise<{ authentication: SessionAuthentication; account: Account } | undefined> => {
+  const loginFor = async (request: PageRequest, session: BrowserSession): Promise<Login | undefined> => {
     const { handedOver } = session;
     if (handedOver) {
       const account = await currentAccount(deps.accounts, handedOver);
@@ -77,10 +77,12 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     request: PageRequest,
     session: BrowserSession,
     change: 'update' | 'renew' = 'update',
+    known: { login?: Login; consented?: readonly string[] } = {},
   ): Promise<PageOutcome> => {
     const pending = session.pendingAuthorization;
     if (!pending) throw new PatientProblemError('unknown-service', { logDetail: 'no pending authorization' });
-    const step: AuthorizationStep = await deps.authorization.next(pending, await loginFor(request, session));
+    const login = known.login ?? (await loginFor(request, session));
+    const step: AuthorizationStep = await deps.authorization.next(pending, login, known.consented);
     if (step.kind === 'log-in') return { redirect: '/login', session: { kind: change, session } };
     if (step.kind === 'consent') return { redirect: '/consent', session: { kind: change, session } };
     if (step.kind === 'prove-identity')
@@ -218,8 +220,9 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
         if (!login) return { redirect: '/login' };
         if (request.form.decision !== 'agree')
           return answered(request.session, deps.authorization.declined(pending));
-        await deps.authorization.agree(login.account.accountId, pending);
-        return proceed(request, request.session);
+        const consented = await deps.authorization.agree(login.account.accountId, pending);
+        // What this request has just read and written is passed on, not read again.
+        return proceed(request, request.session, 'update', { login, consented });
       },
     }),
     'prove-identity': page({

@@ -30,6 +30,13 @@ export interface LoginPagesDependencies {
 type Page = (definition: PageDefinition) => RouteDefinition;
 
 const toLogin: PageOutcome = { redirect: '/login' };
+
+/**
+ * Where a finished login goes: straight on with the relying party's request when one is waiting
+ * (one hop, not two), else to "You are logged in".
+ */
+const afterLogin = (session: BrowserSession): string =>
+  session.pendingAuthorization ? '/authorize/continue' : '/login/done';
 const toAddPhone: PageOutcome = { redirect: '/login/phone' };
 
 /**
@@ -149,7 +156,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         if (await deps.devices.recognise(account.accountId, cookie)) {
           await loggedIn(account, sourceIp, 'remembered-device');
           return {
-            redirect: '/login/done',
+            redirect: afterLogin(session),
             session: { kind: 'renew', session: withSecondFactor(authenticated, 'remembered-device') },
             cookies: [deviceCookieValue(cookie ?? '')],
           };
@@ -235,7 +242,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         }
         await loggedIn(account, request.sourceIp, journey.codeChannel ?? 'sms');
         return {
-          redirect: '/login/done',
+          redirect: afterLogin(request.session),
           session: { kind: 'renew', session: withSecondFactor(request.session, passed) },
           cookies,
         };

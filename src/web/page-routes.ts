@@ -224,9 +224,12 @@ export const createPageRoutes = (deps: PageDependencies) => {
           }
           return htmlResponse(page, outcome.status ?? 200, cookies, answerOrigins(current.session));
         } else {
-          const saved = await deps.sessions.save(current.id, change?.session ?? current.session, {
-            isNew: current.isNew,
-          });
+          const saved =
+            change === undefined && !current.isNew
+              ? await deps.sessions.touch(current.id, current.session)
+              : await deps.sessions.save(current.id, change?.session ?? current.session, {
+                  isNew: current.isNew,
+                });
           csrfToken = saved.csrfToken;
           cookies.push(setSessionCookie(current.id));
         }

@@ -7,6 +7,8 @@ import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoLoginIdentityStore } from '../adapters/dynamodb/dynamo-login-identity-store.ts';
 import { DynamoRefreshTokenStore } from '../adapters/dynamodb/dynamo-refresh-token-store.ts';
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import { CachingClientStore } from '../domain/clients/caching-client-store.ts';
+import type { ClientStore } from '../domain/clients/relying-party-client.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Limits } from '../domain/limits/limits.ts';
 import { ClientMetadata } from '../domain/oidc/client-metadata.ts';
@@ -34,6 +36,14 @@ export const authorizationCodesOn = (table: DynamoTable, clock: Clock, limits: L
     lifetimeSeconds: limits.authorizationCodeLifetimeSeconds,
   });
 
+/** The relying-party clients, kept in memory for `clientCacheSeconds`: one per container, shared by its services. */
+export const clientsOn = (table: DynamoTable, clock: Clock, limits: Limits): ClientStore =>
+  new CachingClientStore({
+    store: new DynamoClientStore(table),
+    clock,
+    ttlSeconds: limits.clientCacheSeconds,
+  });
+
 /**
  * Single sign-on hand-offs: ID tokens recorded at /token, `asserted_login_identity` accepted at
  * /authorize (patient pages), wired once.
@@ -43,10 +53,11 @@ export const loginIdentitiesOn = (
   clock: Clock,
   limits: Limits,
   issuer: string,
+  clients: ClientStore,
 ): LoginIdentities =>
   new LoginIdentities({
     store: new DynamoLoginIdentityStore(table),
-    clients: new DynamoClientStore(table),
+    clients,
     accounts: new DynamoAccountStore(table),
     replayStore: new DynamoAssertionReplayStore(table),
     clock,
@@ -62,17 +73,18 @@ export const loginIdentitiesOn = (
  */
 export const createOidcServices = (adapters: OidcServiceAdapters) => {
   const { table, signer, clock, limits, issuer } = adapters;
+  const clients = clientsOn(table, clock, limits);
   return {
     issuer,
     clock,
     signer,
     accounts: new DynamoAccountStore(table),
     audit: new DynamoAuditLog(table),
-    clients: new DynamoClientStore(table),
+    clients,
     assertionReplay: new DynamoAssertionReplayStore(table),
     maxAssertionLifetimeSeconds: limits.clientAssertionLifetimeSeconds,
     authorizationCodes: authorizationCodesOn(table, clock, limits),
-    loginIdentities: loginIdentitiesOn(table, clock, limits, issuer),
+    loginIdentities: loginIdentitiesOn(table, clock, limits, issuer, clients),
     refreshTokens: new RefreshTokens({
       store: new DynamoRefreshTokenStore(table),
       clock,
@@ -87,7 +99,7 @@ export const createOidcServices = (adapters: OidcServiceAdapters) => {
     }),
     clientMetadata: new ClientMetadata({
       store: new DynamoClientMetadataStore({ table, clock }),
-      clients: new DynamoClientStore(table),
+      clients,
     }),
   };
 };

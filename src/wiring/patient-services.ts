@@ -1,6 +1,5 @@
 import { DynamoAccountStore } from '../adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
-import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoConsentStore } from '../adapters/dynamodb/dynamo-consent-store.ts';
 import { DynamoDeviceStore } from '../adapters/dynamodb/dynamo-device-store.ts';
 import { DynamoFailureCounter } from '../adapters/dynamodb/dynamo-failure-counter.ts';
@@ -41,7 +40,7 @@ import { SecurityCodeDelivery } from '../domain/second-factors/security-code-del
 import { SmsSecondFactor } from '../domain/second-factors/sms-second-factor.ts';
 import { SecurityCodes } from '../domain/security-codes/security-codes.ts';
 import { Sessions } from '../domain/sessions/sessions.ts';
-import { authorizationCodesOn, loginIdentitiesOn } from './oidc-services.ts';
+import { authorizationCodesOn, clientsOn, loginIdentitiesOn } from './oidc-services.ts';
 
 export interface PatientServiceAdapters {
   readonly table: DynamoTable;
@@ -78,7 +77,11 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
   const sessions = new Sessions({
     store: new DynamoSessionStore(table),
     clock,
-    timeouts: { idleSeconds: limits.sessionIdleSeconds, absoluteSeconds: limits.sessionAbsoluteSeconds },
+    timeouts: {
+      idleSeconds: limits.sessionIdleSeconds,
+      absoluteSeconds: limits.sessionAbsoluteSeconds,
+      touchIntervalSeconds: limits.sessionTouchIntervalSeconds,
+    },
   });
   const devices = new RememberedDevices({
     store: new DynamoDeviceStore(table),
@@ -149,7 +152,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     limits,
     service,
   });
-  const clients = new DynamoClientStore(table);
+  const clients = clientsOn(table, clock, limits);
   const authorization = new AuthorizationDecision({
     consents: new DynamoConsentStore(table, clock),
     codes: authorizationCodesOn(table, clock, limits),
@@ -157,7 +160,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     issuer: service.baseUrl,
   });
   // The service's base URL is our issuer.
-  const loginIdentities = loginIdentitiesOn(table, clock, limits, service.baseUrl);
+  const loginIdentities = loginIdentitiesOn(table, clock, limits, service.baseUrl, clients);
   return {
     accounts,
     clients,

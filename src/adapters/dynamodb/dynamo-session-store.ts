@@ -9,6 +9,16 @@ import { keys, listings } from './keys.ts';
 
 type SessionItem = Item & { session: BrowserSession };
 
+/** A session's attributes; an authenticated one is listed under its account in gsi1. */
+const sessionAttributes = (idHash: string, session: BrowserSession, expiresAt: number) => {
+  const accountId = session.authentication?.accountId;
+  return {
+    session,
+    expiresAt,
+    ...(accountId ? { gsi1pk: listings.accountSessions(accountId), gsi1sk: idHash } : {}),
+  };
+};
+
 /** Browser sessions by the digest of their id; authenticated ones are listed per account in gsi1. */
 export class DynamoSessionStore implements SessionStore {
   readonly #table: DynamoTable;
@@ -22,12 +32,7 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async save(idHash: string, session: BrowserSession, expiresAt: number, isNew: boolean): Promise<void> {
-    const accountId = session.authentication?.accountId;
-    const attributes = {
-      session,
-      expiresAt,
-      ...(accountId ? { gsi1pk: listings.accountSessions(accountId), gsi1sk: idHash } : {}),
-    };
+    const attributes = sessionAttributes(idHash, session, expiresAt);
     if (isNew) {
       await this.#table.create({ ...keys.session(idHash), ...attributes });
       return;
@@ -38,6 +43,24 @@ export class DynamoSessionStore implements SessionStore {
       if (error instanceof ConflictError) throw new SessionEndedError('The session has ended.');
       throw error;
     }
+  }
+
+  async replace(
+    oldIdHash: string | undefined,
+    idHash: string,
+    session: BrowserSession,
+    expiresAt: number,
+  ): Promise<void> {
+    const item = { ...keys.session(idHash), ...sessionAttributes(idHash, session, expiresAt) };
+    if (!oldIdHash) {
+      await this.#table.create(item);
+      return;
+    }
+    // One call: the new id works from the moment the old one stops.
+    await this.#table.transact([
+      { kind: 'delete', key: keys.session(oldIdHash) },
+      { kind: 'create', item },
+    ]);
   }
 
   async delete(idHash: string): Promise<void> {

@@ -86,10 +86,20 @@ export const defaultLimits = {
   sessionIdleSeconds: 1800,
   /** Time after login at which a session ends, however active. */
   sessionAbsoluteSeconds: 43_200,
+  /**
+   * How long after its last write a session that nothing changed is not written again just to
+   * mark it seen: a page view costs a read, not a write. The idle timeout runs from that write.
+   */
+  sessionTouchIntervalSeconds: 60,
   /** How long a remembered device skips the security code. */
   rememberedDeviceLifetimeSeconds: 180 * day,
   /** How long the link to cancel a phone number change works. */
   phoneChangeCancelLinkLifetimeSeconds: day,
+  /**
+   * How long a function keeps a relying-party client in memory: a client registered, changed or
+   * removed takes effect everywhere within this time.
+   */
+  clientCacheSeconds: 60,
   /** How long an authorization code can be redeemed at the token endpoint (NHS login: 10 minutes). */
   authorizationCodeLifetimeSeconds: 600,
   /** How long an ID token is valid (NHS login: 60 minutes). */

@@ -32,9 +32,11 @@ export class AuthorizationDecision {
     this.#issuer = options.issuer;
   }
 
+  /** `consented`: the scopes the patient has agreed to share with the client, when just recorded. */
   async next(
     request: AuthorizationRequest,
     login: { authentication: SessionAuthentication; account: Account } | undefined,
+    consented?: readonly string[],
   ): Promise<AuthorizationStep> {
     const silent = request.prompt === 'none';
     const refuse = (error: string, description: string): AuthorizationStep => ({
@@ -62,7 +64,7 @@ export class AuthorizationDecision {
     }
     const needed = scopesNeedingConsent(
       request.scopes,
-      await this.#consents.find(account.accountId, request.clientId),
+      consented ?? (await this.#consents.find(account.accountId, request.clientId)),
     );
     if (needed.length > 0) {
       return silent
@@ -87,10 +89,12 @@ export class AuthorizationDecision {
     };
   }
 
-  /** Records the patient's agreement to share the scopes with the client. */
-  async agree(accountId: string, request: AuthorizationRequest): Promise<void> {
+  /** Records the patient's agreement to share the scopes with the client; returns every scope now agreed to. */
+  async agree(accountId: string, request: AuthorizationRequest): Promise<readonly string[]> {
     const earlier = (await this.#consents.find(accountId, request.clientId)) ?? [];
-    await this.#consents.grant(accountId, request.clientId, [...new Set([...earlier, ...request.scopes])]);
+    const agreed = [...new Set([...earlier, ...request.scopes])];
+    await this.#consents.grant(accountId, request.clientId, agreed);
+    return agreed;
   }
 
   /** The redirect for a patient who declines to share, as NHS login sends it. */

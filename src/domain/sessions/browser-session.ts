@@ -80,6 +80,13 @@ export interface SessionStore {
    */
   save(idHash: string, session: BrowserSession, expiresAt: number, isNew: boolean): Promise<void>;
   delete(idHash: string): Promise<void>;
+  /** Writes a new session and deletes the one it replaces (if any) together: both or neither. */
+  replace(
+    oldIdHash: string | undefined,
+    idHash: string,
+    session: BrowserSession,
+    expiresAt: number,
+  ): Promise<void>;
   /** Ends every session of an account (password reset, account deletion). */
   deleteForAccount(accountId: string): Promise<void>;
 }

@@ -7,6 +7,8 @@ export interface SessionTimeouts {
   readonly idleSeconds: number;
   /** Seconds after the start at which the session ends whatever happens. */
   readonly absoluteSeconds: number;
+  /** Seconds after its last write in which an unchanged session is not written again just to mark it seen. */
+  readonly touchIntervalSeconds?: number;
 }
 
 export type SessionLookup =
@@ -72,12 +74,13 @@ export class Sessions {
   ): Promise<BrowserSession> {
     const now = epochSeconds(this.#clock());
     const saved = { ...session, lastSeenAt: now };
-    const expiresAt = Math.min(
-      now + this.#timeouts.idleSeconds,
-      session.createdAt + this.#timeouts.absoluteSeconds,
-    );
-    await this.#store.save(hashId(id), saved, expiresAt, options.isNew ?? false);
+    await this.#store.save(hashId(id), saved, this.#expiresAt(session, now), options.isNew ?? false);
     return saved;
+  }
+
+  /** When the store may delete the session: at the first of its two timeouts. */
+  #expiresAt(session: BrowserSession, now: number): number {
+    return Math.min(now + this.#timeouts.idleSeconds, session.createdAt + this.#timeouts.absoluteSeconds);
   }
 
   /**
@@ -88,14 +91,21 @@ export class Sessions {
     oldId: string | undefined,
     session: BrowserSession,
   ): Promise<{ id: string; session: BrowserSession }> {
-    if (oldId) await this.#store.delete(hashId(oldId));
     const id = this.#randomId();
-    const renewed = await this.save(
-      id,
-      { ...session, csrfToken: randomBytes(32).toString('base64url') },
-      { isNew: true },
-    );
+    const now = epochSeconds(this.#clock());
+    const renewed = { ...session, csrfToken: randomBytes(32).toString('base64url'), lastSeenAt: now };
+    await this.#store.replace(oldId && hashId(oldId), hashId(id), renewed, this.#expiresAt(session, now));
     return { id, session: renewed };
+  }
+
+  /**
+   * Marks an unchanged session as seen now, by saving it, unless it was saved within the touch
+   * interval: most page views then cost no write. Returns the session as it now stands.
+   */
+  async touch(id: string, session: BrowserSession): Promise<BrowserSession> {
+    const now = epochSeconds(this.#clock());
+    if (now - session.lastSeenAt < (this.#timeouts.touchIntervalSeconds ?? 0)) return session;
+    return this.save(id, session);
   }
 
   async end(id: string): Promise<void> {

@@ -13,6 +13,10 @@ const memoryStore = () => {
     delete: async (idHash) => {
       items.delete(idHash);
     },
+    replace: async (oldIdHash, idHash, session, expiresAt) => {
+      if (oldIdHash) items.delete(oldIdHash);
+      items.set(idHash, { session, expiresAt });
+    },
     deleteForAccount: async (accountId) => {
       for (const [key, value] of items)
         if (value.session.authentication?.accountId === accountId) items.delete(key);
@@ -27,7 +31,7 @@ const setup = () => {
   const sessions = new Sessions({
     store,
     clock: () => new Date(now),
-    timeouts: { idleSeconds: 1800, absoluteSeconds: 43200 },
+    timeouts: { idleSeconds: 1800, absoluteSeconds: 43200, touchIntervalSeconds: 60 },
   });
   return { sessions, items, advance: (seconds: number) => (now += seconds * 1000) };
 };
@@ -89,5 +93,38 @@ describe('Sessions', () => {
     const { sessions } = setup();
     expect((await sessions.resume(undefined)).kind).toBe('none');
     expect((await sessions.resume('x'.repeat(500))).kind).toBe('none');
+  });
+
+  it('does not write an unchanged session seen again within the touch interval', async () => {
+    // Prepare
+    const { sessions, items, advance } = setup();
+    const { id, session } = sessions.start();
+    const saved = await sessions.save(id, session, { isNew: true });
+    const written = [...items.values()][0];
+    advance(59);
+
+    // Act
+    const touched = await sessions.touch(id, saved);
+
+    // Assess
+    expect(touched).toBe(saved);
+    expect([...items.values()][0]).toBe(written);
+  });
+
+  it('writes an unchanged session seen again after the touch interval, so its idle timeout starts again', async () => {
+    // Prepare
+    const { sessions, items, advance } = setup();
+    const { id, session } = sessions.start();
+    const saved = await sessions.save(id, session, { isNew: true });
+    advance(60);
+
+    // Act
+    const touched = await sessions.touch(id, saved);
+    advance(1799);
+
+    // Assess
+    expect(touched.lastSeenAt).toBe(saved.lastSeenAt + 60);
+    expect([...items.values()][0]?.session.lastSeenAt).toBe(touched.lastSeenAt);
+    expect((await sessions.resume(id)).kind).toBe('active');
   });
 });
