@@ -135,7 +135,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
       handle: async ({ form, session, sourceIp, event }) => {
         const unlocked = session.unlocked && session.unlocked.until > now() ? session.unlocked : undefined;
         const cookie = readCookie(event.cookies, deviceCookie);
-        const account = await deps.passwordLogin.logIn({
+        const { account, rememberedDevice } = await deps.passwordLogin.logIn({
           email: form.email ?? '',
           password: form.password ?? '',
           sourceIp,
@@ -153,8 +153,11 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         };
         if (deps.loginSecondFactor.needsFirstFactor(account))
           return { ...toAddPhone, session: { kind: 'renew', session: authenticated } };
-        if (await deps.devices.recognise(account.accountId, cookie)) {
-          await loggedIn(account, sourceIp, 'remembered-device');
+        if (rememberedDevice) {
+          await Promise.all([
+            deps.devices.use(rememberedDevice),
+            loggedIn(account, sourceIp, 'remembered-device'),
+          ]);
           return {
             redirect: afterLogin(session),
             session: { kind: 'renew', session: withSecondFactor(authenticated, 'remembered-device') },

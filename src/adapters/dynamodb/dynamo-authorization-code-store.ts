@@ -1,6 +1,7 @@
 import type {
   AuthorizationCodeGrant,
   AuthorizationCodeStore,
+  CodeRedemption,
   StoredAuthorizationCode,
 } from '../../domain/oidc/grants/authorization-codes.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
@@ -9,6 +10,7 @@ import { keys } from './keys.ts';
 type AuthorizationCodeItem = Item & {
   grant: AuthorizationCodeGrant;
   codeChallenge?: string;
+  binding?: string;
   expiresAt: number;
   consumedAt?: number;
 };
@@ -29,22 +31,33 @@ export class DynamoAuthorizationCodeStore implements AuthorizationCodeStore {
       ...keys.authorizationCode(codeDigest),
       grant: code.grant,
       codeChallenge: code.codeChallenge,
+      binding: code.binding,
       expiresAt: code.expiresAt,
     } satisfies AuthorizationCodeItem);
   }
 
   async find(codeDigest: string): Promise<StoredAuthorizationCode | undefined> {
-    const item = await this.#table.get<AuthorizationCodeItem>(keys.authorizationCode(codeDigest));
-    if (!item) return undefined;
-    return {
-      grant: item.grant,
-      codeChallenge: item.codeChallenge,
-      expiresAt: item.expiresAt,
-      consumed: item.consumedAt !== undefined,
-    };
+    return asCode(await this.#table.get<AuthorizationCodeItem>(keys.authorizationCode(codeDigest)));
+  }
+
+  async redeem(codeDigest: string, binding: string): Promise<CodeRedemption> {
+    const { consumed, item } = await this.#table.consumeIf<AuthorizationCodeItem>(
+      keys.authorizationCode(codeDigest),
+      { binding },
+    );
+    return { redeemed: consumed, code: asCode(item) };
   }
 
   async consume(codeDigest: string): Promise<void> {
     await this.#table.consume(keys.authorizationCode(codeDigest));
   }
 }
+
+const asCode = (item: AuthorizationCodeItem | undefined): StoredAuthorizationCode | undefined =>
+  item && {
+    grant: item.grant,
+    codeChallenge: item.codeChallenge,
+    binding: item.binding,
+    expiresAt: item.expiresAt,
+    consumed: item.consumedAt !== undefined,
+  };

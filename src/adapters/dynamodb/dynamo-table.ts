@@ -200,6 +200,40 @@ export class DynamoTable {
   }
 
   /**
+   * Marks a single-use item as used if it is unexpired, unused and has the `matching` values, in
+   * one call; else leaves it, and returns it as it was (undefined when there is none), so the
+   * caller can say why.
+   */
+  async consumeIf<T extends Item>(
+    key: ItemKey,
+    matching: Matching,
+  ): Promise<{ readonly consumed: boolean; readonly item: T | undefined }> {
+    const condition = matchingCondition(matching);
+    try {
+      const { Attributes: attributes } = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET consumedAt = :now',
+          ConditionExpression: `${unexpired} AND attribute_not_exists(consumedAt)${condition.expression}`,
+          ExpressionAttributeNames: { '#ttl': ttl, ...condition.names },
+          ExpressionAttributeValues: { ':now': this.#now(), ...condition.values },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { consumed: true, item: attributes as T };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        return {
+          consumed: false,
+          item: error.Item && (unmarshall(error.Item as Record<string, AttributeValue>) as T),
+        };
+      throw translateStoreError(error);
+    }
+  }
+
+  /**
    * Adds `by` to a counter atomically (UpdateItem ADD) and returns the new count. A missing item,
    * or one past its expiry that TTL has not deleted yet, starts again from `by` and expires at
    * `expiresAt`; a live item keeps its expiry, unless `renewExpiry` moves it to `expiresAt`.

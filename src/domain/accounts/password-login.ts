@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { PasswordHasher } from '../credentials/password-hasher.ts';
-import type { RememberedDevices } from '../devices/remembered-devices.ts';
+import type { RememberedDevice, RememberedDevices } from '../devices/remembered-devices.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
 import type { PasswordSource, PasswordThrottle } from '../limits/password-throttle.ts';
 import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
@@ -24,6 +24,12 @@ export interface PasswordLoginRequest {
   readonly deviceCookie?: string | undefined;
   /** The account key this browser unlocked a moment ago by email link and second factor, if any. */
   readonly unlockedAccountKey?: string | undefined;
+}
+
+/** A right password: the account, and the remembered device of it this browser is, if it is one. */
+export interface PasswordLoginResult {
+  readonly account: Account;
+  readonly rememberedDevice?: RememberedDevice | undefined;
 }
 
 /** Longer input is not a password we could have stored; it is refused before any hashing. */
@@ -49,7 +55,7 @@ export class PasswordLogin {
     this.#deps = deps;
   }
 
-  async logIn(request: PasswordLoginRequest): Promise<Account> {
+  async logIn(request: PasswordLoginRequest): Promise<PasswordLoginResult> {
     const problems = [
       ...(request.email.trim() === '' ? [{ field: 'email', message: 'Enter your email address' }] : []),
       ...(request.password === '' ? [{ field: 'password', message: 'Enter your password' }] : []),
@@ -60,7 +66,10 @@ export class PasswordLogin {
     const accountKey = passwordThrottleKey(request.email);
     const { throttle, accounts, hasher } = this.#deps;
     const account = await accounts.findByEmail(request.email);
-    const source = await this.#sourceOf(request, account, accountKey);
+    const rememberedDevice = request.deviceCookie
+      ? await this.#deps.devices.identify(account?.accountId ?? 'no-account', request.deviceCookie)
+      : undefined;
+    const source = this.#sourceOf(request, rememberedDevice, accountKey);
     const attempt = await throttle.admitAttempt(accountKey, source);
     const matches = account
       ? await hasher.verify(account.passwordHash, request.password)
@@ -79,21 +88,18 @@ export class PasswordLogin {
         at: this.#deps.clock().toISOString(),
       });
     }
-    return account;
+    return { account, rememberedDevice };
   }
 
   /** A trusted source when the browser has the account's remembered device or just unlocked it; else its network. */
-  async #sourceOf(
+  #sourceOf(
     request: PasswordLoginRequest,
-    account: Account | undefined,
+    rememberedDevice: RememberedDevice | undefined,
     accountKey: string,
-  ): Promise<PasswordSource> {
+  ): PasswordSource {
     if (request.unlockedAccountKey === accountKey) return { kind: 'trusted', id: `unlocked ${accountKey}` };
-    const deviceId = request.deviceCookie
-      ? await this.#deps.devices.identify(account?.accountId ?? 'no-account', request.deviceCookie)
-      : undefined;
-    return deviceId
-      ? { kind: 'trusted', id: `device ${deviceId}` }
+    return rememberedDevice
+      ? { kind: 'trusted', id: `device ${rememberedDevice.deviceId}` }
       : { kind: 'network', ip: request.sourceIp };
   }
 

@@ -60,22 +60,19 @@ export class RememberedDevices {
     return `${deviceId}.${secret}`;
   }
 
-  /** Whether the cookie is a remembered device of this account; if so its life starts afresh. */
-  async recognise(accountId: string, cookieValue: string | undefined): Promise<boolean> {
-    const device = await this.#find(accountId, cookieValue);
-    if (!device) return false;
+  /** A remembered device the patient has just logged in with: its life starts afresh (one write). */
+  async use(device: RememberedDevice): Promise<void> {
     const now = this.#clock();
     await this.#store.save({ ...device, lastUsedAt: now.toISOString(), expiresAt: this.#expiryFrom(now) });
-    return true;
   }
 
   /**
-   * The id of the remembered device the cookie is, for this account, without using it (a login
-   * not yet past its password must not keep a device alive). One read whenever a cookie is given,
-   * whatever the account, so the time taken says nothing about the account.
+   * The remembered device of this account the cookie is, without using it (a login not yet past
+   * its password must not keep a device alive). One read whenever a cookie is given, whatever the
+   * account, so the time taken says nothing about the account.
    */
-  async identify(accountId: string, cookieValue: string | undefined): Promise<string | undefined> {
-    return (await this.#find(accountId, cookieValue))?.deviceId;
+  async identify(accountId: string, cookieValue: string | undefined): Promise<RememberedDevice | undefined> {
+    return this.#find(accountId, cookieValue);
   }
 
   async #find(accountId: string, cookieValue: string | undefined): Promise<RememberedDevice | undefined> {

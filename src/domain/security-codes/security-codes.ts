@@ -121,8 +121,10 @@ export class SecurityCodes {
     await this.#refuseWhileLocked(request.accountId);
     if (tries > allowed) throw await this.#lockEntry(request.accountId);
     if (matchesSecurityCode(bound(entered, request.destination), issued.digest)) {
-      await this.#store.markUsed(request.accountId, request.purpose, issued.codeId);
-      await this.#failures.clear(codeFailuresScope, request.accountId);
+      await Promise.all([
+        this.#store.markUsed(request.accountId, request.purpose, issued.codeId),
+        this.#failures.clear(codeFailuresScope, request.accountId),
+      ]);
       return;
     }
     if (tries < allowed) throw new IncorrectSecurityCodeError(allowed - tries);

@@ -194,6 +194,41 @@ describe('AuthorizationCodes', () => {
     expect(error).toMatchObject({ code: 'invalid_grant' });
   });
 
+  it('leaves a code refused for a wrong verifier unused, so the client with the right one still redeems it', async () => {
+    // Prepare
+    const { codes } = await setUp();
+    const code = await codes.issue({ ...grant, codeChallenge: CHALLENGE });
+    const wrong = await failure(
+      codes.redeem(code, { ...redemption, codeVerifier: `${VERIFIER.slice(0, -1)}Y` }),
+    );
+
+    // Act
+    const redeemed = await codes.redeem(code, { ...redemption, codeVerifier: VERIFIER });
+
+    // Assess
+    expect(wrong).toMatchObject({ description: 'code_verifier does not match the code_challenge.' });
+    expect(redeemed).toEqual(grant);
+  });
+
+  it('redeems, once, a code issued before codes kept their binding', async () => {
+    // Prepare: the item as codes were stored before
+    const { codes, table } = await setUp();
+    const code = 'Ab'.repeat(21).concat('c');
+    await table.create({
+      ...keys.authorizationCode(digestOpaqueToken(code)),
+      grant,
+      expiresAt: epochSeconds(START) + 600,
+    });
+
+    // Act
+    const redeemed = await codes.redeem(code, redemption);
+    const again = await failure(codes.redeem(code, redemption));
+
+    // Assess
+    expect(redeemed).toEqual(grant);
+    expect(again).toBeInstanceOf(CodeReusedError);
+  });
+
   it('refuses to issue a code for a challenge that is not S256-shaped', async () => {
     // Prepare
     const { codes } = await setUp();

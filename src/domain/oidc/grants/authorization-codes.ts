@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Clock, epochSeconds } from '../../clock.ts';
 import { AlreadyUsedError, ExpiredError, InvalidRequestError, NotFoundError } from '../../errors.ts';
 import { type RandomBytes, systemRandomBytes } from '../../security-codes/security-code.ts';
@@ -5,7 +6,7 @@ import { InvalidGrantError } from '../oidc-errors.ts';
 import type { Grant } from './grant.ts';
 import { CodeReusedError } from './grant-errors.ts';
 import { digestOpaqueToken, isOpaqueToken, newOpaqueToken } from './opaque-token.ts';
-import { checkPkce, isCodeChallenge } from './pkce.ts';
+import { checkPkce, isCodeChallenge, s256CodeChallenge } from './pkce.ts';
 
 /** The grant an authorization code carries to the token endpoint. */
 export interface AuthorizationCodeGrant extends Grant {
@@ -20,11 +21,21 @@ export interface StoredAuthorizationCode {
   readonly grant: AuthorizationCodeGrant;
   /** The S256 code_challenge of the authorization request, if it had one. */
   readonly codeChallenge?: string | undefined;
+  /**
+   * What a token request must match to redeem the code in one call: a digest of the client, the
+   * redirect_uri and the challenge (see `codeBinding`). Absent on codes issued before it was kept.
+   */
+  readonly binding?: string | undefined;
   /** Epoch seconds after which the code is refused. */
   readonly expiresAt: number;
   /** Whether the code has been redeemed. */
   readonly consumed: boolean;
 }
+
+/** A redemption: the code redeemed now, or left as it was (undefined when unknown). */
+export type CodeRedemption =
+  | { readonly redeemed: true; readonly code: StoredAuthorizationCode | undefined }
+  | { readonly redeemed: false; readonly code: StoredAuthorizationCode | undefined };
 
 /** Where authorization codes are kept, by the digest of the code. */
 export interface AuthorizationCodeStore {
@@ -36,7 +47,26 @@ export interface AuthorizationCodeStore {
    * AlreadyUsedError; a call after expiry ExpiredError, and for an unknown code NotFoundError.
    */
   consume(codeDigest: string): Promise<void>;
+  /**
+   * Marks the code redeemed if it is unexpired, not redeemed before and has this binding, in one
+   * call; of concurrent callers at most one succeeds. Otherwise returns the code as it was.
+   */
+  redeem(codeDigest: string, binding: string): Promise<CodeRedemption>;
 }
+
+/**
+ * The binding of a code to its token request: the client, the exact redirect_uri and the PKCE
+ * challenge (the S256 of the verifier, at the token endpoint), or none. Equal bindings mean every
+ * check of `redeem` passes, so a redemption that matches is one conditional write.
+ */
+export const codeBinding = (
+  clientId: string,
+  redirectUri: string | undefined,
+  challenge: string | undefined,
+) =>
+  createHash('sha256')
+    .update(JSON.stringify([clientId, redirectUri ?? null, challenge ?? null]))
+    .digest('base64url');
 
 export interface AuthorizationCodeRequest extends AuthorizationCodeGrant {
   /** The S256 code_challenge of the authorization request (the only method we accept). */
@@ -82,7 +112,8 @@ export class AuthorizationCodes {
       throw new InvalidRequestError('code_challenge must be an S256 challenge: 43 base64url characters.');
     const { token, digest } = newOpaqueToken(this.#random);
     const expiresAt = epochSeconds(this.#clock()) + this.#lifetimeSeconds;
-    await this.#store.save(digest, { grant, codeChallenge, expiresAt });
+    const binding = codeBinding(grant.clientId, grant.redirectUri, codeChallenge);
+    await this.#store.save(digest, { grant, codeChallenge, binding, expiresAt });
     return token;
   }
 
@@ -94,7 +125,19 @@ export class AuthorizationCodes {
     if (!isOpaqueToken(code))
       throw new InvalidGrantError('The authorization code is malformed.', { logDetail: 'code malformed' });
     const digest = digestOpaqueToken(code);
-    const stored = await this.#store.find(digest);
+    const { clientId, redirectUri, codeVerifier } = request;
+    const challenge = codeVerifier === undefined ? undefined : s256CodeChallenge(codeVerifier);
+    const redemption = await this.#store.redeem(digest, codeBinding(clientId, redirectUri, challenge));
+    if (redemption.redeemed && redemption.code) return redemption.code.grant;
+    const stored = redemption.code;
+    this.#refuse(stored, request);
+    // Nothing is wrong with it, yet it was not redeemed: a code issued before codes kept their binding.
+    await this.#consume(digest, (stored as StoredAuthorizationCode).grant);
+    return (stored as StoredAuthorizationCode).grant;
+  }
+
+  /** Throws why the code cannot be redeemed by this request, if anything is wrong with it. */
+  #refuse(stored: StoredAuthorizationCode | undefined, request: RedemptionRequest): void {
     if (!stored || stored.expiresAt <= epochSeconds(this.#clock()))
       throw new InvalidGrantError('The authorization code is unknown or has expired.', {
         logDetail: 'code unknown or expired',
@@ -111,8 +154,6 @@ export class AuthorizationCodes {
         logDetail: 'code redirect_uri mismatch',
       });
     checkPkce(stored.codeChallenge, request.codeVerifier);
-    await this.#consume(digest, grant);
-    return grant;
   }
 
   async #consume(digest: string, grant: Grant): Promise<void> {
