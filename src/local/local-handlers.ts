@@ -1,8 +1,14 @@
 import { fileURLToPath } from 'node:url';
+import { createHandler as createAuthorizePagesHandler } from '../../functions/authorize-pages/handler.ts';
+import { createHandler as createIdentityPagesHandler } from '../../functions/identity-pages/handler.ts';
+import { createHandler as createLoginPagesHandler } from '../../functions/login-pages/handler.ts';
+import { createHandler as createLogoutPagesHandler } from '../../functions/logout-pages/handler.ts';
 import { createHandler as createOidcTokenHandler } from '../../functions/oidc-token/handler.ts';
 import { createHandler as createOidcUserinfoHandler } from '../../functions/oidc-userinfo/handler.ts';
 import { createHandler as createOpenIdMetadataHandler } from '../../functions/openid-metadata/handler.ts';
-import { createHandler as createPatientPagesHandler } from '../../functions/patient-pages/handler.ts';
+import { createHandler as createRecoveryPagesHandler } from '../../functions/recovery-pages/handler.ts';
+import { createHandler as createRegistrationPagesHandler } from '../../functions/registration-pages/handler.ts';
+import { createHandler as createSettingsPagesHandler } from '../../functions/settings-pages/handler.ts';
 import { createHandler as createStaticAssetsHandler } from '../../functions/static-assets/handler.ts';
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -59,25 +65,33 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
     allowTestPhoneNumbers: true,
   });
   const oidc = createOidcServices(deps);
+  // Every page function's handler over the same services, as each Lambda builds its own.
+  const pages = {
+    ...services,
+    logger: deps.logger,
+    clock: deps.clock,
+    issuer: deps.issuer,
+    jwks: () => deps.signer.jwks(),
+    limits: deps.limits,
+    renderer: createPageRenderer(
+      { views: workingCopyPaths.views, nhsukFrontend: workingCopyPaths.nhsukFrontendDist },
+      { serviceName: deps.serviceName },
+    ),
+    secureCookies: deps.issuer.startsWith('https://'),
+    // The dev server takes requests straight from the socket: nothing sits in front to vouch for a header.
+    clientAddressSource: 'connection' as const,
+  };
   return {
     'openid-metadata': createOpenIdMetadataHandler(deps),
     'oidc-token': createOidcTokenHandler({ ...oidc, logger: deps.logger }),
     'oidc-userinfo': createOidcUserinfoHandler({ ...oidc, logger: deps.logger }),
-    'patient-pages': createPatientPagesHandler({
-      ...services,
-      logger: deps.logger,
-      clock: deps.clock,
-      issuer: deps.issuer,
-      jwks: () => deps.signer.jwks(),
-      limits: deps.limits,
-      renderer: createPageRenderer(
-        { views: workingCopyPaths.views, nhsukFrontend: workingCopyPaths.nhsukFrontendDist },
-        { serviceName: deps.serviceName },
-      ),
-      secureCookies: deps.issuer.startsWith('https://'),
-      // The dev server takes requests straight from the socket: nothing sits in front to vouch for a header.
-      clientAddressSource: 'connection',
-    }),
+    'registration-pages': createRegistrationPagesHandler(pages),
+    'login-pages': createLoginPagesHandler(pages),
+    'recovery-pages': createRecoveryPagesHandler(pages),
+    'settings-pages': createSettingsPagesHandler(pages),
+    'authorize-pages': createAuthorizePagesHandler(pages),
+    'identity-pages': createIdentityPagesHandler(pages),
+    'logout-pages': createLogoutPagesHandler(pages),
     'static-assets': createStaticAssetsHandler({
       logger: deps.logger,
       assets: loadAssetCatalogue({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../src/routes.ts';
+import { pageFunctionNames, routes } from '../../src/routes.ts';
 import { launchChromium, seriousAccessibilityProblems } from '../support/browser.ts';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
 
@@ -210,7 +210,10 @@ describe('a new patient in a browser', () => {
   /** Visits every GET page of the route table in one browser context, with axe. */
   const sweep = async (context: Awaited<ReturnType<Browser['newContext']>>) => {
     const pagePaths = routes
-      .filter((route) => route.function === 'patient-pages' && route.method === 'GET')
+      .filter(
+        (route) =>
+          (pageFunctionNames as readonly string[]).includes(route.function) && route.method === 'GET',
+      )
       .map((route) => route.path);
     const before = pagesChecked.length;
     const tab = await context.newPage();

@@ -193,7 +193,7 @@ describe('Lambda functions', () => {
     );
 
     // Assess
-    expect(expected['patient-pages']).toBe(1024);
+    expect(expected['login-pages']).toBe(1024);
     expect(actual).toEqual(expected);
   });
 });
@@ -285,9 +285,9 @@ describe('Lambda bundles', () => {
     expect(code).toContain('"DomainError"');
   });
 
-  it('carry the views, the nhsuk-frontend templates and the common-password list in the patient pages bundle', () => {
+  it('carry the views, the nhsuk-frontend templates and the common-password list in the registration pages bundle', () => {
     // Act
-    const files = filesOf('patient-pages');
+    const files = filesOf('registration-pages');
 
     // Assess
     expect(files).toEqual(
@@ -300,7 +300,7 @@ describe('Lambda bundles', () => {
         bundleLayout.commonPasswords,
       ]),
     );
-    expect(readFileSync(join(bundleOf('patient-pages'), bundleLayout.commonPasswords), 'utf8')).toBe(
+    expect(readFileSync(join(bundleOf('registration-pages'), bundleLayout.commonPasswords), 'utf8')).toBe(
       readFileSync(commonPasswordsFile, 'utf8'),
     );
     // Only templates of nhsuk-frontend: not its sources, styles or source maps.
@@ -346,10 +346,10 @@ describe('Lambda bundles', () => {
     expect(response.body).toContain('.nhsuk-header');
   });
 
-  it('render pages from the bundled templates in the patient pages bundle, and the problem page when the store is down', () => {
+  it('render pages from the bundled templates in the page bundles, and the problem page when the store is down', () => {
     // Act
-    const start = invoke('patient-pages', 'GET', '/', 'GET /');
-    const response = invoke('patient-pages', 'GET', '/login', 'GET /login');
+    const start = invoke('registration-pages', 'GET', '/', 'GET /');
+    const response = invoke('login-pages', 'GET', '/login', 'GET /login');
 
     // Assess: the start page needs no session, so it renders without the store; the login form needs
     // one for its CSRF token, so an unreachable DynamoDB is a 503 page in the NHS layout.

@@ -1,4 +1,4 @@
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailMessage, EmailSender } from '../../domain/messaging/message-senders.ts';
 import { translateSesError } from './ses-errors.ts';
 
@@ -47,3 +47,7 @@ export class SesEmailSender implements EmailSender {
     }
   }
 }
+
+/** The sender over the function's own SES client, for a Lambda composition root. */
+export const sesEmailSender = (options: Omit<SesEmailSenderOptions, 'client'>): SesEmailSender =>
+  new SesEmailSender({ client: new SESv2Client({}), ...options });

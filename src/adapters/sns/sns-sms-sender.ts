@@ -1,4 +1,4 @@
-import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SmsMessage, SmsSender } from '../../domain/messaging/message-senders.ts';
 import { translateSnsError } from './sns-errors.ts';
 
@@ -41,3 +41,7 @@ export class SnsSmsSender implements SmsSender {
     }
   }
 }
+
+/** The sender over the function's own SNS client, for a Lambda composition root. */
+export const snsSmsSender = (options: Omit<SnsSmsSenderOptions, 'client'>): SnsSmsSender =>
+  new SnsSmsSender({ client: new SNSClient({}), ...options });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../../src/domain/oidc/client-authentication.ts';
-import { routes } from '../../../src/routes.ts';
+import { pageFunctionNames, routes } from '../../../src/routes.ts';
 import { createAccount, firstLogin, PageClient } from '../../support/page-client.ts';
 import { type OidcEndpoints, startOidcEndpoints } from '../oidc-endpoints/oidc-fixture.ts';
 
@@ -119,7 +119,9 @@ describe('no input gives a server error', () => {
       password: 'correct horse battery',
       phoneNumber: '07700 900123',
     });
-    const posts = routes.filter((route) => route.function === 'patient-pages' && route.method === 'POST');
+    const posts = routes.filter(
+      (route) => (pageFunctionNames as readonly string[]).includes(route.function) && route.method === 'POST',
+    );
     const names = [
       'email',
       'password',

@@ -1,4 +1,4 @@
-import type { Limits } from '../../src/domain/limits/limits.ts';
+import type { Limits } from '../domain/limits/limits.ts';
 
 /** The fields the hosted forms use, once each. */
 export const fields = {

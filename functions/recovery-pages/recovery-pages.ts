@@ -10,9 +10,9 @@ import type { Limits } from '../../src/domain/limits/limits.ts';
 import { PatientProblemError } from '../../src/domain/patient-problems.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import { codeForm, fields, lostPhoneLink } from '../../src/web/forms.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import { problemPageFor } from '../../src/web/problem-pages.ts';
-import { codeForm, fields, lostPhoneLink } from './forms.ts';
 
 export interface RecoveryPagesDependencies {
   readonly recovery: AccountRecovery;

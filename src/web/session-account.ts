@@ -1,7 +1,7 @@
-import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
-import { PatientProblemError } from '../../src/domain/patient-problems.ts';
-import type { SessionAuthentication } from '../../src/domain/sessions/browser-session.ts';
-import type { PageRequest } from '../../src/web/page-routes.ts';
+import type { Account, AccountStore } from '../domain/accounts/account.ts';
+import { PatientProblemError } from '../domain/patient-problems.ts';
+import type { SessionAuthentication } from '../domain/sessions/browser-session.ts';
+import type { PageRequest } from './page-routes.ts';
 
 /**
  * The account a session has logged in to, up to the step asked for: `password` (the code is still

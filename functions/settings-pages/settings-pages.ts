@@ -13,10 +13,10 @@ import {
   type ReauthenticationNeed,
 } from '../../src/domain/sessions/recent-authentication.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import { backToSettings, codeForm, fields, lostPhoneLink } from '../../src/web/forms.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import { formatTime } from '../../src/web/problem-pages.ts';
-import { backToSettings, codeForm, fields, lostPhoneLink } from './forms.ts';
-import { sessionAccount } from './session-account.ts';
+import { sessionAccount } from '../../src/web/session-account.ts';
 
 export interface SettingsPagesDependencies {
   readonly accounts: AccountStore;

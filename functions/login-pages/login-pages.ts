@@ -13,7 +13,7 @@ import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import { formatTime } from '../../src/web/problem-pages.ts';
-import { sessionAccount } from './session-account.ts';
+import { sessionAccount } from '../../src/web/session-account.ts';
 
 export interface LoginPagesDependencies {
   readonly accounts: AccountStore;

@@ -18,7 +18,8 @@ import type { BrowserSession, SessionAuthentication } from '../../src/domain/ses
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import type { FormValues, PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
-import { currentAccount, sessionAccount } from './session-account.ts';
+import { answered, pendingAuthorizationOf } from '../../src/web/pending-authorization.ts';
+import { currentAccount, sessionAccount } from '../../src/web/session-account.ts';
 
 export interface AuthorizePagesDependencies {
   readonly accounts: AccountStore;
@@ -51,7 +52,7 @@ const scopeDescriptions: Record<string, string> = {
   nhs_app_credentials: 'the details the NHS App uses to connect to your GP surgery',
 };
 
-/** /authorize and the pages between it and the answer: consent, and "prove who you are". */
+/** /authorize and the pages between it and the answer: consent ("prove who you are" is identity-pages'). */
 export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => {
   /**
    * The login that answers the pending request: a handed-over one (while its account and session
@@ -79,8 +80,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     change: 'update' | 'renew' = 'update',
     known: { login?: Login; consented?: readonly string[] } = {},
   ): Promise<PageOutcome> => {
-    const pending = session.pendingAuthorization;
-    if (!pending) throw new PatientProblemError('unknown-service', { logDetail: 'no pending authorization' });
+    const pending = pendingAuthorizationOf(session);
     const login = known.login ?? (await loginFor(request, session));
     const step: AuthorizationStep = await deps.authorization.next(pending, login, known.consented);
     if (step.kind === 'log-in') return { redirect: '/login', session: { kind: change, session } };
@@ -88,16 +88,6 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     if (step.kind === 'prove-identity')
       return { redirect: '/prove-who-you-are', session: { kind: change, session } };
     return answered(session, step.location, change);
-  };
-
-  /** Back to the relying party: the request is answered and leaves the session. */
-  const answered = (
-    session: BrowserSession,
-    location: string,
-    change: 'update' | 'renew' = 'update',
-  ): PageOutcome => {
-    const { pendingAuthorization: _answered, interactionId: _ended, handedOver: _used, ...rest } = session;
-    return { redirect: location, session: { kind: change, session: rest } };
   };
 
   /**
@@ -176,12 +166,6 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     return proceed(request, session);
   };
 
-  const pendingOf = (session: BrowserSession): AuthorizationRequest => {
-    const pending = session.pendingAuthorization;
-    if (!pending) throw new PatientProblemError('unknown-service', { logDetail: 'no pending authorization' });
-    return pending;
-  };
-
   const serviceLabel = async (pending: AuthorizationRequest) =>
     (await deps.clients.find(pending.clientId))?.name ?? 'The service';
 
@@ -195,7 +179,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     'authorize-continue': page({ handle: (request) => proceed(request, request.session) }),
     consent: page({
       handle: async (request) => {
-        const pending = pendingOf(request.session);
+        const pending = pendingAuthorizationOf(request.session);
         const items = pending.scopes
           .filter((scope) => scope !== 'openid')
           .map((scope) => scopeDescriptions[scope] ?? scope);
@@ -215,7 +199,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     'consent-submit': page({
       bindsToAuthorization: true,
       handle: async (request) => {
-        const pending = pendingOf(request.session);
+        const pending = pendingAuthorizationOf(request.session);
         const login = await loginFor(request, request.session);
         if (!login) return { redirect: '/login' };
         if (request.form.decision !== 'agree')
@@ -224,19 +208,6 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
         // What this request has just read and written is passed on, not read again.
         return proceed(request, request.session, 'update', { login, consented });
       },
-    }),
-    'prove-identity': page({
-      handle: async ({ session }) => ({
-        view: 'pages/prove-identity.njk',
-        data: {
-          title: 'You need to prove who you are',
-          serviceLabel: await serviceLabel(pendingOf(session)),
-        },
-      }),
-    }),
-    'prove-identity-return': page({
-      bindsToAuthorization: true,
-      handle: async ({ session }) => answered(session, deps.authorization.notProven(pendingOf(session))),
     }),
   };
 };

@@ -1,0 +1,31 @@
+import type { HttpHandler } from '../../src/platform/http/http-types.ts';
+import { createPagesHandler, type PagesHandlerDependencies } from '../../src/web/pages-handler.ts';
+import { sessionAccount } from '../../src/web/session-account.ts';
+import { type LoginPagesDependencies, loginPages } from './login-pages.ts';
+
+export interface LoginFunctionDependencies extends PagesHandlerDependencies, LoginPagesDependencies {}
+
+/** Logging in: the password, the second factor, and "You are logged in". */
+export const createHandler = (deps: LoginFunctionDependencies): HttpHandler =>
+  createPagesHandler('login-pages', deps, (page) => ({
+    ...loginPages(deps, page),
+    login: page({
+      handle: async ({ session }) => ({
+        view: 'pages/login.njk',
+        data: {
+          title: 'Log in',
+          values: {},
+          allowRegistration: session.pendingAuthorization?.allowRegistration ?? true,
+        },
+      }),
+    }),
+    'logged-in': page({
+      handle: async (request) => {
+        const account = await sessionAccount(deps.accounts, request, 'full');
+        if (!account) return { redirect: '/login' };
+        // A relying party is waiting: its request goes on now the patient is logged in.
+        if (request.session.pendingAuthorization) return { redirect: '/authorize/continue' };
+        return { view: 'pages/logged-in.njk', data: { title: 'You are logged in', email: account.email } };
+      },
+    }),
+  }));

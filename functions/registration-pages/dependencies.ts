@@ -1,0 +1,9 @@
+import { sesEmailSender } from '../../src/adapters/ses/ses-email-sender.ts';
+import { fromHeader, pageFunctionDependencies } from '../../src/wiring/page-function-dependencies.ts';
+
+/** This function's composition root: the table, creating an account: email, no texts, built once at cold start. */
+export const dependencies = (env: Record<string, string | undefined>) =>
+  pageFunctionDependencies(env, {
+    email: (config) =>
+      sesEmailSender({ from: fromHeader(config), configurationSetName: config.sesConfigurationSet }),
+  });

@@ -1,0 +1,22 @@
+import type { HttpHandler } from '../../src/platform/http/http-types.ts';
+import { createPagesHandler, type PagesHandlerDependencies } from '../../src/web/pages-handler.ts';
+import { type RegistrationPagesDependencies, registrationPages } from './registration-pages.ts';
+
+export interface RegistrationFunctionDependencies
+  extends PagesHandlerDependencies,
+    RegistrationPagesDependencies {}
+
+/** The way in: the start page, the terms and help pages, and creating an account. */
+export const createHandler = (deps: RegistrationFunctionDependencies): HttpHandler =>
+  createPagesHandler('registration-pages', deps, (page) => ({
+    ...registrationPages(deps, page),
+    start: page({
+      handle: async () => ({ view: 'pages/start.njk', data: { title: 'Log in or create an account' } }),
+    }),
+    'terms-of-use': page({
+      handle: async () => ({ view: 'pages/terms-of-use.njk', data: { title: 'Terms of use' } }),
+    }),
+    contact: page({
+      handle: async () => ({ view: 'pages/contact.njk', data: { title: 'Get help with your account' } }),
+    }),
+  }));

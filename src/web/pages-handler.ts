@@ -1,0 +1,25 @@
+import { createHttpHandler, type RouteDefinition } from '../platform/http/http-handler.ts';
+import type { HttpHandler } from '../platform/http/http-types.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { FunctionName, RouteIdOf } from '../routes.ts';
+import { createPageRoutes, type PageDefinition, type PageDependencies } from './page-routes.ts';
+
+export interface PagesHandlerDependencies extends PageDependencies {
+  readonly logger: Logger;
+}
+
+/** Makes a route of a page definition: sessions, CSRF, the interaction, rendering. */
+export type Page = (definition: PageDefinition) => RouteDefinition;
+
+/**
+ * The handler of a function that serves hosted pages: exactly its routes of the route table,
+ * each a page, with errors shown as problem pages.
+ */
+export const createPagesHandler = <F extends FunctionName>(
+  functionName: F,
+  deps: PagesHandlerDependencies,
+  pages: (page: Page) => { readonly [Id in RouteIdOf<F>]: RouteDefinition },
+): HttpHandler => {
+  const { page, presentError } = createPageRoutes(deps);
+  return createHttpHandler({ functionName, logger: deps.logger, presentError, routes: pages(page) });
+};

@@ -1,0 +1,84 @@
+import { WasmArgon2PasswordHasher } from '../adapters/argon2/wasm-argon2-password-hasher.ts';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import { createCommonPasswordList } from '../adapters/files/common-password-file.ts';
+import { systemClock } from '../domain/clock.ts';
+import { MessageNotSentError } from '../domain/messaging/message-errors.ts';
+import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
+import type { JsonWebKeySet, TokenSigner } from '../domain/tokens/token-signer.ts';
+import { bundleLayout, inBundle, inBundlePath } from '../platform/bundle-files.ts';
+import { type ConfigOf, loadConfig, settings } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
+import { allowedPhoneCountries } from '../platform/phone-config.ts';
+import { createPageRenderer } from '../web/page-renderer.ts';
+import { createPatientServices } from './patient-services.ts';
+
+const pageSettings = { ...settings, allowedPhoneCountries };
+type PageConfig = ConfigOf<typeof pageSettings>;
+
+/**
+ * The adapters a page function may have beyond the table, each only where its permissions allow
+ * (the route table's `functionSpecs`): its root passes the ones it has.
+ */
+export interface PageFunctionAdapters {
+  readonly email?: (config: PageConfig) => EmailSender;
+  readonly sms?: (config: PageConfig) => SmsSender;
+  /** Our signing keys' public halves, to recognise ID tokens we issued. */
+  readonly publicKeys?: (config: PageConfig) => Pick<TokenSigner, 'jwks'>;
+}
+
+/** A sender a function without the permission has: a page that tried to use it would fail loudly, not quietly. */
+const notPermitted = (channel: 'email' | 'sms'): EmailSender & SmsSender => ({
+  send: async () => {
+    throw new MessageNotSentError(channel, { logDetail: `this function may not send ${channel}` });
+  },
+});
+
+/**
+ * What every page function's composition root builds at cold start: its settings, the table, the
+ * patient services over the adapters it has, the templates beside its bundle, its logger.
+ */
+export const pageFunctionDependencies = (
+  env: Record<string, string | undefined>,
+  adapters: PageFunctionAdapters = {},
+) => {
+  const config = loadConfig(env, pageSettings);
+  const clock = systemClock;
+  const contactUrl = config.contactUrl ?? `${config.issuer}/contact`;
+  const publicKeys = adapters.publicKeys?.(config);
+  const jwks = async (): Promise<JsonWebKeySet> => {
+    if (!publicKeys) throw new Error('This function may not read the signing keys.');
+    return publicKeys.jwks();
+  };
+  return {
+    ...createPatientServices({
+      table: new DynamoTable({ client: createDocumentClient(), tableName: config.tableName, clock }),
+      clock,
+      limits: config.limits,
+      email: adapters.email?.(config) ?? notPermitted('email'),
+      sms: adapters.sms?.(config) ?? notPermitted('sms'),
+      hasher: new WasmArgon2PasswordHasher(),
+      commonPasswords: createCommonPasswordList(inBundle(bundleLayout.commonPasswords)),
+      service: { serviceName: config.serviceName, baseUrl: config.issuer, contactLink: contactUrl },
+      allowedPhoneCountries: config.allowedPhoneCountries,
+      allowTestPhoneNumbers: false,
+    }),
+    logger: createLogger(config.logLevel),
+    clock,
+    issuer: config.issuer,
+    jwks,
+    limits: config.limits,
+    renderer: createPageRenderer(
+      { views: inBundlePath(bundleLayout.views), nhsukFrontend: inBundlePath(bundleLayout.nhsukFrontend) },
+      { serviceName: config.serviceName },
+    ),
+    /** Deployed pages are always served over https. */
+    secureCookies: true,
+    clientAddressSource: config.clientAddressSource,
+  };
+};
+
+/** The From header of the service's emails: the service's name as the display name. */
+export const fromHeader = (config: Pick<PageConfig, 'serviceName' | 'emailFromAddress'>): string =>
+  // The service name is restricted to characters a quoted display name can carry as they are.
+  `"${config.serviceName}" <${config.emailFromAddress}>`;
