@@ -325,6 +325,19 @@ export const routePath = (id: RouteId): string => {
   return route.path;
 };
 
+/**
+ * The URL of a page by its route id, with a query string from `query` (undefined values left
+ * out): the one place paths are written, so pages, templates and emails never type one.
+ */
+export const urlFor = (id: RouteId, query: Readonly<Record<string, string | undefined>> = {}): string => {
+  const path = routePath(id);
+  if (path.includes('{')) throw new Error(`The route ${id} has path parameters: urlFor cannot fill them`);
+  const search = new URLSearchParams(
+    Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  ).toString();
+  return search ? `${path}?${search}` : path;
+};
+
 /** The API Gateway route key (`GET /path`), which is also what Lambda sees as `event.routeKey`. */
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
   `${route.method} ${route.path}`;

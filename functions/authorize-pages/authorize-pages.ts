@@ -17,6 +17,7 @@ import { PatientProblemError } from '../../src/domain/patient-problems.ts';
 import type { BrowserSession, SessionAuthentication } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import type { Logger } from '../../src/platform/logger.ts';
+import { urlFor } from '../../src/routes.ts';
 import type { FormValues, PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import { answered, pendingAuthorizationOf } from '../../src/web/pending-authorization.ts';
 import { currentAccount, sessionAccount } from '../../src/web/session-account.ts';
@@ -83,10 +84,10 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     const pending = pendingAuthorizationOf(session);
     const login = known.login ?? (await loginFor(request, session));
     const step: AuthorizationStep = await deps.authorization.next(pending, login, known.consented);
-    if (step.kind === 'log-in') return { redirect: '/login', session: { kind: change, session } };
-    if (step.kind === 'consent') return { redirect: '/consent', session: { kind: change, session } };
+    if (step.kind === 'log-in') return { redirect: urlFor('login'), session: { kind: change, session } };
+    if (step.kind === 'consent') return { redirect: urlFor('consent'), session: { kind: change, session } };
     if (step.kind === 'prove-identity')
-      return { redirect: '/prove-who-you-are', session: { kind: change, session } };
+      return { redirect: urlFor('prove-identity'), session: { kind: change, session } };
     return answered(session, step.location, change);
   };
 
@@ -201,7 +202,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       handle: async (request) => {
         const pending = pendingAuthorizationOf(request.session);
         const login = await loginFor(request, request.session);
-        if (!login) return { redirect: '/login' };
+        if (!login) return { redirect: urlFor('login') };
         if (request.form.decision !== 'agree')
           return answered(request.session, deps.authorization.declined(pending));
         const consented = await deps.authorization.agree(login.account.accountId, pending);

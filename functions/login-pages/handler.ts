@@ -1,4 +1,5 @@
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
+import { urlFor } from '../../src/routes.ts';
 import { createPagesHandler, type PagesHandlerDependencies } from '../../src/web/pages-handler.ts';
 import { sessionAccount } from '../../src/web/session-account.ts';
 import { type LoginPagesDependencies, loginPages } from './login-pages.ts';
@@ -22,9 +23,9 @@ export const createHandler = (deps: LoginFunctionDependencies): HttpHandler =>
     'logged-in': page({
       handle: async (request) => {
         const account = await sessionAccount(deps.accounts, request, 'full');
-        if (!account) return { redirect: '/login' };
+        if (!account) return { redirect: urlFor('login') };
         // A relying party is waiting: its request goes on now the patient is logged in.
-        if (request.session.pendingAuthorization) return { redirect: '/authorize/continue' };
+        if (request.session.pendingAuthorization) return { redirect: urlFor('authorize-continue') };
         return { view: 'pages/logged-in.njk', data: { title: 'You are logged in', email: account.email } };
       },
     }),

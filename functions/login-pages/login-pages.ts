@@ -10,6 +10,7 @@ import type { Limits } from '../../src/domain/limits/limits.ts';
 import { TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import { urlFor } from '../../src/routes.ts';
 import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import { formatTime } from '../../src/web/problem-pages.ts';
@@ -29,15 +30,15 @@ export interface LoginPagesDependencies {
 
 type Page = (definition: PageDefinition) => RouteDefinition;
 
-const toLogin: PageOutcome = { redirect: '/login' };
+const toLogin: PageOutcome = { redirect: urlFor('login') };
 
 /**
  * Where a finished login goes: straight on with the relying party's request when one is waiting
  * (one hop, not two), else to "You are logged in".
  */
 const afterLogin = (session: BrowserSession): string =>
-  session.pendingAuthorization ? '/authorize/continue' : '/login/done';
-const toAddPhone: PageOutcome = { redirect: '/login/phone' };
+  session.pendingAuthorization ? urlFor('authorize-continue') : urlFor('logged-in');
+const toAddPhone: PageOutcome = { redirect: urlFor('add-phone') };
 
 /**
  * Logging in: the password, then the second factor (or, at a first login, a mobile number to
@@ -170,7 +171,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         );
         // A text a limit refused still leads to the code page, where the email fallback is offered.
         return {
-          redirect: '/login/code',
+          redirect: urlFor('enter-code'),
           session: {
             kind: 'renew',
             session: {
@@ -202,7 +203,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
           request.sourceIp,
         );
         return {
-          redirect: '/login/code',
+          redirect: urlFor('enter-code'),
           session: {
             kind: 'update',
             session: { ...request.session, journey: { pendingPhoneNumber, codeChannel: 'sms' } },
@@ -259,7 +260,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         const { codeNotSent: _refusedBefore, ...journey } = request.session.journey;
         await deps.loginSecondFactor.resend(account, journey, request.sourceIp);
         return {
-          redirect: '/login/code',
+          redirect: urlFor('enter-code'),
           session: { kind: 'update', session: { ...request.session, journey } },
         };
       },
@@ -274,7 +275,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
           return toAddPhone;
         await deps.loginSecondFactor.sendByEmail(account, request.sourceIp);
         return {
-          redirect: '/login/code',
+          redirect: urlFor('enter-code'),
           session: { kind: 'update', session: { ...request.session, journey: { codeChannel: 'email' } } },
         };
       },

@@ -10,6 +10,7 @@ import type { Limits } from '../../src/domain/limits/limits.ts';
 import { PatientProblemError } from '../../src/domain/patient-problems.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import { urlFor } from '../../src/routes.ts';
 import { codeForm, fields, lostPhoneLink } from '../../src/web/forms.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import { problemPageFor } from '../../src/web/problem-pages.ts';
@@ -27,20 +28,20 @@ type Page = (definition: PageDefinition) => RouteDefinition;
 /** The paths and words of each recovery journey: an emailed link, the second factor, then the last step. */
 const journeys = {
   'reset-password': {
-    ask: '/password/forgotten',
-    link: '/password/reset',
-    code: '/password/reset/code',
-    resend: '/password/reset/code/resend',
-    last: '/password/reset/new',
+    ask: urlFor('password-forgotten'),
+    link: urlFor('password-reset'),
+    code: urlFor('password-reset-code'),
+    resend: urlFor('password-reset-code-resend'),
+    last: urlFor('password-reset-new'),
     intro: 'Reset your password',
     why: 'To reset your password, we need to check it is you. We will send a security code by text message to the mobile phone number on your account.',
   },
   'unlock-account': {
-    ask: '/login/unlock',
-    link: '/login/unlock/confirm',
-    code: '/login/unlock/code',
-    resend: '/login/unlock/code/resend',
-    last: '/login/unlock/done',
+    ask: urlFor('unlock'),
+    link: urlFor('unlock-confirm'),
+    code: urlFor('unlock-code'),
+    resend: urlFor('unlock-code-resend'),
+    last: urlFor('unlock-done'),
     intro: 'Unlock your account',
     why: 'To unlock your account, we need to check it is you. We will send a security code by text message to the mobile phone number on your account.',
   },
@@ -166,7 +167,7 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
   const unlocking = journey('unlock-account');
   const newPasswordForm = {
     title: 'Create a new password',
-    action: '/password/reset/new',
+    action: urlFor('password-reset-new'),
     fields: [fields.chosenPassword],
     submit: 'Reset password',
   };
@@ -215,14 +216,14 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
     'reset-password',
     'Reset your password',
     'Enter the email address you use to log in. We will send you a link to reset your password.',
-    '/password/forgotten/sent',
+    urlFor('password-reset-sent'),
     'reset your password',
   );
   const unlockRequest = askFor(
     'unlock-account',
     'Unlock your account',
     'Enter the email address you use to log in. We will send you a link to unlock your account, and then a security code to your phone.',
-    '/login/unlock/sent',
+    urlFor('unlock-sent'),
     'unlock your account',
   );
 
@@ -238,7 +239,7 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
     'password-reset-new': page({
       handle: async ({ session }) => {
         const step = stepOf(session, 'reset-password');
-        if (!step) return { redirect: '/password/forgotten' };
+        if (!step) return { redirect: urlFor('password-forgotten') };
         await deps.recovery.ready(step);
         return { view: 'pages/form.njk', data: { ...newPasswordForm, values: {} } };
       },
@@ -249,9 +250,9 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
       secretFields: ['password'],
       handle: async ({ form, session, sourceIp }) => {
         const step = stepOf(session, 'reset-password');
-        if (!step) return { redirect: '/password/forgotten' };
+        if (!step) return { redirect: urlFor('password-forgotten') };
         await deps.passwordReset.complete(step, form.password ?? '', sourceIp);
-        return { redirect: '/password/reset/done', session: { kind: 'end' } };
+        return { redirect: urlFor('password-reset-done'), session: { kind: 'end' } };
       },
     }),
     'password-reset-done': page({
@@ -272,7 +273,7 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
     'unlock-done': page({
       handle: async ({ session }) =>
         !session.unlocked
-          ? { redirect: '/login/unlock' }
+          ? { redirect: urlFor('unlock') }
           : {
               view: 'pages/message.njk',
               data: {
@@ -281,7 +282,7 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
                   'You can log in with your password now, from this browser, even if someone else is still trying to guess it.',
                   'If you did not enter the wrong password yourself, someone may be trying to get into your account. Keep your password to yourself, and change it if you have used it anywhere else.',
                 ],
-                action: { text: 'Log in', href: '/login' },
+                action: { text: 'Log in', href: urlFor('login') },
               },
             },
     }),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Registration } from '../../src/domain/accounts/registration.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import { urlFor } from '../../src/routes.ts';
 import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
 import type { PageDefinition, PageRequest } from '../../src/web/page-routes.ts';
 
@@ -22,7 +23,7 @@ const confirmPage = (token: string | undefined, needsPassword: boolean) => ({
         'If you did not set up an account, or do not know this password, do not continue: someone else may have used your email address. You can set up your own account instead.',
       ]
     : ['Confirm your email address to finish creating your account.'],
-  action: '/register/confirm',
+  action: urlFor('register-confirm'),
   token,
   submit: 'Confirm email address',
   ...(needsPassword
@@ -62,7 +63,7 @@ export const registrationPages = (deps: RegistrationPagesDependencies, page: Pag
           browserSecret,
         });
         return {
-          redirect: '/register/check-email',
+          redirect: urlFor('register-check-email'),
           session: {
             kind: 'update',
             session: { ...session, journey: { registrationEmail: (form.email ?? '').trim() } },
@@ -84,7 +85,7 @@ export const registrationPages = (deps: RegistrationPagesDependencies, page: Pag
               view: 'pages/check-email.njk',
               data: { title: 'Check your email', email: session.journey.registrationEmail },
             }
-          : { redirect: '/register' },
+          : { redirect: urlFor('register') },
     }),
     // Opening the link only shows a button: mail scanners that follow links must not use them up.
     'register-confirm': page({

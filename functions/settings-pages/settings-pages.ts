@@ -13,6 +13,7 @@ import {
   type ReauthenticationNeed,
 } from '../../src/domain/sessions/recent-authentication.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import { urlFor } from '../../src/routes.ts';
 import { backToSettings, codeForm, fields, lostPhoneLink } from '../../src/web/forms.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import { formatTime } from '../../src/web/problem-pages.ts';
@@ -75,14 +76,14 @@ const forms = {
   email: {
     title: 'Change your email address',
     intro: 'We will send a link to your new email address. Your email address changes when you select it.',
-    action: '/settings/email',
+    action: urlFor('settings-email'),
     fields: [fields.newEmail, fields.password],
     submit: 'Send link',
   },
   password: {
     title: 'Change your password',
     intro: 'You will be logged out everywhere else.',
-    action: '/settings/password',
+    action: urlFor('settings-password'),
     fields: [fields.currentPassword, fields.newPassword],
     submit: 'Change password',
   },
@@ -90,7 +91,7 @@ const forms = {
     title: 'Change your mobile phone number',
     intro:
       'We will send a security code to the new number by text message. We will also tell your old number and your email address about the change.',
-    action: '/settings/phone',
+    action: urlFor('settings-phone'),
     fields: [fields.phoneNumber],
     submit: 'Continue',
   },
@@ -98,7 +99,7 @@ const forms = {
     title: 'Enter your password',
     intro:
       'To change your mobile phone number, we need to check it is you. Enter your password, and we will then send a security code to the phone on your account.',
-    action: '/settings/confirm-it-is-you',
+    action: urlFor('settings-reauthenticate'),
     fields: [fields.password],
     submit: 'Continue',
   },
@@ -106,7 +107,7 @@ const forms = {
     title: 'Delete your account',
     warning:
       'This deletes your account and everything we keep about it. You will not be able to use it to log in to any website or app.',
-    action: '/settings/delete',
+    action: urlFor('settings-delete'),
     fields: [fields.password],
     submit: 'Delete account',
   },
@@ -114,7 +115,7 @@ const forms = {
 
 /** The settings pages a re-authentication can lead to, and what each needs: a fixed list, never a URL from input. */
 const reauthenticationTargets = {
-  phone: { path: '/settings/phone', need: 'second-factor-or-lost-phone' },
+  phone: { path: urlFor('settings-phone'), need: 'second-factor-or-lost-phone' },
 } as const satisfies Record<string, { path: string; need: ReauthenticationNeed }>;
 
 type ReauthenticationTarget = keyof typeof reauthenticationTargets;
@@ -126,7 +127,7 @@ const targetOf = (name: string | undefined): ReauthenticationTarget =>
 
 /** The login and security settings pages; every one needs a fully logged-in session. */
 export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
-  const toLogin: PageOutcome = { redirect: '/login' };
+  const toLogin: PageOutcome = { redirect: urlFor('login') };
   const now = () => Math.floor(deps.clock().getTime() / 1000);
 
   /** The account of a session that passed both the password and the second factor. */
@@ -156,7 +157,9 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         windowSeconds: deps.limits.reauthenticationWindowSeconds,
         need: reauthenticationTargets[target].need,
       });
-      return passed ? handle(request, account) : { redirect: `/settings/confirm-it-is-you?for=${target}` };
+      return passed
+        ? handle(request, account)
+        : { redirect: urlFor('settings-reauthenticate', { for: target }) };
     });
 
   const form = (
@@ -187,7 +190,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     async ({ form: values, sourceIp, session }, account) => {
       await deps.settings.requestEmailChange(account, values.email ?? '', values.password ?? '', sourceIp);
       return {
-        redirect: '/settings/email/sent',
+        redirect: urlFor('settings-email-sent'),
         session: {
           kind: 'update',
           session: { ...session, journey: { registrationEmail: (values.email ?? '').trim() } },
@@ -209,7 +212,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       const passwordAt = now();
       const authentication = session.authentication && { ...session.authentication, passwordAt, generation };
       return {
-        redirect: '/settings?updated=password',
+        redirect: urlFor('settings', { updated: 'password' }),
         session: { kind: 'renew', session: { ...session, authentication } },
       };
     },
@@ -224,7 +227,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         sourceIp,
       );
       return {
-        redirect: '/settings/phone/code',
+        redirect: urlFor('settings-phone-code'),
         session: { kind: 'update', session: { ...session, journey: { pendingPhoneNumber } } },
       };
     },
@@ -253,7 +256,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         },
       );
       return {
-        redirect: '/settings/confirm-it-is-you/code',
+        redirect: urlFor('settings-reauthenticate-code'),
         session: {
           kind: 'update',
           session: { ...session, reauthenticated, journey: { reauthenticateFor: target, ...sent } },
@@ -296,8 +299,8 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   const newPhoneCodeForm = (session: BrowserSession) =>
     codeForm(deps.limits, {
       sentTo: maskPhoneNumber(session.journey.pendingPhoneNumber ?? ''),
-      action: '/settings/phone/code',
-      resendAction: '/settings/phone/code/resend',
+      action: urlFor('settings-phone-code'),
+      resendAction: urlFor('settings-phone-code-resend'),
       links: [backToSettings],
     });
 
@@ -305,13 +308,13 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   const reauthenticationCodeForm = (session: BrowserSession) => ({
     ...codeForm(deps.limits, {
       sentTo: session.journey.codeSentTo ?? '',
-      action: '/settings/confirm-it-is-you/code',
-      resendAction: '/settings/confirm-it-is-you/code/resend',
+      action: urlFor('settings-reauthenticate-code'),
+      resendAction: urlFor('settings-reauthenticate-code-resend'),
       secondary:
         targetOf(session.journey.reauthenticateFor) === 'phone'
           ? [
               {
-                action: '/settings/confirm-it-is-you/lost-phone',
+                action: urlFor('settings-reauthenticate-lost-phone'),
                 text: 'I do not have this phone any more',
                 heading: 'Lost your phone, or changed your number?',
               },
@@ -339,7 +342,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         'The change of email address this link was about has been cancelled, has expired, or was never made.',
         'If you think someone else is using your account, reset your password: you will need your mobile phone for a security code.',
       ],
-      action: { text: 'Reset your password', href: '/password/forgotten' },
+      action: { text: 'Reset your password', href: urlFor('password-forgotten') },
     },
   };
 
@@ -356,15 +359,15 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
           : 'We have cancelled the change, logged your account out everywhere and forgotten its remembered devices.',
         'Whoever asked for it knew your password. Reset your password now: you will need your mobile phone for a security code.',
       ],
-      action: { text: 'Reset your password', href: '/password/forgotten' },
+      action: { text: 'Reset your password', href: urlFor('password-forgotten') },
     },
   });
 
   const restoreCodeForm = (session: BrowserSession) =>
     codeForm(deps.limits, {
       sentTo: session.journey.codeSentTo ?? '',
-      action: '/settings/email/report/code',
-      resendAction: '/settings/email/report/code/resend',
+      action: urlFor('settings-email-report-code'),
+      resendAction: urlFor('settings-email-report-code-resend'),
       links: [lostPhoneLink],
     });
 
@@ -416,7 +419,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
             'Your email address changes when you select the link. It works for 24 hours.',
             'We have also told your current email address about the change.',
           ],
-          action: { text: 'Back to your settings', href: '/settings' },
+          action: { text: 'Back to your settings', href: urlFor('settings') },
         },
       })),
     }),
@@ -426,7 +429,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         return confirmPage(
           'Confirm your new email address',
           'Confirm that you want to use this email address to log in.',
-          '/settings/email/confirm',
+          urlFor('settings-email-confirm'),
           query.token,
           'Confirm email address',
         );
@@ -440,7 +443,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
           data: {
             title: 'Your email address has been changed',
             paragraphs: ['Use your new email address to log in from now on.'],
-            action: { text: 'Log in', href: '/login' },
+            action: { text: 'Log in', href: urlFor('login') },
           },
         };
       },
@@ -453,7 +456,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       handle: behindGate('phone', async ({ session }) =>
         session.journey.pendingPhoneNumber
           ? { view: 'pages/form.njk', data: { ...newPhoneCodeForm(session), values: {} } }
-          : { redirect: '/settings/phone' },
+          : { redirect: urlFor('settings-phone') },
       ),
     }),
     'settings-phone-code-submit': page({
@@ -461,14 +464,14 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       formData: ({ session }) => newPhoneCodeForm(session),
       handle: behindGate('phone', async ({ form: values, session, sourceIp }, account) => {
         const pending = session.journey.pendingPhoneNumber;
-        if (!pending) return { redirect: '/settings/phone' };
+        if (!pending) return { redirect: urlFor('settings-phone') };
         const authority =
           session.reauthenticated?.secondFactorAt !== undefined ? 'old-phone-code' : 'old-phone-lost';
         await deps.settings.confirmPhoneChange(account, pending, values.code ?? '', authority, sourceIp);
         // The old phone's code proves nothing about the new one: the next sensitive change asks again.
         const { reauthenticated: _used, ...rest } = session;
         return {
-          redirect: '/settings?updated=phone',
+          redirect: urlFor('settings', { updated: 'phone' }),
           session: { kind: 'update', session: { ...rest, journey: {} } },
         };
       }),
@@ -476,9 +479,9 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     'settings-phone-code-resend': page({
       handle: behindGate('phone', async ({ session, sourceIp }, account) => {
         const pending = session.journey.pendingPhoneNumber;
-        if (!pending) return { redirect: '/settings/phone' };
+        if (!pending) return { redirect: urlFor('settings-phone') };
         await deps.settings.resendPhoneCode(account, pending, sourceIp);
-        return { redirect: '/settings/phone/code' };
+        return { redirect: urlFor('settings-phone-code') };
       }),
     }),
     'settings-reauthenticate': page({
@@ -496,7 +499,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       handle: withAccount(async ({ session }, account) =>
         passwordJustGiven(session, account)
           ? { view: 'pages/form.njk', data: { ...reauthenticationCodeForm(session), values: {} } }
-          : { redirect: '/settings/confirm-it-is-you' },
+          : { redirect: urlFor('settings-reauthenticate') },
       ),
     }),
     'settings-reauthenticate-code-submit': page({
@@ -505,7 +508,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       handle: withAccount(async ({ form: values, session, sourceIp }, account) => {
         const reauthenticated = session.reauthenticated;
         if (!reauthenticated || !passwordJustGiven(session, account))
-          return { redirect: '/settings/confirm-it-is-you' };
+          return { redirect: urlFor('settings-reauthenticate') };
         await deps.reauthentication.verifyCode(account, values.code ?? '', sourceIp);
         const target = targetOf(session.journey.reauthenticateFor);
         return {
@@ -523,11 +526,11 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     }),
     'settings-reauthenticate-code-resend': page({
       handle: withAccount(async ({ session, sourceIp }, account) => {
-        if (!passwordJustGiven(session, account)) return { redirect: '/settings/confirm-it-is-you' };
+        if (!passwordJustGiven(session, account)) return { redirect: urlFor('settings-reauthenticate') };
         const challenge = await deps.reauthentication.sendCode(account, sourceIp);
         const { codeNotSent: _refusedBefore, ...journey } = session.journey;
         return {
-          redirect: '/settings/confirm-it-is-you/code',
+          redirect: urlFor('settings-reauthenticate-code'),
           session: {
             kind: 'update',
             session: { ...session, journey: { ...journey, codeSentTo: challenge.sentTo } },
@@ -544,7 +547,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
           !passwordJustGiven(session, account) ||
           targetOf(session.journey.reauthenticateFor) !== 'phone'
         )
-          return { redirect: '/settings/confirm-it-is-you' };
+          return { redirect: urlFor('settings-reauthenticate') };
         return {
           redirect: reauthenticationTargets.phone.path,
           session: {
@@ -562,14 +565,14 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
           ? confirmPage(
               'This was not me',
               'We will cancel the change of your email address and log your account out everywhere. Only do this if you did not ask to change your email address.',
-              '/settings/email/report',
+              urlFor('settings-email-report'),
               query.token,
               'Cancel the change',
             )
           : confirmPage(
               'Put your email address back',
               'The change has been made. To check it is you, we will send a security code to the mobile phone on your account. Then we will put this email address back and log your account out everywhere.',
-              '/settings/email/report',
+              urlFor('settings-email-report'),
               query.token,
               'Send the security code',
             );
@@ -590,7 +593,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         }
         const challenge = await deps.settings.sendRestoreCode(report.linkDigest, sourceIp);
         return {
-          redirect: '/settings/email/report/code',
+          redirect: urlFor('settings-email-report-code'),
           session: {
             kind: 'update',
             session: { ...session, journey: { emailReport, codeSentTo: challenge.sentTo } },
@@ -621,7 +624,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         if (!emailReport) return nothingToReport;
         const challenge = await deps.settings.sendRestoreCode(emailReport.linkDigest, sourceIp);
         return {
-          redirect: '/settings/email/report/code',
+          redirect: urlFor('settings-email-report-code'),
           session: {
             kind: 'update',
             session: { ...session, journey: { emailReport, codeSentTo: challenge.sentTo } },
@@ -635,7 +638,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         return confirmPage(
           'Cancel the change of your mobile phone number',
           'We will put your previous mobile phone number back, log you out everywhere and forget your remembered devices.',
-          '/settings/phone/cancel',
+          urlFor('settings-phone-cancel'),
           query.token,
           'Cancel the change',
         );
@@ -652,7 +655,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
               'We have put your previous mobile phone number back, logged you out everywhere and forgotten your remembered devices.',
               'If you did not ask for the change, reset your password now.',
             ],
-            action: { text: 'Reset your password', href: '/password/forgotten' },
+            action: { text: 'Reset your password', href: urlFor('password-forgotten') },
           },
         };
       },
@@ -660,7 +663,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     'settings-device-remove': page({
       handle: withAccount(async ({ form: values, sourceIp }, account) => {
         const removed = await deps.settings.removeDevice(account, values.deviceId ?? '', sourceIp);
-        return { redirect: removed ? '/settings?updated=device' : '/settings' };
+        return { redirect: removed ? urlFor('settings', { updated: 'device' }) : urlFor('settings') };
       }),
     }),
     'settings-delete': remove.show,

@@ -1,4 +1,5 @@
 import type { Limits } from '../domain/limits/limits.ts';
+import { urlFor } from '../routes.ts';
 
 /** The fields the hosted forms use, once each. */
 export const fields = {
@@ -43,10 +44,10 @@ export const fields = {
   },
 } as const;
 
-export const backToSettings = { text: 'Cancel and go back to your settings', href: '/settings' };
+export const backToSettings = { text: 'Cancel and go back to your settings', href: urlFor('settings') };
 
 /** "I do not have this phone": the help page for a patient who cannot get the code (CID3001). */
-export const lostPhoneLink = { text: 'I do not have this phone any more', href: '/lost-phone' };
+export const lostPhoneLink = { text: 'I do not have this phone any more', href: urlFor('lost-phone') };
 
 /**
  * The form of a security code sent for a step (a reset, an unlock, a re-authentication): where it

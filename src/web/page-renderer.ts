@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import nunjucks from 'nunjucks';
+import { urlFor } from '../routes.ts';
 
 /** Where the templates live: our views, and the folder that holds nhsuk-frontend's `nhsuk/` macros. */
 export interface ViewPaths {
@@ -27,6 +28,8 @@ export const createPageRenderer = (paths: ViewPaths, globals: { serviceName: str
     },
   );
   environment.addGlobal('serviceName', globals.serviceName);
+  // Templates link to pages by route id, as the code does: `href="{{ urlFor('login') }}"`.
+  environment.addGlobal('urlFor', urlFor);
   return {
     render: (template, data) => {
       const nonce = randomBytes(16).toString('base64');

@@ -2,6 +2,7 @@ import { DomainError } from '../domain/errors.ts';
 import { type LimitReason, TooManyAttemptsError } from '../domain/limits/too-many-attempts-error.ts';
 import { type PatientProblem, PatientProblemError } from '../domain/patient-problems.ts';
 import { SessionEndedError } from '../domain/sessions/browser-session.ts';
+import { urlFor } from '../routes.ts';
 
 export interface ProblemPage {
   readonly status: number;
@@ -15,17 +16,17 @@ export interface ProblemPage {
   readonly retryAfterSeconds?: number;
 }
 
-const startAgain = { text: 'Start again', href: '/' };
-const logIn = { text: 'Log in', href: '/login' };
-const resetAgain = { text: 'Reset your password', href: '/password/forgotten' };
-const unlock = { text: 'Unlock your account', href: '/login/unlock' };
+const startAgain = { text: 'Start again', href: urlFor('start') };
+const logIn = { text: 'Log in', href: urlFor('login') };
+const resetAgain = { text: 'Reset your password', href: urlFor('password-forgotten') };
+const unlock = { text: 'Unlock your account', href: urlFor('unlock') };
 
 /** What each patient problem page says: what happened, then what to do next. */
 const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>> = {
   'confirmation-link-expired': {
     title: 'This link has expired',
     paragraphs: ['The link in your email only works for 24 hours.', 'You need to set up your account again.'],
-    action: { text: 'Set up again', href: '/register' },
+    action: { text: 'Set up again', href: urlFor('register') },
   },
   'confirmation-link-used': {
     title: 'This link has already been used',
@@ -102,7 +103,7 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
       'Someone set up an account with this email address again after we sent this link, so only the link in the newest email works.',
       'Use the link in the newest email we sent, or set up your account again.',
     ],
-    action: { text: 'Set up again', href: '/register' },
+    action: { text: 'Set up again', href: urlFor('register') },
   },
   'unlock-link-expired': {
     title: 'This link no longer works',
@@ -110,7 +111,7 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
       'The link to unlock your account only works for 1 hour, and only the newest link we sent works.',
       'Ask for a new link.',
     ],
-    action: { text: 'Unlock your account', href: '/login/unlock' },
+    action: { text: 'Unlock your account', href: urlFor('unlock') },
   },
   'unlock-link-used': {
     title: 'This link has already been used',
@@ -132,7 +133,7 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
       'Contact us and tell us this reference. We will check it is you before we change anything, and may ask you to prove who you are again.',
       'If you can still log in, you can change your mobile phone number in your login and security settings.',
     ],
-    action: { text: 'Contact us', href: '/contact' },
+    action: { text: 'Contact us', href: urlFor('contact') },
   },
   'email-change-link-expired': {
     title: 'This link no longer works',
@@ -140,7 +141,7 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
       'The link to confirm a new email address only works for 24 hours, and only the link for your newest change works. A reset or a change of password also stops it.',
       'Log in and ask to change your email address again.',
     ],
-    action: { text: 'Go to your settings', href: '/settings' },
+    action: { text: 'Go to your settings', href: urlFor('settings') },
   },
   'email-change-link-used': {
     title: 'This link has already been used',
@@ -168,7 +169,7 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
       'Your email address has not been changed, because another account uses the new one.',
       'Go to your settings to choose a different email address.',
     ],
-    action: { text: 'Go to your settings', href: '/settings' },
+    action: { text: 'Go to your settings', href: urlFor('settings') },
   },
   'session-expired': {
     title: 'Your session has ended',
@@ -227,12 +228,12 @@ const limitWording: Record<
   'email-change-requests': {
     title: 'You cannot ask to change your email address again yet',
     what: 'You have asked to change your email address too many times.',
-    action: { text: 'Go to your settings', href: '/settings' },
+    action: { text: 'Go to your settings', href: urlFor('settings') },
   },
   'email-address-cap': {
     title: 'We cannot send more emails to this address for a while',
     what: 'We have sent the most emails we send to one email address in an hour.',
-    action: { text: 'Go to your settings', href: '/settings' },
+    action: { text: 'Go to your settings', href: urlFor('settings') },
   },
   'email-sends-exceeded': {
     title: 'You cannot ask for more emails for a while',

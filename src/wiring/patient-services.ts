@@ -40,6 +40,7 @@ import { SecurityCodeDelivery } from '../domain/second-factors/security-code-del
 import { SmsSecondFactor } from '../domain/second-factors/sms-second-factor.ts';
 import { SecurityCodes } from '../domain/security-codes/security-codes.ts';
 import { Sessions } from '../domain/sessions/sessions.ts';
+import { urlFor } from '../routes.ts';
 import { authorizationCodesOn, clientsOn, loginIdentitiesOn } from './oidc-services.ts';
 
 export interface PatientServiceAdapters {
@@ -50,7 +51,12 @@ export interface PatientServiceAdapters {
   readonly sms: SmsSender;
   readonly hasher: PasswordHasher;
   readonly commonPasswords: CommonPasswordList;
-  readonly service: PatientServiceSettings;
+  readonly service: {
+    readonly serviceName: string;
+    /** The public base URL of the hosted pages: the issuer. */
+    readonly baseUrl: string;
+    readonly contactLink: string;
+  };
   readonly allowedPhoneCountries: readonly string[];
   readonly allowTestPhoneNumbers: boolean;
 }
@@ -60,7 +66,13 @@ export interface PatientServiceAdapters {
  * (Lambda and the local stack) use, so the two cannot wire them differently.
  */
 export const createPatientServices = (adapters: PatientServiceAdapters) => {
-  const { table, clock, limits, service, hasher, commonPasswords, email, sms } = adapters;
+  const { table, clock, limits, hasher, commonPasswords, email, sms } = adapters;
+  const { baseUrl } = adapters.service;
+  const service: PatientServiceSettings = {
+    serviceName: adapters.service.serviceName,
+    contactLink: adapters.service.contactLink,
+    pageUrl: (page, query) => `${baseUrl}${urlFor(page, query)}`,
+  };
   const accounts = new DynamoAccountStore(table);
   const audit = new DynamoAuditLog(table);
   const rateLimiter = new DynamoRateLimiter({ table, clock });
@@ -157,10 +169,10 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     consents: new DynamoConsentStore(table, clock),
     codes: authorizationCodesOn(table, clock, limits),
     // The service's base URL is our issuer.
-    issuer: service.baseUrl,
+    issuer: baseUrl,
   });
   // The service's base URL is our issuer.
-  const loginIdentities = loginIdentitiesOn(table, clock, limits, service.baseUrl, clients);
+  const loginIdentities = loginIdentitiesOn(table, clock, limits, baseUrl, clients);
   return {
     accounts,
     clients,

@@ -219,7 +219,7 @@ export class AccountRecovery {
 
   #message(purpose: RecoveryPurpose, to: string, account: Account | undefined, token: string): EmailMessage {
     const { service } = this.#deps;
-    const registerLink = `${service.baseUrl}/register`;
+    const registerLink = service.pageUrl('register');
     const serviceName = service.serviceName;
     const validForMinutes = this.lifetimeMinutes(purpose);
     if (purpose === 'reset-password') {
@@ -227,7 +227,7 @@ export class AccountRecovery {
         ? resetPasswordMessage({
             to: account.email,
             serviceName,
-            link: `${service.baseUrl}/password/reset?token=${token}`,
+            link: service.pageUrl('password-reset', { token }),
             validForMinutes,
           })
         : resetNoAccountMessage({ to, serviceName, registerLink });
@@ -236,7 +236,7 @@ export class AccountRecovery {
       ? unlockAccountMessage({
           to: account.email,
           serviceName,
-          link: `${service.baseUrl}/login/unlock/confirm?token=${token}`,
+          link: service.pageUrl('unlock-confirm', { token }),
           validForMinutes,
         })
       : unlockNoAccountMessage({ to, serviceName, registerLink });

@@ -141,7 +141,7 @@ export class AccountSettings {
       confirmNewEmailMessage({
         to: target,
         serviceName: service.serviceName,
-        link: `${service.baseUrl}/settings/email/confirm?token=${token}`,
+        link: service.pageUrl('settings-email-confirm', { token }),
         validForMinutes: lifetime / 60,
       }),
     );
@@ -150,7 +150,7 @@ export class AccountSettings {
         to: account.email,
         serviceName: service.serviceName,
         contactLink: service.contactLink,
-        reportLink: `${service.baseUrl}/settings/email/report?token=${reportToken}`,
+        reportLink: service.pageUrl('settings-email-report', { token: reportToken }),
         validForMinutes: lifetime / 60,
       }),
     );
@@ -183,7 +183,7 @@ export class AccountSettings {
         to: account.email,
         serviceName: this.#deps.service.serviceName,
         contactLink: this.#deps.service.contactLink,
-        reportLink: `${this.#deps.service.baseUrl}/settings/email/report?token=${reportToken}`,
+        reportLink: this.#deps.service.pageUrl('settings-email-report', { token: reportToken }),
         validForMinutes: lifetime / 60,
       }),
     );
@@ -331,7 +331,7 @@ export class AccountSettings {
         to: account.email,
         serviceName: service.serviceName,
         contactLink: service.contactLink,
-        resetPasswordLink: `${service.baseUrl}/password/forgotten`,
+        resetPasswordLink: service.pageUrl('password-forgotten'),
       }),
     );
     return generation;
@@ -397,7 +397,7 @@ export class AccountSettings {
         to: account.email,
         serviceName: service.serviceName,
         contactLink: service.contactLink,
-        cancelLink: `${service.baseUrl}/settings/phone/cancel?token=${token}`,
+        cancelLink: service.pageUrl('settings-phone-cancel', { token }),
         validForMinutes: lifetime / 60,
       }),
     );

@@ -81,7 +81,7 @@ export class PasswordReset {
         to: account.email,
         serviceName: service.serviceName,
         contactLink: service.contactLink,
-        resetPasswordLink: `${service.baseUrl}/password/forgotten`,
+        resetPasswordLink: service.pageUrl('password-forgotten'),
       }),
     );
   }

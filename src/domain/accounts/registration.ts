@@ -128,7 +128,7 @@ export class Registration {
           // The account's own address, never the one typed: two spellings can normalise alike.
           to: account.email,
           serviceName: service.serviceName,
-          link: `${service.baseUrl}/password/reset?token=${token}`,
+          link: service.pageUrl('password-reset', { token }),
           validForMinutes: this.#deps.recovery.lifetimeMinutes('reset-password'),
         }),
       );
@@ -149,7 +149,7 @@ export class Registration {
       confirmEmailMessage({
         to: email,
         serviceName: service.serviceName,
-        link: `${service.baseUrl}/register/confirm?token=${token}`,
+        link: service.pageUrl('register-confirm', { token }),
         validForMinutes: lifetime / 60,
       }),
     );

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type BrowserFeature, functionSpecs, type RouteSpec, routeKey, routes } from '../../src/routes.ts';
+import { type BrowserFeature, functionSpecs, type RouteSpec, routeKey, routes } from '../../../src/routes.ts';
 
 /**
  * The browser features each route may allow (camera, microphone, passkeys), by route id. Empty
@@ -20,7 +20,7 @@ describe('the route table', () => {
   });
 
   it('routes every function folder, and every function has a folder', () => {
-    const folders = readdirSync(new URL('../../functions', import.meta.url), { withFileTypes: true })
+    const folders = readdirSync(new URL('../../../functions', import.meta.url), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name);
     expect(folders.sort()).toEqual(Object.keys(functionSpecs).sort());
