@@ -78,7 +78,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
       channel: session.journey.codeChannel ?? 'sms',
       notSent: session.journey.codeNotSent && {
         what: session.journey.codeNotSent.what,
-        retryAt: formatTime(new Date(session.journey.codeNotSent.retryAt * 1000)),
+        retryAt: formatTime(new Date(session.journey.codeNotSent.retryAt * 1000), deps.clock()),
       },
       maskedPhone: phone ? maskPhoneNumber(phone) : '',
       codeMinutes: deps.limits.securityCodeLifetimeSeconds / 60,

@@ -43,9 +43,13 @@ export const authorizationCodeGrant: TokenGrant = {
   parameters: ['code', 'redirect_uri'],
   handle: async (form, client, deps) => {
     const grant = await redeem(form, client, deps);
-    const account = await grantAccount(grant, deps);
-    // Started before anything is signed: a reuse of the code that revoked the family meanwhile fails it here.
-    const refreshToken = client.refreshTokens ? await deps.refreshTokens.start(grantOf(grant)) : undefined;
+    // Started before anything is signed: a reuse of the code that revoked the family meanwhile fails it
+    // here. Alongside the account's check: if that fails, the family it started is revoked or never
+    // leaves this request.
+    const [account, refreshToken] = await Promise.all([
+      grantAccount(grant, deps),
+      client.refreshTokens ? deps.refreshTokens.start(grantOf(grant)) : undefined,
+    ]);
     const subject = tokenSubject(account, grant);
     const [idToken, accessToken] = await Promise.all([
       deps.tokens.issueIdToken({ ...subject, nonce: grant.nonce }),

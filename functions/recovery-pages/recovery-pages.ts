@@ -13,7 +13,7 @@ import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { urlFor } from '../../src/routes.ts';
 import { codeForm, fields, lostPhoneLink } from '../../src/web/forms.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
-import { problemPageFor } from '../../src/web/problem-pages.ts';
+import { createProblemPages, describeDuration } from '../../src/web/problem-pages.ts';
 
 export interface RecoveryPagesDependencies {
   readonly recovery: AccountRecovery;
@@ -206,6 +206,11 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
                   email: session.journey.resetEmail,
                   what,
                   again: journeys[purpose].ask,
+                  linkLifetime: describeDuration(
+                    purpose === 'reset-password'
+                      ? deps.limits.resetLinkLifetimeSeconds
+                      : deps.limits.unlockLinkLifetimeSeconds,
+                  ),
                 },
               }
             : { redirect: journeys[purpose].ask },
@@ -290,7 +295,7 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
     // For a patient who cannot get the code: how to get help, never a way round the second factor.
     'lost-phone': page({
       handle: async () => {
-        const problem = problemPageFor(new PatientProblemError('lost-phone'));
+        const problem = createProblemPages(deps).problemPageFor(new PatientProblemError('lost-phone'));
         return { view: 'problem.njk', data: { ...problem }, status: problem.status };
       },
     }),

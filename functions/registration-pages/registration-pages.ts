@@ -5,6 +5,7 @@ import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { urlFor } from '../../src/routes.ts';
 import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
 import type { PageDefinition, PageRequest } from '../../src/web/page-routes.ts';
+import { describeDuration } from '../../src/web/problem-pages.ts';
 
 export interface RegistrationPagesDependencies {
   readonly registration: Registration;
@@ -83,7 +84,11 @@ export const registrationPages = (deps: RegistrationPagesDependencies, page: Pag
         session.journey.registrationEmail
           ? {
               view: 'pages/check-email.njk',
-              data: { title: 'Check your email', email: session.journey.registrationEmail },
+              data: {
+                title: 'Check your email',
+                email: session.journey.registrationEmail,
+                linkLifetime: describeDuration(deps.limits.confirmationLinkLifetimeSeconds),
+              },
             }
           : { redirect: urlFor('register') },
     }),

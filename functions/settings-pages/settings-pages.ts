@@ -16,7 +16,7 @@ import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { urlFor } from '../../src/routes.ts';
 import { backToSettings, codeForm, fields, lostPhoneLink } from '../../src/web/forms.ts';
 import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
-import { formatTime } from '../../src/web/problem-pages.ts';
+import { describeDuration, formatTime } from '../../src/web/problem-pages.ts';
 import { sessionAccount } from '../../src/web/session-account.ts';
 
 export interface SettingsPagesDependencies {
@@ -327,7 +327,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
           paragraphs: [],
           notice: {
             heading: 'We could not send a security code',
-            text: `${session.journey.codeNotSent.what} You can ask for one again after ${formatTime(new Date(session.journey.codeNotSent.retryAt * 1000))}.`,
+            text: `${session.journey.codeNotSent.what} You can ask for one again after ${formatTime(new Date(session.journey.codeNotSent.retryAt * 1000), deps.clock())}.`,
           },
         }
       : {}),
@@ -416,7 +416,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
           title: 'Check your email',
           paragraphs: [
             `We have sent a link to ${session.journey.registrationEmail ?? 'your new email address'}.`,
-            'Your email address changes when you select the link. It works for 24 hours.',
+            `Your email address changes when you select the link. It works for ${describeDuration(deps.limits.confirmationLinkLifetimeSeconds)}.`,
             'We have also told your current email address about the change.',
           ],
           action: { text: 'Back to your settings', href: urlFor('settings') },

@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../domain/clock.ts';
 import { DomainError, InvalidRequestError } from '../domain/errors.ts';
 import { checkLengths } from '../domain/input-limits.ts';
 import { InvalidInputError } from '../domain/invalid-input-error.ts';
+import type { Limits } from '../domain/limits/limits.ts';
 import { PatientProblemError } from '../domain/patient-problems.ts';
 import type { BrowserSession } from '../domain/sessions/browser-session.ts';
 import type { Sessions } from '../domain/sessions/sessions.ts';
@@ -12,7 +14,7 @@ import type { HttpEvent, HttpResponse } from '../platform/http/http-types.ts';
 import { cookieName, readCookie, serializeCookie } from './cookies.ts';
 import type { PageRenderer } from './page-renderer.ts';
 import { htmlResponse, redirectResponse } from './page-response.ts';
-import { problemPageFor } from './problem-pages.ts';
+import { createProblemPages } from './problem-pages.ts';
 
 export type FormValues = Readonly<Record<string, string>>;
 
@@ -70,6 +72,9 @@ export interface PageDependencies {
   readonly secureCookies: boolean;
   /** Where the patient's address (for audit events and per-IP limits) is read from. */
   readonly clientAddressSource: ClientAddressSource;
+  /** For problem pages: when to try again, and the lifetimes they name. */
+  readonly clock: Clock;
+  readonly limits: Limits;
 }
 
 const SESSION_COOKIE = 'session';
@@ -105,6 +110,7 @@ const sameToken = (expected: string, given: string | undefined): boolean => {
  * of every form post, runs the page, saves the session and renders the view or redirects.
  */
 export const createPageRoutes = (deps: PageDependencies) => {
+  const { problemPageFor } = createProblemPages(deps);
   const sessionCookie = cookieName(SESSION_COOKIE, deps.secureCookies);
   const setSessionCookie = (id: string) => serializeCookie(sessionCookie, id, { secure: deps.secureCookies });
   const clearSessionCookie = () =>

@@ -1,4 +1,6 @@
+import type { Clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
+import type { Limits } from '../domain/limits/limits.ts';
 import { type LimitReason, TooManyAttemptsError } from '../domain/limits/too-many-attempts-error.ts';
 import { type PatientProblem, PatientProblemError } from '../domain/patient-problems.ts';
 import { SessionEndedError } from '../domain/sessions/browser-session.ts';
@@ -21,11 +23,21 @@ const logIn = { text: 'Log in', href: urlFor('login') };
 const resetAgain = { text: 'Reset your password', href: urlFor('password-forgotten') };
 const unlock = { text: 'Unlock your account', href: urlFor('unlock') };
 
-/** What each patient problem page says: what happened, then what to do next. */
-const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>> = {
+/** "24 hours", "1 hour", "15 minutes": how long a limit lasts, in the patient's words. */
+export const describeDuration = (seconds: number): string => {
+  const [amount, unit] =
+    seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : [Math.max(1, Math.round(seconds / 60)), 'minute'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+};
+
+/** What each patient problem page says: what happened, then what to do next; lifetimes from the limits in force. */
+const problemWordingFor = (limits: Limits): Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>> => ({
   'confirmation-link-expired': {
     title: 'This link has expired',
-    paragraphs: ['The link in your email only works for 24 hours.', 'You need to set up your account again.'],
+    paragraphs: [
+      `The link in your email only works for ${describeDuration(limits.confirmationLinkLifetimeSeconds)}.`,
+      'You need to set up your account again.',
+    ],
     action: { text: 'Set up again', href: urlFor('register') },
   },
   'confirmation-link-used': {
@@ -42,7 +54,10 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
   },
   'reset-link-expired': {
     title: 'This link has expired',
-    paragraphs: ['The link to reset your password only works for 1 hour.', 'Ask for a new link.'],
+    paragraphs: [
+      `The link to reset your password only works for ${describeDuration(limits.resetLinkLifetimeSeconds)}.`,
+      'Ask for a new link.',
+    ],
     action: resetAgain,
   },
   'reset-link-used': {
@@ -64,7 +79,7 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
   'phone-cancel-link-expired': {
     title: 'This link has expired',
     paragraphs: [
-      'The link to cancel a change of mobile number only works for 24 hours.',
+      `The link to cancel a change of mobile number only works for ${describeDuration(limits.phoneChangeCancelLinkLifetimeSeconds)}.`,
       'Log in to check your mobile number.',
     ],
     action: logIn,
@@ -138,7 +153,7 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
   'email-change-link-expired': {
     title: 'This link no longer works',
     paragraphs: [
-      'The link to confirm a new email address only works for 24 hours, and only the link for your newest change works. A reset or a change of password also stops it.',
+      `The link to confirm a new email address only works for ${describeDuration(limits.confirmationLinkLifetimeSeconds)}, and only the link for your newest change works. A reset or a change of password also stops it.`,
       'Log in and ask to change your email address again.',
     ],
     action: { text: 'Go to your settings', href: urlFor('settings') },
@@ -179,12 +194,12 @@ const problemWording: Record<PatientProblem, Omit<ProblemPage, 'status' | 'cid'>
     ],
     action: startAgain,
   },
-};
+});
 
 const londonDay = (date: Date): string => date.toLocaleDateString('en-GB', { timeZone: 'Europe/London' });
 
-/** "3:15pm", or "3:15pm on 23 November" when that is not today in the UK. */
-export const formatTime = (date: Date, now = new Date()): string => {
+/** "3:15pm", or "3:15pm on 23 November" when `now` is not on that day in the UK. */
+export const formatTime = (date: Date, now: Date): string => {
   const time = date.toLocaleTimeString('en-GB', {
     hour: 'numeric',
     minute: '2-digit',
@@ -262,70 +277,81 @@ const limitWording: Record<
   },
 };
 
-const tooManyAttemptsPage = (error: TooManyAttemptsError): ProblemPage => {
-  const wording = limitWording[error.reason];
-  return {
-    status: 429,
-    title: wording.title,
-    paragraphs: [
-      wording.what,
-      ...(error.reason === 'password-hard-stop'
-        ? []
-        : [`You can try again after ${formatTime(error.retryAt)}.`]),
+/** The problem pages, with the time and the limits in force: what a page says, and when to try again. */
+export const createProblemPages = (deps: { readonly clock: Clock; readonly limits: Limits }) => {
+  const problemWording = problemWordingFor(deps.limits);
+  /** "3:15pm", or "3:15pm on 23 November" when that is not today in the UK. */
+  const timeOf = (date: Date): string => formatTime(date, deps.clock());
+
+  const tooManyAttemptsPage = (error: TooManyAttemptsError): ProblemPage => {
+    const wording = limitWording[error.reason];
+    return {
+      status: 429,
+      title: wording.title,
+      paragraphs: [
+        wording.what,
+        ...(error.reason === 'password-hard-stop'
+          ? []
+          : [`You can try again after ${timeOf(error.retryAt)}.`]),
+        ...(wording.action === unlock
+          ? [
+              'You can unlock your account now: we will email you a link, and then send a security code to your phone.',
+            ]
+          : []),
+        ...(wording.action === resetAgain
+          ? ['If you have forgotten your password, you can reset it now.']
+          : []),
+      ],
+      action: wording.action,
       ...(wording.action === unlock
-        ? [
-            'You can unlock your account now: we will email you a link, and then send a security code to your phone.',
-          ]
-        : []),
-      ...(wording.action === resetAgain
-        ? ['If you have forgotten your password, you can reset it now.']
-        : []),
-    ],
-    action: wording.action,
-    ...(wording.action === unlock
-      ? { links: [{ text: 'Reset your password instead', href: resetAgain.href }] }
-      : {}),
-    retryAfterSeconds: Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)),
+        ? { links: [{ text: 'Reset your password instead', href: resetAgain.href }] }
+        : {}),
+      retryAfterSeconds: Math.max(1, Math.ceil((error.retryAt.getTime() - deps.clock().getTime()) / 1000)),
+    };
   };
+
+  /** The page for any error a page route throws: patient problems by their wording, others by status. */
+  const problemPageFor = (error: unknown): ProblemPage => {
+    if (error instanceof SessionEndedError) return problemPageFor(new PatientProblemError('session-expired'));
+    if (error instanceof PatientProblemError) {
+      return {
+        status: error.status,
+        ...problemWording[error.problem],
+        ...(error.cid ? { cid: error.cid } : {}),
+      };
+    }
+    if (error instanceof TooManyAttemptsError) return tooManyAttemptsPage(error);
+    if (error instanceof DomainError && error.status === 404) {
+      return { status: 404, ...problemWording['page-not-found'], cid: 'CID0404' };
+    }
+    if (error instanceof DomainError && error.status < 500) {
+      return {
+        status: error.status,
+        title: 'There is a problem',
+        paragraphs: [error.description],
+        action: startAgain,
+      };
+    }
+    if (error instanceof DomainError && error.status === 503) {
+      return {
+        status: 503,
+        title: 'Sorry, there is a problem',
+        paragraphs: [error.description, 'Try again in a few minutes.'],
+        action: startAgain,
+      };
+    }
+    return {
+      status: 500,
+      title: 'Sorry, there is a problem with the service',
+      paragraphs: [
+        'Try again later.',
+        'If you were trying to do something, it may not have worked. Check before you try again.',
+      ],
+      action: startAgain,
+    };
+  };
+
+  return { problemPageFor, formatTime: timeOf };
 };
 
-/** The page for any error a page route throws: patient problems by their wording, others by status. */
-export const problemPageFor = (error: unknown): ProblemPage => {
-  if (error instanceof SessionEndedError) return problemPageFor(new PatientProblemError('session-expired'));
-  if (error instanceof PatientProblemError) {
-    return {
-      status: error.status,
-      ...problemWording[error.problem],
-      ...(error.cid ? { cid: error.cid } : {}),
-    };
-  }
-  if (error instanceof TooManyAttemptsError) return tooManyAttemptsPage(error);
-  if (error instanceof DomainError && error.status === 404) {
-    return { status: 404, ...problemWording['page-not-found'], cid: 'CID0404' };
-  }
-  if (error instanceof DomainError && error.status < 500) {
-    return {
-      status: error.status,
-      title: 'There is a problem',
-      paragraphs: [error.description],
-      action: startAgain,
-    };
-  }
-  if (error instanceof DomainError && error.status === 503) {
-    return {
-      status: 503,
-      title: 'Sorry, there is a problem',
-      paragraphs: [error.description, 'Try again in a few minutes.'],
-      action: startAgain,
-    };
-  }
-  return {
-    status: 500,
-    title: 'Sorry, there is a problem with the service',
-    paragraphs: [
-      'Try again later.',
-      'If you were trying to do something, it may not have worked. Check before you try again.',
-    ],
-    action: startAgain,
-  };
-};
+export type ProblemPages = ReturnType<typeof createProblemPages>;
