@@ -16,6 +16,7 @@ import { LoginAssertionRefusedError, type LoginIdentities } from '../../src/doma
 import { PatientProblemError } from '../../src/domain/patient-problems.ts';
 import type { BrowserSession, SessionAuthentication } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import { logMessages } from '../../src/platform/log-messages.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import { urlFor } from '../../src/routes.ts';
 import type { FormValues, PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
@@ -121,7 +122,8 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       return await proceed({ ...request, session }, session, 'renew');
     } catch (error) {
       if (!(error instanceof LoginAssertionRefusedError)) throw error;
-      deps.logger.warn('asserted_login_identity refused', {
+      deps.logger.warn({
+        ...logMessages.loginAssertionRefused,
         clientId: pending.clientId,
         problem: error.problem,
         detail: error.logDetail,

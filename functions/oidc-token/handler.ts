@@ -72,8 +72,9 @@ class ChallengedInvalidClientError extends InvalidClientError {
   }
 }
 
-const presentTokenError: ErrorPresenter = (classified, error) => {
-  const response = presentAsJson(classified, error);
+const presentTokenError: ErrorPresenter = (classified) => {
+  const response = presentAsJson(classified);
+  const error = classified.cause;
   const challenge: Record<string, string> =
     error instanceof ChallengedInvalidClientError ? { 'www-authenticate': error.challenge } : {};
   return { ...response, headers: { ...response.headers, ...noCache, ...challenge } };

@@ -29,14 +29,15 @@ export interface OidcUserinfoDependencies {
 const bearerErrorCodes = new Set(['invalid_request', 'invalid_token', 'insufficient_scope']);
 
 /** Errors as JSON, with the RFC 6750 challenge; no token at all is a bare 401 `Bearer` challenge. */
-const presentUserinfoError: ErrorPresenter = (classified, error) => {
+const presentUserinfoError: ErrorPresenter = (classified) => {
+  const error = classified.cause;
   if (error instanceof BearerTokenMissingError)
     return {
       statusCode: 401,
       headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' },
       body: '',
     };
-  const response = presentAsJson(classified, error);
+  const response = presentAsJson(classified);
   if (!bearerErrorCodes.has(classified.code)) return response;
   const scope = error instanceof MissingScopeError ? `, scope="${error.scope}"` : '';
   const challenge = `Bearer error="${classified.code}", error_description="${toDescriptionCharset(classified.description)}"${scope}`;

@@ -24,6 +24,10 @@ export const logMessages = {
     messageCode: 'PL_HTTP_UNEXPECTED_ERROR',
     message: 'Request failed with an unexpected error',
   },
+  loginAssertionRefused: {
+    messageCode: 'PL_SSO_ASSERTION_REFUSED',
+    message: 'asserted_login_identity refused: the patient logs in afresh',
+  },
 } as const satisfies Record<string, LogMessage>;
 
 /**

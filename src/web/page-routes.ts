@@ -1,6 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
-import { DomainError, InvalidRequestError } from '../domain/errors.ts';
 import { checkLengths } from '../domain/input-limits.ts';
 import { InvalidInputError } from '../domain/invalid-input-error.ts';
 import type { Limits } from '../domain/limits/limits.ts';
@@ -247,12 +246,8 @@ export const createPageRoutes = (deps: PageDependencies) => {
     });
 
   /** Shows any error of a page route as an accessible problem page. */
-  const presentError: ErrorPresenter = (classified, error) => {
-    // A request the edge could not read (a malformed body, say) is the client's problem, not a 500.
-    const problem =
-      !(error instanceof DomainError) && classified.status < 500
-        ? problemPageFor(new InvalidRequestError(classified.description))
-        : problemPageFor(error);
+  const presentError: ErrorPresenter = (classified) => {
+    const problem = problemPageFor(classified.cause);
     const response = render('problem.njk', { ...problem }, problem.status, []);
     if (problem.retryAfterSeconds === undefined) return response;
     return {

@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import { DomainError } from '../../domain/errors.ts';
+import { DomainError, InvalidRequestError } from '../../domain/errors.ts';
 import { ParameterTooLongError } from '../../domain/input-limits.ts';
 import { TooManyAttemptsError } from '../../domain/limits/too-many-attempts-error.ts';
 import { PatientProblemError } from '../../domain/patient-problems.ts';
@@ -24,18 +24,20 @@ const isMiddyHttpError = (error: unknown): error is MiddyHttpError =>
 const framesOf = (error: unknown): string | undefined =>
   error instanceof Error ? error.stack?.split('\n').slice(1).join('\n') : undefined;
 
-/** What the client may be told about an error: its status, stable code and safe description. */
+/**
+ * What the client may be told about an error: its status, stable code and safe description, and
+ * the typed error it was classified as (an unreadable body becomes an InvalidRequestError; an
+ * unexpected error has none). Every presenter works from this one classification.
+ */
 export interface ClassifiedError {
   readonly status: number;
   readonly code: string;
   readonly description: string;
+  readonly cause: DomainError | undefined;
 }
 
-/**
- * Turns a classified error into a response. Protocol endpoints answer JSON; the hosted pages
- * render an accessible page. `error` is the original, for presenters that show more of a typed one.
- */
-export type ErrorPresenter = (classified: ClassifiedError, error: unknown) => HttpResponse;
+/** Turns a classified error into a response. Protocol endpoints answer JSON; the hosted pages render an accessible page. */
+export type ErrorPresenter = (classified: ClassifiedError) => HttpResponse;
 
 export const presentAsJson: ErrorPresenter = (classified) =>
   jsonResponse(classified.status, { error: classified.code, error_description: classified.description });
@@ -57,7 +59,7 @@ export const classifyError = (error: unknown, logger: Logger): ClassifiedError =
         : error.status === 503
           ? 'The service is busy or a dependency is unavailable; try again shortly.'
           : 'An unexpected error occurred.';
-    return { status: error.status, code: error.code, description };
+    return { status: error.status, code: error.code, description, cause: error };
   }
   if (isMiddyHttpError(error) && error.statusCode < 500) {
     logger.info({
@@ -65,18 +67,20 @@ export const classifyError = (error: unknown, logger: Logger): ClassifiedError =
       errorCode: 'invalid_request',
       httpStatus: error.statusCode,
     });
-    return {
-      status: 400,
-      code: 'invalid_request',
-      description: 'The request body could not be read; check its content type and encoding.',
-    };
+    const description = 'The request body could not be read; check its content type and encoding.';
+    return { status: 400, code: 'invalid_request', description, cause: new InvalidRequestError(description) };
   }
   logger.error({
     ...logMessages.unexpectedError,
     errorClass: error instanceof Error ? error.name : typeof error,
     frames: framesOf(error),
   });
-  return { status: 500, code: 'server_error', description: 'An unexpected error occurred.' };
+  return {
+    status: 500,
+    code: 'server_error',
+    description: 'An unexpected error occurred.',
+    cause: undefined,
+  };
 };
 
 /** The error mapper: registered so that its `onError` runs after every other middleware's. */
@@ -85,6 +89,6 @@ export const errorMapper = (
   present: ErrorPresenter = presentAsJson,
 ): MiddlewareObj<HttpEvent, HttpResponse> => ({
   onError: async (request) => {
-    request.response = present(classifyError(request.error, logger), request.error);
+    request.response = present(classifyError(request.error, logger));
   },
 });

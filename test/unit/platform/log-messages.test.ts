@@ -1,3 +1,6 @@
+import { globSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { TooManyAttemptsError } from '../../../src/domain/limits/too-many-attempts-error.ts';
 import { PatientProblemError } from '../../../src/domain/patient-problems.ts';
@@ -6,7 +9,38 @@ import { classifyError } from '../../../src/platform/http/error-mapper.ts';
 import { limitLogMessages, logMessages, problemLogMessages } from '../../../src/platform/log-messages.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
 
+const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
 describe('the registry of log messages', () => {
+  it('is what every log line of the deployed code uses: a message from it, never free text', () => {
+    // Prepare: the functions and everything they import (the local stack prints to its console)
+    const sources = globSync('{functions,src/domain,src/adapters,src/platform,src/web,src/wiring}/**/*.ts', {
+      cwd: projectRoot,
+    });
+
+    // Act
+    const calls = sources.flatMap((path) =>
+      [
+        ...readFileSync(join(projectRoot, path), 'utf8').matchAll(
+          /logger\.(?:debug|info|warn|error)\(\s*([^\s])/g,
+        ),
+      ].map((match) => ({ path, argument: match[1] })),
+    );
+
+    // Assess: each call starts with an object spreading a registry entry
+    expect(calls.length).toBeGreaterThan(5);
+    expect(calls.filter((call) => call.argument !== '{')).toEqual([]);
+    const spreads = sources.flatMap((path) =>
+      [
+        ...readFileSync(join(projectRoot, path), 'utf8').matchAll(
+          /logger\.(?:debug|info|warn|error)\(\{\s*\.\.\.([A-Za-z]+)/g,
+        ),
+      ].map((match) => match[1]),
+    );
+    expect(spreads.length).toBe(calls.length);
+    expect(new Set(spreads)).toEqual(new Set(['logMessages', 'limitLogMessages', 'problemLogMessages']));
+  });
+
   it('gives every message a code of its own', () => {
     // Prepare
     const all = [
