@@ -1,4 +1,4 @@
-import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
+import { type Account, type AccountStore, sessionGenerationOf } from '../../src/domain/accounts/account.ts';
 import type { LoginSecondFactor } from '../../src/domain/accounts/login-second-factor.ts';
 import type { NewPhoneNumbers } from '../../src/domain/accounts/new-phone-numbers.ts';
 import type { PasswordLogin } from '../../src/domain/accounts/password-login.ts';
@@ -147,7 +147,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
           ...session,
           authentication: {
             accountId: account.accountId,
-            generation: account.sessionGeneration ?? 0,
+            generation: sessionGenerationOf(account),
             passwordAt: now(),
           },
           journey: {},

@@ -1,4 +1,4 @@
-import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
+import { type Account, type AccountStore, loginStands } from '../../src/domain/accounts/account.ts';
 import type { AuditEventType, AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { RelyingPartyClient } from '../../src/domain/clients/relying-party-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
@@ -102,8 +102,7 @@ export const grantAccount = async (grant: Grant, deps: GrantDependencies): Promi
   const account = await deps.accounts.findById(grant.accountId);
   const ended = !account
     ? 'grant account deleted'
-    : // A grant stored before generations were recorded counts as generation 0.
-      (account.sessionGeneration ?? 0) !== (grant.sessionGeneration ?? 0)
+    : !loginStands(account, grant.sessionGeneration)
       ? 'grant from before the account sessions were revoked'
       : undefined;
   if (ended === undefined && account) return account;

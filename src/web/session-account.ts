@@ -1,4 +1,4 @@
-import type { Account, AccountStore } from '../domain/accounts/account.ts';
+import { type Account, type AccountStore, loginStands } from '../domain/accounts/account.ts';
 import { PatientProblemError } from '../domain/patient-problems.ts';
 import type { SessionAuthentication } from '../domain/sessions/browser-session.ts';
 import type { PageRequest } from './page-routes.ts';
@@ -33,5 +33,5 @@ export const currentAccount = async (
   authentication: Pick<SessionAuthentication, 'accountId' | 'generation'>,
 ): Promise<Account | undefined> => {
   const account = await accounts.findById(authentication.accountId);
-  return account && authentication.generation === (account.sessionGeneration ?? 0) ? account : undefined;
+  return loginStands(account, authentication.generation) ? account : undefined;
 };

@@ -59,3 +59,18 @@ export interface AccountStore {
   /** Deletes the account and everything kept under it (devices, codes, audit events) and its email claim. */
   delete(accountId: string): Promise<void>;
 }
+
+/** The account's session generation: every login records it, and revoking its sessions moves it on. */
+export const sessionGenerationOf = (account: Pick<Account, 'sessionGeneration'>): number =>
+  account.sessionGeneration ?? 0;
+
+/**
+ * Whether a login (a session, a grant, an ID token) made at `generation` still stands for the
+ * account: not once its sessions have been revoked since (a password reset or change, "log out
+ * everywhere"). A login recorded before generations were kept counts as generation 0.
+ */
+export const loginStands = (
+  account: Pick<Account, 'sessionGeneration'> | undefined,
+  generation: number | undefined,
+): account is Pick<Account, 'sessionGeneration'> =>
+  account !== undefined && sessionGenerationOf(account) === (generation ?? 0);

@@ -1,4 +1,4 @@
-import type { Account, AccountStore } from '../accounts/account.ts';
+import { type Account, type AccountStore, loginStands } from '../accounts/account.ts';
 import type { ClientStore, RelyingPartyClient } from '../clients/relying-party-client.ts';
 import { type Clock, epochSeconds } from '../clock.ts';
 import type { SessionAuthentication } from '../sessions/browser-session.ts';
@@ -143,7 +143,7 @@ export class LoginIdentities {
     if (!identity) throw new LoginAssertionRefusedError('unknown-login');
     const now = epochSeconds(this.#options.clock());
     const account = await this.#options.accounts.findById(identity.accountId);
-    if (!account || (account.sessionGeneration ?? 0) !== identity.sessionGeneration)
+    if (!account || !loginStands(account, identity.sessionGeneration))
       throw new LoginAssertionRefusedError('login-ended');
     // Handing a login on and on must not make it outlive the 12 hours a session may last.
     if (now - identity.authTime > this.#options.maxLoginAgeSeconds)
