@@ -15,11 +15,11 @@ import {
 import { LoginAssertionRefusedError, type LoginIdentities } from '../../src/domain/oidc/login-identities.ts';
 import { PatientProblemError } from '../../src/domain/patient-problems.ts';
 import type { BrowserSession, SessionAuthentication } from '../../src/domain/sessions/browser-session.ts';
-import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { logMessages } from '../../src/platform/log-messages.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import { urlFor } from '../../src/routes.ts';
-import type { FormValues, PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import type { FormValues, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import type { Page } from '../../src/web/pages-handler.ts';
 import { answered, pendingAuthorizationOf } from '../../src/web/pending-authorization.ts';
 import { currentAccount, sessionAccount } from '../../src/web/session-account.ts';
 
@@ -34,8 +34,6 @@ export interface AuthorizePagesDependencies {
   /** Our issuer, the `iss` of every authorization response. */
   readonly issuer: string;
 }
-
-type Page = (definition: PageDefinition) => RouteDefinition;
 
 /** A login that can answer an authorization request, with its account as read for this request. */
 type Login = { readonly authentication: SessionAuthentication; readonly account: Account };

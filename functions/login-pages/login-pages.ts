@@ -9,10 +9,10 @@ import { describeUserAgent, type RememberedDevices } from '../../src/domain/devi
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import { TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
-import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { urlFor } from '../../src/routes.ts';
 import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
-import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import { type PageOutcome, type PageRequest, textFields } from '../../src/web/page-routes.ts';
+import type { Page } from '../../src/web/pages-handler.ts';
 import { formatTime } from '../../src/web/problem-pages.ts';
 import { sessionAccount } from '../../src/web/session-account.ts';
 
@@ -27,8 +27,6 @@ export interface LoginPagesDependencies {
   readonly limits: Limits;
   readonly secureCookies: boolean;
 }
-
-type Page = (definition: PageDefinition) => RouteDefinition;
 
 const toLogin: PageOutcome = { redirect: urlFor('login') };
 
@@ -130,6 +128,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
   return {
     'login-submit': page({
       bindsToAuthorization: true,
+      fields: textFields('email', 'password'),
       formView: 'pages/login.njk',
       formData: () => ({ title: 'Log in' }),
       secretFields: ['password'],
@@ -137,8 +136,8 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         const unlocked = session.unlocked && session.unlocked.until > now() ? session.unlocked : undefined;
         const cookie = readCookie(event.cookies, deviceCookie);
         const { account, rememberedDevice } = await deps.passwordLogin.logIn({
-          email: form.email ?? '',
-          password: form.password ?? '',
+          email: form.email,
+          password: form.password,
           sourceIp,
           deviceCookie: cookie,
           unlockedAccountKey: unlocked?.accountKey,
@@ -191,6 +190,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
     }),
     'add-phone-submit': page({
       bindsToAuthorization: true,
+      fields: textFields('phoneNumber'),
       formView: 'pages/add-phone.njk',
       formData: () => ({ title: 'Enter your mobile phone number' }),
       handle: async (request) => {
@@ -198,7 +198,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         if (!account) return toLogin;
         const pendingPhoneNumber = await deps.newPhones.sendCode(
           account,
-          request.form.phoneNumber ?? '',
+          request.form.phoneNumber,
           'add-phone',
           request.sourceIp,
         );
@@ -221,6 +221,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
     }),
     'enter-code-submit': page({
       bindsToAuthorization: true,
+      fields: textFields('code', 'remember'),
       formView: 'pages/enter-code.njk',
       formData: async (request) => codePageData(request.session, await passwordOnly(request)),
       handle: async (request) => {
@@ -230,7 +231,7 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         const passed = await deps.loginSecondFactor.verify(
           account,
           journey,
-          request.form.code ?? '',
+          request.form.code,
           request.sourceIp,
         );
         const cookies: string[] = [];

@@ -9,10 +9,10 @@ import type { Clock } from '../../src/domain/clock.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import { PatientProblemError } from '../../src/domain/patient-problems.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
-import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { urlFor } from '../../src/routes.ts';
 import { codeForm, fields, lostPhoneLink } from '../../src/web/forms.ts';
-import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import { type PageOutcome, type PageRequest, textFields } from '../../src/web/page-routes.ts';
+import type { Page } from '../../src/web/pages-handler.ts';
 import { createProblemPages, describeDuration } from '../../src/web/problem-pages.ts';
 
 export interface RecoveryPagesDependencies {
@@ -22,8 +22,6 @@ export interface RecoveryPagesDependencies {
   readonly clock: Clock;
   readonly limits: Limits;
 }
-
-type Page = (definition: PageDefinition) => RouteDefinition;
 
 /** The paths and words of each recovery journey: an emailed link, the second factor, then the last step. */
 const journeys = {
@@ -117,12 +115,13 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
             : restart,
       }),
       codeSubmit: page({
+        fields: textFields('code'),
         formView: 'pages/form.njk',
         formData: ({ session }) => codePage(purpose, session),
         handle: async ({ session, form, sourceIp }) => {
           const step = stepOf(session, purpose);
           if (!step) return restart;
-          const passed = await deps.recovery.verifyCode(step, form.code ?? '', sourceIp);
+          const passed = await deps.recovery.verifyCode(step, form.code, sourceIp);
           return afterSecondFactor({ ...session, journey: { recovery: passed } }, passed, sourceIp);
         },
       }),
@@ -184,10 +183,11 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
     return {
       form: page({ handle: async () => ({ view: 'pages/form.njk', data: { ...formData, values: {} } }) }),
       submit: page({
+        fields: textFields('email'),
         formView: 'pages/form.njk',
         formData: () => formData,
         handle: async ({ form, session, sourceIp }) => {
-          const email = (form.email ?? '').trim();
+          const email = form.email.trim();
           if (purpose === 'reset-password') await deps.passwordReset.request(email, sourceIp);
           else await deps.accountUnlock.request(email, sourceIp);
           return {
@@ -250,13 +250,14 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
       },
     }),
     'password-reset-new-submit': page({
+      fields: textFields('password'),
       formView: 'pages/form.njk',
       formData: () => newPasswordForm,
       secretFields: ['password'],
       handle: async ({ form, session, sourceIp }) => {
         const step = stepOf(session, 'reset-password');
         if (!step) return { redirect: urlFor('password-forgotten') };
-        await deps.passwordReset.complete(step, form.password ?? '', sourceIp);
+        await deps.passwordReset.complete(step, form.password, sourceIp);
         return { redirect: urlFor('password-reset-done'), session: { kind: 'end' } };
       },
     }),

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Registration } from '../../src/domain/accounts/registration.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
-import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { urlFor } from '../../src/routes.ts';
 import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
-import type { PageDefinition, PageRequest } from '../../src/web/page-routes.ts';
+import { type PageRequest, textFields } from '../../src/web/page-routes.ts';
+import type { Page } from '../../src/web/pages-handler.ts';
 import { describeDuration } from '../../src/web/problem-pages.ts';
 
 export interface RegistrationPagesDependencies {
@@ -12,8 +12,6 @@ export interface RegistrationPagesDependencies {
   readonly limits: Limits;
   readonly secureCookies: boolean;
 }
-
-type Page = (definition: PageDefinition) => RouteDefinition;
 
 const confirmPage = (token: string | undefined, needsPassword: boolean) => ({
   title: 'Confirm your email address',
@@ -51,14 +49,15 @@ export const registrationPages = (deps: RegistrationPagesDependencies, page: Pag
       handle: async () => ({ view: 'pages/register.njk', data: { title: 'Create an account', values: {} } }),
     }),
     'register-submit': page({
+      fields: textFields('email', 'password', 'terms'),
       formView: 'pages/register.njk',
       formData: () => ({ title: 'Create an account' }),
       secretFields: ['password'],
       handle: async ({ form, session, sourceIp }) => {
         const browserSecret = randomBytes(32).toString('base64url');
         await deps.registration.start({
-          email: form.email ?? '',
-          password: form.password ?? '',
+          email: form.email,
+          password: form.password,
           termsAccepted: form.terms === 'accepted',
           sourceIp,
           browserSecret,
@@ -67,7 +66,7 @@ export const registrationPages = (deps: RegistrationPagesDependencies, page: Pag
           redirect: urlFor('register-check-email'),
           session: {
             kind: 'update',
-            session: { ...session, journey: { registrationEmail: (form.email ?? '').trim() } },
+            session: { ...session, journey: { registrationEmail: form.email.trim() } },
           },
           // Set whether or not the address has an account, so the response is the same either way.
           cookies: [

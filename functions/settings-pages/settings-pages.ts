@@ -12,10 +12,16 @@ import {
   isRecentlyReauthenticated,
   type ReauthenticationNeed,
 } from '../../src/domain/sessions/recent-authentication.ts';
-import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { urlFor } from '../../src/routes.ts';
 import { backToSettings, codeForm, fields, lostPhoneLink } from '../../src/web/forms.ts';
-import type { PageDefinition, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import {
+  type FormValues,
+  type PageOutcome,
+  type PageRequest,
+  type TextFields,
+  textFields,
+} from '../../src/web/page-routes.ts';
+import type { Page } from '../../src/web/pages-handler.ts';
 import { describeDuration, formatTime } from '../../src/web/problem-pages.ts';
 import { sessionAccount } from '../../src/web/session-account.ts';
 
@@ -28,8 +34,6 @@ export interface SettingsPagesDependencies {
   readonly limits: Limits;
   readonly clock: Clock;
 }
-
-type Page = (definition: PageDefinition) => RouteDefinition;
 
 const when = (iso: string): string =>
   new Date(iso).toLocaleString('en-GB', {
@@ -131,12 +135,12 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   const now = () => Math.floor(deps.clock().getTime() / 1000);
 
   /** The account of a session that passed both the password and the second factor. */
-  const loggedIn = (request: PageRequest) => sessionAccount(deps.accounts, request, 'full');
+  const loggedIn = (request: PageRequest<unknown>) => sessionAccount(deps.accounts, request, 'full');
 
   /** A settings page that needs the account; without a full login it goes to the login page. */
   const withAccount =
-    (handle: (request: PageRequest, account: Account) => Promise<PageOutcome>) =>
-    async (request: PageRequest) => {
+    <Form = FormValues>(handle: (request: PageRequest<Form>, account: Account) => Promise<PageOutcome>) =>
+    async (request: PageRequest<Form>) => {
       const account = await loggedIn(request);
       return account ? handle(request, account) : toLogin;
     };
@@ -146,11 +150,11 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
    * or for a phone change the patient's word that the phone is lost) given again within the last
    * few minutes; otherwise the patient is asked for them first, and comes back here.
    */
-  const behindGate = (
+  const behindGate = <Form = FormValues>(
     target: ReauthenticationTarget,
-    handle: (request: PageRequest, account: Account) => Promise<PageOutcome>,
+    handle: (request: PageRequest<Form>, account: Account) => Promise<PageOutcome>,
   ) =>
-    withAccount(async (request, account) => {
+    withAccount<Form>(async (request, account) => {
       const passed = isRecentlyReauthenticated(request.session.reauthenticated, {
         accountId: account.accountId,
         now: now(),
@@ -162,21 +166,29 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         : { redirect: urlFor('settings-reauthenticate', { for: target }) };
     });
 
-  const form = (
+  const form = <const Names extends readonly string[]>(
     name: keyof typeof forms,
-    handle: (request: PageRequest, account: Account) => Promise<PageOutcome>,
+    fieldNames: Names,
+    handle: (
+      request: PageRequest<{ readonly [Name in Names[number]]: string }>,
+      account: Account,
+    ) => Promise<PageOutcome>,
     options: { secrets?: string[]; gate?: ReauthenticationTarget } = {},
   ) => {
-    const guard = (inner: (request: PageRequest, account: Account) => Promise<PageOutcome>) =>
-      options.gate ? behindGate(options.gate, inner) : withAccount(inner);
+    const formFields = textFields(...fieldNames);
+    const shown = async (): Promise<PageOutcome> => ({
+      view: 'pages/form.njk',
+      data: { ...forms[name], links: [backToSettings], values: {} },
+    });
+    type Form = TextFields<Names>;
+    const guard = (inner: (request: PageRequest<Form>, account: Account) => Promise<PageOutcome>) =>
+      options.gate ? behindGate<Form>(options.gate, inner) : withAccount<Form>(inner);
     return {
       show: page({
-        handle: guard(async () => ({
-          view: 'pages/form.njk',
-          data: { ...forms[name], links: [backToSettings], values: {} },
-        })),
+        handle: options.gate ? behindGate(options.gate, shown) : withAccount(shown),
       }),
       submit: page({
+        fields: formFields,
         formView: 'pages/form.njk',
         formData: () => ({ ...forms[name], links: [backToSettings] }),
         secretFields: options.secrets ?? [],
@@ -187,13 +199,14 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
 
   const email = form(
     'email',
+    ['email', 'password'],
     async ({ form: values, sourceIp, session }, account) => {
-      await deps.settings.requestEmailChange(account, values.email ?? '', values.password ?? '', sourceIp);
+      await deps.settings.requestEmailChange(account, values.email, values.password, sourceIp);
       return {
         redirect: urlFor('settings-email-sent'),
         session: {
           kind: 'update',
-          session: { ...session, journey: { registrationEmail: (values.email ?? '').trim() } },
+          session: { ...session, journey: { registrationEmail: values.email.trim() } },
         },
       };
     },
@@ -201,11 +214,12 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   );
   const password = form(
     'password',
+    ['currentPassword', 'newPassword'],
     async ({ form: values, sourceIp, session }, account) => {
       const generation = await deps.settings.changePassword(
         account,
-        values.currentPassword ?? '',
-        values.newPassword ?? '',
+        values.currentPassword,
+        values.newPassword,
         sourceIp,
       );
       // The patient just proved the password: this session stays, every other one was revoked.
@@ -220,10 +234,11 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   );
   const phone = form(
     'phone',
+    ['phoneNumber'],
     async ({ form: values, sourceIp, session }, account) => {
       const pendingPhoneNumber = await deps.settings.requestPhoneChange(
         account,
-        values.phoneNumber ?? '',
+        values.phoneNumber,
         sourceIp,
       );
       return {
@@ -235,8 +250,9 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   );
   const reauthenticate = form(
     'reauthenticate',
+    ['password'],
     async ({ form: values, sourceIp, session }, account) => {
-      await deps.reauthentication.checkPassword(account, values.password ?? '', sourceIp);
+      await deps.reauthentication.checkPassword(account, values.password, sourceIp);
       const target = targetOf(session.journey.reauthenticateFor);
       const reauthenticated = { accountId: account.accountId, passwordAt: now() };
       if (!deps.reauthentication.hasSecondFactor(account)) {
@@ -267,8 +283,9 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
   );
   const remove = form(
     'delete',
+    ['password'],
     async ({ form: values, sourceIp }, account) => {
-      await deps.settings.deleteAccount(account, values.password ?? '', sourceIp);
+      await deps.settings.deleteAccount(account, values.password, sourceIp);
       return {
         view: 'pages/message.njk',
         data: {
@@ -460,6 +477,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       ),
     }),
     'settings-phone-code-submit': page({
+      fields: textFields('code'),
       formView: 'pages/form.njk',
       formData: ({ session }) => newPhoneCodeForm(session),
       handle: behindGate('phone', async ({ form: values, session, sourceIp }, account) => {
@@ -467,7 +485,7 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
         if (!pending) return { redirect: urlFor('settings-phone') };
         const authority =
           session.reauthenticated?.secondFactorAt !== undefined ? 'old-phone-code' : 'old-phone-lost';
-        await deps.settings.confirmPhoneChange(account, pending, values.code ?? '', authority, sourceIp);
+        await deps.settings.confirmPhoneChange(account, pending, values.code, authority, sourceIp);
         // The old phone's code proves nothing about the new one: the next sensitive change asks again.
         const { reauthenticated: _used, ...rest } = session;
         return {
@@ -503,13 +521,14 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       ),
     }),
     'settings-reauthenticate-code-submit': page({
+      fields: textFields('code'),
       formView: 'pages/form.njk',
       formData: ({ session }) => reauthenticationCodeForm(session),
       handle: withAccount(async ({ form: values, session, sourceIp }, account) => {
         const reauthenticated = session.reauthenticated;
         if (!reauthenticated || !passwordJustGiven(session, account))
           return { redirect: urlFor('settings-reauthenticate') };
-        await deps.reauthentication.verifyCode(account, values.code ?? '', sourceIp);
+        await deps.reauthentication.verifyCode(account, values.code, sourceIp);
         const target = targetOf(session.journey.reauthenticateFor);
         return {
           redirect: reauthenticationTargets[target].path,
@@ -608,12 +627,13 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
           : nothingToReport,
     }),
     'settings-email-report-code-submit': page({
+      fields: textFields('code'),
       formView: 'pages/form.njk',
       formData: ({ session }) => restoreCodeForm(session),
       handle: async ({ form: values, session, sourceIp }) => {
         const emailReport = session.journey.emailReport;
         if (!emailReport) return nothingToReport;
-        await deps.settings.verifyRestoreCode(emailReport.linkDigest, values.code ?? '', sourceIp);
+        await deps.settings.verifyRestoreCode(emailReport.linkDigest, values.code, sourceIp);
         await deps.settings.putBackEmail({ ...emailReport, secondFactorPassed: true }, sourceIp);
         return { ...reportedPage('put-back'), session: { kind: 'end' } };
       },
@@ -661,8 +681,9 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
       },
     }),
     'settings-device-remove': page({
+      fields: textFields('deviceId'),
       handle: withAccount(async ({ form: values, sourceIp }, account) => {
-        const removed = await deps.settings.removeDevice(account, values.deviceId ?? '', sourceIp);
+        const removed = await deps.settings.removeDevice(account, values.deviceId, sourceIp);
         return { redirect: removed ? urlFor('settings', { updated: 'device' }) : urlFor('settings') };
       }),
     }),

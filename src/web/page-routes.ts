@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import * as z from 'zod/mini';
 import type { Clock } from '../domain/clock.ts';
 import { checkLengths } from '../domain/input-limits.ts';
 import { InvalidInputError } from '../domain/invalid-input-error.ts';
@@ -17,11 +18,14 @@ import { createProblemPages } from './problem-pages.ts';
 
 export type FormValues = Readonly<Record<string, string>>;
 
-export interface PageRequest {
+export interface PageRequest<Form = FormValues> {
   readonly event: HttpEvent;
   readonly query: FormValues;
-  /** The posted form, one value a field (the first, if a field was sent twice). */
-  readonly form: FormValues;
+  /**
+   * The posted form, one value a field (the first, if a field was sent twice): as the page's
+   * `fields` schema reads it, when it has one.
+   */
+  readonly form: Form;
   readonly session: BrowserSession;
   /** True when the browser brought a session cookie whose session has ended (timed out or revoked). */
   readonly sessionEnded: boolean;
@@ -42,11 +46,15 @@ export type PageOutcome = (
   | { readonly redirect: string }
 ) & { readonly session?: SessionChange; readonly cookies?: readonly string[] };
 
-export interface PageDefinition {
+export interface PageDefinition<Form = FormValues> {
+  /** The fields the page's form posts, and how they are read (`textFields`): the handler gets them typed. */
+  readonly fields?: z.ZodMiniType<Form>;
   /** The view shown again, with the problems, when the handler throws InvalidInputError. */
   readonly formView?: string;
   /** Data the form view needs besides the submitted values (titles, options). */
-  readonly formData?: (request: PageRequest) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  readonly formData?: (
+    request: PageRequest<Form>,
+  ) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Fields never echoed back into a form shown again. */
   readonly secretFields?: readonly string[];
   /**
@@ -61,9 +69,22 @@ export interface PageDefinition {
    * did not see.
    */
   readonly bindsToAuthorization?: boolean;
-  handle(request: PageRequest): Promise<PageOutcome>;
+  handle(request: PageRequest<Form>): Promise<PageOutcome>;
 }
 
+/**
+ * A form of text fields: each a string, empty when not sent, so the domain (not a cast) says
+ * what is missing. `textFields('email', 'password')` gives `{ email: string; password: string }`.
+ */
+export const textFields = <const Names extends readonly string[]>(
+  ...names: Names
+): z.ZodMiniType<TextFields<Names>> =>
+  z.object(
+    Object.fromEntries(names.map((name) => [name, z._default(z.string(), '')])),
+  ) as unknown as z.ZodMiniType<TextFields<Names>>;
+
+/** What `textFields(...names)` reads: each named field, a string. */
+export type TextFields<Names extends readonly string[]> = { readonly [Name in Names[number]]: string };
 export interface PageDependencies {
   readonly sessions: Sessions;
   readonly renderer: PageRenderer;
@@ -129,7 +150,7 @@ export const createPageRoutes = (deps: PageDependencies) => {
       answerOrigins(session),
     );
 
-  const page = (definition: PageDefinition): RouteDefinition =>
+  const page = <Form = FormValues>(definition: PageDefinition<Form>): RouteDefinition =>
     defineRoute({
       handle: async ({ event }): Promise<HttpResponse> => {
         const isPost = event.requestContext.http.method === 'POST';
@@ -157,10 +178,11 @@ export const createPageRoutes = (deps: PageDependencies) => {
           lookup.kind === 'active'
             ? { id: cookieId as string, session: lookup.session, isNew: false }
             : { ...deps.sessions.start(), isNew: true };
-        const request: PageRequest = {
+        const request: PageRequest<Form> = {
           event,
           query: firstValues(event.queryStringParameters),
-          form,
+          // Every value is a string already, and each field defaults to empty: reading cannot fail.
+          form: definition.fields ? definition.fields.parse(form) : (form as Form),
           session: current.session,
           sessionEnded: lookup.kind === 'expired',
           fromOurForm:

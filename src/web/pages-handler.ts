@@ -2,14 +2,19 @@ import { createHttpHandler, type RouteDefinition } from '../platform/http/http-h
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { FunctionName, RouteIdOf } from '../routes.ts';
-import { createPageRoutes, type PageDefinition, type PageDependencies } from './page-routes.ts';
+import {
+  createPageRoutes,
+  type FormValues,
+  type PageDefinition,
+  type PageDependencies,
+} from './page-routes.ts';
 
 export interface PagesHandlerDependencies extends PageDependencies {
   readonly logger: Logger;
 }
 
 /** Makes a route of a page definition: sessions, CSRF, the interaction, rendering. */
-export type Page = (definition: PageDefinition) => RouteDefinition;
+export type Page = <Form = FormValues>(definition: PageDefinition<Form>) => RouteDefinition;
 
 /**
  * The handler of a function that serves hosted pages: exactly its routes of the route table,

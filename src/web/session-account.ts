@@ -10,7 +10,7 @@ import type { PageRequest } from './page-routes.ts';
  */
 export const sessionAccount = async (
   accounts: AccountStore,
-  request: PageRequest,
+  request: Pick<PageRequest<unknown>, 'session' | 'sessionEnded'>,
   step: 'password' | 'full',
 ): Promise<Account | undefined> => {
   const authentication = request.session.authentication;
