@@ -30,6 +30,13 @@ const environment = {
   LOG_LEVEL: 'SILENT',
 };
 
+/** Bundles of one AWS SDK client and nothing else: what any function that calls AWS pays at import. */
+const sdkFloors = {
+  'a KMS client': "import { KMSClient } from '@aws-sdk/client-kms'; export const client = new KMSClient({});",
+  'a DynamoDB document client':
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; export const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));",
+};
+
 const importMs = (bundle: string): number => {
   const script = `const t = performance.now(); await import(${JSON.stringify(bundle)}); process.stdout.write(String(performance.now() - t));`;
   return Number(
@@ -67,6 +74,25 @@ try {
     );
   }
   console.log(rows.join('\n'));
+  // The floor the AWS SDK sets: a bundle of nothing but one client, measured the same way.
+  const floors: string[] = [];
+  for (const [label, contents] of Object.entries(sdkFloors)) {
+    const outdir = join(buildFolder, label);
+    await build({
+      ...houseBundling,
+      mainFields: [...houseBundling.mainFields],
+      banner: { js: houseBundling.banner },
+      stdin: { contents, resolveDir: process.cwd(), loader: 'ts' },
+      bundle: true,
+      outfile: join(outdir, 'index.mjs'),
+      logLevel: 'error',
+    });
+    const bundle = join(outdir, 'index.mjs');
+    importMs(bundle);
+    const ms = median(Array.from({ length: RUNS }, () => importMs(bundle)));
+    floors.push(`${label} ${((await stat(bundle)).size / 1024).toFixed(0)} KB, ${ms.toFixed(1)} ms`);
+  }
+  console.log(`  the AWS SDK alone, for comparison: ${floors.join('; ')}`);
 } finally {
   await rm(buildFolder, { recursive: true, force: true });
 }
