@@ -87,11 +87,15 @@ export class SecurityCodeDelivery {
     };
     if (channel === 'sms') {
       await this.#deps.sms.send(securityCodeTextMessage(message));
-      await textCaps.recordSent(destination, text);
+      // Two independent records of the same sent text: written together.
+      await Promise.all([
+        textCaps.recordSent(destination, text),
+        this.#audit(account, 'code-sent', sourceIp, channel),
+      ]);
     } else {
       await this.#deps.email.send(securityCodeEmailMessage(message));
+      await this.#audit(account, 'code-sent', sourceIp, channel);
     }
-    await this.#audit(account, 'code-sent', sourceIp, channel);
   }
 
   /**
