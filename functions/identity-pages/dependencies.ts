@@ -1,4 +1,4 @@
-import { pageFunctionDependencies } from '../../src/wiring/page-function-dependencies.ts';
+import { corePageFunctionDependencies } from '../../src/wiring/core-page-dependencies.ts';
 
-/** This function's composition root: the table only (it sends nothing and signs nothing). */
-export const dependencies = (env: Record<string, string | undefined>) => pageFunctionDependencies(env);
+/** This function's composition root: the table only (it sends nothing, signs nothing, checks no password). */
+export const dependencies = (env: Record<string, string | undefined>) => corePageFunctionDependencies(env);

@@ -1,16 +1,12 @@
 import { WasmArgon2PasswordHasher } from '../adapters/argon2/wasm-argon2-password-hasher.ts';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
-import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { createCommonPasswordList } from '../adapters/files/common-password-file.ts';
-import { systemClock } from '../domain/clock.ts';
 import { MessageNotSentError } from '../domain/messaging/message-errors.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
-import type { JsonWebKeySet, TokenSigner } from '../domain/tokens/token-signer.ts';
-import { bundleLayout, inBundle, inBundlePath } from '../platform/bundle-files.ts';
+import type { TokenSigner } from '../domain/tokens/token-signer.ts';
+import { bundleLayout, inBundle } from '../platform/bundle-files.ts';
 import { type ConfigOf, loadConfig, settings } from '../platform/config.ts';
-import { createLogger } from '../platform/logger.ts';
 import { allowedPhoneCountries } from '../platform/phone-config.ts';
-import { createPageRenderer } from '../web/page-renderer.ts';
+import { pageFunctionBase } from './page-function-base.ts';
 import { createPatientServices } from './patient-services.ts';
 
 const pageSettings = { ...settings, allowedPhoneCountries };
@@ -43,38 +39,25 @@ export const pageFunctionDependencies = (
   adapters: PageFunctionAdapters = {},
 ) => {
   const config = loadConfig(env, pageSettings);
-  const clock = systemClock;
-  const contactUrl = config.contactUrl ?? `${config.issuer}/contact`;
-  const publicKeys = adapters.publicKeys?.(config);
-  const jwks = async (): Promise<JsonWebKeySet> => {
-    if (!publicKeys) throw new Error('This function may not read the signing keys.');
-    return publicKeys.jwks();
-  };
+  const { table, page } = pageFunctionBase(config, adapters.publicKeys?.(config));
   return {
     ...createPatientServices({
-      table: new DynamoTable({ client: createDocumentClient(), tableName: config.tableName, clock }),
-      clock,
+      table,
+      clock: page.clock,
       limits: config.limits,
       email: adapters.email?.(config) ?? notPermitted('email'),
       sms: adapters.sms?.(config) ?? notPermitted('sms'),
       hasher: new WasmArgon2PasswordHasher(),
       commonPasswords: createCommonPasswordList(inBundle(bundleLayout.commonPasswords)),
-      service: { serviceName: config.serviceName, baseUrl: config.issuer, contactLink: contactUrl },
+      service: {
+        serviceName: config.serviceName,
+        baseUrl: config.issuer,
+        contactLink: config.contactUrl ?? `${config.issuer}/contact`,
+      },
       allowedPhoneCountries: config.allowedPhoneCountries,
       allowTestPhoneNumbers: false,
     }),
-    logger: createLogger(config.logLevel),
-    clock,
-    issuer: config.issuer,
-    jwks,
-    limits: config.limits,
-    renderer: createPageRenderer(
-      { views: inBundlePath(bundleLayout.views), nhsukFrontend: inBundlePath(bundleLayout.nhsukFrontend) },
-      { serviceName: config.serviceName },
-    ),
-    /** Deployed pages are always served over https. */
-    secureCookies: true,
-    clientAddressSource: config.clientAddressSource,
+    ...page,
   };
 };
 

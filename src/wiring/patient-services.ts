@@ -1,7 +1,3 @@
-import { DynamoAccountStore } from '../adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
-import { DynamoConsentStore } from '../adapters/dynamodb/dynamo-consent-store.ts';
-import { DynamoDeviceStore } from '../adapters/dynamodb/dynamo-device-store.ts';
 import { DynamoFailureCounter } from '../adapters/dynamodb/dynamo-failure-counter.ts';
 import { DynamoKnownPhoneNumbers } from '../adapters/dynamodb/dynamo-known-phone-numbers.ts';
 import { DynamoLinkStore } from '../adapters/dynamodb/dynamo-link-store.ts';
@@ -9,7 +5,6 @@ import { DynamoLockouts } from '../adapters/dynamodb/dynamo-lockouts.ts';
 import { DynamoPasswordFailureStore } from '../adapters/dynamodb/dynamo-password-failure-store.ts';
 import { DynamoRateLimiter } from '../adapters/dynamodb/dynamo-rate-limiter.ts';
 import { DynamoSecurityCodeStore } from '../adapters/dynamodb/dynamo-security-code-store.ts';
-import { DynamoSessionStore } from '../adapters/dynamodb/dynamo-session-store.ts';
 import { DynamoShardedCounter } from '../adapters/dynamodb/dynamo-sharded-counter.ts';
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { AccountLinks } from '../domain/accounts/account-links.ts';
@@ -26,7 +21,6 @@ import { Registration } from '../domain/accounts/registration.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { CommonPasswordList } from '../domain/credentials/common-passwords.ts';
 import type { PasswordHasher } from '../domain/credentials/password-hasher.ts';
-import { RememberedDevices } from '../domain/devices/remembered-devices.ts';
 import { CodeSendThrottle } from '../domain/limits/code-send-throttle.ts';
 import { EmailSendThrottle } from '../domain/limits/email-send-throttle.ts';
 import type { Limits } from '../domain/limits/limits.ts';
@@ -34,14 +28,12 @@ import { PasswordThrottle } from '../domain/limits/password-throttle.ts';
 import { TextMessageCaps } from '../domain/limits/text-message-caps.ts';
 import { OneTimeLinks } from '../domain/links/one-time-links.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
-import { AuthorizationDecision } from '../domain/oidc/authorization-decision.ts';
 import { SecondFactors } from '../domain/second-factors/second-factor.ts';
 import { SecurityCodeDelivery } from '../domain/second-factors/security-code-delivery.ts';
 import { SmsSecondFactor } from '../domain/second-factors/sms-second-factor.ts';
 import { SecurityCodes } from '../domain/security-codes/security-codes.ts';
-import { Sessions } from '../domain/sessions/sessions.ts';
 import { urlFor } from '../routes.ts';
-import { authorizationCodesOn, clientsOn, loginIdentitiesOn } from './oidc-services.ts';
+import { createCoreServices } from './core-services.ts';
 
 export interface PatientServiceAdapters {
   readonly table: DynamoTable;
@@ -73,8 +65,8 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     contactLink: adapters.service.contactLink,
     pageUrl: (page, query) => `${baseUrl}${urlFor(page, query)}`,
   };
-  const accounts = new DynamoAccountStore(table);
-  const audit = new DynamoAuditLog(table);
+  const core = createCoreServices({ table, clock, limits, issuer: baseUrl });
+  const { accounts, audit, sessions, devices } = core;
   const rateLimiter = new DynamoRateLimiter({ table, clock });
   const lockouts = new DynamoLockouts(table);
   const throttle = new PasswordThrottle({
@@ -86,20 +78,6 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
   const emailThrottle = new EmailSendThrottle({ rateLimiter, limits });
   const links = new OneTimeLinks({ store: new DynamoLinkStore(table), clock });
   const accountLinks = new AccountLinks(links);
-  const sessions = new Sessions({
-    store: new DynamoSessionStore(table),
-    clock,
-    timeouts: {
-      idleSeconds: limits.sessionIdleSeconds,
-      absoluteSeconds: limits.sessionAbsoluteSeconds,
-      touchIntervalSeconds: limits.sessionTouchIntervalSeconds,
-    },
-  });
-  const devices = new RememberedDevices({
-    store: new DynamoDeviceStore(table),
-    clock,
-    lifetimeSeconds: limits.rememberedDeviceLifetimeSeconds,
-  });
   const textCaps = new TextMessageCaps({
     rateLimiter,
     knownNumbers: new DynamoKnownPhoneNumbers({ table, clock }),
@@ -164,27 +142,12 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     limits,
     service,
   });
-  const clients = clientsOn(table, clock, limits);
-  const authorization = new AuthorizationDecision({
-    consents: new DynamoConsentStore(table, clock),
-    codes: authorizationCodesOn(table, clock, limits),
-    // The service's base URL is our issuer.
-    issuer: baseUrl,
-  });
-  // The service's base URL is our issuer.
-  const loginIdentities = loginIdentitiesOn(table, clock, limits, baseUrl, clients);
   return {
-    accounts,
-    clients,
-    authorization,
-    loginIdentities,
+    ...core,
     loginSecondFactor: new LoginSecondFactor({ secondFactors, delivery, newPhones }),
     newPhones,
     settings,
     reauthentication: new Reauthentication({ settings, secondFactors, audit, clock }),
-    audit,
-    sessions,
-    devices,
     recovery,
     passwordReset: new PasswordReset({
       accounts,

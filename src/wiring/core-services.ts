@@ -1,0 +1,54 @@
+import { DynamoAccountStore } from '../adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
+import { DynamoConsentStore } from '../adapters/dynamodb/dynamo-consent-store.ts';
+import { DynamoDeviceStore } from '../adapters/dynamodb/dynamo-device-store.ts';
+import { DynamoSessionStore } from '../adapters/dynamodb/dynamo-session-store.ts';
+import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import type { Clock } from '../domain/clock.ts';
+import { RememberedDevices } from '../domain/devices/remembered-devices.ts';
+import type { Limits } from '../domain/limits/limits.ts';
+import { AuthorizationDecision } from '../domain/oidc/authorization-decision.ts';
+import { Sessions } from '../domain/sessions/sessions.ts';
+import { authorizationCodesOn, clientsOn, loginIdentitiesOn } from './oidc-services.ts';
+
+export interface CoreServiceAdapters {
+  readonly table: DynamoTable;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  /** Our issuer: the base URL of the hosted pages. */
+  readonly issuer: string;
+}
+
+/**
+ * What every page journey stands on: accounts, sessions, devices, the audit trail, relying-party
+ * clients and the authorization decision. Nothing here sends a message or checks a password, so
+ * the functions that need no more (authorize, proving who you are, logout) carry no more.
+ */
+export const createCoreServices = ({ table, clock, limits, issuer }: CoreServiceAdapters) => {
+  const clients = clientsOn(table, clock, limits);
+  return {
+    accounts: new DynamoAccountStore(table),
+    audit: new DynamoAuditLog(table),
+    clients,
+    sessions: new Sessions({
+      store: new DynamoSessionStore(table),
+      clock,
+      timeouts: {
+        idleSeconds: limits.sessionIdleSeconds,
+        absoluteSeconds: limits.sessionAbsoluteSeconds,
+        touchIntervalSeconds: limits.sessionTouchIntervalSeconds,
+      },
+    }),
+    devices: new RememberedDevices({
+      store: new DynamoDeviceStore(table),
+      clock,
+      lifetimeSeconds: limits.rememberedDeviceLifetimeSeconds,
+    }),
+    authorization: new AuthorizationDecision({
+      consents: new DynamoConsentStore(table, clock),
+      codes: authorizationCodesOn(table, clock, limits),
+      issuer,
+    }),
+    loginIdentities: loginIdentitiesOn(table, clock, limits, issuer, clients),
+  };
+};
