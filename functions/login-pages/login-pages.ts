@@ -234,18 +234,24 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
           request.form.code,
           request.sourceIp,
         );
-        const cookies: string[] = [];
-        if (request.form.remember === 'yes') {
-          const label = describeUserAgent(request.event.headers['user-agent']);
-          cookies.push(deviceCookieValue(await deps.devices.remember(account.accountId, label)));
-          await deps.audit.record({
-            accountId: account.accountId,
-            type: 'device-remembered',
-            at: deps.clock().toISOString(),
-            sourceIp: request.sourceIp,
-          });
-        }
-        await loggedIn(account, request.sourceIp, journey.codeChannel ?? 'sms');
+        // The device is remembered while the audit events are written, in the order they happened.
+        const remember = request.form.remember === 'yes';
+        const [device] = await Promise.all([
+          remember
+            ? deps.devices.remember(account.accountId, describeUserAgent(request.event.headers['user-agent']))
+            : undefined,
+          (async () => {
+            if (remember)
+              await deps.audit.record({
+                accountId: account.accountId,
+                type: 'device-remembered',
+                at: deps.clock().toISOString(),
+                sourceIp: request.sourceIp,
+              });
+            await loggedIn(account, request.sourceIp, journey.codeChannel ?? 'sms');
+          })(),
+        ]);
+        const cookies = device ? [deviceCookieValue(device)] : [];
         return {
           redirect: afterLogin(request.session),
           session: { kind: 'renew', session: withSecondFactor(request.session, passed) },
