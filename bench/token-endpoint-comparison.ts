@@ -17,17 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CryptoKey, exportJWK, importPKCS8, SignJWT } from 'jose';
-import { createDocumentClient } from '../src/adapters/dynamodb/document-client.ts';
-import { DynamoAccountStore } from '../src/adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoTable } from '../src/adapters/dynamodb/dynamo-table.ts';
-import { epochSeconds, systemClock } from '../src/domain/clock.ts';
-import { resolveLimits } from '../src/domain/limits/limits.ts';
+import { epochSeconds } from '../src/domain/clock.ts';
 import { JWT_BEARER_ASSERTION_TYPE } from '../src/domain/oidc/client-authentication.ts';
 import { ensureTable, localClient } from '../src/local/dynamodb-local.ts';
 import { findFreePort } from '../src/local/free-port.ts';
-import { readLocalSettings } from '../src/local/local-settings.ts';
-import { authorizationCodesOn } from '../src/wiring/oidc-services.ts';
 import { startLocalStackProcess } from '../test/support/local-stack-process.ts';
+import { benchStore } from './support/bench-store.ts';
 import { median } from './support/statistics.ts';
 
 const ROUNDS = 5;
@@ -138,22 +133,7 @@ let theirs: ChildProcess | undefined;
 try {
   const dynamoDbEndpoint = `http://127.0.0.1:${stack.dynamoDbPort}`;
   // Ours: the demo client, and codes issued straight into the store as /authorize issues them.
-  const table = new DynamoTable({
-    client: createDocumentClient({ endpoint: dynamoDbEndpoint }),
-    tableName: readLocalSettings({}).tableName,
-    clock: systemClock,
-  });
-  const account = {
-    accountId: randomUUID(),
-    subject: randomUUID(),
-    email: 'bench@example.com',
-    passwordHash: 'not-used-here',
-    phoneNumber: '+447700900123',
-    proofingLevel: 'P0' as const,
-    createdAt: new Date().toISOString(),
-  };
-  await new DynamoAccountStore(table).create(account);
-  const codes = authorizationCodesOn(table, systemClock, resolveLimits());
+  const { account, codes } = await benchStore(stack.dynamoDbPort);
   const ours: Side = {
     name: 'ours',
     tokenEndpoint: `${stack.issuer}/token`,

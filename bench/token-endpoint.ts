@@ -10,15 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { importPKCS8, SignJWT } from 'jose';
-import { createDocumentClient } from '../src/adapters/dynamodb/document-client.ts';
-import { DynamoAccountStore } from '../src/adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoTable } from '../src/adapters/dynamodb/dynamo-table.ts';
-import { epochSeconds, systemClock } from '../src/domain/clock.ts';
-import { resolveLimits } from '../src/domain/limits/limits.ts';
+import { epochSeconds } from '../src/domain/clock.ts';
 import { JWT_BEARER_ASSERTION_TYPE } from '../src/domain/oidc/client-authentication.ts';
-import { readLocalSettings } from '../src/local/local-settings.ts';
-import { authorizationCodesOn } from '../src/wiring/oidc-services.ts';
 import { startLocalStackProcess } from '../test/support/local-stack-process.ts';
+import { benchStore } from './support/bench-store.ts';
 
 const ROUNDS = 200;
 const CLIENT_ID = 'demo-service';
@@ -45,22 +40,7 @@ const timed = async (request: () => Promise<Response>, expected: number) => {
 const dataDirectory = await mkdtemp(join(tmpdir(), 'patient-login-token-bench-'));
 const stack = await startLocalStackProcess(dataDirectory);
 try {
-  const table = new DynamoTable({
-    client: createDocumentClient({ endpoint: `http://127.0.0.1:${stack.dynamoDbPort}` }),
-    tableName: readLocalSettings({}).tableName,
-    clock: systemClock,
-  });
-  const account = {
-    accountId: randomUUID(),
-    subject: randomUUID(),
-    email: 'bench@example.com',
-    passwordHash: 'not-used-here',
-    phoneNumber: '+447700900123',
-    proofingLevel: 'P0' as const,
-    createdAt: new Date().toISOString(),
-  };
-  await new DynamoAccountStore(table).create(account);
-  const codes = authorizationCodesOn(table, systemClock, resolveLimits());
+  const { account, codes } = await benchStore(stack.dynamoDbPort);
   const privateKey = await importPKCS8(
     await readFile(join(dataDirectory, 'demo-client', 'private-key.pem'), 'utf8'),
     'RS512',

@@ -52,6 +52,7 @@ const journeys = {
  */
 export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
   const now = () => Math.floor(deps.clock().getTime() / 1000);
+  const problemPages = createProblemPages(deps);
 
   /** The recovery this browser has open for the purpose; without one, back to its start. */
   const stepOf = (session: BrowserSession, purpose: RecoveryPurpose): RecoveryStep | undefined => {
@@ -296,7 +297,7 @@ export const recoveryPages = (deps: RecoveryPagesDependencies, page: Page) => {
     // For a patient who cannot get the code: how to get help, never a way round the second factor.
     'lost-phone': page({
       handle: async () => {
-        const problem = createProblemPages(deps).problemPageFor(new PatientProblemError('lost-phone'));
+        const problem = problemPages.problemPageFor(new PatientProblemError('lost-phone'));
         return { view: 'problem.njk', data: { ...problem }, status: problem.status };
       },
     }),

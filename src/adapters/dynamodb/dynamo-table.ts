@@ -177,26 +177,9 @@ export class DynamoTable {
    * attributes differ from `matching`, e.g. a code replaced since it was read) NotFoundError.
    */
   async consume<T extends Item>(key: ItemKey, options: { matching?: Matching } = {}): Promise<T> {
-    const matching = matchingCondition(options.matching ?? {});
-    try {
-      const { Attributes: attributes } = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET consumedAt = :now',
-          ConditionExpression: `${unexpired} AND attribute_not_exists(consumedAt)${matching.expression}`,
-          ExpressionAttributeNames: { '#ttl': ttl, ...matching.names },
-          ExpressionAttributeValues: { ':now': this.#now(), ...matching.values },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return attributes as T;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw this.#whyNotConsumable(error.Item && unmarshall(error.Item as Record<string, AttributeValue>));
-      throw translateStoreError(error);
-    }
+    const { consumed, item } = await this.consumeIf<T>(key, options.matching ?? {});
+    if (!consumed) throw this.#whyNotConsumable(item);
+    return item as T;
   }
 
   /**
