@@ -3,9 +3,10 @@ import type { Account, AccountStore } from '../../src/domain/accounts/account.ts
 import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
-import type {
-  AuthorizationDecision,
-  AuthorizationStep,
+import {
+  type AuthorizationDecision,
+  type AuthorizationStep,
+  agreedScopes,
 } from '../../src/domain/oidc/authorization-decision.ts';
 import {
   type AuthorizationRequest,
@@ -27,7 +28,7 @@ export interface AuthorizePagesDependencies {
   readonly accounts: AccountStore;
   readonly clients: ClientStore;
   readonly authorization: AuthorizationDecision;
-  readonly loginIdentities: Pick<LoginIdentities, 'accept'>;
+  readonly loginIdentities: Pick<LoginIdentities, 'handOver'>;
   readonly audit: Pick<AuditLog, 'record'>;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -71,6 +72,16 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
   };
 
   /**
+   * The scopes the session's login has agreed to share with the request's client, read only when
+   * there is a full login to answer with (else undefined: nothing is read).
+   */
+  const consentOnRecord = async (session: BrowserSession, pending: AuthorizationRequest) => {
+    const authentication = session.handedOver ?? session.authentication;
+    if (!authentication?.secondFactor) return undefined;
+    return deps.authorization.consentedScopes(authentication.accountId, pending.clientId);
+  };
+
+  /**
    * Where the request goes next; the session keeps the request until it is answered. A session
    * that has just been handed a login is renewed (a new id), as after any login.
    */
@@ -81,8 +92,12 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     known: { login?: Login; consented?: readonly string[] } = {},
   ): Promise<PageOutcome> => {
     const pending = pendingAuthorizationOf(session);
-    const login = known.login ?? (await loginFor(request, session));
-    const step: AuthorizationStep = await deps.authorization.next(pending, login, known.consented);
+    // The consent on record is read while the login's account is: answering needs both.
+    const [login, consented] = await Promise.all([
+      known.login ?? loginFor(request, session),
+      known.consented ?? consentOnRecord(session, pending),
+    ]);
+    const step: AuthorizationStep = await deps.authorization.next(pending, login, consented);
     if (step.kind === 'log-in') return { redirect: urlFor('login'), session: { kind: change, session } };
     if (step.kind === 'consent') return { redirect: urlFor('consent'), session: { kind: change, session } };
     if (step.kind === 'prove-identity')
@@ -104,14 +119,11 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
     const { assertedLoginIdentity, ...kept } = pending;
     const base = withoutHandOff(request.session);
     try {
-      const login = await deps.loginIdentities.accept(assertedLoginIdentity, pending.clientId);
-      await deps.audit.record({
-        accountId: login.account.accountId,
-        type: 'login-handed-over',
-        at: deps.clock().toISOString(),
-        sourceIp: request.sourceIp,
-        detail: login.assertedBy,
-      });
+      const login = await deps.loginIdentities.handOver(
+        assertedLoginIdentity,
+        pending.clientId,
+        request.sourceIp,
+      );
       const session: BrowserSession = {
         ...base,
         handedOver: login.authentication,
@@ -201,13 +213,22 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       bindsToAuthorization: true,
       handle: async (request) => {
         const pending = pendingAuthorizationOf(request.session);
-        const login = await loginFor(request, request.session);
+        const [login, earlier] = await Promise.all([
+          loginFor(request, request.session),
+          consentOnRecord(request.session, pending),
+        ]);
         if (!login) return { redirect: urlFor('login') };
         if (request.form.decision !== 'agree')
           return answered(request.session, deps.authorization.declined(pending));
-        const consented = await deps.authorization.agree(login.account.accountId, pending);
-        // What this request has just read and written is passed on, not read again.
-        return proceed(request, request.session, 'update', { login, consented });
+        // The agreement is written while the request is answered with it: nothing is read again.
+        const [, outcome] = await Promise.all([
+          deps.authorization.agree(login.account.accountId, pending, earlier ?? []),
+          proceed(request, request.session, 'update', {
+            login,
+            consented: agreedScopes(earlier ?? [], pending),
+          }),
+        ]);
+        return outcome;
       },
     }),
   };

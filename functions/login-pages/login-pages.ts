@@ -1,11 +1,11 @@
 import { type Account, type AccountStore, sessionGenerationOf } from '../../src/domain/accounts/account.ts';
+import type { CompletedLogin, LoginCompletion } from '../../src/domain/accounts/login-completion.ts';
 import type { LoginSecondFactor } from '../../src/domain/accounts/login-second-factor.ts';
 import type { NewPhoneNumbers } from '../../src/domain/accounts/new-phone-numbers.ts';
 import type { PasswordLogin } from '../../src/domain/accounts/password-login.ts';
 import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
-import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { Clock } from '../../src/domain/clock.ts';
-import { describeUserAgent, type RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
+import type { RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import { TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
@@ -20,9 +20,9 @@ export interface LoginPagesDependencies {
   readonly accounts: AccountStore;
   readonly passwordLogin: PasswordLogin;
   readonly loginSecondFactor: LoginSecondFactor;
+  readonly loginCompletion: LoginCompletion;
   readonly newPhones: NewPhoneNumbers;
-  readonly devices: RememberedDevices;
-  readonly audit: AuditLog;
+  readonly devices: Pick<RememberedDevices, 'lifetimeSeconds'>;
   readonly clock: Clock;
   readonly limits: Limits;
   readonly secureCookies: boolean;
@@ -96,34 +96,33 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
   };
 
   /** A completed login: it also replaces any login a partner handed over for the pending request. */
-  const withSecondFactor = (
+  const completed = (
     { handedOver: _replaced, ...session }: BrowserSession,
-    secondFactor: 'sms-code' | 'email-code' | 'remembered-device',
-  ): BrowserSession => ({
-    ...session,
-    authentication: session.authentication && {
-      ...session.authentication,
-      secondFactor,
-      secondFactorAt: now(),
+    login: CompletedLogin,
+  ): Pick<PageOutcome, 'session' | 'cookies'> => ({
+    session: {
+      kind: 'renew',
+      session: {
+        ...session,
+        authentication: session.authentication && {
+          ...session.authentication,
+          secondFactor: login.secondFactor,
+          secondFactorAt: now(),
+        },
+        journey: {},
+      },
     },
-    journey: {},
+    // The remembered-device cookie, set afresh at each use so it lives as long as its record.
+    cookies:
+      login.deviceCookie === undefined
+        ? []
+        : [
+            serializeCookie(deviceCookie, login.deviceCookie, {
+              secure: deps.secureCookies,
+              maxAgeSeconds: deps.devices.lifetimeSeconds,
+            }),
+          ],
   });
-
-  /** The remembered-device cookie, set afresh at each use so it lives as long as its record. */
-  const deviceCookieValue = (value: string): string =>
-    serializeCookie(deviceCookie, value, {
-      secure: deps.secureCookies,
-      maxAgeSeconds: deps.devices.lifetimeSeconds,
-    });
-
-  const loggedIn = async (account: Account, sourceIp: string, detail: string) =>
-    deps.audit.record({
-      accountId: account.accountId,
-      type: 'login-succeeded',
-      at: deps.clock().toISOString(),
-      sourceIp,
-      detail,
-    });
 
   return {
     'login-submit': page({
@@ -153,16 +152,14 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         };
         if (deps.loginSecondFactor.needsFirstFactor(account))
           return { ...toAddPhone, session: { kind: 'renew', session: authenticated } };
-        if (rememberedDevice) {
-          await Promise.all([
-            deps.devices.use(rememberedDevice),
-            loggedIn(account, sourceIp, 'remembered-device'),
-          ]);
-          return {
-            redirect: afterLogin(session),
-            session: { kind: 'renew', session: withSecondFactor(authenticated, 'remembered-device') },
-            cookies: [deviceCookieValue(cookie ?? '')],
-          };
+        if (rememberedDevice && cookie) {
+          const login = await deps.loginCompletion.withRememberedDevice(
+            account,
+            rememberedDevice,
+            cookie,
+            sourceIp,
+          );
+          return { redirect: afterLogin(session), ...completed(authenticated, login) };
         }
         const notSent = await deps.loginSecondFactor.start(account, sourceIp).then(
           () => undefined,
@@ -227,36 +224,14 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
       handle: async (request) => {
         const account = await atSecondStep(request);
         if (isOutcome(account)) return account;
-        const { journey } = request.session;
-        const passed = await deps.loginSecondFactor.verify(
-          account,
-          journey,
-          request.form.code,
-          request.sourceIp,
-        );
-        // The device is remembered while the audit events are written, in the order they happened.
-        const remember = request.form.remember === 'yes';
-        const [device] = await Promise.all([
-          remember
-            ? deps.devices.remember(account.accountId, describeUserAgent(request.event.headers['user-agent']))
-            : undefined,
-          (async () => {
-            if (remember)
-              await deps.audit.record({
-                accountId: account.accountId,
-                type: 'device-remembered',
-                at: deps.clock().toISOString(),
-                sourceIp: request.sourceIp,
-              });
-            await loggedIn(account, request.sourceIp, journey.codeChannel ?? 'sms');
-          })(),
-        ]);
-        const cookies = device ? [deviceCookieValue(device)] : [];
-        return {
-          redirect: afterLogin(request.session),
-          session: { kind: 'renew', session: withSecondFactor(request.session, passed) },
-          cookies,
-        };
+        const login = await deps.loginCompletion.withCode(account, request.session.journey, {
+          code: request.form.code,
+          sourceIp: request.sourceIp,
+          ...(request.form.remember === 'yes'
+            ? { remember: { userAgent: request.event.headers['user-agent'] } }
+            : {}),
+        });
+        return { redirect: afterLogin(request.session), ...completed(request.session, login) };
       },
     }),
     'code-resend': page({

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
+import type { CollectedWork, CollectingAuditLog } from '../domain/audit/audit-log.ts';
 import type { Clock } from '../domain/clock.ts';
 import { checkLengths } from '../domain/input-limits.ts';
 import { InvalidInputError } from '../domain/invalid-input-error.ts';
@@ -95,7 +96,15 @@ export interface PageDependencies {
   /** For problem pages: when to try again, and the lifetimes they name. */
   readonly clock: Clock;
   readonly limits: Limits;
+  /** When given, the audit events a page records are written in one call, beside its session. */
+  readonly auditEvents?: Pick<CollectingAuditLog, 'collect'>;
 }
+
+/** Work done at once, with nothing kept back: for pages without a collecting audit log. */
+const uncollected = async <T>(work: () => Promise<T>): Promise<CollectedWork<T>> => {
+  const [outcome] = await Promise.allSettled([work()]);
+  return { outcome, write: async () => {} };
+};
 
 const SESSION_COOKIE = 'session';
 
@@ -150,6 +159,8 @@ export const createPageRoutes = (deps: PageDependencies) => {
       answerOrigins(session),
     );
 
+  const collect = deps.auditEvents ? deps.auditEvents.collect.bind(deps.auditEvents) : uncollected;
+
   const page = <Form = FormValues>(definition: PageDefinition<Form>): RouteDefinition =>
     defineRoute({
       handle: async ({ event }): Promise<HttpResponse> => {
@@ -190,12 +201,18 @@ export const createPageRoutes = (deps: PageDependencies) => {
           sourceIp: clientIp(event, deps.clientAddressSource),
         };
 
-        let outcome: PageOutcome;
-        try {
-          outcome = await definition.handle(request);
-        } catch (error) {
-          if (!(error instanceof InvalidInputError) || !definition.formView) throw error;
-          const saved = await deps.sessions.save(current.id, current.session, { isNew: current.isNew });
+        // The page's audit events are written together, beside the session (or before its error is shown).
+        const work = await collect(() => definition.handle(request));
+        if (work.outcome.status === 'rejected') {
+          const error: unknown = work.outcome.reason;
+          if (!(error instanceof InvalidInputError) || !definition.formView) {
+            await work.write();
+            throw error;
+          }
+          const [saved] = await Promise.all([
+            deps.sessions.save(current.id, current.session, { isNew: current.isNew }),
+            work.write(),
+          ]);
           const values = Object.fromEntries(
             Object.entries(form).filter(
               ([name]) => name !== 'csrfToken' && !definition.secretFields?.includes(name),
@@ -223,47 +240,54 @@ export const createPageRoutes = (deps: PageDependencies) => {
           );
         }
 
-        const cookies = [...(outcome.cookies ?? [])];
-        let csrfToken = current.session.csrfToken;
-        const change = outcome.session;
-        if (change?.kind === 'end') {
-          await deps.sessions.end(current.id);
-          cookies.push(clearSessionCookie());
-        } else if (change?.kind === 'renew') {
-          const renewed = await deps.sessions.renew(
-            lookup.kind === 'active' ? current.id : undefined,
-            change.session,
-          );
-          csrfToken = renewed.session.csrfToken;
-          cookies.push(setSessionCookie(renewed.id));
-        } else if (lookup.kind === 'none' && change === undefined) {
-          // A visit without a session cookie that leaves nothing to keep: nothing is stored and no
-          // cookie set, unless the page holds a form (whose CSRF token the session must keep).
-          if ('redirect' in outcome) return redirectResponse(outcome.redirect, cookies);
-          const page = deps.renderer.render(outcome.view, {
-            ...outcome.data,
-            csrfToken,
-            ...interactionOf(current.session),
-          });
-          if (page.html.includes(csrfToken)) {
-            await deps.sessions.save(current.id, current.session, { isNew: true });
+        const outcome = work.outcome.value;
+        const [response] = await Promise.all([finish(outcome), work.write()]);
+        return response;
+
+        /** Saves, renews or ends the session as the page said, and answers. */
+        async function finish(outcome: PageOutcome): Promise<HttpResponse> {
+          const cookies = [...(outcome.cookies ?? [])];
+          let csrfToken = current.session.csrfToken;
+          const change = outcome.session;
+          if (change?.kind === 'end') {
+            await deps.sessions.end(current.id);
+            cookies.push(clearSessionCookie());
+          } else if (change?.kind === 'renew') {
+            const renewed = await deps.sessions.renew(
+              lookup.kind === 'active' ? current.id : undefined,
+              change.session,
+            );
+            csrfToken = renewed.session.csrfToken;
+            cookies.push(setSessionCookie(renewed.id));
+          } else if (lookup.kind === 'none' && change === undefined) {
+            // A visit without a session cookie that leaves nothing to keep: nothing is stored and no
+            // cookie set, unless the page holds a form (whose CSRF token the session must keep).
+            if ('redirect' in outcome) return redirectResponse(outcome.redirect, cookies);
+            const page = deps.renderer.render(outcome.view, {
+              ...outcome.data,
+              csrfToken,
+              ...interactionOf(current.session),
+            });
+            if (page.html.includes(csrfToken)) {
+              await deps.sessions.save(current.id, current.session, { isNew: true });
+              cookies.push(setSessionCookie(current.id));
+            }
+            return htmlResponse(page, outcome.status ?? 200, cookies, answerOrigins(current.session));
+          } else {
+            const saved =
+              change === undefined && !current.isNew
+                ? await deps.sessions.touch(current.id, current.session)
+                : await deps.sessions.save(current.id, change?.session ?? current.session, {
+                    isNew: current.isNew,
+                  });
+            csrfToken = saved.csrfToken;
             cookies.push(setSessionCookie(current.id));
           }
-          return htmlResponse(page, outcome.status ?? 200, cookies, answerOrigins(current.session));
-        } else {
-          const saved =
-            change === undefined && !current.isNew
-              ? await deps.sessions.touch(current.id, current.session)
-              : await deps.sessions.save(current.id, change?.session ?? current.session, {
-                  isNew: current.isNew,
-                });
-          csrfToken = saved.csrfToken;
-          cookies.push(setSessionCookie(current.id));
+          if ('redirect' in outcome) return redirectResponse(outcome.redirect, cookies);
+          const shown =
+            change?.kind === 'update' || change?.kind === 'renew' ? change.session : current.session;
+          return render(outcome.view, { ...outcome.data, csrfToken }, outcome.status ?? 200, cookies, shown);
         }
-        if ('redirect' in outcome) return redirectResponse(outcome.redirect, cookies);
-        const shown =
-          change?.kind === 'update' || change?.kind === 'renew' ? change.session : current.session;
-        return render(outcome.view, { ...outcome.data, csrfToken }, outcome.status ?? 200, cookies, shown);
       },
     });
 

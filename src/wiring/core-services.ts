@@ -26,9 +26,12 @@ export interface CoreServiceAdapters {
  */
 export const createCoreServices = ({ table, clock, limits, issuer }: CoreServiceAdapters) => {
   const clients = clientsOn(table, clock, limits);
+  const audit = new DynamoAuditLog(table);
   return {
     accounts: new DynamoAccountStore(table),
-    audit: new DynamoAuditLog(table),
+    audit,
+    /** The same log, for the page edge: a page's events are written in one call, beside its session. */
+    auditEvents: audit,
     clients,
     sessions: new Sessions({
       store: new DynamoSessionStore(table),
@@ -49,6 +52,6 @@ export const createCoreServices = ({ table, clock, limits, issuer }: CoreService
       codes: authorizationCodesOn(table, clock, limits),
       issuer,
     }),
-    loginIdentities: loginIdentitiesOn(table, clock, limits, issuer, clients),
+    loginIdentities: loginIdentitiesOn(table, clock, limits, issuer, clients, audit),
   };
 };

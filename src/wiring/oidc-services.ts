@@ -7,6 +7,7 @@ import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoLoginIdentityStore } from '../adapters/dynamodb/dynamo-login-identity-store.ts';
 import { DynamoRefreshTokenStore } from '../adapters/dynamodb/dynamo-refresh-token-store.ts';
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import type { AuditLog } from '../domain/audit/audit-log.ts';
 import { CachingClientStore } from '../domain/clients/caching-client-store.ts';
 import type { ClientStore } from '../domain/clients/relying-party-client.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -54,8 +55,10 @@ export const loginIdentitiesOn = (
   limits: Limits,
   issuer: string,
   clients: ClientStore,
+  audit: Pick<AuditLog, 'record'>,
 ): LoginIdentities =>
   new LoginIdentities({
+    audit,
     store: new DynamoLoginIdentityStore(table),
     clients,
     accounts: new DynamoAccountStore(table),
@@ -74,17 +77,18 @@ export const loginIdentitiesOn = (
 export const createOidcServices = (adapters: OidcServiceAdapters) => {
   const { table, signer, clock, limits, issuer } = adapters;
   const clients = clientsOn(table, clock, limits);
+  const audit = new DynamoAuditLog(table);
   return {
     issuer,
     clock,
     signer,
     accounts: new DynamoAccountStore(table),
-    audit: new DynamoAuditLog(table),
+    audit,
     clients,
     assertionReplay: new DynamoAssertionReplayStore(table),
     maxAssertionLifetimeSeconds: limits.clientAssertionLifetimeSeconds,
     authorizationCodes: authorizationCodesOn(table, clock, limits),
-    loginIdentities: loginIdentitiesOn(table, clock, limits, issuer, clients),
+    loginIdentities: loginIdentitiesOn(table, clock, limits, issuer, clients, audit),
     refreshTokens: new RefreshTokens({
       store: new DynamoRefreshTokenStore(table),
       clock,

@@ -11,6 +11,7 @@ import { AccountLinks } from '../domain/accounts/account-links.ts';
 import { AccountRecovery } from '../domain/accounts/account-recovery.ts';
 import { AccountSettings } from '../domain/accounts/account-settings.ts';
 import { AccountUnlock } from '../domain/accounts/account-unlock.ts';
+import { LoginCompletion } from '../domain/accounts/login-completion.ts';
 import { LoginSecondFactor } from '../domain/accounts/login-second-factor.ts';
 import { NewPhoneNumbers } from '../domain/accounts/new-phone-numbers.ts';
 import { PasswordLogin } from '../domain/accounts/password-login.ts';
@@ -142,9 +143,11 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     limits,
     service,
   });
+  const loginSecondFactor = new LoginSecondFactor({ secondFactors, delivery, newPhones });
   return {
     ...core,
-    loginSecondFactor: new LoginSecondFactor({ secondFactors, delivery, newPhones }),
+    loginSecondFactor,
+    loginCompletion: new LoginCompletion({ secondFactor: loginSecondFactor, devices, audit, clock }),
     newPhones,
     settings,
     reauthentication: new Reauthentication({ settings, secondFactors, audit, clock }),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -371,11 +372,25 @@ export class DynamoTable {
     return options.limit !== undefined ? items.slice(0, options.limit) : items;
   }
 
+  /** Writes every given item, replacing any with the same key, 25 a request (one request for up to 25). */
+  async putAll(items: readonly Item[]): Promise<void> {
+    await this.#batchWrite(items.map((item) => ({ PutRequest: { Item: item } })));
+  }
+
   /** Deletes every given item, 25 a request; items already gone are no error. */
   async deleteAll(keys: readonly ItemKey[]): Promise<void> {
-    for (let start = 0; start < keys.length; start += 25) {
-      let requests = keys.slice(start, start + 25).map((key) => ({ DeleteRequest: { Key: key } }));
-      while (requests.length > 0) {
+    await this.#batchWrite(keys.map((key) => ({ DeleteRequest: { Key: key } })));
+  }
+
+  /** BatchWriteItem, 25 requests at a time, sending again what DynamoDB left unprocessed. */
+  async #batchWrite(
+    all: readonly ({ PutRequest: { Item: Item } } | { DeleteRequest: { Key: ItemKey } })[],
+  ): Promise<void> {
+    for (let start = 0; start < all.length; start += 25) {
+      let requests = all.slice(start, start + 25);
+      for (let round = 0; requests.length > 0; round += 1) {
+        // Left unprocessed means throttled: wait a little longer each time, as AWS advises.
+        if (round > 0) await sleep(Math.min(1000, 25 * 2 ** round));
         const result = await this.#guard(() =>
           this.#client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
         );

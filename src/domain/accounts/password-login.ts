@@ -65,12 +65,18 @@ export class PasswordLogin {
 
     const accountKey = passwordThrottleKey(request.email);
     const { throttle, accounts, hasher } = this.#deps;
-    const account = await accounts.findByEmail(request.email);
-    const rememberedDevice = request.deviceCookie
-      ? await this.#deps.devices.identify(account?.accountId ?? 'no-account', request.deviceCookie)
-      : undefined;
-    const source = this.#sourceOf(request, rememberedDevice, accountKey);
-    const attempt = await throttle.admitAttempt(accountKey, source);
+    // The account and the device it may be are looked up while the throttle reads its state.
+    const lookup = accounts.findByEmail(request.email).then(async (account) => ({
+      account,
+      rememberedDevice: request.deviceCookie
+        ? await this.#deps.devices.identify(account?.accountId ?? 'no-account', request.deviceCookie)
+        : undefined,
+    }));
+    const attempt = await throttle.admitAttempt(
+      accountKey,
+      lookup.then(({ rememberedDevice }) => this.#sourceOf(request, rememberedDevice, accountKey)),
+    );
+    const { account, rememberedDevice } = await lookup;
     const matches = account
       ? await hasher.verify(account.passwordHash, request.password)
       : (await hasher.verify(await this.#dummy(), request.password)) && false;

@@ -1,4 +1,5 @@
 import type { Limits } from './limits.ts';
+import { countInOrder, type OrderedCap } from './ordered-caps.ts';
 import type { RateDecision, RateLimiter, RateRule } from './rate-limiter.ts';
 import { type LimitReason, TooManyAttemptsError } from './too-many-attempts-error.ts';
 
@@ -78,10 +79,30 @@ export class CodeSendThrottle {
    * to the SMS sender. A send refused by the phone cap still counts against the account.
    */
   async reserve(accountId: string, destination: CodeDestination): Promise<void> {
-    const account = await this.#rateLimiter.hit(this.#accountRule, accountId);
-    if (!account.allowed) throw new TooManyAttemptsError('code-sends-exceeded', account.retryAt);
-    const phone = await this.#rateLimiter.hit(this.#destinationRule(destination), destination.address);
-    if (!phone.allowed) throw new TooManyAttemptsError('phone-daily-cap', phone.retryAt);
+    await countInOrder(this.#rateLimiter, this.caps(accountId, destination));
+  }
+
+  /**
+   * The refusal to show for one `reserve` (or `countInOrder` with these caps) threw: when the
+   * account cap refused and the phone's day is used up as well, the phone's, since that is when
+   * the patient can really try again. Costs a read only when the account cap refused.
+   */
+  async refusalToShow(
+    given: TooManyAttemptsError,
+    destination: CodeDestination,
+  ): Promise<TooManyAttemptsError> {
+    if (given.reason !== 'code-sends-exceeded') return given;
+    const phone = await this.#rateLimiter.peek(this.#destinationRule(destination), destination.address);
+    const longer = refusal('phone-daily-cap', phone);
+    return longer && longer.retryAt > given.retryAt ? longer : given;
+  }
+
+  /** The caps a send counts against, in order, for counting with others in one go (`countInOrder`). */
+  caps(accountId: string, destination: CodeDestination): OrderedCap[] {
+    return [
+      { rule: this.#accountRule, id: accountId, reason: 'code-sends-exceeded' },
+      { rule: this.#destinationRule(destination), id: destination.address, reason: 'phone-daily-cap' },
+    ];
   }
 }
 

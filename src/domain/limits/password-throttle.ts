@@ -116,20 +116,31 @@ export class PasswordThrottle {
   }
 
   /**
-   * Call before checking a password. Throws TooManyAttemptsError: `password-delayed` (with when
+   * Call before checking a password; the source may still be being looked up (its state is read
+   * meanwhile). Throws TooManyAttemptsError: `password-delayed` (with when
    * the next attempt may be made), `password-hard-stop`, or `ip-throttled` for a network with
    * too many failures across accounts. Otherwise counts the attempt as a failure until told
    * otherwise, and returns it.
    */
-  async admitAttempt(accountKey: string, source: PasswordSource): Promise<PasswordAttempt> {
-    if (source.kind === 'network') {
-      const fromIp = await this.#rateLimiter.peek(this.#ipRule, networkOf(source.ip));
-      if (!fromIp.allowed) throw new TooManyAttemptsError('ip-throttled', fromIp.retryAt);
-    }
+  async admitAttempt(
+    accountKey: string,
+    sourceOrLookup: PasswordSource | Promise<PasswordSource>,
+  ): Promise<PasswordAttempt> {
+    // The account's state is read while the source is still being looked up (it needs the account).
+    const [first, source] = await Promise.all([
+      this.#store.read(accountKey),
+      Promise.resolve(sourceOrLookup).then(async (source) => {
+        if (source.kind === 'network') {
+          const fromIp = await this.#rateLimiter.peek(this.#ipRule, networkOf(source.ip));
+          if (!fromIp.allowed) throw new TooManyAttemptsError('ip-throttled', fromIp.retryAt);
+        }
+        return source;
+      }),
+    ]);
     const sourceKey = sourceKeyOf(source);
     // Optimistic concurrency: of parallel attempts, each is counted on the state the one before left.
     for (let round = 0; round < 5; round += 1) {
-      const { state, version } = await this.#store.read(accountKey);
+      const { state, version } = round === 0 ? first : await this.#store.read(accountKey);
       const now = epochSeconds(this.#clock());
       const current = this.#current(state, now);
       this.#refuse(current, sourceKey, source, now);

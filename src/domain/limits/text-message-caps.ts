@@ -1,6 +1,7 @@
 import type { KnownPhoneNumbers } from './known-phone-numbers.ts';
 import type { Limits } from './limits.ts';
 import { networkOf } from './network.ts';
+import { countInOrder, type OrderedCap } from './ordered-caps.ts';
 import type { RateLimiter, RateRule } from './rate-limiter.ts';
 import type { ServiceWideCounter } from './service-wide-counter.ts';
 import { TooManyAttemptsError } from './too-many-attempts-error.ts';
@@ -70,21 +71,30 @@ export class TextMessageCaps {
 
   /**
    * Counts one text against the network cap, then the account cap, then (only when the number is
-   * new to the service) the new-number ceiling, each atomically, and throws TooManyAttemptsError
-   * naming the first that is used up, with when it ends. Call it before handing the text to the
-   * SMS provider, and pass what it returns to `recordSent` once the provider has taken the text.
-   * Each cap is counted only once the earlier ones allowed the text, and a text refused by a
-   * later cap still counts against the earlier ones (it was asked for), as CodeSendThrottle does.
+   * new to the service) the new-number ceiling, and throws TooManyAttemptsError naming the first
+   * that is used up, with when it ends. Call it before handing the text to the SMS provider, and
+   * pass what it returns to `recordSent` once the provider has taken the text. A text refused by
+   * a cap is not counted against the caps after it, and still counts against the ones before it
+   * (it was asked for), as CodeSendThrottle does. `earlier`: caps that come before these (a
+   * code's send caps), counted first.
    */
-  async reserve(request: TextMessageRequest): Promise<TextReservation> {
-    const network = await this.#rateLimiter.hit(this.#networkRule, networkOf(request.sourceIp));
-    if (!network.allowed) throw new TooManyAttemptsError('texts-per-network', network.retryAt);
-    const account = await this.#rateLimiter.hit(this.#accountRule, request.accountId);
-    if (!account.allowed) throw new TooManyAttemptsError('texts-per-account', account.retryAt);
-    if (await this.#knownNumbers.isKnown(request.phoneNumber)) return { newNumber: false };
+  async reserve(request: TextMessageRequest, earlier: readonly OrderedCap[] = []): Promise<TextReservation> {
+    // The caps are counted (in order) while the number is looked up; the ceiling only after both.
+    const [, known] = await Promise.all([
+      countInOrder(this.#rateLimiter, [...earlier, ...this.#caps(request)]),
+      this.#knownNumbers.isKnown(request.phoneNumber),
+    ]);
+    if (known) return { newNumber: false };
     const ceiling = await this.#serviceCounter.hit(this.#newNumberRule);
     if (!ceiling.allowed) throw new TooManyAttemptsError('new-number-ceiling', ceiling.retryAt);
     return { newNumber: true };
+  }
+
+  #caps(request: TextMessageRequest): OrderedCap[] {
+    return [
+      { rule: this.#networkRule, id: networkOf(request.sourceIp), reason: 'texts-per-network' },
+      { rule: this.#accountRule, id: request.accountId, reason: 'texts-per-account' },
+    ];
   }
 
   /**

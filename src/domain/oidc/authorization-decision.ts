@@ -8,6 +8,12 @@ import type { AuthorizationCodes } from './grants/authorization-codes.ts';
 import { achievedCredentials } from './second-factor-credentials.ts';
 import { bestAchievedVector } from './vectors-of-trust.ts';
 
+/** Every scope agreed to once the patient agrees to the request's, besides the `earlier` ones. */
+export const agreedScopes = (
+  earlier: readonly string[],
+  request: AuthorizationRequest,
+): readonly string[] => [...new Set([...earlier, ...request.scopes])];
+
 /** What happens next for an authorization request, given who (if anyone) is logged in. */
 export type AuthorizationStep =
   | { readonly kind: 'log-in' }
@@ -32,7 +38,10 @@ export class AuthorizationDecision {
     this.#issuer = options.issuer;
   }
 
-  /** `consented`: the scopes the patient has agreed to share with the client, when just recorded. */
+  /**
+   * `consented`: the scopes the patient has agreed to share with the client, when already known
+   * (just recorded, or read with `consentedScopes` while the login was looked up).
+   */
   async next(
     request: AuthorizationRequest,
     login: { authentication: SessionAuthentication; account: Account } | undefined,
@@ -89,10 +98,21 @@ export class AuthorizationDecision {
     };
   }
 
-  /** Records the patient's agreement to share the scopes with the client; returns every scope now agreed to. */
-  async agree(accountId: string, request: AuthorizationRequest): Promise<readonly string[]> {
-    const earlier = (await this.#consents.find(accountId, request.clientId)) ?? [];
-    const agreed = [...new Set([...earlier, ...request.scopes])];
+  /** The scopes the patient has agreed to share with the client ([] when none): for `next` and `agree`. */
+  async consentedScopes(accountId: string, clientId: string): Promise<readonly string[]> {
+    return (await this.#consents.find(accountId, clientId)) ?? [];
+  }
+
+  /**
+   * Records the patient's agreement to share the request's scopes with the client, besides the
+   * `earlier` ones (`consentedScopes`); returns every scope now agreed to, as `agreedScopes` does.
+   */
+  async agree(
+    accountId: string,
+    request: AuthorizationRequest,
+    earlier: readonly string[],
+  ): Promise<readonly string[]> {
+    const agreed = agreedScopes(earlier, request);
     await this.#consents.grant(accountId, request.clientId, agreed);
     return agreed;
   }

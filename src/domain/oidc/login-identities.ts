@@ -1,4 +1,5 @@
 import { type Account, type AccountStore, loginStands } from '../accounts/account.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { ClientStore, RelyingPartyClient } from '../clients/relying-party-client.ts';
 import { type Clock, epochSeconds } from '../clock.ts';
 import type { SessionAuthentication } from '../sessions/browser-session.ts';
@@ -93,6 +94,8 @@ export interface LoginIdentityOptions {
   readonly clients: Pick<ClientStore, 'find'>;
   readonly accounts: Pick<AccountStore, 'findById'>;
   readonly replayStore: AssertionReplayStore;
+  /** Where a hand-off is recorded (`handOver`). */
+  readonly audit: Pick<AuditLog, 'record'>;
   readonly clock: Clock;
   /** Our issuer: an assertion that names an audience must name it (or the authorize endpoint). */
   readonly issuer: string;
@@ -123,6 +126,22 @@ export class LoginIdentities {
   async recordIssued(identity: IssuedLoginIdentity): Promise<void> {
     const now = epochSeconds(this.#options.clock());
     await this.#options.store.record(identity, now + this.#options.idTokenLifetimeSeconds);
+  }
+
+  /**
+   * A partner service's hand-off of its patient's login: `accept`, and on success the
+   * `login-handed-over` event on the account (detail: the client that signed the assertion).
+   */
+  async handOver(assertion: string, receivingClientId: string, sourceIp: string): Promise<AssertedLogin> {
+    const login = await this.accept(assertion, receivingClientId);
+    await this.#options.audit.record({
+      accountId: login.account.accountId,
+      type: 'login-handed-over',
+      at: this.#options.clock().toISOString(),
+      sourceIp,
+      detail: login.assertedBy,
+    });
+    return login;
   }
 
   /**

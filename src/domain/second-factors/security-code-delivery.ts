@@ -61,17 +61,22 @@ export class SecurityCodeDelivery {
     const { account, purpose, channel, destination, sourceIp } = delivery;
     const { sendThrottle, textCaps, codes, service, limits } = this.#deps;
     let text: TextReservation | undefined;
+    // A destination not yet confirmed (a new number) is counted apart from confirmed ones.
+    const counted = { address: destination, confirmed: !delivery.bindToDestination };
     try {
-      // A destination not yet confirmed (a new number) is counted apart from confirmed ones.
-      const counted = { address: destination, confirmed: !delivery.bindToDestination };
-      await sendThrottle.checkAllowed(account.accountId, counted);
-      await sendThrottle.reserve(account.accountId, counted);
+      // The send caps and, for a text, the text caps after them, while the number is looked up.
+      const sendCaps = sendThrottle.caps(account.accountId, counted);
       if (channel === 'sms')
-        text = await textCaps.reserve({ accountId: account.accountId, phoneNumber: destination, sourceIp });
+        text = await textCaps.reserve(
+          { accountId: account.accountId, phoneNumber: destination, sourceIp },
+          sendCaps,
+        );
+      else await sendThrottle.reserve(account.accountId, counted);
     } catch (error) {
-      if (error instanceof TooManyAttemptsError)
-        await this.#audit(account, 'code-send-refused', sourceIp, error.reason);
-      throw error;
+      if (!(error instanceof TooManyAttemptsError)) throw error;
+      const shown = await sendThrottle.refusalToShow(error, counted);
+      await this.#audit(account, 'code-send-refused', sourceIp, shown.reason);
+      throw shown;
     }
     const code = await codes.issue({
       accountId: account.accountId,

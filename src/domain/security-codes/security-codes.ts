@@ -72,18 +72,24 @@ export class SecurityCodes {
     /** Where the code goes: it then only works with the same destination (a new phone number). */
     destination?: string;
   }): Promise<string> {
-    await this.#refuseWhileLocked(request.accountId);
     const code = generateSecurityCode(this.#random);
     const issuedAt = this.#clock();
     const { destination, ...stored } = request;
-    await this.#store.save({
-      ...stored,
-      codeId: Buffer.from(this.#random(16)).toString('base64url'),
-      digest: digestSecurityCode(bound(code, destination), this.#random),
-      issuedAt,
-      validUntil: new Date(issuedAt.getTime() + this.#limits.securityCodeLifetimeSeconds * 1000),
-      attempts: 0,
-    });
+    // The lock is looked at while the code is saved. A code saved while entry is locked is never
+    // sent, and only replaces the purpose's earlier code, which the lock keeps from use as well.
+    const [locked, saved] = await Promise.allSettled([
+      this.#refuseWhileLocked(request.accountId),
+      this.#store.save({
+        ...stored,
+        codeId: Buffer.from(this.#random(16)).toString('base64url'),
+        digest: digestSecurityCode(bound(code, destination), this.#random),
+        issuedAt,
+        validUntil: new Date(issuedAt.getTime() + this.#limits.securityCodeLifetimeSeconds * 1000),
+        attempts: 0,
+      }),
+    ]);
+    if (locked.status === 'rejected') throw locked.reason;
+    if (saved.status === 'rejected') throw saved.reason;
     return code;
   }
 
@@ -101,10 +107,19 @@ export class SecurityCodes {
     code: string;
     destination?: string;
   }): Promise<void> {
-    await this.#refuseWhileLocked(request.accountId);
     const entered = request.code.replace(/\s/g, '');
-    if (!/^\d{6}$/.test(entered)) throw new MalformedSecurityCodeError();
-    const issued = await this.#store.countAttempt(request.accountId, request.purpose);
+    if (!/^\d{6}$/.test(entered)) {
+      await this.#refuseWhileLocked(request.accountId);
+      throw new MalformedSecurityCodeError();
+    }
+    // The lock is looked at while the entry is counted against the code: a lock still comes first.
+    const [unlocked, counted] = await Promise.allSettled([
+      this.#refuseWhileLocked(request.accountId),
+      this.#store.countAttempt(request.accountId, request.purpose),
+    ]);
+    if (unlocked.status === 'rejected') throw unlocked.reason;
+    if (counted.status === 'rejected') throw counted.reason;
+    const issued = counted.value;
     const allowed = this.#limits.securityCodeAttempts;
     // Past the allowed attempts the code is ended (concurrent entries can overshoot the count).
     if (!issued || issued.attempts > allowed) throw new NoSecurityCodeError();

@@ -108,6 +108,27 @@ describe('CodeSendThrottle', () => {
     expect(refusal).toMatchObject({ reason: 'phone-daily-cap', retryAt: MIDNIGHT });
   });
 
+  it('shows the phone’s refusal for a send the account cap refused when the phone’s day is used up too', async () => {
+    // Prepare
+    const { codeSends } = await createLimitsFixture();
+    for (const account of ['account-a', 'account-b']) {
+      for (let send = 1; send <= 5; send += 1) await codeSends.reserve(account, PHONE);
+    }
+    const refused = await rejectionOf(codeSends.reserve('account-b', PHONE));
+
+    // Act
+    const shown = await codeSends.refusalToShow(refused as TooManyAttemptsError, PHONE);
+    const otherNumber = await codeSends.refusalToShow(refused as TooManyAttemptsError, {
+      address: '+447700900999',
+      confirmed: false,
+    });
+
+    // Assess
+    expect(refused).toMatchObject({ reason: 'code-sends-exceeded', retryAt: at(900) });
+    expect(shown).toMatchObject({ reason: 'phone-daily-cap', retryAt: MIDNIGHT });
+    expect(otherNumber).toBe(refused);
+  });
+
   it('lets exactly 5 of 20 parallel sends to one account through', async () => {
     // Prepare
     const { codeSends } = await createLimitsFixture();
