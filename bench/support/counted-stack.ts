@@ -56,12 +56,17 @@ interface CallInput {
   readonly Item?: Record<string, unknown>;
   readonly IndexName?: string;
   readonly TransactItems?: readonly Record<string, CallInput>[];
+  readonly RequestItems?: Record<string, readonly Record<string, CallInput>[]>;
 }
 
 const prefix = (value: unknown) => String(value ?? '').split('#')[0];
 const itemKind = (input: CallInput): string => {
   if (input.TransactItems)
     return input.TransactItems.map((action) => Object.values(action).map(itemKind).join()).join(' + ');
+  if (input.RequestItems)
+    return Object.values(input.RequestItems)
+      .flatMap((requests) => requests.map((request) => Object.values(request).map(itemKind).join()))
+      .join(' + ');
   if (input.IndexName) return `index ${input.IndexName}`;
   const key = input.Key ?? input.Item;
   return key ? `${prefix(key.pk)}/${prefix(key.sk)}` : '?';

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
+import type { AccountStore } from '../../src/domain/accounts/account.ts';
 import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
-import {
-  type AuthorizationDecision,
-  type AuthorizationStep,
-  agreedScopes,
-} from '../../src/domain/oidc/authorization-decision.ts';
+import { type AuthorizationDecision, agreedScopes } from '../../src/domain/oidc/authorization-decision.ts';
 import {
   type AuthorizationRequest,
   errorRedirect,
@@ -15,13 +11,18 @@ import {
 } from '../../src/domain/oidc/authorization-request.ts';
 import { LoginAssertionRefusedError, type LoginIdentities } from '../../src/domain/oidc/login-identities.ts';
 import { PatientProblemError } from '../../src/domain/patient-problems.ts';
-import type { BrowserSession, SessionAuthentication } from '../../src/domain/sessions/browser-session.ts';
+import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import { logMessages } from '../../src/platform/log-messages.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import { urlFor } from '../../src/routes.ts';
 import type { FormValues, PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
-import { answered, pendingAuthorizationOf } from '../../src/web/pending-authorization.ts';
+import {
+  type AnsweringLogin,
+  answered,
+  continueAuthorization,
+  pendingAuthorizationOf,
+} from '../../src/web/pending-authorization.ts';
 import { currentAccount, sessionAccount } from '../../src/web/session-account.ts';
 
 export interface AuthorizePagesDependencies {
@@ -36,8 +37,7 @@ export interface AuthorizePagesDependencies {
   readonly issuer: string;
 }
 
-/** A login that can answer an authorization request, with its account as read for this request. */
-type Login = { readonly authentication: SessionAuthentication; readonly account: Account };
+type Login = AnsweringLogin;
 
 /** What the consent page says each scope shares, in the patient's words. */
 const scopeDescriptions: Record<string, string> = {
@@ -97,12 +97,7 @@ export const authorizePages = (deps: AuthorizePagesDependencies, page: Page) => 
       known.login ?? loginFor(request, session),
       known.consented ?? consentOnRecord(session, pending),
     ]);
-    const step: AuthorizationStep = await deps.authorization.next(pending, login, consented);
-    if (step.kind === 'log-in') return { redirect: urlFor('login'), session: { kind: change, session } };
-    if (step.kind === 'consent') return { redirect: urlFor('consent'), session: { kind: change, session } };
-    if (step.kind === 'prove-identity')
-      return { redirect: urlFor('prove-identity'), session: { kind: change, session } };
-    return answered(session, step.location, change);
+    return continueAuthorization(deps.authorization, session, login, { change, consented });
   };
 
   /**

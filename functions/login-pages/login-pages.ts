@@ -8,11 +8,13 @@ import type { Clock } from '../../src/domain/clock.ts';
 import type { RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import { TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
+import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import { urlFor } from '../../src/routes.ts';
 import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
 import { type PageOutcome, type PageRequest, textFields } from '../../src/web/page-routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
+import { continueAuthorization } from '../../src/web/pending-authorization.ts';
 import { formatTime } from '../../src/web/problem-pages.ts';
 import { sessionAccount } from '../../src/web/session-account.ts';
 
@@ -21,6 +23,8 @@ export interface LoginPagesDependencies {
   readonly passwordLogin: PasswordLogin;
   readonly loginSecondFactor: LoginSecondFactor;
   readonly loginCompletion: LoginCompletion;
+  /** To answer the relying party's pending request as soon as the login is complete. */
+  readonly authorization: Pick<AuthorizationDecision, 'next' | 'consentedScopes'>;
   readonly newPhones: NewPhoneNumbers;
   readonly devices: Pick<RememberedDevices, 'lifetimeSeconds'>;
   readonly clock: Clock;
@@ -30,12 +34,6 @@ export interface LoginPagesDependencies {
 
 const toLogin: PageOutcome = { redirect: urlFor('login') };
 
-/**
- * Where a finished login goes: straight on with the relying party's request when one is waiting
- * (one hop, not two), else to "You are logged in".
- */
-const afterLogin = (session: BrowserSession): string =>
-  session.pendingAuthorization ? urlFor('authorize-continue') : urlFor('logged-in');
 const toAddPhone: PageOutcome = { redirect: urlFor('add-phone') };
 
 /**
@@ -95,25 +93,34 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
     return { what: error.description, retryAt: Math.ceil(error.retryAt.getTime() / 1000) };
   };
 
-  /** A completed login: it also replaces any login a partner handed over for the pending request. */
-  const completed = (
-    { handedOver: _replaced, ...session }: BrowserSession,
+  /**
+   * The scopes on record for the account and the pending request's client, read while the login
+   * is completed: a finished login answers the relying party at once.
+   */
+  const consentFor = (session: BrowserSession, account: Account) =>
+    session.pendingAuthorization
+      ? deps.authorization.consentedScopes(account.accountId, session.pendingAuthorization.clientId)
+      : undefined;
+
+  /**
+   * Where a completed login goes, in a new session (which also replaces any login a partner handed
+   * over for the pending request): straight on with the relying party's request when one is
+   * waiting (answered now, not one redirect later), else to "You are logged in".
+   */
+  const completed = async (
+    { handedOver: _replaced, ...before }: BrowserSession,
+    account: Account,
     login: CompletedLogin,
-  ): Pick<PageOutcome, 'session' | 'cookies'> => ({
-    session: {
-      kind: 'renew',
-      session: {
-        ...session,
-        authentication: session.authentication && {
-          ...session.authentication,
-          secondFactor: login.secondFactor,
-          secondFactorAt: now(),
-        },
-        journey: {},
-      },
-    },
+    consented: readonly string[] | undefined,
+  ): Promise<PageOutcome> => {
+    const authentication = before.authentication && {
+      ...before.authentication,
+      secondFactor: login.secondFactor,
+      secondFactorAt: now(),
+    };
+    const session: BrowserSession = { ...before, authentication, journey: {} };
     // The remembered-device cookie, set afresh at each use so it lives as long as its record.
-    cookies:
+    const cookies =
       login.deviceCookie === undefined
         ? []
         : [
@@ -121,8 +128,17 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
               secure: deps.secureCookies,
               maxAgeSeconds: deps.devices.lifetimeSeconds,
             }),
-          ],
-  });
+          ];
+    if (!session.pendingAuthorization || !authentication)
+      return { redirect: urlFor('logged-in'), session: { kind: 'renew', session }, cookies };
+    const outcome = await continueAuthorization(
+      deps.authorization,
+      session,
+      { authentication, account },
+      { change: 'renew', consented },
+    );
+    return { ...outcome, cookies: [...(outcome.cookies ?? []), ...cookies] };
+  };
 
   return {
     'login-submit': page({
@@ -153,13 +169,11 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
         if (deps.loginSecondFactor.needsFirstFactor(account))
           return { ...toAddPhone, session: { kind: 'renew', session: authenticated } };
         if (rememberedDevice && cookie) {
-          const login = await deps.loginCompletion.withRememberedDevice(
-            account,
-            rememberedDevice,
-            cookie,
-            sourceIp,
-          );
-          return { redirect: afterLogin(session), ...completed(authenticated, login) };
+          const [login, consented] = await Promise.all([
+            deps.loginCompletion.withRememberedDevice(account, rememberedDevice, cookie, sourceIp),
+            consentFor(session, account),
+          ]);
+          return completed(authenticated, account, login, consented);
         }
         const notSent = await deps.loginSecondFactor.start(account, sourceIp).then(
           () => undefined,
@@ -224,14 +238,17 @@ export const loginPages = (deps: LoginPagesDependencies, page: Page) => {
       handle: async (request) => {
         const account = await atSecondStep(request);
         if (isOutcome(account)) return account;
-        const login = await deps.loginCompletion.withCode(account, request.session.journey, {
-          code: request.form.code,
-          sourceIp: request.sourceIp,
-          ...(request.form.remember === 'yes'
-            ? { remember: { userAgent: request.event.headers['user-agent'] } }
-            : {}),
-        });
-        return { redirect: afterLogin(request.session), ...completed(request.session, login) };
+        const [login, consented] = await Promise.all([
+          deps.loginCompletion.withCode(account, request.session.journey, {
+            code: request.form.code,
+            sourceIp: request.sourceIp,
+            ...(request.form.remember === 'yes'
+              ? { remember: { userAgent: request.event.headers['user-agent'] } }
+              : {}),
+          }),
+          consentFor(request.session, account),
+        ]);
+        return completed(request.session, account, login, consented);
       },
     }),
     'code-resend': page({

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { ClientStore, RelyingPartyClient } from '../../src/domain/clients/relying-party-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
+import type { WriteCollector } from '../../src/domain/deferred-writes.ts';
 import { checkLengths, inputLimits } from '../../src/domain/input-limits.ts';
 import type { AssertionReplayStore } from '../../src/domain/oidc/assertion-replay.ts';
 import {
@@ -32,6 +33,8 @@ export interface OidcTokenDependencies extends GrantDependencies {
   readonly assertionReplay: AssertionReplayStore;
   /** How far ahead a client assertion's `exp` may be; an hour unless given. */
   readonly maxAssertionLifetimeSeconds?: number;
+  /** When given, a grant's deferred writes (its audit event, the login identity) are made in one call. */
+  readonly writes?: WriteCollector;
 }
 
 const grants: readonly TokenGrant[] = [authorizationCodeGrant, refreshTokenGrant];
@@ -138,7 +141,12 @@ export const createHandler = (deps: OidcTokenDependencies): HttpHandler => {
           const grant = grantFor(form.grant_type);
           for (const parameter of grant.parameters)
             if (!form[parameter]) throw new InvalidRequestError(`${parameter} is required.`);
-          return jsonResponse(200, await grant.handle(form, client, deps), noCache);
+          if (!deps.writes) return jsonResponse(200, await grant.handle(form, client, deps), noCache);
+          // The grant's audit event and the login identity it issued: one call, once it is done.
+          const work = await deps.writes.collect(() => grant.handle(form, client, deps));
+          await work.write();
+          if (work.outcome.status === 'rejected') throw work.outcome.reason;
+          return jsonResponse(200, work.outcome.value, noCache);
         },
       }),
     },

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { CollectedWork, CollectingAuditLog } from '../domain/audit/audit-log.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { CollectedWork, WriteCollector } from '../domain/deferred-writes.ts';
 import { checkLengths } from '../domain/input-limits.ts';
 import { InvalidInputError } from '../domain/invalid-input-error.ts';
 import type { Limits } from '../domain/limits/limits.ts';
@@ -96,11 +96,11 @@ export interface PageDependencies {
   /** For problem pages: when to try again, and the lifetimes they name. */
   readonly clock: Clock;
   readonly limits: Limits;
-  /** When given, the audit events a page records are written in one call, beside its session. */
-  readonly auditEvents?: Pick<CollectingAuditLog, 'collect'>;
+  /** When given, the writes a page defers (its audit events) are made in its session's call. */
+  readonly writes?: WriteCollector;
 }
 
-/** Work done at once, with nothing kept back: for pages without a collecting audit log. */
+/** Work done at once, with nothing kept back: for pages without a write collector. */
 const uncollected = async <T>(work: () => Promise<T>): Promise<CollectedWork<T>> => {
   const [outcome] = await Promise.allSettled([work()]);
   return { outcome, write: async () => {} };
@@ -159,7 +159,7 @@ export const createPageRoutes = (deps: PageDependencies) => {
       answerOrigins(session),
     );
 
-  const collect = deps.auditEvents ? deps.auditEvents.collect.bind(deps.auditEvents) : uncollected;
+  const collect = deps.writes ? deps.writes.collect.bind(deps.writes) : uncollected;
 
   const page = <Form = FormValues>(definition: PageDefinition<Form>): RouteDefinition =>
     defineRoute({
@@ -201,18 +201,25 @@ export const createPageRoutes = (deps: PageDependencies) => {
           sourceIp: clientIp(event, deps.clientAddressSource),
         };
 
-        // The page's audit events are written together, beside the session (or before its error is shown).
-        const work = await collect(() => definition.handle(request));
-        if (work.outcome.status === 'rejected') {
-          const error: unknown = work.outcome.reason;
-          if (!(error instanceof InvalidInputError) || !definition.formView) {
-            await work.write();
-            throw error;
+        // The page runs and its session is written in one collecting scope: the writes the page
+        // defers (its audit events) go in the session's call (with none, in one of their own after).
+        const work = await collect(async () => {
+          let outcome: PageOutcome;
+          try {
+            outcome = await definition.handle(request);
+          } catch (error) {
+            if (!(error instanceof InvalidInputError) || !definition.formView) throw error;
+            return showAgain(error, definition.formView);
           }
-          const [saved] = await Promise.all([
-            deps.sessions.save(current.id, current.session, { isNew: current.isNew }),
-            work.write(),
-          ]);
+          return finish(outcome);
+        });
+        await work.write();
+        if (work.outcome.status === 'rejected') throw work.outcome.reason;
+        return work.outcome.value;
+
+        /** The form again, with its problems, and without the secrets it was sent with. */
+        async function showAgain(error: InvalidInputError, formView: string): Promise<HttpResponse> {
+          const saved = await deps.sessions.save(current.id, current.session, { isNew: current.isNew });
           const values = Object.fromEntries(
             Object.entries(form).filter(
               ([name]) => name !== 'csrfToken' && !definition.secretFields?.includes(name),
@@ -226,7 +233,7 @@ export const createPageRoutes = (deps: PageDependencies) => {
             error.problems.map((problem) => [problem.field, { text: problem.message }]),
           );
           return render(
-            definition.formView,
+            formView,
             {
               ...(await definition.formData?.(request)),
               values,
@@ -239,10 +246,6 @@ export const createPageRoutes = (deps: PageDependencies) => {
             saved,
           );
         }
-
-        const outcome = work.outcome.value;
-        const [response] = await Promise.all([finish(outcome), work.write()]);
-        return response;
 
         /** Saves, renews or ends the session as the page said, and answers. */
         async function finish(outcome: PageOutcome): Promise<HttpResponse> {

@@ -30,10 +30,11 @@ export const createCoreServices = ({ table, clock, limits, issuer }: CoreService
   return {
     accounts: new DynamoAccountStore(table),
     audit,
-    /** The same log, for the page edge: a page's events are written in one call, beside its session. */
-    auditEvents: audit,
+    /** For the page edge: a page's deferred writes (its audit events) go in its session's call. */
+    writes: table,
     clients,
     sessions: new Sessions({
+      // A page's deferred writes (its audit events) are made in its session's call.
       store: new DynamoSessionStore(table),
       clock,
       timeouts: {

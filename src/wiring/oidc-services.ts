@@ -82,6 +82,8 @@ export const createOidcServices = (adapters: OidcServiceAdapters) => {
     issuer,
     clock,
     signer,
+    /** A token request's deferred writes (its audit event, the login identity) are made in one call. */
+    writes: table,
     accounts: new DynamoAccountStore(table),
     audit,
     clients,

@@ -22,7 +22,9 @@ export class DynamoKnownPhoneNumbers implements KnownPhoneNumbers {
   }
 
   async isKnown(e164: string): Promise<boolean> {
-    return (await this.#table.get(keys.knownPhoneNumber(e164))) !== undefined;
+    // A stale answer only takes a number remembered a moment ago for new: one more count against
+    // the new-number ceiling, never a text refused that should go.
+    return (await this.#table.get(keys.knownPhoneNumber(e164), { consistent: false })) !== undefined;
   }
 
   async remember(e164: string): Promise<void> {

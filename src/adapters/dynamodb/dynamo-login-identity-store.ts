@@ -18,7 +18,8 @@ export class DynamoLoginIdentityStore implements LoginIdentityStore {
 
   async record(identity: IssuedLoginIdentity, expiresAt: number): Promise<void> {
     const { idTokenJti, ...kept } = identity;
-    await this.#table.put({
+    // With the token request's audit event, in one call at its end.
+    await this.#table.putLater({
       ...keys.loginIdentity(identity.clientId, idTokenJti),
       identity: kept,
       expiresAt,

@@ -4,22 +4,22 @@ import {
   SessionEndedError,
   type SessionStore,
 } from '../../domain/sessions/browser-session.ts';
-import type { DynamoTable, Item } from './dynamo-table.ts';
+import type { DynamoTable, Item, TransactionWrite } from './dynamo-table.ts';
 import { keys, listings } from './keys.ts';
 
 type SessionItem = Item & { session: BrowserSession };
 
-/** A session's attributes; an authenticated one is listed under its account in gsi1. */
+/** A session's attributes; an authenticated one is listed under its account in the sessions index. */
 const sessionAttributes = (idHash: string, session: BrowserSession, expiresAt: number) => {
   const accountId = session.authentication?.accountId;
   return {
     session,
     expiresAt,
-    ...(accountId ? { gsi1pk: listings.accountSessions(accountId), gsi1sk: idHash } : {}),
+    ...(accountId ? { gsi2pk: listings.accountSessions(accountId), gsi2sk: idHash } : {}),
   };
 };
 
-/** Browser sessions by the digest of their id; authenticated ones are listed per account in gsi1. */
+/** Browser sessions by the digest of their id; authenticated ones are listed per account in the sessions index. */
 export class DynamoSessionStore implements SessionStore {
   readonly #table: DynamoTable;
 
@@ -33,14 +33,13 @@ export class DynamoSessionStore implements SessionStore {
 
   async save(idHash: string, session: BrowserSession, expiresAt: number, isNew: boolean): Promise<void> {
     const attributes = sessionAttributes(idHash, session, expiresAt);
-    if (isNew) {
-      await this.#table.create({ ...keys.session(idHash), ...attributes });
-      return;
-    }
+    const write: TransactionWrite = isNew
+      ? { kind: 'create', item: { ...keys.session(idHash), ...attributes } }
+      : { kind: 'update', key: keys.session(idHash), attributes };
     try {
-      await this.#table.update(keys.session(idHash), attributes);
+      await this.#write([write]);
     } catch (error) {
-      if (error instanceof ConflictError) throw new SessionEndedError('The session has ended.');
+      if (!isNew && error instanceof ConflictError) throw new SessionEndedError('The session has ended.');
       throw error;
     }
   }
@@ -52,15 +51,37 @@ export class DynamoSessionStore implements SessionStore {
     expiresAt: number,
   ): Promise<void> {
     const item = { ...keys.session(idHash), ...sessionAttributes(idHash, session, expiresAt) };
-    if (!oldIdHash) {
-      await this.#table.create(item);
-      return;
-    }
     // One call: the new id works from the moment the old one stops.
-    await this.#table.transact([
-      { kind: 'delete', key: keys.session(oldIdHash) },
+    await this.#write([
+      ...(oldIdHash ? [{ kind: 'delete' as const, key: keys.session(oldIdHash) }] : []),
       { kind: 'create', item },
     ]);
+  }
+
+  /**
+   * The session's writes with the puts the request deferred (its audit events, `putLater`), in
+   * one call: a single write alone as itself, several as one transaction. Should it fail, the
+   * deferred puts are still made.
+   */
+  async #write(writes: readonly TransactionWrite[]): Promise<void> {
+    const taken = this.#table.takeCollected();
+    // A transaction holds at most 100 writes: past that, the items go in a batch of their own.
+    const [alongside, apart] = taken.length + writes.length > 100 ? [[], taken] : [taken, []];
+    if (apart.length > 0) await this.#table.putAll(apart);
+    const all = [...writes, ...alongside.map((item) => ({ kind: 'put' as const, item }))];
+    try {
+      if (all.length > 1) await this.#table.transact(all);
+      else await this.#single(writes[0] as TransactionWrite);
+    } catch (error) {
+      if (alongside.length > 0) await this.#table.putAll(alongside);
+      throw error;
+    }
+  }
+
+  async #single(write: TransactionWrite): Promise<void> {
+    if (write.kind === 'create') await this.#table.create(write.item);
+    else if (write.kind === 'update') await this.#table.update(write.key, write.attributes);
+    else throw new Error(`A session is not written with ${write.kind}.`);
   }
 
   async delete(idHash: string): Promise<void> {
@@ -72,7 +93,14 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async deleteForAccount(accountId: string): Promise<void> {
-    const sessions = await this.#table.queryIndex<SessionItem>('gsi1', listings.accountSessions(accountId));
-    await this.#table.deleteAll(sessions.map((item) => ({ pk: item.pk, sk: item.sk })));
+    // gsi1 too, for sessions written before they had an index of their own: until those have
+    // ended (sessionAbsoluteSeconds, 12 hours, after the release that added it). A session missed
+    // here is refused anyway once the account's session generation has moved on.
+    const listed = await Promise.all(
+      (['sessions', 'gsi1'] as const).map((index) =>
+        this.#table.queryIndex<Item>(index, listings.accountSessions(accountId)),
+      ),
+    );
+    await this.#table.deleteAll(listed.flat().map((item) => ({ pk: item.pk, sk: item.sk })));
   }
 }

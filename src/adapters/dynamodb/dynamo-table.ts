@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -12,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Clock, epochSeconds } from '../../domain/clock.ts';
+import type { CollectedWork, WriteCollector } from '../../domain/deferred-writes.ts';
 import {
   AlreadyUsedError,
   ConflictError,
@@ -68,10 +70,12 @@ const matchingCondition = (matching: Matching) => {
  * The base every DynamoDB adapter stands on: reads that ignore expired items, conditional
  * writes, transactions and consume-once, with SDK errors turned into domain errors.
  */
-export class DynamoTable {
+export class DynamoTable implements WriteCollector {
   readonly tableName: string;
   readonly #client: DynamoDBDocumentClient;
   readonly #clock: Clock;
+  /** The puts deferred by the collected work in progress, per request (each `collect` has its own). */
+  readonly #collecting = new AsyncLocalStorage<Item[]>();
 
   constructor(options: DynamoTableOptions) {
     this.#client = options.client;
@@ -80,9 +84,17 @@ export class DynamoTable {
   }
 
   /** The item, or undefined when it is absent or past its expiry (TTL deletion is lazy). */
-  async get<T extends Item>(key: ItemKey): Promise<T | undefined> {
+  /**
+   * The item, unless it has expired. Strongly consistent unless `consistent: false`, for reads
+   * where a value up to a second old does no harm (half the read cost).
+   */
+  async get<T extends Item>(
+    key: ItemKey,
+    options: { readonly consistent?: boolean } = {},
+  ): Promise<T | undefined> {
+    const ConsistentRead = options.consistent ?? true;
     const { Item: item } = await this.#guard(() =>
-      this.#client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+      this.#client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead })),
     );
     return item && !this.#isExpired(item) ? (item as T) : undefined;
   }
@@ -98,6 +110,39 @@ export class DynamoTable {
 
   async put(item: Item): Promise<void> {
     await this.#guard(() => this.#client.send(new PutCommand({ TableName: this.tableName, Item: item })));
+  }
+
+  /**
+   * A put that may wait for the end of the collected work it is part of (`collect`), to be made
+   * with the request's other writes; outside collected work, at once. Only for an item nothing in
+   * the same request reads back, written unconditionally (an audit event, a record of what was issued).
+   */
+  async putLater(item: Item): Promise<void> {
+    const collecting = this.#collecting.getStore();
+    if (collecting) collecting.push(item);
+    else await this.put(item);
+  }
+
+  async collect<T>(work: () => Promise<T>): Promise<CollectedWork<T>> {
+    const items: Item[] = [];
+    const [outcome] = await Promise.allSettled([this.#collecting.run(items, work)]);
+    return {
+      outcome,
+      write: async () => {
+        // One item is a plain put; several, one batch (up to 25 a call).
+        const kept = items.splice(0);
+        if (kept.length === 1) await this.put(kept[0] as Item);
+        else if (kept.length > 1) await this.putAll(kept);
+      },
+    };
+  }
+
+  /**
+   * The puts deferred so far by the collected work in progress, handed over (and no longer kept):
+   * for another write of the same request to carry in its own call (the session's). None outside `collect`.
+   */
+  takeCollected(): Item[] {
+    return this.#collecting.getStore()?.splice(0) ?? [];
   }
 
   /**

@@ -10,8 +10,16 @@ export const tableSchema = {
   /** Epoch seconds; DynamoDB deletes the item some time after (up to 48 hours), so reads check it too. */
   timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [
-    /** Listing by kind and look-ups by a secondary identifier (e.g. every relying-party client). */
-    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /**
+     * Listing by kind and look-ups by a secondary identifier (every relying-party client, an
+     * account by its subject): whole items, since those look-ups read them.
+     */
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+    /**
+     * An account's browser sessions, to end them all: keys only, so the many writes of a session
+     * (each page keeps it alive) never write the index, only its creation and its end.
+     */
+    { indexName: 'sessions', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'KEYS_ONLY' },
   ],
 } as const;
 
@@ -38,7 +46,7 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: index.projection },
     })),
   };
 };

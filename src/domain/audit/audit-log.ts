@@ -69,24 +69,3 @@ export interface AuditLog {
   recordForAddress(event: AddressEvent): Promise<void>;
   recent(accountId: string, limit: number): Promise<AuditEvent[]>;
 }
-
-/** The work of one request, done, and the audit events it recorded, still to be written. */
-export interface CollectedWork<T> {
-  readonly outcome: PromiseSettledResult<T>;
-  /** Writes the events the work recorded, all in one store call; nothing when it recorded none. */
-  write(): Promise<void>;
-}
-
-/**
- * An audit log that can keep the events a piece of work records and write them together
- * afterwards: a request's several events (a code verified, a device remembered, a login) cost one
- * store call, made while the request's session is written, instead of one call each in turn.
- */
-export interface CollectingAuditLog extends AuditLog {
-  /**
-   * Runs `work`. Events it records (through this log, however deep) are kept until `write` is
-   * called; the caller must call it whether the work succeeded or failed, since a refusal is
-   * audited too.
-   */
-  collect<T>(work: () => Promise<T>): Promise<CollectedWork<T>>;
-}

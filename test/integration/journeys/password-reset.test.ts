@@ -388,9 +388,10 @@ describe('resetting a forgotten password', () => {
   it('refuses a session from before the reset even if its item is written back by a request in flight', async () => {
     // Prepare: keep a copy of the logged-in session's item, as a slow request would hold it
     const device = await loggedInOnRememberedDevice();
-    const sessionsBefore = await pages.dependencies.table.queryIndex(
-      'gsi1',
-      `ACCOUNT_SESSIONS#${await accountId()}`,
+    const { table } = pages.dependencies;
+    const listed = await table.queryIndex('sessions', `ACCOUNT_SESSIONS#${await accountId()}`);
+    const sessionsBefore = (await Promise.all(listed.map(({ pk, sk }) => table.get({ pk, sk })))).filter(
+      (item) => item !== undefined,
     );
     const other = pages.client();
     await requestReset(other);

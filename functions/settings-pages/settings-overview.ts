@@ -1,0 +1,79 @@
+import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
+import type { AuditEvent } from '../../src/domain/audit/audit-log.ts';
+import type { Page } from '../../src/web/pages-handler.ts';
+import type { SettingsKit, SettingsPagesDependencies, SettingsRoutes } from './settings-kit.ts';
+
+const when = (iso: string): string =>
+  new Date(iso).toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: true,
+    timeZone: 'Europe/London',
+  });
+
+/** What the recent-activity list says for each event a patient would recognise. */
+const activityText: Partial<Record<AuditEvent['type'], string>> = {
+  registered: 'Account created',
+  'login-succeeded': 'Logged in',
+  'login-failed': 'Login failed: wrong password',
+  'password-check-failed': 'Wrong password entered in settings',
+  'locked-out': 'Logins delayed after too many wrong passwords',
+  'account-unlocked': 'Account unlocked',
+  'registration-attempted': 'Someone tried to set up a new account with your email address',
+  'email-change-requested': 'Change of email address asked for',
+  'email-change-reported': 'Change of email address cancelled from your old email address',
+  'password-reset': 'Password reset',
+  'password-changed': 'Password changed',
+  'email-changed': 'Email address changed',
+  'phone-added': 'Mobile phone number added',
+  'phone-changed': 'Mobile phone number changed',
+  'phone-change-cancelled': 'Change of mobile phone number cancelled',
+  'device-remembered': 'Device remembered',
+  'device-removed': 'Remembered device removed',
+  'logged-out': 'Logged out',
+};
+
+/** The notice shown at the top of the settings page after a change (from a fixed list, never from input). */
+const updates: Record<string, string> = {
+  password: 'Your password has been changed',
+  phone: 'Your mobile phone number has been changed',
+  email: 'Your email address has been changed',
+  device: 'The device has been removed',
+};
+
+/**
+ * The settings home page: the email address, the phone, the remembered devices, the recent
+ * activity on the account, and the notice after a change.
+ */
+export const overviewPages = (deps: SettingsPagesDependencies, { withAccount }: SettingsKit, page: Page) =>
+  ({
+    settings: page({
+      handle: withAccount(async ({ query }, account) => {
+        const [devices, events] = await Promise.all([
+          deps.devices.list(account.accountId),
+          deps.audit.recent(account.accountId, 30),
+        ]);
+        return {
+          view: 'pages/settings.njk',
+          data: {
+            title: 'Login and security settings',
+            updated: Object.hasOwn(updates, query.updated ?? '') ? updates[query.updated ?? ''] : undefined,
+            email: account.email,
+            phone: account.phoneNumber ? maskPhoneNumber(account.phoneNumber) : 'None',
+            devices: devices.map((device) => ({
+              deviceId: device.deviceId,
+              label: device.label,
+              lastUsed: when(device.lastUsedAt),
+            })),
+            activity: events
+              .filter((event) => activityText[event.type])
+              .slice(0, 10)
+              .map((event) => ({ what: activityText[event.type], when: when(event.at) })),
+          },
+        };
+      }),
+    }),
+  }) satisfies SettingsRoutes;

@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import {
+  accountDeletedMessage,
+  alreadyRegisteredMessage,
+  confirmEmailMessage,
+  confirmNewEmailMessage,
+  emailChangedMessage,
+  emailTemplates,
+  passwordChangedMessage,
+  phoneChangedMessage,
+  resetPasswordMessage,
+  securityCodeEmailMessage,
+} from '../../../../src/domain/messaging/email-templates.ts';
+import { escapeHtml } from '../../../../src/domain/messaging/escape-html.ts';
+import type { EmailKind, EmailMessage } from '../../../../src/domain/messaging/message-senders.ts';
+
+const TO = 'patient@example.org';
+const SERVICE = 'NHS login';
+const LINK = 'https://login.example.org/confirm?token=abc123&state=x';
+const RESET = 'https://login.example.org/forgot-password';
+const CONTACT = 'https://help.example.org/contact';
+const CANCEL = 'https://login.example.org/phone/cancel?token=def456';
+
+type TemplateInput<K extends EmailKind> = Parameters<(typeof emailTemplates)[K]>[0];
+
+/** One example input for every kind; the type makes a new kind without an example a compile error. */
+const examples: { readonly [K in EmailKind]: TemplateInput<K> } = {
+  'confirm-email': { to: TO, serviceName: SERVICE, link: LINK, validForMinutes: 1440 },
+  'already-registered': { to: TO, serviceName: SERVICE, link: RESET, validForMinutes: 60 },
+  'unlock-account': { to: TO, serviceName: SERVICE, link: LINK, validForMinutes: 60 },
+  'unlock-no-account': { to: TO, serviceName: SERVICE, registerLink: LINK },
+  'email-change-requested': {
+    to: TO,
+    serviceName: SERVICE,
+    contactLink: CONTACT,
+    reportLink: LINK,
+    validForMinutes: 1440,
+  },
+  'security-code': { to: TO, serviceName: SERVICE, code: '123456', validForMinutes: 5 },
+  'reset-password': { to: TO, serviceName: SERVICE, link: LINK, validForMinutes: 60 },
+  'reset-no-account': { to: TO, serviceName: SERVICE, registerLink: LINK },
+  'password-changed': { to: TO, serviceName: SERVICE, resetPasswordLink: RESET, contactLink: CONTACT },
+  'confirm-new-email': { to: TO, serviceName: SERVICE, link: LINK, validForMinutes: 1440 },
+  'email-changed': {
+    to: TO,
+    serviceName: SERVICE,
+    contactLink: CONTACT,
+    reportLink: LINK,
+    validForMinutes: 1440,
+  },
+  'phone-changed': {
+    to: TO,
+    serviceName: SERVICE,
+    cancelLink: CANCEL,
+    validForMinutes: 1440,
+    contactLink: CONTACT,
+  },
+  'account-deleted': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
+};
+
+const build = <K extends EmailKind>(kind: K, input: TemplateInput<K>): EmailMessage =>
+  (emailTemplates[kind] as (input: TemplateInput<K>) => EmailMessage)(input);
+
+const kinds = Object.keys(examples) as EmailKind[];
+
+/** The paragraphs of the plain text body (the first is the heading). */
+const textBlocks = (message: EmailMessage): string[] => message.text.trim().split('\n\n');
+
+describe('email templates', () => {
+  it.each(kinds)('builds a %s email of its kind, addressed to the patient', (kind) => {
+    // Act
+    const message = build(kind, examples[kind]);
+
+    // Assess
+    expect(message.kind).toBe(kind);
+    expect(message.to).toBe(TO);
+    expect(message.subject).not.toBe('');
+  });
+
+  it.each(kinds)('renders the %s text and HTML bodies from the same words', (kind) => {
+    // Act
+    const message = build(kind, examples[kind]);
+
+    // Assess
+    const lines = textBlocks(message).flatMap((block) => block.split('\n'));
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(message.html).toContain(escapeHtml(line.replace(/:$/, '')));
+  });
+
+  it.each(kinds)('makes the %s HTML a simple English document headed by the subject', (kind) => {
+    // Act
+    const message = build(kind, examples[kind]);
+
+    // Assess
+    expect(message.html).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+    expect(message.html).toContain('<meta charset="utf-8">');
+    expect(message.html).toContain(`<title>${escapeHtml(message.subject)}</title>`);
+    expect(message.html.match(/<h1>/g)).toHaveLength(1);
+    expect(message.html).toContain(`<h1>${escapeHtml(message.subject)}</h1>`);
+    expect(message.html).not.toMatch(/<script|<style|style=/);
+    expect(textBlocks(message)[0]).toBe(message.subject);
+  });
+
+  it.each(kinds)('says who sent the %s email and not to reply', (kind) => {
+    // Act
+    const message = build(kind, examples[kind]);
+
+    // Assess
+    expect(
+      message.text.trim().endsWith('This is an automatic email from NHS login. Do not reply to it.'),
+    ).toBe(true);
+  });
+
+  it('shows a link both as a link and as an address to copy, escaped in the HTML', () => {
+    // Act
+    const message = confirmEmailMessage(examples['confirm-email']);
+
+    // Assess
+    const escaped = 'https://login.example.org/confirm?token=abc123&amp;state=x';
+    expect(message.html).toContain(`<p><a href="${escaped}">Confirm your email address</a></p>`);
+    expect(message.html).toContain(`copy this address into your browser:<br>${escaped}</p>`);
+    expect(message.text).toContain(`Confirm your email address:\n${LINK}\n`);
+  });
+
+  it('escapes a service name and values that contain HTML', () => {
+    // Prepare
+    const serviceName = '<script>alert("x")</script> & Co';
+
+    // Act
+    const message = securityCodeEmailMessage({ to: TO, serviceName, code: '<b>1</b>', validForMinutes: 5 });
+
+    // Assess
+    expect(message.html).not.toContain('<script>');
+    expect(message.html).not.toContain('<b>1</b>');
+    expect(message.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co');
+    expect(message.html).toContain('<p><strong>&lt;b&gt;1&lt;/b&gt;</strong></p>');
+    expect(message.text).toContain(serviceName);
+  });
+
+  it.each(['javascript:alert(1)', 'data:text/html,<script>x</script>', '/relative/path', 'not a url'])(
+    'refuses to put %s in a link',
+    (link) => {
+      // Act
+      const building = () => confirmEmailMessage({ to: TO, serviceName: SERVICE, link, validForMinutes: 60 });
+
+      // Assess
+      expect(building).toThrow(TypeError);
+    },
+  );
+
+  it('asks the patient to confirm their email within the link lifetime', () => {
+    // Act
+    const message = confirmEmailMessage(examples['confirm-email']);
+
+    // Assess
+    expect(message.subject).toBe('Confirm your email address');
+    expect(message.text).toContain('Confirm your email address to finish setting up your NHS login account.');
+    expect(message.text).toContain('The link expires in 24 hours.');
+    expect(message.text).toContain('If you did not ask for this, you do not need to do anything.');
+  });
+
+  it('tells someone who already has an account to log in or reset their password, or do nothing', () => {
+    // Act
+    const message = alreadyRegisteredMessage(examples['already-registered']);
+
+    // Assess
+    expect(message.subject).toBe('You already have an account');
+    expect(message.text).toContain(
+      'Someone tried to set up a new NHS login account with this email address.',
+    );
+    expect(message.text).toContain('log in with your email address and password');
+    expect(message.text).toContain(`Reset your password:\n${RESET}`);
+    expect(message.text).toContain('If this was not you, you do not need to do anything.');
+  });
+
+  it('sends the security code in the body only, with its lifetime in minutes', () => {
+    // Act
+    const message = securityCodeEmailMessage({
+      to: TO,
+      serviceName: SERVICE,
+      code: '987654',
+      validForMinutes: 5,
+    });
+
+    // Assess
+    expect(message.subject).toBe('Your NHS login security code');
+    expect(message.subject).not.toContain('987654');
+    expect(message.text).toContain('Your security code is:\n\n987654\n');
+    expect(message.text).toContain('It expires in 5 minutes. Do not share it with anyone.');
+    expect(message.html).toContain('<p><strong>987654</strong></p>');
+  });
+
+  it('gives the password reset link and its 1 hour lifetime', () => {
+    // Act
+    const message = resetPasswordMessage(examples['reset-password']);
+
+    // Assess
+    expect(message.subject).toBe('Reset your NHS login password');
+    expect(message.text).toContain(`Reset your password:\n${LINK}`);
+    expect(message.text).toContain('The link expires in 1 hour.');
+    expect(message.text).toContain('Your password has not been changed.');
+  });
+
+  it('tells the patient their password changed, and what to do if it was not them', () => {
+    // Act
+    const message = passwordChangedMessage(examples['password-changed']);
+
+    // Assess
+    expect(message.subject).toBe('Your NHS login password has been changed');
+    expect(message.text).toContain('If you did not change it, reset your password now and contact us.');
+    expect(message.text).toContain(`Reset your password:\n${RESET}`);
+    expect(message.text).toContain(`Contact us:\n${CONTACT}`);
+  });
+
+  it('asks the patient to confirm a new email address within the link lifetime', () => {
+    // Act
+    const message = confirmNewEmailMessage(examples['confirm-new-email']);
+
+    // Assess
+    expect(message.subject).toBe('Confirm your new email address');
+    expect(message.text).toContain(`Confirm your new email address:\n${LINK}`);
+    expect(message.text).toContain('The link expires in 24 hours.');
+  });
+
+  it('tells the old address the email changed, without naming any address', () => {
+    // Act
+    const message = emailChangedMessage(examples['email-changed']);
+
+    // Assess
+    expect(message.subject).toBe('Your NHS login email address has been changed');
+    expect(message.text).toContain('If you did not change it, tell us now.');
+    expect(message.text).toContain(`This was not me:\n${LINK}`);
+    expect(message.text).not.toContain('@');
+    expect(message.html).not.toContain('@');
+  });
+
+  it('offers a cancel link when the mobile number changed, with its lifetime', () => {
+    // Act
+    const message = phoneChangedMessage(examples['phone-changed']);
+
+    // Assess
+    expect(message.subject).toBe('Your NHS login mobile number has been changed');
+    expect(message.text).toContain(`Cancel the change to your mobile number:\n${CANCEL}`);
+    expect(message.text).toContain('The link expires in 24 hours. After that, contact us.');
+    expect(message.text).toContain(`Contact us:\n${CONTACT}`);
+  });
+
+  it('confirms the account was deleted and how to use the service again', () => {
+    // Act
+    const message = accountDeletedMessage(examples['account-deleted']);
+
+    // Assess
+    expect(message.subject).toBe('Your NHS login account has been deleted');
+    expect(message.text).toContain('you will need to set up a new account');
+    expect(message.text).toContain('If you did not ask for your account to be deleted, contact us.');
+  });
+
+  it('uses the configured service name', () => {
+    // Act
+    const message = resetPasswordMessage({ ...examples['reset-password'], serviceName: 'Patient login' });
+
+    // Assess
+    expect(message.subject).toBe('Reset your Patient login password');
+    expect(message.text).not.toContain('NHS login');
+  });
+});

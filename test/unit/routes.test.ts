@@ -1,0 +1,40 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type BrowserFeature, functionSpecs, type RouteSpec, routeKey, routes } from '../../src/routes.ts';
+
+/**
+ * The browser features each route may allow (camera, microphone, passkeys), by route id. Empty
+ * today: a route that needs one is added here, so that allowing it is a reviewed change.
+ */
+const reviewedBrowserFeatures: Readonly<Record<string, readonly BrowserFeature[]>> = {};
+
+describe('the route table', () => {
+  it('has unique route ids and unique method-path pairs', () => {
+    expect(new Set(routes.map((route) => route.id)).size).toBe(routes.length);
+    expect(new Set(routes.map(routeKey)).size).toBe(routes.length);
+  });
+
+  it('gives every function at least one route and every route a known function', () => {
+    const routed = new Set(routes.map((route) => route.function));
+    expect([...routed].sort()).toEqual(Object.keys(functionSpecs).sort());
+  });
+
+  it('routes every function folder, and every function has a folder', () => {
+    const folders = readdirSync(new URL('../../functions', import.meta.url), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(folders.sort()).toEqual(Object.keys(functionSpecs).sort());
+  });
+
+  it('allows no browser feature to a route unless the reviewed list names it for that route', () => {
+    // Act
+    const unreviewed = (routes as readonly RouteSpec[]).flatMap((route) =>
+      (route.browserFeatures ?? [])
+        .filter((feature) => !reviewedBrowserFeatures[route.id]?.includes(feature))
+        .map((feature) => `${route.id}: ${feature}`),
+    );
+
+    // Assess
+    expect(unreviewed).toEqual([]);
+  });
+});
