@@ -14,7 +14,10 @@ export const createHandler = (deps: RegistrationFunctionDependencies): HttpHandl
       handle: async () => ({ view: 'pages/start.njk', data: { title: 'Log in or create an account' } }),
     }),
     'terms-of-use': page({
-      handle: async () => ({ view: 'pages/terms-of-use.njk', data: { title: 'Terms of use' } }),
+      handle: async () => ({
+        view: 'pages/terms-of-use.njk',
+        data: { title: `${deps.serviceName} terms and conditions` },
+      }),
     }),
     contact: page({
       handle: async () => ({ view: 'pages/contact.njk', data: { title: 'Get help with your account' } }),

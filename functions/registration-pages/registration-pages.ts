@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Registration } from '../../src/domain/accounts/registration.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
+import { withIndefiniteArticle } from '../../src/domain/messaging/message-wording.ts';
 import { urlFor } from '../../src/routes.ts';
 import { cookieName, readCookie, serializeCookie } from '../../src/web/cookies.ts';
 import { type PageRequest, textFields } from '../../src/web/page-routes.ts';
@@ -9,6 +10,8 @@ import { describeDuration } from '../../src/web/problem-pages.ts';
 
 export interface RegistrationPagesDependencies {
   readonly registration: Registration;
+  /** The service's name: the seeds' "NHS login", as in "You now have an NHS login". */
+  readonly serviceName: string;
   readonly limits: Limits;
   readonly secureCookies: boolean;
 }
@@ -111,7 +114,7 @@ export const registrationPages = (deps: RegistrationPagesDependencies, page: Pag
         );
         return {
           view: 'pages/registered.njk',
-          data: { title: 'You now have an account' },
+          data: { title: `You now have ${withIndefiniteArticle(deps.serviceName)}` },
           cookies: [
             serializeCookie(registrationCookie, '', { secure: deps.secureCookies, maxAgeSeconds: 0 }),
           ],

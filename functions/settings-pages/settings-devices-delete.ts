@@ -41,10 +41,36 @@ export const devicesAndDeletePages = (
 
   return {
     'settings-device-remove': page({
-      fields: textFields('deviceId'),
-      handle: withAccount(async ({ form: values, sourceIp }, account) => {
+      fields: textFields('deviceId', 'confirm'),
+      handle: withAccount(async ({ form: values, sourceIp, session }, account) => {
+        // The settings page's "Remove" asks first; only the answer "yes" removes.
+        if (values.confirm !== 'yes') {
+          const device = (await deps.devices.list(account.accountId)).find(
+            (candidate) => candidate.deviceId === values.deviceId,
+          );
+          if (!device) return { redirect: urlFor('settings') };
+          return {
+            view: 'pages/confirm-device-removal.njk',
+            data: {
+              title: 'Remove this remembered device?',
+              label: device.label,
+              deviceId: device.deviceId,
+              paragraphs: [
+                'The next time you log in on it, we will send you a security code again.',
+                'If you think someone else is using your account, change your password as well.',
+              ],
+            },
+          };
+        }
         const removed = await deps.settings.removeDevice(account, values.deviceId, sourceIp);
-        return { redirect: removed ? urlFor('settings', { updated: 'device' }) : urlFor('settings') };
+        if (!removed) return { redirect: urlFor('settings') };
+        const redirect = urlFor('settings', { updated: 'device' });
+        // Removing the device ended the sessions logged in on it. When that is this browser's own,
+        // the patient who removed it stays logged in here, in a new session no device stands for.
+        const { authentication } = session;
+        if (authentication?.deviceId !== values.deviceId) return { redirect };
+        const { deviceId: _removed, ...kept } = authentication;
+        return { redirect, session: { kind: 'renew', session: { ...session, authentication: kept } } };
       }),
     }),
     'settings-delete': remove.show,

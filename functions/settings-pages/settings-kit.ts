@@ -10,7 +10,8 @@ import {
   type ReauthenticationNeed,
 } from '../../src/domain/sessions/recent-authentication.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
-import { type RouteIdOf, urlFor } from '../../src/routes.ts';
+import { matchRoute } from '../../src/platform/http/route-matcher.ts';
+import { type RouteIdOf, routes, urlFor } from '../../src/routes.ts';
 import { backToSettings } from '../../src/web/forms.ts';
 import {
   type FormValues,
@@ -30,6 +31,8 @@ export interface SettingsPagesDependencies {
   readonly audit: AuditLog;
   readonly limits: Limits;
   readonly clock: Clock;
+  /** To read this browser's remembered-device cookie (its name depends on it). */
+  readonly secureCookies: boolean;
 }
 
 /** Some of the settings routes: what each journey's file gives, checked against the route table. */
@@ -64,6 +67,17 @@ export const confirmPage = (
 
 export type SettingsKit = ReturnType<typeof settingsKit>;
 
+/** The settings page a GET opened, by its route id (only a settings route of the route table). */
+const pageOpened = (request: PageRequest<unknown>): string | undefined => {
+  const { method } = request.event.requestContext.http;
+  if (method !== 'GET') return undefined;
+  const match = matchRoute(routes, 'GET', request.event.rawPath);
+  // A route with a path parameter (one device's page) is not one to come back to by id.
+  const own =
+    match.kind === 'matched' && match.route.function === 'settings-pages' && !match.route.path.includes('{');
+  return own ? match.route.id : undefined;
+};
+
 /**
  * What the settings journeys share, bound to the dependencies and the page maker: the account of a
  * fully logged-in session, the recent re-authentication gate, and the settings form helper.
@@ -75,12 +89,19 @@ export const settingsKit = (deps: SettingsPagesDependencies, page: Page) => {
   /** The account of a session that passed both the password and the second factor. */
   const loggedIn = (request: PageRequest<unknown>) => sessionAccount(deps.accounts, request, 'full');
 
-  /** A settings page that needs the account; without a full login it goes to the login page. */
+  /**
+   * A settings page that needs the account; without a full login it goes to the login page, and a
+   * page opened by its address (a GET) is remembered, so the finished login comes back to it.
+   */
   const withAccount =
     <Form = FormValues>(handle: (request: PageRequest<Form>, account: Account) => Promise<PageOutcome>) =>
-    async (request: PageRequest<Form>) => {
+    async (request: PageRequest<Form>): Promise<PageOutcome> => {
       const account = await loggedIn(request);
-      return account ? handle(request, account) : toLogin;
+      if (account) return handle(request, account);
+      const asked = pageOpened(request);
+      return asked
+        ? { ...toLogin, session: { kind: 'update', session: { ...request.session, afterLogin: asked } } }
+        : toLogin;
     };
 
   /**

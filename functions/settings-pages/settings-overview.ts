@@ -1,5 +1,6 @@
 import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
 import type { AuditEvent } from '../../src/domain/audit/audit-log.ts';
+import { cookieName, readCookie } from '../../src/web/cookies.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
 import type { SettingsKit, SettingsPagesDependencies, SettingsRoutes } from './settings-kit.ts';
 
@@ -51,12 +52,21 @@ const updates: Record<string, string> = {
 export const overviewPages = (deps: SettingsPagesDependencies, { withAccount }: SettingsKit, page: Page) =>
   ({
     settings: page({
-      handle: withAccount(async ({ query }, account) => {
+      handle: withAccount(async ({ query, event, session }, account) => {
+        // Which row is this browser: the device id before the cookie's secret (for the label only).
+        const cookie = readCookie(event.cookies, cookieName('device', deps.secureCookies));
+        const thisDevice = cookie?.split('.')[0];
         const [devices, events] = await Promise.all([
           deps.devices.list(account.accountId),
           deps.audit.recent(account.accountId, 30),
         ]);
+        // Coming back here ("Cancel and go back to your settings") ends a change in progress: a
+        // new number's code can no longer be entered.
+        const { pendingPhoneNumber: _cancelled, ...journey } = session.journey;
         return {
+          ...(session.journey.pendingPhoneNumber
+            ? { session: { kind: 'update' as const, session: { ...session, journey } } }
+            : {}),
           view: 'pages/settings.njk',
           data: {
             title: 'Login and security settings',
@@ -66,6 +76,8 @@ export const overviewPages = (deps: SettingsPagesDependencies, { withAccount }: 
             devices: devices.map((device) => ({
               deviceId: device.deviceId,
               label: device.label,
+              thisDevice: device.deviceId === thisDevice,
+              remembered: when(device.createdAt),
               lastUsed: when(device.lastUsedAt),
             })),
             activity: events

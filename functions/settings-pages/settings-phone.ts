@@ -59,9 +59,12 @@ export const phoneChangePages = (
     'settings-phone': phone.show,
     'settings-phone-submit': phone.submit,
     'settings-phone-code': page({
-      handle: behindGate('phone', async ({ session }) =>
+      handle: behindGate('phone', async ({ session, query }) =>
         session.journey.pendingPhoneNumber
-          ? { view: 'pages/form.njk', data: { ...newPhoneCodeForm(session), values: {} } }
+          ? {
+              view: 'pages/form.njk',
+              data: { ...newPhoneCodeForm(session), values: {}, resent: query.sent === 'again' },
+            }
           : { redirect: urlFor('settings-phone') },
       ),
     }),
@@ -88,7 +91,7 @@ export const phoneChangePages = (
         const pending = session.journey.pendingPhoneNumber;
         if (!pending) return { redirect: urlFor('settings-phone') };
         await deps.settings.resendPhoneCode(account, pending, sourceIp);
-        return { redirect: urlFor('settings-phone-code') };
+        return { redirect: urlFor('settings-phone-code', { sent: 'again' }) };
       }),
     }),
     'settings-phone-cancel': page({

@@ -71,6 +71,7 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
     logger: deps.logger,
     clock: deps.clock,
     issuer: deps.issuer,
+    serviceName: deps.serviceName,
     jwks: () => deps.signer.jwks(),
     limits: deps.limits,
     renderer: createPageRenderer(

@@ -153,8 +153,9 @@ const problemWordingFor = (limits: Limits): Record<PatientProblem, Omit<ProblemP
   'email-change-link-expired': {
     title: 'This link no longer works',
     paragraphs: [
+      'Your email address has not been changed: you still log in with the one you have been using.',
       `The link to confirm a new email address only works for ${describeDuration(limits.confirmationLinkLifetimeSeconds)}, and only the link for your newest change works. A reset or a change of password also stops it.`,
-      'Log in and ask to change your email address again.',
+      'To use a new email address, go to your login and security settings and ask to change it again.',
     ],
     action: { text: 'Go to your settings', href: urlFor('settings') },
   },

@@ -28,6 +28,8 @@ const pageEdge = (config: BaseConfig, publicKeys: Pick<TokenSigner, 'jwks'> | un
   logger: createLogger(config.logLevel),
   clock: systemClock,
   issuer: config.issuer,
+  /** The service's name, where the patient's pages name it (the seeds' "NHS login"). */
+  serviceName: config.serviceName,
   jwks: async (): Promise<JsonWebKeySet> => {
     if (!publicKeys) throw new Error('This function may not read the signing keys.');
     return publicKeys.jwks();

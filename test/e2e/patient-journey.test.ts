@@ -66,7 +66,7 @@ describe('a new patient in a browser', () => {
 
     await page.getByLabel('Email address').fill('pat@example.com');
     await page.getByLabel('Create a password').fill('correct horse battery');
-    await page.getByLabel(/I agree to the terms of use/).check();
+    await page.getByLabel(/I accept the NHS login terms and conditions/).check();
     await page.getByRole('button', { name: 'Continue' }).click();
     expect(await check(page)).toBe('Check your email');
 
@@ -75,7 +75,7 @@ describe('a new patient in a browser', () => {
     await page.goto(link);
     expect(await check(page)).toBe('Confirm your email address');
     await page.getByRole('button', { name: 'Confirm email address' }).click();
-    expect(await check(page)).toBe('You now have an account');
+    expect(await check(page)).toBe('You now have an NHS login');
     await page.getByRole('button', { name: 'Continue' }).click();
 
     await page.getByLabel('Email address').fill('pat@example.com');
@@ -151,13 +151,17 @@ describe('a new patient in a browser', () => {
   });
 
   /** A new patient logged in through the pages, in a browser context of its own. */
-  const loggedInPatient = async (email: string, phoneNumber: string) => {
+  const loggedInPatient = async (
+    email: string,
+    phoneNumber: string,
+    options: { remember?: boolean } = {},
+  ) => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${stack.issuer}/register`);
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Create a password').fill('another fine passphrase');
-    await page.getByLabel(/I agree to the terms of use/).check();
+    await page.getByLabel(/I accept the NHS login terms and conditions/).check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.goto(
       /http:\/\/\S+\/register\/confirm\?token=\S+/.exec((await latest('confirm-email')).text)?.[0] ?? '',
@@ -172,6 +176,7 @@ describe('a new patient in a browser', () => {
     await page
       .getByLabel('Security code', { exact: true })
       .fill(/\d{6}/.exec((await latest('security-code')).text)?.[0] ?? '');
+    if (options.remember) await page.getByLabel(/Remember this device/).check();
     await page.getByRole('button', { name: 'Continue' }).click();
     return { context, page };
   };
@@ -245,7 +250,9 @@ describe('a new patient in a browser', () => {
 
   it('sweeps every page of the route table logged in, and the settings forms with their errors', async () => {
     // Prepare: a second patient, logged in through the pages
-    const { context: loggedIn } = await loggedInPatient('sam@example.com', '07700 900456');
+    const { context: loggedIn } = await loggedInPatient('sam@example.com', '07700 900456', {
+      remember: true,
+    });
 
     // Act
     const { visited, expected } = await sweep(loggedIn);
@@ -261,8 +268,18 @@ describe('a new patient in a browser', () => {
       ).toBe(1);
     }
 
+    // The remembered device, marked as this one, and the question before it is removed
+    await forms.goto(`${stack.issuer}/settings`);
+    await check(forms);
+    const thisDevice = await forms.locator('main .nhsuk-tag', { hasText: 'This device' }).count();
+    await forms.getByRole('button', { name: /^Remove .*this device/ }).click();
+    await check(forms);
+    const question = await forms.locator('h1').innerText();
+
     // Assess
     expect(visited).toBe(expected);
+    expect(thisDevice).toBe(1);
+    expect(question).toBe('Remove this remembered device?');
     await loggedIn.close();
   }, 180_000);
 

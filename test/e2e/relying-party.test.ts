@@ -93,7 +93,7 @@ describe('a relying party using openid-client', () => {
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByLabel('Email address').fill('rp-user@example.com');
     await page.getByLabel('Create a password').fill('correct horse battery');
-    await page.getByLabel(/I agree to the terms of use/).check();
+    await page.getByLabel(/I accept the NHS login terms and conditions/).check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.goto(
       /http:\/\/\S+\/register\/confirm\?token=\S+/.exec(await latest('confirm-email'))?.[0] ?? '',

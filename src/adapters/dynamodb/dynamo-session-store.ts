@@ -92,6 +92,16 @@ export class DynamoSessionStore implements SessionStore {
     }
   }
 
+  async deleteForDevice(accountId: string, deviceId: string): Promise<void> {
+    // The index holds keys only: each of the account's sessions (a handful) is read to see its device.
+    const listed = await this.#table.queryIndex<Item>('sessions', listings.accountSessions(accountId));
+    const sessions = await Promise.all(listed.map(({ pk, sk }) => this.#table.get<SessionItem>({ pk, sk })));
+    const onDevice = sessions.filter((item) => item?.session.authentication?.deviceId === deviceId);
+    await this.#table.deleteAll(
+      onDevice.map((item) => ({ pk: (item as SessionItem).pk, sk: (item as SessionItem).sk })),
+    );
+  }
+
   async deleteForAccount(accountId: string): Promise<void> {
     // gsi1 too, for sessions written before they had an index of their own: until those have
     // ended (sessionAbsoluteSeconds, 12 hours, after the release that added it). A session missed

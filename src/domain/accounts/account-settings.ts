@@ -34,7 +34,7 @@ import type { Sessions } from '../sessions/sessions.ts';
 import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
 import { EmailAlreadyRegisteredError } from './account-errors.ts';
 import type { AccountLinks } from './account-links.ts';
-import { checkEmailAddress } from './email-address.ts';
+import { checkNewEmailAddress } from './email-address.ts';
 import type { NewPhoneNumbers } from './new-phone-numbers.ts';
 import type { PatientServiceSettings } from './patient-service.ts';
 
@@ -115,7 +115,7 @@ export class AccountSettings {
     sourceIp: string,
   ): Promise<void> {
     const problems = [
-      ...checkEmailAddress(newEmail),
+      ...checkNewEmailAddress(newEmail, { emptyMessage: 'Enter your new email address' }),
       ...(await this.#passwordProblems(account, password, sourceIp)),
     ];
     if (normaliseEmail(newEmail) === normaliseEmail(account.email)) {
@@ -321,6 +321,14 @@ export class AccountSettings {
       ),
     ];
     if (problems.length > 0) throw new InvalidInputError(problems);
+    // Only once the current password is known right: saying so tells nothing to anyone else.
+    if (next === current)
+      throw new InvalidInputError([
+        {
+          field: 'newPassword',
+          message: 'Your new password is the same as your current password. Enter a different password',
+        },
+      ]);
     await this.#deps.accounts.updatePasswordHash(account.accountId, await this.#deps.hasher.hash(next));
     const generation = await this.#endEverySession(account.accountId);
     await this.#deps.accountLinks.endPending(account);
@@ -438,8 +446,13 @@ export class AccountSettings {
   /** Removes one of the account's own remembered devices; false when it has no such device. */
   async removeDevice(account: Account, deviceId: string, sourceIp: string): Promise<boolean> {
     const removed = await this.#deps.devices.forget(account.accountId, deviceId);
-    if (removed) await this.#audit(account.accountId, 'device-removed', sourceIp);
-    return removed;
+    if (!removed) return false;
+    // A login made on the device ends with it: whoever has the device is logged out of it too.
+    await Promise.all([
+      this.#deps.sessions.endAllOnDevice(account.accountId, deviceId),
+      this.#audit(account.accountId, 'device-removed', sourceIp),
+    ]);
+    return true;
   }
 
   /** Deletes the account and everything kept for it, after checking the password. */

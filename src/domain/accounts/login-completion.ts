@@ -24,6 +24,8 @@ export interface CompletedLogin {
   readonly secondFactor: Exclude<CompletedBy, 'asserted-login'>;
   /** The value of the remembered-device cookie to set (afresh at each use, so it lives as long as its record). */
   readonly deviceCookie?: string | undefined;
+  /** The remembered device the login was made on (it stood for the code, or was remembered at it). */
+  readonly deviceId?: string | undefined;
 }
 
 /**
@@ -48,7 +50,7 @@ export class LoginCompletion {
       this.#deps.devices.use(device),
       this.#loggedIn(account, sourceIp, 'remembered-device'),
     ]);
-    return { secondFactor: 'remembered-device', deviceCookie: cookie };
+    return { secondFactor: 'remembered-device', deviceCookie: cookie, deviceId: device.deviceId };
   }
 
   /**
@@ -76,7 +78,7 @@ export class LoginCompletion {
         await this.#loggedIn(account, sourceIp, step.codeChannel ?? 'sms');
       })(),
     ]);
-    return { secondFactor: passed, deviceCookie };
+    return { secondFactor: passed, deviceCookie, deviceId: deviceCookie?.split('.')[0] };
   }
 
   #loggedIn(account: Account, sourceIp: string, detail: string) {

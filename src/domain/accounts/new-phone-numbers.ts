@@ -51,6 +51,15 @@ export class NewPhoneNumbers {
     });
     if (!check.ok) throw new InvalidInputError([check.problem]);
     this.#refuseFirstNumberTwice(account, purpose);
+    // A change to the number the account already has would text a code for nothing.
+    if (purpose === 'change-phone' && check.e164 === account.phoneNumber)
+      throw new InvalidInputError([
+        {
+          field: 'phoneNumber',
+          message:
+            'This is already your mobile phone number. Enter a different number, or go back to your settings',
+        },
+      ]);
     await this.resendCode(account, check.e164, purpose, sourceIp);
     return check.e164;
   }

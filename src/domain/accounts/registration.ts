@@ -23,7 +23,7 @@ import { PatientProblemError } from '../patient-problems.ts';
 import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
 import { EmailAlreadyRegisteredError } from './account-errors.ts';
 import type { AccountRecovery } from './account-recovery.ts';
-import { checkEmailAddress } from './email-address.ts';
+import { checkNewEmailAddress } from './email-address.ts';
 import type { PatientServiceSettings } from './patient-service.ts';
 
 export interface RegistrationDependencies {
@@ -93,13 +93,13 @@ export class Registration {
   async start(request: RegistrationRequest): Promise<void> {
     const email = request.email.trim();
     const problems: FieldProblem[] = [
-      ...checkEmailAddress(email),
+      ...checkNewEmailAddress(email),
       ...checkNewPassword(request.password, { email, commonPasswords: this.#deps.commonPasswords }).map(
         (problem) => ({ field: 'password', message: problem.message }),
       ),
       ...(request.termsAccepted
         ? []
-        : [{ field: 'terms', message: 'Confirm that you agree to the terms of use' }]),
+        : [{ field: 'terms', message: 'Confirm that you accept the terms and conditions' }]),
     ];
     if (problems.length > 0) throw new InvalidInputError(problems);
 

@@ -1,7 +1,7 @@
 import type { CommonPasswordList } from './common-passwords.ts';
 import { normalisePassword } from './password-normalisation.ts';
 
-/** Length limits, in Unicode code points after normalisation (NIST SP 800-63B). */
+/** Length limits, in Unicode code points after normalisation and without spaces around it (NIST SP 800-63B). */
 export const passwordLength = { min: 8, max: 128 } as const;
 
 /** Shorter local parts ("jo@...") would refuse too many good passwords for too little gain. */
@@ -9,6 +9,7 @@ const minimumLocalPartToRefuse = 3;
 
 export type PasswordProblemCode =
   | 'password_missing'
+  | 'password_only_spaces'
   | 'password_too_short'
   | 'password_too_long'
   | 'password_too_common'
@@ -29,6 +30,7 @@ export interface NewPasswordContext {
 
 const messages: Record<PasswordProblemCode, string> = {
   password_missing: 'Enter a password',
+  password_only_spaces: 'Enter a password that is not only spaces',
   password_too_short: `Enter a password that is ${passwordLength.min} characters or more`,
   password_too_long: `Enter a password that is ${passwordLength.max} characters or fewer`,
   password_too_common: 'Enter a password that is harder to guess. This password is too common',
@@ -49,8 +51,11 @@ const comparable = (text: string): string => normalisePassword(text).trim().toLo
  */
 export const checkNewPassword = (password: string, context: NewPasswordContext): PasswordProblem[] => {
   const normalised = normalisePassword(password);
-  const length = codePoints(normalised);
-  if (length === 0) return [problem('password_missing')];
+  if (codePoints(normalised) === 0) return [problem('password_missing')];
+  // Spaces around a password are easy to type by mistake and add nothing to it: they are not
+  // counted (the password kept is still what was typed, spaces and all).
+  const length = codePoints(normalised.trim());
+  if (length === 0) return [problem('password_only_spaces')];
 
   const lowercase = normalised.toLowerCase();
   const email = comparable(context.email);

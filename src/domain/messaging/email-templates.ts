@@ -1,6 +1,6 @@
 import { code, link, paragraph, renderEmail } from './email-layout.ts';
 import type { EmailKind, EmailMessage } from './message-senders.ts';
-import { describeMinutes } from './message-wording.ts';
+import { describeMinutes, withIndefiniteArticle } from './message-wording.ts';
 
 /** What every email needs: who it goes to and the name the patient knows us by (e.g. "NHS login"). */
 export interface EmailAddressee {
@@ -114,7 +114,7 @@ export const resetNoAccountMessage = (
     subject: `Reset your ${input.serviceName} password`,
     blocks: [
       paragraph(
-        `Someone asked to reset the password of a ${input.serviceName} account with this email address.`,
+        `Someone asked to reset the password of ${withIndefiniteArticle(input.serviceName)} account with this email address.`,
       ),
       paragraph(
         'There is no account with this email address, so we have not sent a link to reset a password.',
@@ -158,7 +158,9 @@ export const unlockNoAccountMessage = (
     serviceName: input.serviceName,
     subject: `Unlock your ${input.serviceName} account`,
     blocks: [
-      paragraph(`Someone asked to unlock a ${input.serviceName} account with this email address.`),
+      paragraph(
+        `Someone asked to unlock ${withIndefiniteArticle(input.serviceName)} account with this email address.`,
+      ),
       paragraph('There is no account with this email address, so there is nothing to unlock.'),
       paragraph(
         'If this was you, you may have set up your account with a different email address. Try that one.',

@@ -8,3 +8,19 @@ export const describeMinutes = (minutes: number): string => {
 };
 
 const plural = (count: number, unit: string): string => `${count} ${unit}${count === 1 ? '' : 's'}`;
+
+/** Letters whose spoken name starts with a vowel sound: "an NHS login", "an MOT", but "a GP". */
+const vowelSoundLetters = new Set('AEFHILMNORSX');
+
+/**
+ * The name with "a" or "an" before it, as it is said: "an NHS login", "a Health login", "an
+ * Online login". An initialism (its first word in capitals) is said letter by letter, so its first
+ * letter's name decides; any other word goes by its first letter (a vowel takes "an").
+ */
+export const withIndefiniteArticle = (name: string): string => {
+  const firstWord = name.trim().split(/\s+/)[0] ?? '';
+  const initialism = firstWord.length > 1 && firstWord === firstWord.toUpperCase() && /[A-Z]/.test(firstWord);
+  const first = firstWord.charAt(0).toUpperCase();
+  const an = initialism ? vowelSoundLetters.has(first) : 'AEIOU'.includes(first) && first !== '';
+  return `${an ? 'an' : 'a'} ${name}`;
+};

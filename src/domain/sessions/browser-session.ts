@@ -15,6 +15,11 @@ export interface SessionAuthentication {
    */
   readonly secondFactor?: 'sms-code' | 'email-code' | 'remembered-device' | 'asserted-login';
   readonly secondFactorAt?: number;
+  /**
+   * The remembered device this login was made on (it stood for the code, or was remembered at
+   * it): removing the device ends the session too.
+   */
+  readonly deviceId?: string;
 }
 
 /** What a journey in progress keeps between pages (never a password, a code or a link's token). */
@@ -53,6 +58,11 @@ export interface BrowserSession {
   readonly journey: JourneyState;
   /** The relying party's request being served: kept through the login journey, cleared when answered. */
   readonly pendingAuthorization?: AuthorizationRequest;
+  /**
+   * The id of a page of ours (a route of the route table, never a URL) the patient opened before
+   * logging in: where a login with no relying party waiting goes when it is finished.
+   */
+  readonly afterLogin?: string | undefined;
   /** A random id for the pending request, new for each: the pages of one request carry it. */
   readonly interactionId?: string;
   /**
@@ -89,6 +99,8 @@ export interface SessionStore {
   ): Promise<void>;
   /** Ends every session of an account (password reset, account deletion). */
   deleteForAccount(accountId: string): Promise<void>;
+  /** Deletes the account's sessions logged in on the remembered device (`SessionAuthentication.deviceId`). */
+  deleteForDevice(accountId: string, deviceId: string): Promise<void>;
 }
 
 /** The session was ended (logout, reset, expiry) while a request was using it. */

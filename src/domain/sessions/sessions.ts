@@ -112,6 +112,11 @@ export class Sessions {
     await this.#store.delete(hashId(id));
   }
 
+  /** Ends the account's sessions that were logged in on a remembered device (when it is removed). */
+  async endAllOnDevice(accountId: string, deviceId: string): Promise<void> {
+    await this.#store.deleteForDevice(accountId, deviceId);
+  }
+
   async endAllFor(accountId: string): Promise<void> {
     await this.#store.deleteForAccount(accountId);
   }

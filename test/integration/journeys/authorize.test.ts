@@ -7,6 +7,7 @@ import {
   createAccount,
   firstLogin,
   headingOf,
+  linkIn,
   type PageClient,
   startPages,
 } from '../../support/page-client.ts';
@@ -84,6 +85,34 @@ describe('authorization requests from a relying party', () => {
     }
     return response;
   };
+
+  it('goes back to the service after a password reset started from its login', async () => {
+    // Prepare: the service sends the patient to log in; they have forgotten their password
+    const patient = await prepare();
+    await patient.get(authorizePath());
+    await patient.get('/password/forgotten');
+    await patient.post('/password/forgotten', { email: EMAIL });
+    const link = linkIn(pages.outbox.latest({ kind: 'reset-password' })?.text ?? '', '/password/reset');
+    const latestCode = () => codeIn(pages.outbox.latest({ kind: 'security-code' })?.text ?? '');
+
+    // Act
+    await patient.get(link);
+    await patient.post('/password/reset', {
+      token: new URL(`http://x${link}`).searchParams.get('token') ?? '',
+    });
+    await patient.post('/password/reset/code', { code: latestCode() });
+    const reset = await patient.post('/password/reset/new', { password: 'a brand new passphrase' });
+    await patient.get('/login');
+    await patient.post('/login', { email: EMAIL, password: 'a brand new passphrase' });
+    const code = await patient.post('/login/code', { code: latestCode() });
+    const consented = await patient.post('/consent', { decision: 'agree' });
+
+    // Assess: the service's request goes on where the login left it, to consent and back
+    expect(reset.location).toBe('/password/reset/done');
+    expect(code.location).toBe('/consent');
+    expect(consented.location).toMatch(new RegExp(`^${REDIRECT_URI}\\?code=`));
+    expect(new URL(consented.location ?? '').searchParams.get('state')).toBe('state-123');
+  });
 
   it('shows CID1004 for an unknown service, and never redirects', async () => {
     // Prepare

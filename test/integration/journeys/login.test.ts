@@ -190,6 +190,46 @@ describe('logging in', () => {
     expect(fresh).toMatchObject({ status: 303, location: '/login/done' });
   });
 
+  it('goes back from a code by email to a code by text message', async () => {
+    // Prepare
+    const client = await withPhone();
+    await logIn(client);
+    await client.post('/login/code/email');
+    const emailPage = await client.get('/login/code');
+    const textsBefore = pages.outbox.messages().filter((message) => message.channel === 'sms').length;
+
+    // Act
+    const back = await client.post('/login/code/resend', { channel: 'sms' });
+    const textPage = await client.get(back.location ?? '');
+    const text = pages.outbox.latest({ channel: 'sms' });
+    const done = await client.post('/login/code', { code: codeIn(text?.text ?? '') });
+
+    // Assess
+    expect(emailPage.html).toContain('Send the code by text message instead');
+    expect(pages.outbox.messages().filter((message) => message.channel === 'sms')).toHaveLength(
+      textsBefore + 1,
+    );
+    expect(textPage.html).toContain('by text message to your mobile phone number');
+    expect(textPage.html).not.toContain('Send the code by text message instead');
+    expect(done.location).toBe('/login/done');
+  });
+
+  it('says a new code was sent when the patient asks for it again', async () => {
+    // Prepare
+    const client = await withPhone();
+    await logIn(client);
+    const before = await client.get('/login/code');
+
+    // Act
+    const resent = await client.post('/login/code/resend');
+    const shown = await client.get(resent.location ?? '');
+
+    // Assess
+    expect(before.html).not.toContain('We have sent a new security code');
+    expect(resent.location).toBe('/login/code?sent=again');
+    expect(shown.html).toContain('We have sent a new security code. Only the newest code works.');
+  });
+
   it('refuses a sixth code within 15 minutes with a page saying when to try again', async () => {
     // Prepare: the login's own code is the first send
     const client = await withPhone();

@@ -38,7 +38,7 @@ describe('creating an account', () => {
     expect(headingOf(opened.html)).toBe('Confirm your email address');
     expect(headingOf(openedTwice.html)).toBe('Confirm your email address');
     expect(confirmed.status).toBe(200);
-    expect(confirmed.html).toContain('You now have an account');
+    expect(confirmed.html).toContain('You now have an NHS login');
     const account = await new DynamoAccountStore(pages.dependencies.table).findByEmail('pat@example.com');
     expect(account).toMatchObject({ email: 'pat@example.com', proofingLevel: 'P0' });
     expect(account?.passwordHash).toMatch(/^\$argon2id\$/);
@@ -105,7 +105,7 @@ describe('creating an account', () => {
     expect(oldLink.status).toBe(400);
     expect(headingOf(oldLink.html)).toBe('This link no longer works');
     expect(oldLink.html).toContain('CID1002');
-    expect(newLink.html).toContain('You now have an account');
+    expect(newLink.html).toContain('You now have an NHS login');
     await patient.get('/login');
     expect(
       (await patient.post('/login', { email: 'pat@example.com', password: 'my own secret passphrase' }))
@@ -160,7 +160,7 @@ describe('creating an account', () => {
     });
 
     // Assess
-    expect(confirmed.html).toContain('You now have an account');
+    expect(confirmed.html).toContain('You now have an NHS login');
   });
 
   it.each([
@@ -169,7 +169,23 @@ describe('creating an account', () => {
       { email: 'pat.example.com' },
       'Enter an email address in the correct format, like name@example.com',
     ],
+    [
+      'an address no mail system delivers to',
+      { email: 'pat@example..org' },
+      'Enter an email address in the correct format, like name@example.com',
+    ],
     ['a short password', { password: 'short' }, 'Enter a password that is 8 characters or more'],
+    // No-break spaces, so the page's own spaces cannot pass for the password echoed back.
+    [
+      'a password of spaces only',
+      { password: '\u00a0 '.repeat(6) },
+      'Enter a password that is not only spaces',
+    ],
+    [
+      'a short password padded with spaces',
+      { password: '   k7#mQ2   ' },
+      'Enter a password that is 8 characters or more',
+    ],
     [
       'a common password',
       { password: 'password123' },
@@ -180,7 +196,7 @@ describe('creating an account', () => {
       { password: 'patricia-1999' },
       'Your password must not include the part of your email address before the @',
     ],
-    ['no agreement to the terms', { terms: '' }, 'Confirm that you agree to the terms of use'],
+    ['no agreement to the terms', { terms: '' }, 'Confirm that you accept the terms and conditions'],
   ])('refuses %s, says what to change and sends nothing', async (_case, change, message) => {
     // Prepare
     pages = await startPages();
@@ -201,6 +217,39 @@ describe('creating an account', () => {
     expect(response.html).toContain('There is a problem');
     expect(response.html).not.toContain('password' in change ? change.password : 'correct horse battery');
     expect(pages.outbox.messages()).toEqual([]);
+  });
+
+  it('keeps the email address and the accepted terms when the form is shown again', async () => {
+    // Prepare
+    pages = await startPages();
+    const client = pages.client();
+    await client.get('/register');
+
+    // Act
+    const response = await client.post('/register', {
+      email: 'patricia@example.com',
+      password: 'short',
+      terms: 'accepted',
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.html).toContain('value="patricia@example.com"');
+    expect(response.html).toMatch(/<input[^>]*id="terms"[^>]*checked/);
+  });
+
+  it('names the service as the seeds do: its terms and conditions, and "You now have an NHS login"', async () => {
+    // Prepare
+    pages = await startPages();
+    const client = pages.client();
+
+    // Act
+    const form = await client.get('/register');
+    const terms = await client.get('/terms-of-use');
+
+    // Assess
+    expect(form.html).toContain('I accept the NHS login terms and conditions');
+    expect(terms.html).toContain('<h1>NHS login terms and conditions</h1>');
   });
 
   it('refuses a used confirmation link with CID1003', async () => {

@@ -103,6 +103,27 @@ describe('login and security settings', () => {
     expect(headingOf(reused.html)).toBe('This link has already been used');
   });
 
+  it.each([
+    ['no new address', '', 'Enter your new email address'],
+    [
+      'an address no mail system delivers to',
+      'new@example..org',
+      'Enter an email address in the correct format, like name@example.com',
+    ],
+  ])('refuses an email change to %s, saying so under “New email address”', async (_case, email, message) => {
+    // Prepare
+    const client = await loggedIn();
+    await client.get('/settings/email');
+
+    // Act
+    const response = await client.post('/settings/email', { email, password: PASSWORD });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(errorsOf(response.html)).toEqual([message]);
+    expect(pages.outbox.latest({ kind: 'confirm-new-email' })).toBeUndefined();
+  });
+
   it('refuses an email change without the right password', async () => {
     // Prepare
     const client = await loggedIn();
@@ -145,6 +166,120 @@ describe('login and security settings', () => {
     expect(changed.next?.html).toContain('Your password has been changed');
     expect(headingOf(otherAfter.html)).toBe('Your session has ended');
     expect(pages.outbox.latest({ kind: 'password-changed' })?.to).toBe(EMAIL);
+  });
+
+  it('comes back to the settings page asked for by its address once the patient has logged in', async () => {
+    // Prepare: an account, and a browser without a login that opens a settings page's address
+    pages = await startPages();
+    await createAccount(pages.client(), pages.outbox, EMAIL, PASSWORD);
+    const client = pages.client();
+
+    // Act
+    const asked = await client.get('/settings/email');
+    const finished = await firstLogin(client, pages.outbox, {
+      email: EMAIL,
+      password: PASSWORD,
+      phoneNumber: '07700 900123',
+    });
+    const again = await pages.client().get('/settings/email');
+
+    // Assess
+    expect(asked.location).toBe('/login');
+    expect(finished.location).toBe('/settings/email');
+    expect(again.location).toBe('/login');
+  });
+
+  it('goes to "You are logged in" after a login when the page asked for was no settings page', async () => {
+    // Prepare
+    pages = await startPages();
+    await createAccount(pages.client(), pages.outbox, EMAIL, PASSWORD);
+    const client = pages.client();
+
+    // Act: a path the route table does not have, then a form post, are not pages to come back to
+    const unknown = await client.get('/settings/../../evil.example');
+    const posted = await client.post('/settings/email', { email: 'x@example.com', password: PASSWORD });
+    const finished = await firstLogin(client, pages.outbox, {
+      email: EMAIL,
+      password: PASSWORD,
+      phoneNumber: '07700 900123',
+    });
+
+    // Assess
+    expect(unknown.status).toBeGreaterThanOrEqual(400);
+    expect(posted.status).toBeGreaterThanOrEqual(300);
+    expect(finished.location).toBe('/login/done');
+  });
+
+  it('keeps the headings of the delete page in order: no h3 straight after its h1', async () => {
+    // Prepare
+    const client = await loggedIn();
+
+    // Act
+    const page = await client.get('/settings/delete');
+
+    // Assess
+    const levels = [...page.html.matchAll(/<h([1-6])[\s>]/g)].map((match) => Number(match[1]));
+    expect(levels[0]).toBe(1);
+    for (const [index, level] of levels.entries())
+      if (index > 0) expect(level).toBeLessThanOrEqual((levels[index - 1] as number) + 1);
+  });
+
+  it('says a new password that is the current one is the same, and changes nothing', async () => {
+    // Prepare
+    const client = await loggedIn();
+    await client.get('/settings/password');
+
+    // Act
+    const same = await client.post('/settings/password', {
+      currentPassword: PASSWORD,
+      newPassword: PASSWORD,
+    });
+    const settings = await client.get('/settings');
+
+    // Assess
+    expect(same.status).toBe(400);
+    expect(errorsOf(same.html)).toEqual([
+      'Your new password is the same as your current password. Enter a different password',
+    ]);
+    expect(settings.status).toBe(200);
+    expect(pages.outbox.latest({ kind: 'password-changed' })).toBeUndefined();
+  });
+
+  it('ends a change of number when the patient cancels and goes back to settings', async () => {
+    // Prepare
+    const client = await loggedIn();
+    await confirmItIsYou(client, pages.outbox, PASSWORD);
+    await client.get('/settings/phone');
+    await client.post('/settings/phone', { phoneNumber: '07700 900456' });
+    const code = codeIn(pages.outbox.latest({ to: '+447700900456' })?.text ?? '');
+    const codePage = await client.get('/settings/phone/code');
+
+    // Act
+    await client.get('/settings');
+    const late = await client.post('/settings/phone/code', { code });
+
+    // Assess
+    expect(codePage.html).toContain('Cancel and go back to your settings');
+    expect(late.location).toBe('/settings/phone');
+    expect((await accounts().findByEmail(EMAIL))?.phoneNumber).toBe('+447700900123');
+  });
+
+  it('says the number given is already the patient’s, and texts nothing', async () => {
+    // Prepare
+    const client = await loggedIn();
+    await confirmItIsYou(client, pages.outbox, PASSWORD);
+    await client.get('/settings/phone');
+    const textsBefore = pages.outbox.messages().filter((message) => message.channel === 'sms').length;
+
+    // Act
+    const same = await client.post('/settings/phone', { phoneNumber: '+44 7700 900123' });
+
+    // Assess
+    expect(same.status).toBe(400);
+    expect(errorsOf(same.html)).toEqual([
+      'This is already your mobile phone number. Enter a different number, or go back to your settings',
+    ]);
+    expect(pages.outbox.messages().filter((message) => message.channel === 'sms')).toHaveLength(textsBefore);
   });
 
   it('changes the mobile number with a code sent to the new one, and emails a link that undoes it', async () => {
@@ -198,14 +333,81 @@ describe('login and security settings', () => {
     expect(expired.html).toContain('CID3002');
   });
 
-  it('removes a remembered device, so it asks for a code again', async () => {
+  it('shows each remembered device with when it was remembered and last used, and marks this one', async () => {
+    // Prepare
+    const client = await loggedIn();
+    const elsewhere = pages.client();
+    await elsewhere.get('/login');
+    await elsewhere.post('/login', { email: EMAIL, password: PASSWORD });
+    await elsewhere.post('/login/code', { code: latestCode(), remember: 'yes' });
+
+    // Act
+    const here = await client.get('/settings');
+    const there = await elsewhere.get('/settings');
+
+    // Assess: two rows each, this browser's marked in each
+    for (const page of [here, there]) {
+      expect(page.html).toContain('<th scope="col" class="nhsuk-table__header">Remembered</th>');
+      expect(page.html.match(/name="deviceId"/g)).toHaveLength(2);
+      expect(page.html.match(/This device<\/strong>/g)).toHaveLength(1);
+    }
+    const markedId = (html: string) =>
+      /<tr[^>]*>(?:(?!<\/tr>)[\s\S])*This device(?:(?!<\/tr>)[\s\S])*name="deviceId" value="([^"]+)"/.exec(
+        html,
+      )?.[1];
+    expect(markedId(here.html)).toBeDefined();
+    expect(markedId(here.html)).not.toBe(markedId(there.html));
+  });
+
+  it('logs out the sessions a removed device was logged in on, and no other', async () => {
+    // Prepare: the remembered device (its login remembered it), and a second browser with a code
+    const device = await loggedIn();
+    const elsewhere = pages.client();
+    await elsewhere.get('/login');
+    await elsewhere.post('/login', { email: EMAIL, password: PASSWORD });
+    await elsewhere.post('/login/code', { code: latestCode() });
+    const settings = await elsewhere.get('/settings');
+    const deviceId = /name="deviceId" value="([^"]+)"/.exec(settings.html)?.[1] ?? '';
+
+    // Act
+    await elsewhere.post('/settings/devices/remove', { deviceId });
+    await elsewhere.post('/settings/devices/remove', { deviceId, confirm: 'yes' });
+    const onDevice = await device.get('/settings');
+    const stillElsewhere = await elsewhere.get('/settings');
+
+    // Assess
+    expect(onDevice.status).not.toBe(200);
+    expect(onDevice.location ?? headingOf(onDevice.html)).toMatch(/\/login|Your session has ended/);
+    expect(stillElsewhere.status).toBe(200);
+    expect(headingOf(stillElsewhere.html)).toBe('Login and security settings');
+  });
+
+  it('asks before removing a remembered device, and keeps it when the patient goes back', async () => {
     // Prepare
     const client = await loggedIn();
     const settings = await client.get('/settings');
     const deviceId = /name="deviceId" value="([^"]+)"/.exec(settings.html)?.[1] ?? '';
 
     // Act
-    const removed = await client.post('/settings/devices/remove', { deviceId });
+    const asked = await client.post('/settings/devices/remove', { deviceId });
+    const back = await client.get('/settings');
+
+    // Assess
+    expect(headingOf(asked.html)).toBe('Remove this remembered device?');
+    expect(asked.html).toContain('Chrome on Linux');
+    expect(asked.html).toContain('name="confirm" value="yes"');
+    expect(back.html).toContain(`value="${deviceId}"`);
+  });
+
+  it('removes a remembered device once the patient says yes, so it asks for a code again', async () => {
+    // Prepare
+    const client = await loggedIn();
+    const settings = await client.get('/settings');
+    const deviceId = /name="deviceId" value="([^"]+)"/.exec(settings.html)?.[1] ?? '';
+
+    // Act
+    await client.post('/settings/devices/remove', { deviceId });
+    const removed = await client.post('/settings/devices/remove', { deviceId, confirm: 'yes' });
     await client.post('/logout');
     await client.get('/login');
     const login = await client.post('/login', { email: EMAIL, password: PASSWORD });
@@ -339,7 +541,7 @@ describe('login and security settings', () => {
     expect(response.next?.html).toContain('Chrome on Linux');
   });
 
-  it('sends the code for a new number again', async () => {
+  it('sends the code for a new number again, and says so', async () => {
     // Prepare
     const client = await loggedIn();
     await confirmItIsYou(client, pages.outbox, PASSWORD);
@@ -350,10 +552,12 @@ describe('login and security settings', () => {
     // Act
     const resent = await client.post('/settings/phone/code/resend');
     const second = pages.outbox.latest({ to: '+447700900456' });
+    const shown = await client.get(resent.location ?? '');
     const changed = await client.post('/settings/phone/code', { code: codeIn(second?.text ?? '') });
 
     // Assess
-    expect(resent.location).toBe('/settings/phone/code');
+    expect(resent.location).toBe('/settings/phone/code?sent=again');
+    expect(shown.html).toContain('We have sent a new security code. Only the newest code works.');
     expect(second?.id).not.toBe(first?.id);
     expect(changed.location).toBe('/settings?updated=phone');
   });
@@ -368,6 +572,28 @@ describe('login and security settings', () => {
         pages.outbox.latest({ to: email, kind: 'confirm-new-email' })?.text ?? '',
         '/settings/email/confirm',
       );
+
+    it.each([
+      ['without its token', () => '/settings/email/confirm'],
+      ['with a made-up token', () => '/settings/email/confirm?token=not-a-real-token'],
+      ['cut short', (link: string) => link.slice(0, -6)],
+    ])('says a link %s did not change the email address, and how to ask again', async (_case, linkFrom) => {
+      // Prepare
+      const client = await loggedIn();
+      await askToChange(client, 'new@example.com');
+      const link = linkFrom(confirmLinkTo('new@example.com'));
+
+      // Act
+      const page = await pages.client().openLink(link);
+
+      // Assess
+      expect(headingOf(page.html)).toBe('This link no longer works');
+      expect(page.html).toContain('Your email address has not been changed');
+      expect(page.html).toContain('ask to change it again');
+      expect(page.html).toContain('href="/settings"');
+      expect(page.html).not.toMatch(/CID1\d{3}|set up your account/);
+      expect(await accounts().findByEmail(EMAIL)).toMatchObject({ email: EMAIL });
+    });
 
     it('makes an older change’s link stop working once a newer change is asked for, even in a fresh browser', async () => {
       // Prepare: change to A, then to B

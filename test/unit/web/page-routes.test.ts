@@ -20,6 +20,7 @@ const setup = () => {
     },
     delete: async (idHash) => void items.delete(idHash),
     deleteForAccount: async () => {},
+    deleteForDevice: async () => {},
   };
   const sessions = new Sessions({
     store,

@@ -19,7 +19,7 @@ const completion = (verify: () => Promise<'sms-code' | 'email-code'>) => {
     devices: {
       remember: async (_accountId, label) => {
         remembered.push(label);
-        return 'device-cookie-value';
+        return 'device-2.secret-of-the-cookie';
       },
       use: async (usedDevice) => {
         used.push(usedDevice);
@@ -48,7 +48,11 @@ describe('LoginCompletion', () => {
     );
 
     // Assess
-    expect(login).toEqual({ secondFactor: 'sms-code', deviceCookie: 'device-cookie-value' });
+    expect(login).toEqual({
+      secondFactor: 'sms-code',
+      deviceCookie: 'device-2.secret-of-the-cookie',
+      deviceId: 'device-2',
+    });
     expect(remembered).toHaveLength(1);
     expect(events.map((event) => [event.type, event.detail])).toEqual([
       ['device-remembered', undefined],
@@ -68,7 +72,7 @@ describe('LoginCompletion', () => {
     );
 
     // Assess
-    expect(login).toEqual({ secondFactor: 'email-code', deviceCookie: undefined });
+    expect(login).toEqual({ secondFactor: 'email-code', deviceCookie: undefined, deviceId: undefined });
     expect(remembered).toEqual([]);
     expect(events.map((event) => [event.type, event.detail])).toEqual([['login-succeeded', 'email']]);
   });
@@ -101,7 +105,11 @@ describe('LoginCompletion', () => {
     const login = await service.withRememberedDevice(account, device, 'cookie-value', '192.0.2.1');
 
     // Assess
-    expect(login).toEqual({ secondFactor: 'remembered-device', deviceCookie: 'cookie-value' });
+    expect(login).toEqual({
+      secondFactor: 'remembered-device',
+      deviceCookie: 'cookie-value',
+      deviceId: 'device-1',
+    });
     expect(used).toEqual([device]);
     expect(events.map((event) => [event.type, event.detail, event.at])).toEqual([
       ['login-succeeded', 'remembered-device', AT.toISOString()],

@@ -68,6 +68,20 @@ describe('checkNewPassword: length', () => {
     ]);
   });
 
+  it('refuses a password of spaces only, and does not count spaces around a password', () => {
+    // Act
+    const onlySpaces = checkNewPassword(' '.repeat(8), context);
+    const padded = codes(`  ${'k7#mQ2'}  `);
+    const spacedInside = codes('k7 #mQ 2x');
+
+    // Assess
+    expect(onlySpaces).toEqual([
+      { code: 'password_only_spaces', message: 'Enter a password that is not only spaces' },
+    ]);
+    expect(padded).toEqual(['password_too_short']);
+    expect(spacedInside).toEqual([]);
+  });
+
   it('counts an emoji as one character, not as its two UTF-16 units', () => {
     // Prepare
     const sevenEmoji = '🐢🦔🐝🦉🐙🦊🐸';

@@ -8,6 +8,7 @@ import {
   emailTemplates,
   passwordChangedMessage,
   phoneChangedMessage,
+  resetNoAccountMessage,
   resetPasswordMessage,
   securityCodeEmailMessage,
 } from '../../../../src/domain/messaging/email-templates.ts';
@@ -199,6 +200,18 @@ describe('email templates', () => {
     expect(message.text).toContain(`Reset your password:\n${LINK}`);
     expect(message.text).toContain('The link expires in 1 hour.');
     expect(message.text).toContain('Your password has not been changed.');
+  });
+
+  it('names the service with the right article in the email to an address without an account', () => {
+    // Act
+    const message = resetNoAccountMessage({
+      to: 'someone@example.com',
+      serviceName: 'NHS login',
+      registerLink: LINK,
+    });
+
+    // Assess
+    expect(message.text).toContain('Someone asked to reset the password of an NHS login account');
   });
 
   it('tells the patient their password changed, and what to do if it was not them', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMinutes } from '../../../../src/domain/messaging/message-wording.ts';
+import { describeMinutes, withIndefiniteArticle } from '../../../../src/domain/messaging/message-wording.ts';
 
 describe('describeMinutes', () => {
   it.each([
@@ -22,5 +22,19 @@ describe('describeMinutes', () => {
 
     // Assess
     expect(describing).toThrow(RangeError);
+  });
+});
+
+describe('withIndefiniteArticle', () => {
+  it.each([
+    ['NHS login', 'an NHS login'],
+    ['GP login', 'a GP login'],
+    ['MyHealth', 'a MyHealth'],
+    ['Online login', 'an Online login'],
+    ['Health login', 'a Health login'],
+    ['UK health login', 'a UK health login'],
+    ['SXT', 'an SXT'],
+  ])('says %j as %j', (name, said) => {
+    expect(withIndefiniteArticle(name)).toBe(said);
   });
 });

@@ -21,6 +21,13 @@ const memoryStore = () => {
       for (const [key, value] of items)
         if (value.session.authentication?.accountId === accountId) items.delete(key);
     },
+    deleteForDevice: async (accountId, deviceId) => {
+      for (const [key, value] of items) {
+        const authentication = value.session.authentication;
+        if (authentication?.accountId === accountId && authentication.deviceId === deviceId)
+          items.delete(key);
+      }
+    },
   };
   return { store, items };
 };

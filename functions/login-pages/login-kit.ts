@@ -1,0 +1,162 @@
+import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
+import type { CompletedLogin, LoginCompletion } from '../../src/domain/accounts/login-completion.ts';
+import type { LoginSecondFactor } from '../../src/domain/accounts/login-second-factor.ts';
+import type { NewPhoneNumbers } from '../../src/domain/accounts/new-phone-numbers.ts';
+import type { PasswordLogin } from '../../src/domain/accounts/password-login.ts';
+import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
+import type { Clock } from '../../src/domain/clock.ts';
+import type { RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
+import type { Limits } from '../../src/domain/limits/limits.ts';
+import { TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
+import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
+import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
+import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
+import { type RouteIdOf, routes, urlFor } from '../../src/routes.ts';
+import { cookieName, serializeCookie } from '../../src/web/cookies.ts';
+import type { PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
+import { continueAuthorization } from '../../src/web/pending-authorization.ts';
+import { formatTime } from '../../src/web/problem-pages.ts';
+import { sessionAccount } from '../../src/web/session-account.ts';
+
+export interface LoginPagesDependencies {
+  readonly accounts: AccountStore;
+  readonly passwordLogin: PasswordLogin;
+  readonly loginSecondFactor: LoginSecondFactor;
+  readonly loginCompletion: LoginCompletion;
+  /** To answer the relying party's pending request as soon as the login is complete. */
+  readonly authorization: Pick<AuthorizationDecision, 'next' | 'consentedScopes'>;
+  readonly newPhones: NewPhoneNumbers;
+  readonly devices: Pick<RememberedDevices, 'lifetimeSeconds'>;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  readonly secureCookies: boolean;
+}
+
+/** Some of the login routes: what each step's file gives, checked against the route table. */
+export type LoginRoutes = { readonly [Id in RouteIdOf<'login-pages'>]?: RouteDefinition };
+
+export const toLogin: PageOutcome = { redirect: urlFor('login') };
+
+export const toAddPhone: PageOutcome = { redirect: urlFor('add-phone') };
+
+/** A page of ours a login was asked for on (a GET route of the route table with no path parameter), or "You are logged in". */
+const pageAskedFor = (routeId: string | undefined): string => {
+  const route = routes.find((candidate) => candidate.id === routeId);
+  return route && route.method === 'GET' && !route.path.includes('{')
+    ? urlFor(route.id)
+    : urlFor('logged-in');
+};
+
+export type LoginKit = ReturnType<typeof loginKit>;
+
+/**
+ * What the login steps share, bound to the dependencies: the account at each step, the code page's
+ * words, and where a completed login goes.
+ */
+export const loginKit = (deps: LoginPagesDependencies) => {
+  const deviceCookie = cookieName('device', deps.secureCookies);
+  const now = () => Math.floor(deps.clock().getTime() / 1000);
+
+  /** The account of a session that has passed the password step but not yet the second factor. */
+  const passwordOnly = (request: PageRequest) => sessionAccount(deps.accounts, request, 'password');
+
+  /**
+   * The account of a login at its second step, or where to send it instead: to the login page
+   * without a password, to "Enter your mobile phone number" while there is no second factor yet.
+   */
+  const atSecondStep = async (request: PageRequest): Promise<Account | PageOutcome> => {
+    const account = await passwordOnly(request);
+    if (!account) return toLogin;
+    if (!request.session.journey.pendingPhoneNumber && deps.loginSecondFactor.needsFirstFactor(account))
+      return toAddPhone;
+    return account;
+  };
+  const isOutcome = (value: Account | PageOutcome): value is PageOutcome => !('accountId' in value);
+
+  const codePageData = (session: BrowserSession, account: Account | undefined) => {
+    const phone = session.journey.pendingPhoneNumber ?? account?.phoneNumber;
+    return {
+      title: 'Enter the security code',
+      channel: session.journey.codeChannel ?? 'sms',
+      notSent: session.journey.codeNotSent && {
+        what: session.journey.codeNotSent.what,
+        retryAt: formatTime(new Date(session.journey.codeNotSent.retryAt * 1000), deps.clock()),
+      },
+      maskedPhone: phone ? maskPhoneNumber(phone) : '',
+      codeMinutes: deps.limits.securityCodeLifetimeSeconds / 60,
+      // The email fallback is for an account whose phone is confirmed, never for adding one.
+      canUseEmail:
+        !session.journey.pendingPhoneNumber &&
+        session.journey.codeChannel !== 'email' &&
+        account !== undefined &&
+        !deps.loginSecondFactor.needsFirstFactor(account),
+    };
+  };
+
+  /** What the code page says when a limit refused a text (anything else is thrown on). */
+  const refusal = (error: unknown) => {
+    if (!(error instanceof TooManyAttemptsError)) throw error;
+    return { what: error.description, retryAt: Math.ceil(error.retryAt.getTime() / 1000) };
+  };
+
+  /**
+   * The scopes on record for the account and the pending request's client, read while the login
+   * is completed: a finished login answers the relying party at once.
+   */
+  const consentFor = (session: BrowserSession, account: Account) =>
+    session.pendingAuthorization
+      ? deps.authorization.consentedScopes(account.accountId, session.pendingAuthorization.clientId)
+      : undefined;
+
+  /**
+   * Where a completed login goes, in a new session (which also replaces any login a partner handed
+   * over for the pending request): straight on with the relying party's request when one is
+   * waiting (answered now, not one redirect later), else to the page of ours the patient asked
+   * for before logging in, else to "You are logged in".
+   */
+  const completed = async (
+    { handedOver: _replaced, afterLogin, ...before }: BrowserSession,
+    account: Account,
+    login: CompletedLogin,
+    consented: readonly string[] | undefined,
+  ): Promise<PageOutcome> => {
+    const authentication = before.authentication && {
+      ...before.authentication,
+      secondFactor: login.secondFactor,
+      secondFactorAt: now(),
+      ...(login.deviceId ? { deviceId: login.deviceId } : {}),
+    };
+    const session: BrowserSession = { ...before, authentication, journey: {} };
+    // The remembered-device cookie, set afresh at each use so it lives as long as its record.
+    const cookies =
+      login.deviceCookie === undefined
+        ? []
+        : [
+            serializeCookie(deviceCookie, login.deviceCookie, {
+              secure: deps.secureCookies,
+              maxAgeSeconds: deps.devices.lifetimeSeconds,
+            }),
+          ];
+    if (!session.pendingAuthorization || !authentication)
+      return { redirect: pageAskedFor(afterLogin), session: { kind: 'renew', session }, cookies };
+    const outcome = await continueAuthorization(
+      deps.authorization,
+      session,
+      { authentication, account },
+      { change: 'renew', consented },
+    );
+    return { ...outcome, cookies: [...(outcome.cookies ?? []), ...cookies] };
+  };
+
+  return {
+    deviceCookie,
+    now,
+    passwordOnly,
+    atSecondStep,
+    isOutcome,
+    codePageData,
+    refusal,
+    consentFor,
+    completed,
+  };
+};

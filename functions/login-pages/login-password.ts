@@ -1,0 +1,70 @@
+import { sessionGenerationOf } from '../../src/domain/accounts/account.ts';
+import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
+import { urlFor } from '../../src/routes.ts';
+import { readCookie } from '../../src/web/cookies.ts';
+import { textFields } from '../../src/web/page-routes.ts';
+import type { Page } from '../../src/web/pages-handler.ts';
+import { type LoginKit, type LoginPagesDependencies, type LoginRoutes, toAddPhone } from './login-kit.ts';
+
+/**
+ * The password step of a login: then straight on for a remembered device, to "Enter your mobile
+ * phone number" at a first login, else to the security code sent by text.
+ */
+export const passwordStepPages = (
+  deps: LoginPagesDependencies,
+  { deviceCookie, now, refusal, consentFor, completed }: LoginKit,
+  page: Page,
+) =>
+  ({
+    'login-submit': page({
+      bindsToAuthorization: true,
+      fields: textFields('email', 'password'),
+      formView: 'pages/login.njk',
+      formData: () => ({ title: 'Log in' }),
+      secretFields: ['password'],
+      handle: async ({ form, session, sourceIp, event }) => {
+        const unlocked = session.unlocked && session.unlocked.until > now() ? session.unlocked : undefined;
+        const cookie = readCookie(event.cookies, deviceCookie);
+        const { account, rememberedDevice } = await deps.passwordLogin.logIn({
+          email: form.email,
+          password: form.password,
+          sourceIp,
+          deviceCookie: cookie,
+          unlockedAccountKey: unlocked?.accountKey,
+        });
+        const authenticated: BrowserSession = {
+          ...session,
+          authentication: {
+            accountId: account.accountId,
+            generation: sessionGenerationOf(account),
+            passwordAt: now(),
+          },
+          journey: {},
+        };
+        if (deps.loginSecondFactor.needsFirstFactor(account))
+          return { ...toAddPhone, session: { kind: 'renew', session: authenticated } };
+        if (rememberedDevice && cookie) {
+          const [login, consented] = await Promise.all([
+            deps.loginCompletion.withRememberedDevice(account, rememberedDevice, cookie, sourceIp),
+            consentFor(session, account),
+          ]);
+          return completed(authenticated, account, login, consented);
+        }
+        const notSent = await deps.loginSecondFactor.start(account, sourceIp).then(
+          () => undefined,
+          (error: unknown) => refusal(error),
+        );
+        // A text a limit refused still leads to the code page, where the email fallback is offered.
+        return {
+          redirect: urlFor('enter-code'),
+          session: {
+            kind: 'renew',
+            session: {
+              ...authenticated,
+              journey: { codeChannel: 'sms', ...(notSent ? { codeNotSent: notSent } : {}) },
+            },
+          },
+        };
+      },
+    }),
+  }) satisfies LoginRoutes;
