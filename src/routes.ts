@@ -329,6 +329,13 @@ export const routePath = (id: RouteId): string => {
  * The URL of a page by its route id, with a query string from `query` (undefined values left
  * out): the one place paths are written, so pages, templates and emails never type one.
  */
+/**
+ * Whether a route is a page a patient can be sent back to by its id alone (after a login): a GET
+ * with no path parameter, so `urlFor(id)` gives back the page itself.
+ */
+export const isReturnablePage = (route: Pick<RouteSpec, 'method' | 'path'>): boolean =>
+  route.method === 'GET' && !route.path.includes('{');
+
 export const urlFor = (id: RouteId, query: Readonly<Record<string, string | undefined>> = {}): string => {
   const path = routePath(id);
   if (path.includes('{')) throw new Error(`The route ${id} has path parameters: urlFor cannot fill them`);

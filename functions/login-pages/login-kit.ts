@@ -11,7 +11,7 @@ import { TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-
 import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
-import { type RouteIdOf, routes, urlFor } from '../../src/routes.ts';
+import { isReturnablePage, type RouteIdOf, routes, urlFor } from '../../src/routes.ts';
 import { cookieName, serializeCookie } from '../../src/web/cookies.ts';
 import type { PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import { continueAuthorization } from '../../src/web/pending-authorization.ts';
@@ -42,9 +42,7 @@ export const toAddPhone: PageOutcome = { redirect: urlFor('add-phone') };
 /** A page of ours a login was asked for on (a GET route of the route table with no path parameter), or "You are logged in". */
 const pageAskedFor = (routeId: string | undefined): string => {
   const route = routes.find((candidate) => candidate.id === routeId);
-  return route && route.method === 'GET' && !route.path.includes('{')
-    ? urlFor(route.id)
-    : urlFor('logged-in');
+  return route && isReturnablePage(route) ? urlFor(route.id) : urlFor('logged-in');
 };
 
 export type LoginKit = ReturnType<typeof loginKit>;

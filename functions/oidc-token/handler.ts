@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { ClientStore, RelyingPartyClient } from '../../src/domain/clients/relying-party-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
-import type { WriteCollector } from '../../src/domain/deferred-writes.ts';
+import { type WriteCollector, writeAtOnce } from '../../src/domain/deferred-writes.ts';
 import { checkLengths, inputLimits } from '../../src/domain/input-limits.ts';
 import type { AssertionReplayStore } from '../../src/domain/oidc/assertion-replay.ts';
 import {
@@ -141,9 +141,8 @@ export const createHandler = (deps: OidcTokenDependencies): HttpHandler => {
           const grant = grantFor(form.grant_type);
           for (const parameter of grant.parameters)
             if (!form[parameter]) throw new InvalidRequestError(`${parameter} is required.`);
-          if (!deps.writes) return jsonResponse(200, await grant.handle(form, client, deps), noCache);
           // The grant's audit event and the login identity it issued: one call, once it is done.
-          const work = await deps.writes.collect(() => grant.handle(form, client, deps));
+          const work = await (deps.writes ?? writeAtOnce).collect(() => grant.handle(form, client, deps));
           await work.write();
           if (work.outcome.status === 'rejected') throw work.outcome.reason;
           return jsonResponse(200, work.outcome.value, noCache);

@@ -11,7 +11,7 @@ import {
 } from '../../src/domain/sessions/recent-authentication.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { matchRoute } from '../../src/platform/http/route-matcher.ts';
-import { type RouteIdOf, routes, urlFor } from '../../src/routes.ts';
+import { isReturnablePage, type RouteIdOf, routes, urlFor } from '../../src/routes.ts';
 import { backToSettings } from '../../src/web/forms.ts';
 import {
   type FormValues,
@@ -72,9 +72,8 @@ const pageOpened = (request: PageRequest<unknown>): string | undefined => {
   const { method } = request.event.requestContext.http;
   if (method !== 'GET') return undefined;
   const match = matchRoute(routes, 'GET', request.event.rawPath);
-  // A route with a path parameter (one device's page) is not one to come back to by id.
   const own =
-    match.kind === 'matched' && match.route.function === 'settings-pages' && !match.route.path.includes('{');
+    match.kind === 'matched' && match.route.function === 'settings-pages' && isReturnablePage(match.route);
   return own ? match.route.id : undefined;
 };
 

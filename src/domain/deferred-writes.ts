@@ -18,3 +18,11 @@ export interface WriteCollector {
    */
   collect<T>(work: () => Promise<T>): Promise<CollectedWork<T>>;
 }
+
+/** A collector that keeps nothing back: each write is made as the work makes it. */
+export const writeAtOnce: WriteCollector = {
+  collect: async <T>(work: () => Promise<T>): Promise<CollectedWork<T>> => {
+    const [outcome] = await Promise.allSettled([work()]);
+    return { outcome, write: async () => {} };
+  },
+};

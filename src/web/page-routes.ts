@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Clock } from '../domain/clock.ts';
-import type { CollectedWork, WriteCollector } from '../domain/deferred-writes.ts';
+import { type WriteCollector, writeAtOnce } from '../domain/deferred-writes.ts';
 import { checkLengths } from '../domain/input-limits.ts';
 import { InvalidInputError } from '../domain/invalid-input-error.ts';
 import type { Limits } from '../domain/limits/limits.ts';
@@ -100,12 +100,6 @@ export interface PageDependencies {
   readonly writes?: WriteCollector;
 }
 
-/** Work done at once, with nothing kept back: for pages without a write collector. */
-const uncollected = async <T>(work: () => Promise<T>): Promise<CollectedWork<T>> => {
-  const [outcome] = await Promise.allSettled([work()]);
-  return { outcome, write: async () => {} };
-};
-
 const SESSION_COOKIE = 'session';
 
 /** The origin a pending authorization request will be answered at, which its pages' forms may end at. */
@@ -159,7 +153,8 @@ export const createPageRoutes = (deps: PageDependencies) => {
       answerOrigins(session),
     );
 
-  const collect = deps.writes ? deps.writes.collect.bind(deps.writes) : uncollected;
+  const writes = deps.writes ?? writeAtOnce;
+  const collect = writes.collect.bind(writes);
 
   const page = <Form = FormValues>(definition: PageDefinition<Form>): RouteDefinition =>
     defineRoute({

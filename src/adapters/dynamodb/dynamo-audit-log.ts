@@ -35,7 +35,7 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   async record(event: AuditEvent): Promise<void> {
-    await this.#write({
+    await this.#table.putLater({
       ...keys.auditEvent(event.accountId, event.at, nextEventId()),
       event,
     });
@@ -43,7 +43,7 @@ export class DynamoAuditLog implements AuditLog {
 
   async recordForAddress({ address, ...event }: AddressEvent): Promise<void> {
     // The same one write as `record`; the address itself is only in the key, as a digest.
-    await this.#write({
+    await this.#table.putLater({
       ...keys.addressEvent(address, event.at, nextEventId()),
       event,
       expiresAt: Math.floor(Date.parse(event.at) / 1000) + addressEventDays * 86_400,
@@ -60,9 +60,5 @@ export class DynamoAuditLog implements AuditLog {
       },
     );
     return items.map((item) => item.event);
-  }
-
-  async #write(item: Item): Promise<void> {
-    await this.#table.putLater(item);
   }
 }
