@@ -1,7 +1,8 @@
 /**
  * Measures whether the time a form takes to answer tells an attacker that an email address has an
- * account: for registration, a wrong password at login and a forgotten password, the median time
- * of the POST for an address with an account over that for one without (target: at most 1.05).
+ * account: for registration, a wrong password at login (for an account, and for a registration
+ * whose email is not confirmed yet) and a forgotten password, the median time of the POST for an
+ * address with an account over that for one without (target: at most 1.05).
  * Each try is a new browser session against a dev server in this process, over its own DynamoDB
  * Local, with every per-IP and per-address limit raised and a different address each time, so no
  * counter or lock ever colours the figures; the two kinds are interleaved in a random order.
@@ -16,12 +17,14 @@ import { performance } from 'node:perf_hooks';
 import { Argon2PasswordHasher } from '../src/adapters/argon2/argon2-password-hasher.ts';
 import { createDocumentClient } from '../src/adapters/dynamodb/document-client.ts';
 import { DynamoAccountStore } from '../src/adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoLinkStore } from '../src/adapters/dynamodb/dynamo-link-store.ts';
 import { DynamoTable } from '../src/adapters/dynamodb/dynamo-table.ts';
 import { createCommonPasswordList } from '../src/adapters/files/common-password-file.ts';
 import { generatePrivateJwk, LocalTokenSigner } from '../src/adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../src/adapters/local/outbox.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { defaultLimits, resolveLimits } from '../src/domain/limits/limits.ts';
+import { OneTimeLinks } from '../src/domain/links/one-time-links.ts';
 import { createDevServer } from '../src/local/dev-server.ts';
 import { ensureTable, localClient, startDynamoDbLocal } from '../src/local/dynamodb-local.ts';
 import { findFreePort } from '../src/local/free-port.ts';
@@ -66,6 +69,8 @@ interface Journey {
   readonly fields: (email: string) => Record<string, string>;
   readonly expected: string;
   readonly isExpected: (answer: Answer) => boolean;
+  /** What the "existing" address has: an account, or only a registration whose email is not confirmed yet. */
+  readonly existing?: 'account' | 'pending registration';
 }
 
 interface Answer {
@@ -88,6 +93,14 @@ const journeys: readonly Journey[] = [
     fields: (email) => ({ email, password: WRONG_PASSWORD }),
     expected: 'a 400 with the login form',
     isExpected: (answer) => answer.status === 400 && answer.html.includes('action="/login"'),
+  },
+  {
+    name: 'login, wrong password, registration not confirmed yet',
+    path: '/login',
+    fields: (email) => ({ email, password: WRONG_PASSWORD }),
+    expected: 'a 400 with the login form',
+    isExpected: (answer) => answer.status === 400 && answer.html.includes('action="/login"'),
+    existing: 'pending registration',
   },
   {
     name: 'forgotten password',
@@ -231,23 +244,29 @@ try {
       }),
   );
 
-  // One account per existing-address try, so no per-address counter or lock ever reaches two tries.
+  // One account (or registration) per existing-address try, so no per-address counter or lock ever reaches two tries.
   const accounts = new DynamoAccountStore(table);
+  const links = new OneTimeLinks({ store: new DynamoLinkStore(table), clock: systemClock });
   const passwordHash = await hasher.hash(PASSWORD);
   const perJourney = WARM_UP_TRIES + COUNTED_TRIES;
   const addresses = Array.from({ length: journeys.length * perJourney }, newAddress);
+  const kindOf = (index: number) => journeys[Math.floor(index / perJourney)]?.existing ?? 'account';
   for (let start = 0; start < addresses.length; start += 10) {
     await Promise.all(
       addresses.slice(start, start + 10).map((email, offset) =>
-        accounts.create({
-          accountId: randomUUID(),
-          subject: randomUUID(),
-          email,
-          passwordHash,
-          phoneNumber: `+447700900${String(start + offset).padStart(3, '0')}`,
-          proofingLevel: 'P0',
-          createdAt: new Date().toISOString(),
-        }),
+        kindOf(start + offset) === 'pending registration'
+          ? links.issue('confirm-email', { email, passwordHash, browserDigest: '' }, 86_400, {
+              address: email,
+            })
+          : accounts.create({
+              accountId: randomUUID(),
+              subject: randomUUID(),
+              email,
+              passwordHash,
+              phoneNumber: `+447700900${String(start + offset).padStart(3, '0')}`,
+              proofingLevel: 'P0',
+              createdAt: new Date().toISOString(),
+            }),
       ),
     );
   }

@@ -130,6 +130,12 @@ export const routes = [
     path: '/register/check-email',
     function: 'registration-pages',
   },
+  {
+    id: 'register-resend',
+    method: 'POST',
+    path: '/register/check-email',
+    function: 'registration-pages',
+  },
   { id: 'register-confirm', method: 'GET', path: '/register/confirm', function: 'registration-pages' },
   {
     id: 'register-confirm-submit',

@@ -15,7 +15,15 @@ import {
  */
 export const securityCodePages = (
   deps: LoginPagesDependencies,
-  { passwordOnly, atSecondStep, isOutcome, codePageData, consentFor, completed }: LoginKit,
+  {
+    passwordOnly,
+    atSecondStep,
+    isOutcome,
+    codePageData,
+    consentFor,
+    completed,
+    refusedOnOneChannel,
+  }: LoginKit,
   page: Page,
 ) =>
   ({
@@ -57,10 +65,19 @@ export const securityCodePages = (
         if (isOutcome(account)) return account;
         const { codeNotSent: _refusedBefore, ...kept } = request.session.journey;
         const journey = request.form.channel === 'sms' ? { ...kept, codeChannel: 'sms' as const } : kept;
-        await deps.loginSecondFactor.resend(account, journey, request.sourceIp);
+        const notSent = await deps.loginSecondFactor.resend(account, journey, request.sourceIp).then(
+          () => undefined,
+          (error: unknown) => refusedOnOneChannel(error, journey.codeChannel ?? 'sms'),
+        );
         return {
-          redirect: urlFor('enter-code', { sent: 'again' }),
-          session: { kind: 'update', session: { ...request.session, journey } },
+          redirect: notSent ? urlFor('enter-code') : urlFor('enter-code', { sent: 'again' }),
+          session: {
+            kind: 'update',
+            session: {
+              ...request.session,
+              journey: notSent ? { ...journey, codeNotSent: notSent } : journey,
+            },
+          },
         };
       },
     }),
@@ -72,10 +89,17 @@ export const securityCodePages = (
         // Never to add a phone: a first login must confirm one, by text.
         if (request.session.journey.pendingPhoneNumber || deps.loginSecondFactor.needsFirstFactor(account))
           return toAddPhone;
-        await deps.loginSecondFactor.sendByEmail(account, request.sourceIp);
+        const notSent = await deps.loginSecondFactor.sendByEmail(account, request.sourceIp).then(
+          () => undefined,
+          (error: unknown) => refusedOnOneChannel(error, 'email'),
+        );
+        // An email refused leaves the text code the patient has working, and the page says why.
+        const journey = notSent
+          ? { ...request.session.journey, codeNotSent: notSent }
+          : { codeChannel: 'email' as const };
         return {
           redirect: urlFor('enter-code'),
-          session: { kind: 'update', session: { ...request.session, journey: { codeChannel: 'email' } } },
+          session: { kind: 'update', session: { ...request.session, journey } },
         };
       },
     }),

@@ -7,7 +7,7 @@ import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import type { RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
-import { TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
+import { type LimitReason, TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
 import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
@@ -45,6 +45,14 @@ const pageAskedFor = (routeId: string | undefined): string => {
   return route && isReturnablePage(route) ? urlFor(route.id) : urlFor('logged-in');
 };
 
+/** Limits of one channel: a destination's day of codes (a phone's or an email address's), the texts' caps. */
+const oneChannelLimits: ReadonlySet<LimitReason> = new Set<LimitReason>([
+  'phone-daily-cap',
+  'texts-per-network',
+  'texts-per-account',
+  'new-number-ceiling',
+]);
+
 export type LoginKit = ReturnType<typeof loginKit>;
 
 /**
@@ -77,24 +85,52 @@ export const loginKit = (deps: LoginPagesDependencies) => {
       title: 'Enter the security code',
       channel: session.journey.codeChannel ?? 'sms',
       notSent: session.journey.codeNotSent && {
+        channel: session.journey.codeNotSent.channel ?? session.journey.codeChannel ?? 'sms',
         what: session.journey.codeNotSent.what,
         retryAt: formatTime(new Date(session.journey.codeNotSent.retryAt * 1000), deps.clock()),
       },
       maskedPhone: phone ? maskPhoneNumber(phone) : '',
       codeMinutes: deps.limits.securityCodeLifetimeSeconds / 60,
       // The email fallback is for an account whose phone is confirmed, never for adding one.
+      // A limit on every channel at once (the account's codes) leaves no other channel to offer.
       canUseEmail:
         !session.journey.pendingPhoneNumber &&
         session.journey.codeChannel !== 'email' &&
+        session.journey.codeNotSent?.otherChannel !== false &&
+        session.journey.codeNotSent?.channel !== 'email' &&
         account !== undefined &&
         !deps.loginSecondFactor.needsFirstFactor(account),
+      canUseText:
+        session.journey.codeChannel === 'email' && session.journey.codeNotSent?.otherChannel !== false,
     };
   };
 
-  /** What the code page says when a limit refused a text (anything else is thrown on). */
-  const refusal = (error: unknown) => {
+  /**
+   * What the code page says when a limit refused a code (anything else is thrown on), and
+   * whether the other channel may still work: it may when the cap was one channel's.
+   */
+  const refusal = (error: unknown, channel: 'sms' | 'email' = 'sms') => {
     if (!(error instanceof TooManyAttemptsError)) throw error;
-    return { what: error.description, retryAt: Math.ceil(error.retryAt.getTime() / 1000) };
+    const what =
+      channel === 'email' && error.reason === 'phone-daily-cap'
+        ? 'Too many security codes have been sent to your email address today.'
+        : error.description;
+    return {
+      what,
+      channel,
+      retryAt: Math.ceil(error.retryAt.getTime() / 1000),
+      otherChannel: oneChannelLimits.has(error.reason),
+    };
+  };
+
+  /**
+   * A code sent again, or by the other channel, that a limit of that channel refused: back to the
+   * code page, which says so and offers the other channel. A limit on every channel is thrown on.
+   */
+  const refusedOnOneChannel = (error: unknown, channel: 'sms' | 'email') => {
+    const notSent = refusal(error, channel);
+    if (!notSent.otherChannel) throw error;
+    return notSent;
   };
 
   /**
@@ -154,6 +190,7 @@ export const loginKit = (deps: LoginPagesDependencies) => {
     isOutcome,
     codePageData,
     refusal,
+    refusedOnOneChannel,
     consentFor,
     completed,
   };

@@ -1,4 +1,5 @@
 import { sessionGenerationOf } from '../../src/domain/accounts/account.ts';
+import { RegistrationNotConfirmedError } from '../../src/domain/accounts/account-errors.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import { urlFor } from '../../src/routes.ts';
 import { readCookie } from '../../src/web/cookies.ts';
@@ -25,13 +26,36 @@ export const passwordStepPages = (
       handle: async ({ form, session, sourceIp, event }) => {
         const unlocked = session.unlocked && session.unlocked.until > now() ? session.unlocked : undefined;
         const cookie = readCookie(event.cookies, deviceCookie);
-        const { account, rememberedDevice } = await deps.passwordLogin.logIn({
-          email: form.email,
-          password: form.password,
-          sourceIp,
-          deviceCookie: cookie,
-          unlockedAccountKey: unlocked?.accountKey,
-        });
+        const loggedIn = await deps.passwordLogin
+          .logIn({
+            email: form.email,
+            password: form.password,
+            sourceIp,
+            deviceCookie: cookie,
+            unlockedAccountKey: unlocked?.accountKey,
+          })
+          .catch((error: unknown) => {
+            if (error instanceof RegistrationNotConfirmedError) return error;
+            throw error;
+          });
+        if (loggedIn instanceof RegistrationNotConfirmedError) {
+          // The password of a registration whose email is not confirmed: say so, and offer the email again.
+          return {
+            redirect: urlFor('register-check-email'),
+            session: {
+              kind: 'update',
+              session: {
+                ...session,
+                journey: {
+                  registrationEmail: loggedIn.email,
+                  registrationLink: loggedIn.linkDigest,
+                  registrationAtLogin: true,
+                },
+              },
+            },
+          };
+        }
+        const { account, rememberedDevice } = loggedIn;
         const authenticated: BrowserSession = {
           ...session,
           authentication: {

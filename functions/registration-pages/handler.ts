@@ -20,6 +20,15 @@ export const createHandler = (deps: RegistrationFunctionDependencies): HttpHandl
       }),
     }),
     contact: page({
-      handle: async () => ({ view: 'pages/contact.njk', data: { title: 'Get help with your account' } }),
+      handle: async ({ query }) => {
+        // Only a reference of the form we show is repeated back, never whatever the link carried.
+        const cid = /^CID\d{4}$/.test(query.cid ?? '') ? query.cid : undefined;
+        const support = deps.supportUrl ? new URL(deps.supportUrl) : undefined;
+        if (support && cid) support.searchParams.set('cid', cid);
+        return {
+          view: 'pages/contact.njk',
+          data: { title: `Get help with your ${deps.serviceName}`, cid, supportHref: support?.href },
+        };
+      },
     }),
   }));

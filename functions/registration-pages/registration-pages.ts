@@ -14,6 +14,8 @@ export interface RegistrationPagesDependencies {
   readonly serviceName: string;
   readonly limits: Limits;
   readonly secureCookies: boolean;
+  /** The support team's own contact route (`CONTACT_URL`), if the stage has one. */
+  readonly supportUrl?: string | undefined;
 }
 
 const confirmPage = (token: string | undefined, needsPassword: boolean) => ({
@@ -45,7 +47,8 @@ const confirmPage = (token: string | undefined, needsPassword: boolean) => ({
  */
 export const registrationPages = (deps: RegistrationPagesDependencies, page: Page) => {
   const registrationCookie = cookieName('registration', deps.secureCookies);
-  const secretOf = (request: PageRequest) => readCookie(request.event.cookies, registrationCookie);
+  const secretOf = (request: Pick<PageRequest, 'event'>) =>
+    readCookie(request.event.cookies, registrationCookie);
 
   return {
     register: page({
@@ -82,17 +85,58 @@ export const registrationPages = (deps: RegistrationPagesDependencies, page: Pag
       },
     }),
     'register-check-email': page({
-      handle: async ({ session }) =>
+      handle: async ({ session, query }) =>
         session.journey.registrationEmail
           ? {
               view: 'pages/check-email.njk',
               data: {
-                title: 'Check your email',
+                title: session.journey.registrationAtLogin
+                  ? 'Confirm your email address before you log in'
+                  : 'Check your email',
+                atLogin: session.journey.registrationAtLogin === true,
+                sentAgain: query.sent === 'again',
                 email: session.journey.registrationEmail,
                 linkLifetime: describeDuration(deps.limits.confirmationLinkLifetimeSeconds),
               },
             }
           : { redirect: urlFor('register') },
+    }),
+    // A new link, replacing the old, for the browser that registered or gave the registration's password.
+    'register-resend': page({
+      handle: async ({ session, sourceIp, event }) => {
+        const email = session.journey.registrationEmail;
+        if (!email) return { redirect: urlFor('register') };
+        const registeringSecret = secretOf({ event });
+        const browserSecret = randomBytes(32).toString('base64url');
+        const { admitted, linkDigest } = await deps.registration.sendAgain({
+          email,
+          sourceIp,
+          browserSecret,
+          registeringSecret,
+          provenLinkDigest: session.journey.registrationLink,
+        });
+        return {
+          redirect: `${urlFor('register-check-email')}?sent=again`,
+          session: {
+            kind: 'update',
+            session: {
+              ...session,
+              journey: { ...session.journey, ...(linkDigest ? { registrationLink: linkDigest } : {}) },
+            },
+          },
+          // The new link is tied to the new secret; with no new email, the old one still works.
+          cookies: [
+            serializeCookie(
+              registrationCookie,
+              admitted ? browserSecret : (registeringSecret ?? browserSecret),
+              {
+                secure: deps.secureCookies,
+                maxAgeSeconds: deps.limits.confirmationLinkLifetimeSeconds,
+              },
+            ),
+          ],
+        };
+      },
     }),
     // Opening the link only shows a button: mail scanners that follow links must not use them up.
     'register-confirm': page({

@@ -14,6 +14,8 @@ export const patientProblems = {
   /** A newer reset link was sent, or the account changed since: NHS login shows CID2021 for a link that no longer works. */
   'reset-link-replaced': { cid: 'CID2021', status: 400 },
   'confirmation-link-replaced': { cid: 'CID1002', status: 400 },
+  /** The confirmation email cannot be sent again: its registration expired, or the address was registered again since. */
+  'confirmation-resend-expired': { cid: 'CID1002', status: 400 },
   'unlock-link-expired': { cid: undefined, status: 400 },
   'unlock-link-used': { cid: undefined, status: 400 },
   /** A recovery's last step was asked for before its security code was entered. */

@@ -49,6 +49,8 @@ export interface LocalDependencies {
   readonly hasher: PasswordHasher;
   readonly commonPasswords: CommonPasswordList;
   readonly serviceName: string;
+  /** The support team's contact route (`CONTACT_URL`); the help page at /contact stands in for it when unset. */
+  readonly contactUrl?: string | undefined;
 }
 
 /** The local composition root: every function's handler, wired to local adapters. */
@@ -56,7 +58,7 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
   const service = {
     serviceName: deps.serviceName,
     baseUrl: deps.issuer,
-    contactLink: `${deps.issuer}/contact`,
+    contactLink: deps.contactUrl ?? `${deps.issuer}/contact`,
   };
   const services = createPatientServices({
     ...deps,
@@ -72,6 +74,7 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
     clock: deps.clock,
     issuer: deps.issuer,
     serviceName: deps.serviceName,
+    supportUrl: deps.contactUrl,
     jwks: () => deps.signer.jwks(),
     limits: deps.limits,
     renderer: createPageRenderer(

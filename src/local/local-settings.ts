@@ -21,6 +21,8 @@ const localSettingsSchema = z.object({
   // The same names and checks as a deployed function's, so a stage's settings can be tried locally.
   ALLOWED_PHONE_COUNTRIES: z._default(phoneCountriesSchema, ['GB']),
   LIMITS: z.optional(limitsJsonSchema),
+  // The support team's contact route; http too, so a local stand-in can be tried.
+  CONTACT_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
 });
 
 export interface LocalSettings {
@@ -40,6 +42,8 @@ export interface LocalSettings {
   readonly allowedPhoneCountries: readonly string[];
   /** The defaults with any `LIMITS` overrides applied. */
   readonly limits: Limits;
+  /** The support team's contact route, offered on the help page and linked from emails. */
+  readonly contactUrl: string | undefined;
 }
 
 /** Reads and validates the local settings once, in a composition root (`npm start`, `npm run client`). */
@@ -62,5 +66,6 @@ export const readLocalSettings = (env: Record<string, string | undefined>): Loca
     serviceName: settings.SERVICE_NAME,
     allowedPhoneCountries: settings.ALLOWED_PHONE_COUNTRIES,
     limits: settings.LIMITS ?? resolveLimits(),
+    contactUrl: settings.CONTACT_URL,
   };
 };

@@ -92,6 +92,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       hasher: new Argon2PasswordHasher(),
       commonPasswords: createCommonPasswordList(),
       serviceName: settings.serviceName,
+      contactUrl: settings.contactUrl,
     });
     // The outbox pages are served by the local stack only; no route of the table reaches them.
     const server = createDevServer({

@@ -99,6 +99,10 @@ export const problemLogMessages = {
     messageCode: 'PL_PROBLEM_CONFIRMATION_LINK_REPLACED',
     message: 'Confirmation link replaced by a newer registration',
   },
+  'confirmation-resend-expired': {
+    messageCode: 'PL_PROBLEM_CONFIRMATION_RESEND_EXPIRED',
+    message: 'Confirmation email asked for again after its registration ended',
+  },
   'unknown-service': { messageCode: 'PL_PROBLEM_UNKNOWN_SERVICE', message: 'Unknown relying party' },
   'reset-link-expired': { messageCode: 'PL_PROBLEM_RESET_LINK_EXPIRED', message: 'Reset link expired' },
   'reset-link-used': { messageCode: 'PL_PROBLEM_RESET_LINK_USED', message: 'Reset link used' },

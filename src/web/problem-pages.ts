@@ -120,6 +120,14 @@ const problemWordingFor = (limits: Limits): Record<PatientProblem, Omit<ProblemP
     ],
     action: { text: 'Set up again', href: urlFor('register') },
   },
+  'confirmation-resend-expired': {
+    title: 'We cannot send the email again',
+    paragraphs: [
+      `The link to confirm your email address only works for ${describeDuration(limits.confirmationLinkLifetimeSeconds)}, and only the newest link works if someone sets up an account with the same email address again.`,
+      'You need to set up your account again.',
+    ],
+    action: { text: 'Set up again', href: urlFor('register') },
+  },
   'unlock-link-expired': {
     title: 'This link no longer works',
     paragraphs: [
@@ -148,7 +156,7 @@ const problemWordingFor = (limits: Limits): Record<PatientProblem, Omit<ProblemP
       'Contact us and tell us this reference. We will check it is you before we change anything, and may ask you to prove who you are again.',
       'If you can still log in, you can change your mobile phone number in your login and security settings.',
     ],
-    action: { text: 'Contact us', href: urlFor('contact') },
+    action: { text: 'Contact us', href: `${urlFor('contact')}?cid=CID3001` },
   },
   'email-change-link-expired': {
     title: 'This link no longer works',

@@ -58,6 +58,8 @@ export const pageFunctionDependencies = (
       allowTestPhoneNumbers: false,
     }),
     ...page,
+    /** The support team's own contact route, offered on the help page, when the stage sets one. */
+    supportUrl: config.contactUrl,
   };
 };
 

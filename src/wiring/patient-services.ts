@@ -143,6 +143,20 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     limits,
     service,
   });
+  const registration = new Registration({
+    accounts,
+    links,
+    recovery,
+    hasher,
+    throttle,
+    commonPasswords,
+    email,
+    audit,
+    emailThrottle,
+    clock,
+    limits,
+    service,
+  });
   const loginSecondFactor = new LoginSecondFactor({ secondFactors, delivery, newPhones });
   return {
     ...core,
@@ -167,20 +181,15 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
       service,
     }),
     accountUnlock: new AccountUnlock({ recovery, throttle, audit, clock }),
-    registration: new Registration({
+    registration,
+    passwordLogin: new PasswordLogin({
       accounts,
-      links,
-      recovery,
       hasher,
       throttle,
-      commonPasswords,
-      email,
+      devices,
       audit,
-      emailThrottle,
       clock,
-      limits,
-      service,
+      pendingRegistrations: registration,
     }),
-    passwordLogin: new PasswordLogin({ accounts, hasher, throttle, devices, audit, clock }),
   };
 };

@@ -13,6 +13,9 @@ interface OutboxMessage {
   readonly text: string;
 }
 
+/** The support team's contact route the stack is given (`CONTACT_URL`). */
+const SUPPORT_URL = 'https://help.example.org/contact';
+
 describe('a new patient in a browser', () => {
   let dataDirectory: string;
   let stack: LocalStackProcess;
@@ -22,7 +25,10 @@ describe('a new patient in a browser', () => {
 
   beforeAll(async () => {
     dataDirectory = await mkdtemp(join(tmpdir(), 'patient-journey-'));
-    [stack, browser] = await Promise.all([startLocalStackProcess(dataDirectory), launchChromium()]);
+    [stack, browser] = await Promise.all([
+      startLocalStackProcess(dataDirectory, { env: { CONTACT_URL: SUPPORT_URL } }),
+      launchChromium(),
+    ]);
   });
 
   afterAll(async () => {
@@ -147,6 +153,59 @@ describe('a new patient in a browser', () => {
     // Assess
     expect(heading).toBe('This link has expired');
     expect(await page.content()).toContain('CID1002');
+    await context.close();
+  });
+
+  it('goes from a problem page to the help page and on to support, with the reference shown', async () => {
+    // Prepare
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack.issuer}/register/confirm?token=not-a-token`);
+
+    // Act
+    await page.getByRole('link', { name: 'Get help with your NHS login' }).click();
+    const heading = await check(page);
+    const support = page.getByRole('button', { name: 'Contact NHS login support' });
+
+    // Assess
+    expect(heading).toBe('Get help with your NHS login');
+    expect(new URL(page.url()).search).toBe('?cid=CID1002');
+    expect(await page.locator('main').innerText()).toContain(
+      'cannot reset your password, change your mobile phone number or unlock your account',
+    );
+    expect(await page.locator('main').innerText()).toContain('this reference: CID1002');
+    expect(await support.getAttribute('href')).toBe(`${SUPPORT_URL}?cid=CID1002`);
+    await context.close();
+  });
+
+  it('tells a patient who logs in before confirming the email to confirm it, and sends it again', async () => {
+    // Prepare: registered, the email not opened
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack.issuer}/register`);
+    await page.getByLabel('Email address').fill('robin@example.com');
+    await page.getByLabel('Create a password').fill('a patient passphrase');
+    await page.getByLabel(/I accept the NHS login terms and conditions/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const first = await latest('confirm-email', /robin@/);
+
+    // Act
+    await page.goto(`${stack.issuer}/login`);
+    await page.getByLabel('Email address').fill('robin@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('a patient passphrase');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const heading = await check(page);
+    await page.getByRole('button', { name: 'Send the email again' }).click();
+    const afterResend = await check(page);
+    const second = await latest('confirm-email', /robin@/);
+
+    // Assess
+    expect(heading).toBe('Confirm your email address before you log in');
+    expect(afterResend).toBe('Confirm your email address before you log in');
+    expect(await page.locator('.nhsuk-inset-text').first().innerText()).toContain(
+      'We have sent the email again',
+    );
+    expect(second.text).not.toBe(first.text);
     await context.close();
   });
 

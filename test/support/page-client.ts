@@ -160,12 +160,15 @@ export const errorsOf = (html: string): string[] =>
 
 /** Starts the dev server on a fresh table and outbox; returns a client factory and the outbox. */
 export const startPages = async (
-  options: { clock?: ReturnType<typeof movableClock>; limits?: LimitOverrides } = {},
+  options: { clock?: ReturnType<typeof movableClock>; limits?: LimitOverrides; contactUrl?: string } = {},
 ) => {
-  const dependencies = await createLocalDependencies({
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.limits ? { limits: options.limits } : {}),
-  });
+  const dependencies = {
+    ...(await createLocalDependencies({
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+    })),
+    contactUrl: options.contactUrl,
+  };
   const server = createDevServer({ handlers: createLocalHandlers(dependencies) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

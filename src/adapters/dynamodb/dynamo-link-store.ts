@@ -10,6 +10,7 @@ import {
   type LinkSlot,
   type LinkStore,
   LinkUsedError,
+  type NewestLink,
   UnknownLinkError,
 } from '../../domain/links/one-time-links.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
@@ -24,6 +25,9 @@ type LinkItem = Item & {
 };
 type SlotItem = Item & {
   tokenDigest: string;
+  /** The newest link's payload and expiry, so the slot alone answers what its newest link is. */
+  newestPayload?: LinkPayload;
+  newestExpiresAt?: number;
   /** A link of the slot that has passed its second factor: a newer link does not stop it. */
   pinned?: string;
   pinnedUntil?: number;
@@ -76,7 +80,17 @@ export class DynamoLinkStore implements LinkStore {
     const slotExpiresAt = Math.max(expiresAt, pinned.pinnedUntil ?? 0);
     await this.#table.transact([
       { kind: 'create', item: link },
-      { kind: 'put', item: { ...slot, tokenDigest, expiresAt: slotExpiresAt, ...pinned } },
+      {
+        kind: 'put',
+        item: {
+          ...slot,
+          tokenDigest,
+          newestPayload: payload,
+          newestExpiresAt: expiresAt,
+          expiresAt: slotExpiresAt,
+          ...pinned,
+        },
+      },
     ]);
   }
 
@@ -135,6 +149,21 @@ export class DynamoLinkStore implements LinkStore {
 
   async slotInUse(slot: LinkSlot): Promise<boolean> {
     return (await this.#table.get<SlotItem>(slotKey(slot.purpose, slot.owner))) !== undefined;
+  }
+
+  async newest(slot: LinkSlot): Promise<NewestLink | undefined> {
+    const item = await this.#table.get<SlotItem>(slotKey(slot.purpose, slot.owner));
+    if (!item) return undefined;
+    if (item.newestPayload && item.newestExpiresAt !== undefined) {
+      return item.newestExpiresAt > this.#table.nowSeconds()
+        ? { tokenDigest: item.tokenDigest, payload: item.newestPayload }
+        : undefined;
+    }
+    // A slot written before it kept its newest payload: the link itself says.
+    const link = await this.#table.get<LinkItem>(keys.link(slot.purpose, item.tokenDigest));
+    return link && link.consumedAt === undefined
+      ? { tokenDigest: item.tokenDigest, payload: link.payload }
+      : undefined;
   }
 
   async endSlots(slots: readonly LinkSlot[]): Promise<void> {

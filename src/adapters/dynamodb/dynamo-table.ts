@@ -478,6 +478,11 @@ export class DynamoTable implements WriteCollector {
     return { ConditionCheck: { TableName, Key: write.key, ConditionExpression: 'attribute_exists(pk)' } };
   }
 
+  /** Epoch seconds by the clock the table's expiry checks use. */
+  nowSeconds(): number {
+    return this.#now();
+  }
+
   #now(): number {
     return epochSeconds(this.#clock());
   }

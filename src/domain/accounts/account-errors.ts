@@ -5,3 +5,21 @@ export class EmailAlreadyRegisteredError extends DomainError {
   readonly code = 'email_already_registered';
   readonly status = 409;
 }
+
+/**
+ * The right password for a registration whose email is not confirmed yet: the patient is told to
+ * confirm it and offered the email again. Only whoever knows the password chosen learns this.
+ */
+export class RegistrationNotConfirmedError extends DomainError {
+  readonly code = 'registration_not_confirmed';
+  readonly status = 403;
+  readonly email: string;
+  /** The digest of the registration's newest link, whose password was given (never its token). */
+  readonly linkDigest: string;
+
+  constructor(email: string, linkDigest: string) {
+    super('The email address of this registration is not confirmed yet.');
+    this.email = email;
+    this.linkDigest = linkDigest;
+  }
+}

@@ -6,6 +6,8 @@ import type { RememberedDevice, RememberedDevices } from '../devices/remembered-
 import { InvalidInputError } from '../invalid-input-error.ts';
 import type { PasswordSource, PasswordThrottle } from '../limits/password-throttle.ts';
 import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
+import { RegistrationNotConfirmedError } from './account-errors.ts';
+import type { PendingRegistration } from './registration.ts';
 
 export interface PasswordLoginDependencies {
   readonly accounts: AccountStore;
@@ -14,6 +16,8 @@ export interface PasswordLoginDependencies {
   readonly devices: RememberedDevices;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  /** Registrations not confirmed yet: their password, given at login, is answered with "confirm your email". */
+  readonly pendingRegistrations: { pendingFor(email: string): Promise<PendingRegistration | undefined> };
 }
 
 export interface PasswordLoginRequest {
@@ -65,7 +69,9 @@ export class PasswordLogin {
 
     const accountKey = passwordThrottleKey(request.email);
     const { throttle, accounts, hasher } = this.#deps;
-    // The account and the device it may be are looked up while the throttle reads its state.
+    // The account and the device it may be are looked up while the throttle reads its state, and a
+    // registration waiting for its email always, so an address without an account takes no longer.
+    const pending = this.#deps.pendingRegistrations.pendingFor(request.email);
     const lookup = accounts.findByEmail(request.email).then(async (account) => ({
       account,
       rememberedDevice: request.deviceCookie
@@ -76,10 +82,21 @@ export class PasswordLogin {
       accountKey,
       lookup.then(({ rememberedDevice }) => this.#sourceOf(request, rememberedDevice, accountKey)),
     );
-    const { account, rememberedDevice } = await lookup;
-    const matches = account
-      ? await hasher.verify(account.passwordHash, request.password)
-      : (await hasher.verify(await this.#dummy(), request.password)) && false;
+    const [{ account, rememberedDevice }, registration] = await Promise.all([lookup, pending]);
+    // One hash check whatever the address: the account's, a pending registration's, or a dummy's.
+    const expected = account?.passwordHash ?? registration?.passwordHash ?? (await this.#dummy());
+    const matches = await hasher.verify(expected, request.password);
+    if (matches && !account && registration) {
+      // Not a failure: the password chosen at registration, before the email was confirmed.
+      await throttle.recordSuccess(attempt);
+      await this.#deps.audit.recordForAddress({
+        type: 'login-before-confirmation',
+        at: this.#deps.clock().toISOString(),
+        sourceIp: request.sourceIp,
+        address: normaliseEmail(request.email),
+      });
+      throw new RegistrationNotConfirmedError(registration.email, registration.linkDigest);
+    }
     if (!matches || !account) {
       const delayedUntil = await throttle.recordFailure(attempt);
       await this.#recordFailure(request, account, delayedUntil);

@@ -11,6 +11,7 @@ import type { PasswordThrottle } from '../limits/password-throttle.ts';
 import {
   BrokenLinkError,
   LinkExpiredError,
+  type LinkPayload,
   type LinkRecord,
   LinkReplacedError,
   LinkUsedError,
@@ -49,6 +50,25 @@ export interface RegistrationRequest {
   readonly sourceIp: string;
   /** A random secret the registering browser keeps in a cookie: that browser can confirm with a click. */
   readonly browserSecret: string;
+}
+
+/** A registration whose email is not confirmed yet: its newest link, by digest, and the password chosen. */
+export interface PendingRegistration {
+  readonly email: string;
+  readonly passwordHash: string;
+  readonly linkDigest: string;
+}
+
+/** Asking for a registration's confirmation email again, from the browser that registered or proved its password. */
+export interface ResendRequest {
+  readonly email: string;
+  readonly sourceIp: string;
+  /** This browser's registration secret; the new link is tied to it. */
+  readonly browserSecret: string;
+  /** The secret this browser held when it registered, if it did. */
+  readonly registeringSecret?: string | undefined;
+  /** The digest of the link whose password this browser gave at login, if it did. */
+  readonly provenLinkDigest?: string | undefined;
 }
 
 /** What opening a confirmation link proves besides the mailbox: the browser that registered, or the password chosen. */
@@ -111,40 +131,48 @@ export class Registration {
       request.sourceIp,
     );
     if (!(await this.#deps.emailThrottle.admit(address, request.sourceIp, { fromKnownNetwork }))) return;
-    const { service, audit } = this.#deps;
-    const at = this.#deps.clock().toISOString();
     const account = await this.#deps.accounts.findByEmail(email);
-    if (account) {
-      // The same work as a new registration: one link issued, one event recorded, one email.
-      const token = await this.#deps.recovery.issueLink('reset-password', address, account);
-      await audit.record({
-        accountId: account.accountId,
-        type: 'registration-attempted',
-        at,
-        sourceIp: request.sourceIp,
-      });
-      await this.#deps.email.send(
-        alreadyRegisteredMessage({
-          // The account's own address, never the one typed: two spellings can normalise alike.
-          to: account.email,
-          serviceName: service.serviceName,
-          link: service.pageUrl('password-reset', { token }),
-          validForMinutes: this.#deps.recovery.lifetimeMinutes('reset-password'),
-        }),
-      );
-      return;
+    // The same work either way: one link issued, one event recorded, one email.
+    if (account) await this.#sendAlreadyRegistered(account, address, request.sourceIp);
+    else {
+      const browserDigest = digestOf(request.browserSecret).toString('base64url');
+      await this.#sendConfirmation(email, { email, passwordHash, browserDigest }, request.sourceIp);
     }
-    const lifetime = this.#deps.limits.confirmationLinkLifetimeSeconds;
-    const browserDigest = digestOf(request.browserSecret).toString('base64url');
-    const token = await this.#deps.links.issue(
-      'confirm-email',
-      { email, passwordHash, browserDigest },
-      lifetime,
-      {
-        address,
-      },
+  }
+
+  /** The owner of a registered address is emailed a reset link instead of a confirmation. */
+  async #sendAlreadyRegistered(account: Account, address: string, sourceIp: string): Promise<void> {
+    const { service, audit } = this.#deps;
+    const token = await this.#deps.recovery.issueLink('reset-password', address, account);
+    await audit.record({
+      accountId: account.accountId,
+      type: 'registration-attempted',
+      at: this.#deps.clock().toISOString(),
+      sourceIp,
+    });
+    await this.#deps.email.send(
+      alreadyRegisteredMessage({
+        // The account's own address, never the one typed: two spellings can normalise alike.
+        to: account.email,
+        serviceName: service.serviceName,
+        link: service.pageUrl('password-reset', { token }),
+        validForMinutes: this.#deps.recovery.lifetimeMinutes('reset-password'),
+      }),
     );
-    await audit.recordForAddress({ address, type: 'registration-started', at, sourceIp: request.sourceIp });
+  }
+
+  /** A confirmation link, the only one of its address that works, emailed; returns its digest. */
+  async #sendConfirmation(email: string, payload: LinkPayload, sourceIp: string): Promise<string> {
+    const { service, audit } = this.#deps;
+    const address = normaliseEmail(email);
+    const lifetime = this.#deps.limits.confirmationLinkLifetimeSeconds;
+    const token = await this.#deps.links.issue('confirm-email', payload, lifetime, { address });
+    await audit.recordForAddress({
+      address,
+      type: 'registration-started',
+      at: this.#deps.clock().toISOString(),
+      sourceIp,
+    });
     await this.#deps.email.send(
       confirmEmailMessage({
         to: email,
@@ -153,6 +181,60 @@ export class Registration {
         validForMinutes: lifetime / 60,
       }),
     );
+    return this.#deps.links.digestOf({ token });
+  }
+
+  /** The address's registration waiting for its email to be confirmed, if there is one. */
+  async pendingFor(email: string): Promise<PendingRegistration | undefined> {
+    const newest = await this.#deps.links.newest({
+      purpose: 'confirm-email',
+      owner: { address: normaliseEmail(email) },
+    });
+    if (!newest?.payload.passwordHash) return undefined;
+    return {
+      email: newest.payload.email ?? email,
+      passwordHash: newest.payload.passwordHash,
+      linkDigest: newest.tokenDigest,
+    };
+  }
+
+  /**
+   * Sends the confirmation email again, within the same caps as registering: a new link that
+   * replaces the old one, tied to this browser. For an address with an account, what registering
+   * sends instead is sent again, so the page gives away no more than registering did. The
+   * browser must be the one that registered or one that gave the registration's password at
+   * login; otherwise (the link expired, or someone registered the address again since) it throws
+   * `PatientProblemError('confirmation-resend-expired')`. Says whether the caps let an email go
+   * (silently, as registering does: the same either way), and the new link's digest, if one was made.
+   */
+  async sendAgain(request: ResendRequest): Promise<{ admitted: boolean; linkDigest?: string }> {
+    const email = request.email.trim();
+    const address = normaliseEmail(email);
+    const fromKnownNetwork = await this.#deps.throttle.isKnownNetwork(
+      passwordThrottleKey(email),
+      request.sourceIp,
+    );
+    const [admitted, account, pending] = await Promise.all([
+      this.#deps.emailThrottle.admit(address, request.sourceIp, { fromKnownNetwork }),
+      this.#deps.accounts.findByEmail(email),
+      this.#deps.links.newest({ purpose: 'confirm-email', owner: { address } }),
+    ]);
+    if (account) {
+      if (admitted) await this.#sendAlreadyRegistered(account, address, request.sourceIp);
+      return { admitted };
+    }
+    const proven =
+      pending &&
+      (pending.tokenDigest === request.provenLinkDigest ||
+        sameBrowser(pending.payload, request.registeringSecret));
+    if (!pending || !proven) throw new PatientProblemError('confirmation-resend-expired');
+    if (!admitted) return { admitted };
+    const linkDigest = await this.#sendConfirmation(
+      email,
+      { ...pending.payload, browserDigest: digestOf(request.browserSecret).toString('base64url') },
+      request.sourceIp,
+    );
+    return { admitted, linkDigest };
   }
 
   /**
@@ -164,14 +246,14 @@ export class Registration {
     browserSecret: string | undefined,
   ): Promise<{ needsPassword: boolean }> {
     const record = await this.#check(token);
-    return { needsPassword: !sameBrowser(record, browserSecret) };
+    return { needsPassword: !sameBrowser(record.payload, browserSecret) };
   }
 
   /** Uses a confirmation link: creates the account, or says why the link cannot be used (CID1002, CID1003). */
   async confirm(token: string | undefined, proof: ConfirmationProof, sourceIp: string): Promise<Account> {
     const record = await this.#check(token);
     const { payload } = record;
-    if (!sameBrowser(record, proof.browserSecret))
+    if (!sameBrowser(record.payload, proof.browserSecret))
       await this.#checkPassword(payload, proof.password, sourceIp);
     await this.#deps.links.redeem('confirm-email', { token }).catch((error: unknown) => {
       throw confirmationLinkProblem(error);
@@ -232,8 +314,8 @@ export class Registration {
 }
 
 /** Whether the browser holds the secret of the browser that registered. */
-const sameBrowser = (record: LinkRecord, browserSecret: string | undefined): boolean => {
-  const expected = Buffer.from(record.payload.browserDigest ?? '', 'base64url');
+const sameBrowser = (payload: LinkPayload, browserSecret: string | undefined): boolean => {
+  const expected = Buffer.from(payload.browserDigest ?? '', 'base64url');
   if (!browserSecret || expected.length === 0) return false;
   const given = digestOf(browserSecret);
   return expected.length === given.length && timingSafeEqual(expected, given);

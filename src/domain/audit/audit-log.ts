@@ -33,6 +33,8 @@ export type AuditEventType =
   | 'registration-attempted'
   /** A registration was started for an address without an account (an address event). */
   | 'registration-started'
+  /** The registration's password was given at login before its email was confirmed (an address event). */
+  | 'login-before-confirmation'
   | 'unlock-requested'
   /** The account was unlocked by its emailed link and second factor: every wrong password is forgotten. */
   | 'account-unlocked'

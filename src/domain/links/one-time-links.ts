@@ -32,6 +32,12 @@ export interface LinkRecord {
   readonly secondFactorAt?: Date | undefined;
 }
 
+/** The newest working link of a slot, by digest. */
+export interface NewestLink {
+  readonly tokenDigest: string;
+  readonly payload: LinkPayload;
+}
+
 /** Where link tokens are kept, by digest: a copy of the table gives no working link. */
 export interface LinkStore {
   /** Keeps a new link; with an owner, it becomes the only working link of its slot (any earlier one stops). */
@@ -56,6 +62,8 @@ export interface LinkStore {
   recordSecondFactor(purpose: LinkPurpose, tokenDigest: string, at: Date): Promise<void>;
   /** Whether a slot has a working link. */
   slotInUse(slot: LinkSlot): Promise<boolean>;
+  /** The newest link of a slot while it could still be redeemed: its digest and payload (never a token). */
+  newest(slot: LinkSlot): Promise<NewestLink | undefined>;
   /** Stops the working link of each slot, if any (after a reset, say, no older link may change the account). */
   endSlots(slots: readonly LinkSlot[]): Promise<void>;
 }
@@ -138,6 +146,11 @@ export class OneTimeLinks {
   /** Whether the slot has a working link (a change of email address pending, say). */
   async inUse(slot: LinkSlot): Promise<boolean> {
     return this.#store.slotInUse(slot);
+  }
+
+  /** The newest link of a slot, if it still works: a pending registration, say. */
+  async newest(slot: LinkSlot): Promise<NewestLink | undefined> {
+    return this.#store.newest(slot);
   }
 
   /** Stops the working link of each slot. */

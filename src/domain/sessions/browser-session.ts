@@ -26,6 +26,13 @@ export interface SessionAuthentication {
 export interface JourneyState {
   /** The address a confirmation link was just sent to, for the "check your email" page. */
   readonly registrationEmail?: string;
+  /**
+   * The digest of a pending registration's link whose password this browser gave at login (never
+   * the token): it may have the confirmation email sent again.
+   */
+  readonly registrationLink?: string;
+  /** The "check your email" page is shown after a login before the email was confirmed. */
+  readonly registrationAtLogin?: boolean;
   /** The address a password reset or unlock link was asked for, for the "check your email" page. */
   readonly resetEmail?: string;
   /** A reset or unlock opened from its emailed link in this browser: the link's digest, never its token. */
@@ -43,7 +50,14 @@ export interface JourneyState {
   /** Where the last code of a step went, masked ("ending 123"), for its code page. */
   readonly codeSentTo?: string;
   /** A code that could not be sent because a limit refused it: the code page says why and offers what else works. */
-  readonly codeNotSent?: { readonly what: string; readonly retryAt: number };
+  readonly codeNotSent?: {
+    readonly what: string;
+    readonly retryAt: number;
+    /** The channel the limit refused, when it is not the one the code page is for. */
+    readonly channel?: 'sms' | 'email';
+    /** The limit was one channel's (a destination's day, the texts' caps): the other channel may still work. */
+    readonly otherChannel?: boolean;
+  };
   /** Where the code was last sent, so the code page can say so. */
   readonly codeChannel?: 'sms' | 'email';
 }

@@ -242,6 +242,57 @@ describe('logging in', () => {
     // Assess: the withPhone login sent one, this login one, three resends: the sixth is refused
     expect(sixth.status).toBe(429);
     expect(sixth.html).toContain('You can try again after');
+    expect(sixth.html).toContain('href="/contact"');
+  });
+
+  it('offers the code by email when the phone’s day of codes is used up, and the help page', async () => {
+    // Prepare: the phone's confirmed-number cap is 2 a day; this login's code is the first
+    const client = await withPhone({ limits: { codeSendsPerConfirmedDestination: 2 } });
+    await logIn(client);
+    await client.post('/login/code/resend');
+
+    // Act
+    const refused = await client.post('/login/code/resend');
+    const codePage = await client.get(refused.location ?? '');
+    await client.post('/login/code/email');
+    const emailed = pages.outbox.latest({ kind: 'security-code', channel: 'email' });
+    const done = await client.post('/login/code', { code: codeIn(emailed?.text ?? '') });
+
+    // Assess
+    expect(refused).toMatchObject({ status: 303, location: '/login/code' });
+    expect(codePage.html).toContain('We could not send a text message');
+    expect(codePage.html).toContain('Too many security codes have been sent to this phone number today.');
+    expect(codePage.html).toContain('or get the code by email instead.');
+    expect(codePage.html).toContain('Send the code by email instead');
+    expect(codePage.html).toContain('href="/contact"');
+    expect(emailed?.to).toBe(EMAIL);
+    expect(done.location).toBe('/login/done');
+  });
+
+  it('keeps the text code working and says so when the email’s day of codes is used up', async () => {
+    // Prepare: a confirmed address's cap of 2 codes a day, used up by two switches to email
+    const client = await withPhone({
+      limits: { codeSendsPerConfirmedDestination: 2, codeSendsPerAccount: 20 },
+    });
+    await logIn(client);
+    const text = latestCode();
+    await client.post('/login/code/email');
+    await client.post('/login/code/email');
+    await client.post('/login/code/resend', { channel: 'sms' });
+    const newestText = latestCode();
+
+    // Act
+    const refused = await client.post('/login/code/email');
+    const codePage = await client.get(refused.location ?? '');
+    const done = await client.post('/login/code', { code: newestText });
+
+    // Assess
+    expect(text).not.toBe(newestText);
+    expect(codePage.html).toContain('We could not send an email');
+    expect(codePage.html).toContain('Too many security codes have been sent to your email address today.');
+    expect(codePage.html).toContain('by text message to your mobile phone number');
+    expect(codePage.html).not.toContain('Send the code by email instead');
+    expect(done.location).toBe('/login/done');
   });
 
   it('skips the code on a remembered device, but never the password', async () => {

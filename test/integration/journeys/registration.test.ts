@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
-import { errorsOf, headingOf, linkIn, movableClock, startPages } from '../../support/page-client.ts';
+import {
+  createAccount,
+  errorsOf,
+  headingOf,
+  linkIn,
+  movableClock,
+  startPages,
+} from '../../support/page-client.ts';
 
 type Pages = Awaited<ReturnType<typeof startPages>>;
 
@@ -322,5 +329,165 @@ describe('creating an account', () => {
       expect(headingOf(response.html)).toBe('Your session has ended');
     }
     expect(pages.outbox.messages()).toEqual([]);
+  });
+
+  describe('logging in before the email is confirmed', () => {
+    const PASSWORD = 'correct horse battery';
+    const logIn = async (
+      client: ReturnType<Pages['client']>,
+      password: string,
+      email = 'pat@example.com',
+    ) => {
+      await client.get('/login');
+      return client.post('/login', { email, password });
+    };
+    const confirmLinks = () =>
+      pages.outbox
+        .messages()
+        .filter((message) => message.kind === 'confirm-email')
+        .map((message) => linkIn(message.text, '/register/confirm'))
+        .toReversed();
+
+    it('tells the patient to confirm the email, not that the password is wrong, and never counts it as a failure', async () => {
+      // Prepare: registered on another device, the link not yet opened
+      pages = await startPages();
+      await register(pages.client(), 'pat@example.com', PASSWORD);
+      const client = pages.client();
+
+      // Act: more right passwords than the failures a network is delayed after
+      const attempts = [];
+      for (let attempt = 0; attempt < 7; attempt += 1) attempts.push(await logIn(client, PASSWORD));
+      const page = await client.get('/register/check-email');
+
+      // Assess
+      for (const attempt of attempts)
+        expect(attempt).toMatchObject({ status: 303, location: '/register/check-email' });
+      expect(headingOf(page.html)).toBe('Confirm your email address before you log in');
+      expect(page.html).toContain('You need to confirm your email address before you can log in.');
+      expect(page.html).toContain('pat@example.com');
+      expect(page.html).toContain('Send the email again');
+    });
+
+    it('answers a wrong password for a registration as for an address nobody registered', async () => {
+      // Prepare
+      pages = await startPages();
+      await register(pages.client(), 'pat@example.com', PASSWORD);
+
+      // Act
+      const wrong = await logIn(pages.client(), 'not the password');
+      const nobody = await logIn(pages.client(), PASSWORD, 'nobody@example.com');
+
+      // Assess
+      expect(wrong.status).toBe(400);
+      expect(errorsOf(wrong.html)).toEqual(['Enter the email address and password for your account']);
+      expect(errorsOf(nobody.html)).toEqual(errorsOf(wrong.html));
+      expect(headingOf(wrong.html)).toBe(headingOf(nobody.html));
+    });
+
+    it('sends the email again from the login: the new link replaces the old and confirms with one click there', async () => {
+      // Prepare
+      pages = await startPages();
+      await register(pages.client(), 'pat@example.com', PASSWORD);
+      const client = pages.client();
+      await logIn(client, PASSWORD);
+      await client.get('/register/check-email');
+
+      // Act
+      const resent = await client.post('/register/check-email', {});
+      const [oldLink = '', newLink = ''] = confirmLinks();
+      const old = await client.openLink(oldLink);
+      const confirmed = await client.openLink(newLink);
+
+      // Assess
+      expect(resent).toMatchObject({ status: 303, location: '/register/check-email?sent=again' });
+      expect(resent.next?.html).toContain(
+        'We have sent the email again. Only the link in the newest email works.',
+      );
+      expect(confirmLinks()).toHaveLength(2);
+      expect(headingOf(old.html)).toBe('This link no longer works');
+      expect(confirmed.html).toContain('You now have an NHS login');
+      expect((await logIn(client, PASSWORD)).location).toBe('/login/phone');
+    });
+
+    it('sends the email again from the check-email page after registering', async () => {
+      // Prepare
+      pages = await startPages();
+      const client = pages.client();
+      await register(client, 'pat@example.com', PASSWORD);
+      await client.get('/register/check-email');
+
+      // Act
+      const resent = await client.post('/register/check-email', {});
+      const [oldLink = '', newLink = ''] = confirmLinks();
+
+      // Assess
+      expect(resent.next?.html).toContain('We have sent the email again.');
+      expect(headingOf(resent.next?.html ?? '')).toBe('Check your email');
+      expect(headingOf((await client.openLink(oldLink)).html)).toBe('This link no longer works');
+      expect((await client.openLink(newLink)).html).toContain('You now have an NHS login');
+    });
+
+    it('sends the owner of a registered address its email again, with the same page as for a new registration', async () => {
+      // Prepare: an account exists; someone registers its address again
+      pages = await startPages();
+      await createAccount(pages.client(), pages.outbox, 'pat@example.com', PASSWORD);
+      const stranger = pages.client();
+      await register(stranger, 'pat@example.com', 'another passphrase');
+      await stranger.get('/register/check-email');
+      const before = pages.outbox.messages().length;
+
+      // Act
+      const resent = await stranger.post('/register/check-email', {});
+
+      // Assess
+      expect(resent).toMatchObject({ status: 303, location: '/register/check-email?sent=again' });
+      expect(
+        pages.outbox
+          .messages()
+          .slice(0, pages.outbox.messages().length - before)
+          .map((message) => message.kind),
+      ).toEqual(['already-registered']);
+    });
+
+    it('refuses to send again for a browser that neither registered nor gave the password, or once the registration has ended', async () => {
+      // Prepare
+      const clock = movableClock();
+      pages = await startPages({ clock, limits: { confirmationLinkLifetimeSeconds: 600 } });
+      const first = pages.client();
+      await register(first, 'pat@example.com', PASSWORD);
+      await first.get('/register/check-email');
+      // Someone registers the same address again elsewhere: only their link works now
+      await register(pages.client(), 'pat@example.com', 'another passphrase');
+      const sentBefore = pages.outbox.messages().length;
+
+      // Act
+      const replaced = await first.post('/register/check-email', {});
+      const late = pages.client();
+      await register(late, 'sam@example.com', PASSWORD);
+      await late.get('/register/check-email');
+      clock.advance(601);
+      const expired = await late.post('/register/check-email', {});
+
+      // Assess
+      expect(replaced.status).toBe(400);
+      expect(headingOf(replaced.html)).toBe('We cannot send the email again');
+      expect(replaced.html).toContain('CID1002');
+      expect(pages.outbox.messages().length).toBe(sentBefore + 1);
+      expect(headingOf(expired.html)).toBe('We cannot send the email again');
+    });
+
+    it('keeps the resend within the caps on emails to an address', async () => {
+      // Prepare
+      pages = await startPages({ limits: { linkEmailsPerAddress: 2 } });
+      const client = pages.client();
+      await register(client, 'pat@example.com', PASSWORD);
+      await client.get('/register/check-email');
+
+      // Act
+      for (let resend = 0; resend < 3; resend += 1) await client.post('/register/check-email', {});
+
+      // Assess: the registration and one resend
+      expect(confirmLinks()).toHaveLength(2);
+    });
   });
 });

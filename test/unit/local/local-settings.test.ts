@@ -29,7 +29,19 @@ describe('readLocalSettings', () => {
     expect(settings.limits).toEqual({ ...defaultLimits, linkEmailsPerIp: 3, securityCodeAttempts: 2 });
   });
 
+  it('reads CONTACT_URL, the support route, and has none by default', () => {
+    // Act
+    const set = readLocalSettings({ CONTACT_URL: 'https://help.example.org/contact' });
+    const unset = readLocalSettings({});
+
+    // Assess
+    expect(set.contactUrl).toBe('https://help.example.org/contact');
+    expect(unset.contactUrl).toBeUndefined();
+  });
+
   it.each([
+    ['a contact route that is not a URL', { CONTACT_URL: 'help.example.org' }, 'CONTACT_URL'],
+    ['a contact route that is not on the web', { CONTACT_URL: 'javascript:alert(1)' }, 'CONTACT_URL'],
     ['a phone country that is not a code', { ALLOWED_PHONE_COUNTRIES: 'UK' }, 'ALLOWED_PHONE_COUNTRIES'],
     ['a lower-case phone country', { ALLOWED_PHONE_COUNTRIES: 'gb' }, 'ALLOWED_PHONE_COUNTRIES'],
     ['no phone country at all', { ALLOWED_PHONE_COUNTRIES: ' , ' }, 'ALLOWED_PHONE_COUNTRIES'],
