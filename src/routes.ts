@@ -83,6 +83,12 @@ export const functionSpecs = {
     permissions: [],
     bundledFiles: ['assets'],
   },
+  'not-found-pages': {
+    description:
+      'Requests no route takes: the page-not-found page (CID0404), 405 with Allow, redirects to the canonical address',
+    permissions: [],
+    bundledFiles: ['views'],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionSpecs;
@@ -318,6 +324,15 @@ export const routes = [
   { id: 'userinfo-metadata', method: 'PATCH', path: '/userinfo', function: 'oidc-userinfo' },
   { id: 'static-asset', method: 'GET', path: '/assets/{path+}', function: 'static-assets' },
 ] as const satisfies readonly RouteSpec[];
+
+/**
+ * The route for every request no route of the table takes (API Gateway's `$default`, and the dev
+ * server's fallback): its function answers with a page, never API Gateway's own JSON.
+ */
+export const defaultRoute = { routeKey: '$default', function: 'not-found-pages' } as const satisfies {
+  readonly routeKey: string;
+  readonly function: FunctionName;
+};
 
 export type Route = (typeof routes)[number];
 export type RouteId = Route['id'];

@@ -3,7 +3,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionName, FunctionSpec, RouteSpec } from '../../src/routes.ts';
+import { defaultRoute, type FunctionName, type FunctionSpec, type RouteSpec } from '../../src/routes.ts';
 import { grantPermission, type PermissionTargets } from './function-permissions.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
 
@@ -53,6 +53,14 @@ export class RouteTableApi extends Construct {
         integration,
       });
     }
+    // What no route takes: a page from our own function, never API Gateway's JSON.
+    const fallback = integrations.get(defaultRoute.function);
+    if (fallback)
+      new apigwv2.HttpRoute(this, 'route-default', {
+        httpApi: props.httpApi,
+        routeKey: apigwv2.HttpRouteKey.DEFAULT,
+        integration: fallback,
+      });
     this.functions = functions;
   }
 }

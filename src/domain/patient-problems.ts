@@ -28,6 +28,8 @@ export const patientProblems = {
   'phone-cancel-link-expired': { cid: 'CID3002', status: 400 },
   'phone-cancel-link-used': { cid: 'CID3003', status: 400 },
   'page-not-found': { cid: 'CID0404', status: 404 },
+  /** A page's address asked for with a method it does not take (a PUT to /login, say). */
+  'method-not-allowed': { cid: undefined, status: 405 },
   'session-expired': { cid: undefined, status: 400 },
   'email-address-taken': { cid: undefined, status: 409 },
   'invalid-redirect': { cid: undefined, status: 400 },

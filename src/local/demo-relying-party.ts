@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { importPKCS8 } from 'jose';
 import * as oidc from 'openid-client';
+import { listenOn } from './free-port.ts';
 
 export interface DemoRelyingPartyOptions {
   readonly issuer: string;
@@ -169,9 +170,11 @@ export const startDemoRelyingParty = async (options: DemoRelyingPartyOptions): P
       );
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, resolve);
+  await listenOn(server, {
+    port: options.port,
+    host: options.host,
+    setting: 'DEMO_RP_PORT',
+    what: 'the demo service',
   });
   return server;
 };

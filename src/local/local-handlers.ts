@@ -3,6 +3,7 @@ import { createHandler as createAuthorizePagesHandler } from '../../functions/au
 import { createHandler as createIdentityPagesHandler } from '../../functions/identity-pages/handler.ts';
 import { createHandler as createLoginPagesHandler } from '../../functions/login-pages/handler.ts';
 import { createHandler as createLogoutPagesHandler } from '../../functions/logout-pages/handler.ts';
+import { createHandler as createNotFoundPagesHandler } from '../../functions/not-found-pages/handler.ts';
 import { createHandler as createOidcTokenHandler } from '../../functions/oidc-token/handler.ts';
 import { createHandler as createOidcUserinfoHandler } from '../../functions/oidc-userinfo/handler.ts';
 import { createHandler as createOpenIdMetadataHandler } from '../../functions/openid-metadata/handler.ts';
@@ -103,5 +104,6 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
         ownAssets: workingCopyPaths.ownAssets,
       }),
     }),
+    'not-found-pages': createNotFoundPagesHandler(pages),
   };
 };

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { Argon2PasswordHasher } from '../adapters/argon2/argon2-password-hasher.ts';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
@@ -14,7 +13,7 @@ import { type DemoClient, seedDemoClient } from './demo-client.ts';
 import { startDemoRelyingParty } from './demo-relying-party.ts';
 import { createDevServer } from './dev-server.ts';
 import { ensureTable, localClient, startDynamoDbLocal, useRunningDynamoDb } from './dynamodb-local.ts';
-import { findFreePort } from './free-port.ts';
+import { findFreePort, listenOn } from './free-port.ts';
 import { createLocalHandlers } from './local-handlers.ts';
 import type { LocalSettings } from './local-settings.ts';
 
@@ -27,12 +26,6 @@ export interface RunningLocalStack {
   readonly outbox: LocalOutbox;
   stop(): Promise<void>;
 }
-
-const listen = (server: Server, port: number, host: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
 
 /** The data folder's layout, in one place. */
 export const dataPaths = (dataDirectory: string) => ({
@@ -100,7 +93,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       localRoutes: createOutboxPages(outbox),
       allowedHosts: ['localhost', '127.0.0.1', '::1', settings.host],
     });
-    await listen(server, port, settings.host);
+    await listenOn(server, { port, host: settings.host, setting: 'PORT', what: 'the patient pages' });
     stops.push(
       () =>
         new Promise<void>((resolve) => {

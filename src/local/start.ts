@@ -1,4 +1,5 @@
 import { JavaRequiredError } from './dynamodb-local.ts';
+import { PortInUseError } from './free-port.ts';
 import { readLocalSettings } from './local-settings.ts';
 import { startLocalStack } from './local-stack.ts';
 
@@ -38,7 +39,9 @@ main().catch((error: unknown) => {
   process.stderr.write(
     error instanceof JavaRequiredError
       ? `${error.message}\n`
-      : `The local stack could not start: ${String(error)}\n`,
+      : error instanceof PortInUseError
+        ? `The local stack could not start. ${error.message}\n`
+        : `The local stack could not start: ${String(error)}\n`,
   );
   process.exit(1);
 });

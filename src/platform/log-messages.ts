@@ -99,6 +99,10 @@ export const problemLogMessages = {
     messageCode: 'PL_PROBLEM_CONFIRMATION_LINK_REPLACED',
     message: 'Confirmation link replaced by a newer registration',
   },
+  'method-not-allowed': {
+    messageCode: 'PL_PROBLEM_METHOD_NOT_ALLOWED',
+    message: 'A route asked for with a method it does not take',
+  },
   'confirmation-resend-expired': {
     messageCode: 'PL_PROBLEM_CONFIRMATION_RESEND_EXPIRED',
     message: 'Confirmation email asked for again after its registration ended',

@@ -97,6 +97,14 @@ const problemWordingFor = (limits: Limits): Record<PatientProblem, Omit<ProblemP
     ],
     action: startAgain,
   },
+  'method-not-allowed': {
+    title: 'This page cannot be used that way',
+    paragraphs: [
+      'The page was asked for in a way it does not work: it may have been opened from an old bookmark or another program.',
+      'Go to the start page and try again from there.',
+    ],
+    action: startAgain,
+  },
   'invalid-redirect': {
     title: 'We cannot send you back to the website or app',
     paragraphs: [

@@ -149,10 +149,18 @@ describe('a new patient in a browser', () => {
     // Act
     await page.goto(`${stack.issuer}/register/confirm?token=not-a-token`);
     const heading = await check(page);
+    const missing = await page.goto(`${stack.issuer}/no-such-page`);
+    const missingHeading = await check(page);
+    await page.goto(`${stack.issuer}/Login/`);
+    const canonical = new URL(page.url()).pathname;
 
     // Assess
     expect(heading).toBe('This link has expired');
     expect(await page.content()).toContain('CID1002');
+    expect(missing?.status()).toBe(404);
+    expect(missingHeading).toBe('Page not found');
+    expect(await page.goto(`${stack.issuer}/no-such-page`).then(() => page.content())).toContain('CID0404');
+    expect(canonical).toBe('/login');
     await context.close();
   });
 

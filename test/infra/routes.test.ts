@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeKey, routes } from '../../src/routes.ts';
+import { defaultRoute, type FunctionName, routeKey, routes } from '../../src/routes.ts';
 import { logicalIdOf, synthesizeStack } from './synthesize.ts';
 import { arnOf, propertiesOfEvery } from './template-queries.ts';
 
@@ -21,15 +21,17 @@ describe('HTTP API routes', () => {
     propertiesOfEvery<IntegrationProperties>(template, 'AWS::ApiGatewayV2::Integration'),
   );
 
-  it('routes every route table entry to the function it names, and nothing else', () => {
+  it('routes every route table entry to the function it names, what no route takes to the $default function, and nothing else', () => {
     // Prepare
-    const expected = routes
-      .map((route) => {
-        const fn = stack.api.functions.get(route.function);
-        if (!fn) throw new Error(`No function ${route.function}`);
-        return { routeKey: routeKey(route), target: arnOf(logicalIdOf(fn)) };
-      })
-      .sort((a, b) => a.routeKey.localeCompare(b.routeKey));
+    const targetOf = (name: FunctionName) => {
+      const fn = stack.api.functions.get(name);
+      if (!fn) throw new Error(`No function ${name}`);
+      return arnOf(logicalIdOf(fn));
+    };
+    const expected = [
+      ...routes.map((route) => ({ routeKey: routeKey(route), target: targetOf(route.function) })),
+      { routeKey: '$default', target: targetOf(defaultRoute.function) },
+    ].sort((a, b) => a.routeKey.localeCompare(b.routeKey));
 
     // Act
     const actual = apiRoutes

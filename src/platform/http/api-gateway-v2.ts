@@ -76,7 +76,8 @@ export const toApiGatewayEvent = (
   return {
     version: '2.0',
     routeKey: route.routeKey,
-    rawPath: url.pathname,
+    // As sent, as API Gateway gives it: not resolved, so `/x/../y` is not `/y` here either.
+    rawPath: request.url.split('?')[0] ?? '/',
     rawQueryString: url.search.slice(1),
     ...(cookies.length > 0 ? { cookies } : {}),
     headers,
@@ -89,7 +90,7 @@ export const toApiGatewayEvent = (
       domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
       http: {
         method: request.method,
-        path: url.pathname,
+        path: request.url.split('?')[0] ?? '/',
         protocol: 'HTTP/1.1',
         sourceIp: request.sourceIp,
         userAgent: headers['user-agent'] ?? '',

@@ -39,6 +39,9 @@ export interface HttpHandlerOptions<F extends FunctionName> {
   readonly routes: { readonly [Id in RouteIdOf<F>]: RouteDefinition<any, any> };
   /** How errors are shown: JSON (the default, for protocol endpoints) or a page. */
   readonly presentError?: ErrorPresenter;
+  /** The answer to a request no route of the function takes (the `$default` route's function); else 404. */
+  // biome-ignore lint/suspicious/noExplicitAny: the fallback reads the raw event
+  readonly fallback?: RouteDefinition<any, any>;
 }
 
 const describeIssues = (where: string, error: z.core.$ZodError): string =>
@@ -98,7 +101,7 @@ export const createHttpHandler = <F extends FunctionName>(options: HttpHandlerOp
   );
 
   const dispatch = async (event: HttpEvent, context: Context): Promise<HttpResponse> => {
-    const definition = byRouteKey.get(event.routeKey);
+    const definition = byRouteKey.get(event.routeKey) ?? options.fallback;
     if (!definition) throw new NotFoundError('No such endpoint.', { logDetail: event.routeKey });
     const query = validate(definition.query, event.queryStringParameters ?? {}, 'query');
     const body = validate(definition.body, event.body ?? {}, 'body');

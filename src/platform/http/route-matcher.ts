@@ -60,3 +60,50 @@ const matchPath = (template: string[], actual: string[]): Record<string, string>
   }
   return actual.length === template.length ? parameters : undefined;
 };
+
+/** What to answer a request no route takes, as the route table sees it. */
+export type UnmatchedAnswer<R extends RouteSpec> =
+  /** The address in its canonical form (no trailing slash, lower case), which a route takes. */
+  | { readonly kind: 'redirect'; readonly path: string }
+  /** A route takes the address, with other methods: these, for the Allow header. */
+  | { readonly kind: 'method-not-allowed'; readonly allow: readonly string[]; readonly routes: readonly R[] }
+  | { readonly kind: 'not-found' };
+
+const canonicalFormOf = (path: string): string => {
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return (trimmed === '' ? '/' : trimmed).toLowerCase();
+};
+
+/**
+ * Why no route took a request: the path is a route's in another form (`/login/`, `/Login`), so it
+ * is redirected there; a route takes the path with other methods (405); or nothing takes it (404).
+ * Only a path a route of the table takes is ever redirected to, so no redirect leaves the site.
+ */
+export const explainUnmatched = <R extends RouteSpec>(
+  table: readonly R[],
+  method: string,
+  path: string,
+): UnmatchedAnswer<R> => {
+  const segments = segmentsOf(path);
+  const routes = table.filter((route) => safeMatch(segmentsOf(route.path), segments) !== undefined);
+  if (routes.length > 0) {
+    return {
+      kind: 'method-not-allowed',
+      allow: [...new Set(routes.map((route) => route.method))].sort(),
+      routes,
+    };
+  }
+  const canonical = canonicalFormOf(path);
+  if (canonical !== path && matchRoute(table, method, canonical).kind === 'matched')
+    return { kind: 'redirect', path: canonical };
+  return { kind: 'not-found' };
+};
+
+/** `matchPath`, with a path that cannot be decoded taken as no match. */
+const safeMatch = (template: string[], actual: string[]): Record<string, string> | undefined => {
+  try {
+    return matchPath(template, actual);
+  } catch {
+    return undefined;
+  }
+};

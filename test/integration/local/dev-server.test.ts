@@ -73,15 +73,18 @@ describe('the local dev server', () => {
     expect(status).toBe(404);
   });
 
-  it('answers an unknown path or method as API Gateway does', async () => {
+  it('hands what no route takes to the $default route’s function, never API Gateway’s JSON', async () => {
     // Act
     const unknownPath = await fetch(`${baseUrl}/nowhere`);
     const wrongMethod = await fetch(`${baseUrl}/.well-known/jwks.json`, { method: 'DELETE' });
 
     // Assess
     expect(unknownPath.status).toBe(404);
-    expect(await unknownPath.json()).toEqual({ message: 'Not Found' });
-    expect(wrongMethod.status).toBe(404);
+    expect(unknownPath.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await unknownPath.text()).toContain('CID0404');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET');
+    expect(await wrongMethod.json()).toMatchObject({ error: 'invalid_request' });
   });
 
   it('hands the handler an API Gateway v2 event and sends every cookie it sets', async () => {
@@ -158,7 +161,7 @@ describe('the local dev server', () => {
     const byAddress = await withHost(`127.0.0.1:${port}`);
     await new Promise<void>((resolve) => server.close(() => resolve()));
 
-    // Assess: 404 is the test server's answer for a path it has no local route for; 421 refuses the host
+    // Assess: 404 is the page-not-found answer for a path it has no local route for; 421 refuses the host
     expect(rebound).toBe(421);
     expect(noPort).toBe(421);
     expect(own).toBe(404);

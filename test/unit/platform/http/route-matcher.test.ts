@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute } from '../../../../src/platform/http/route-matcher.ts';
+import { explainUnmatched, matchRoute } from '../../../../src/platform/http/route-matcher.ts';
 import type { RouteSpec } from '../../../../src/routes.ts';
 
 const table: RouteSpec[] = [
@@ -45,5 +45,42 @@ describe('matchRoute', () => {
 
   it('refuses a greedy parameter that climbs out of its folder', () => {
     expect(matchRoute(table, 'GET', '/files/images/../../secret')).toEqual({ kind: 'not-found' });
+  });
+});
+
+describe('explainUnmatched', () => {
+  const pages: RouteSpec[] = [
+    { id: 'login', method: 'GET', path: '/login', function: 'login-pages' },
+    { id: 'login-submit', method: 'POST', path: '/login', function: 'login-pages' },
+    { id: 'start', method: 'GET', path: '/', function: 'registration-pages' },
+    { id: 'files', method: 'GET', path: '/files/{path+}', function: 'static-assets' },
+  ];
+
+  it('redirects a trailing slash or capitals to the route the canonical form takes', () => {
+    expect(explainUnmatched(pages, 'GET', '/login/')).toEqual({ kind: 'redirect', path: '/login' });
+    expect(explainUnmatched(pages, 'POST', '/LOGIN')).toEqual({ kind: 'redirect', path: '/login' });
+  });
+
+  it('lists the methods a path takes when the method is not one of them', () => {
+    expect(explainUnmatched(pages, 'PUT', '/login')).toMatchObject({
+      kind: 'method-not-allowed',
+      allow: ['GET', 'POST'],
+    });
+    expect(explainUnmatched(pages, 'DELETE', '/files/a/b')).toMatchObject({ allow: ['GET'] });
+  });
+
+  it('finds nothing for a path no route takes in any form', () => {
+    expect(explainUnmatched(pages, 'GET', '/logins')).toEqual({ kind: 'not-found' });
+    expect(explainUnmatched(pages, 'PUT', '/login/')).toEqual({ kind: 'not-found' });
+  });
+
+  it.each([
+    '//attacker.example/',
+    '//attacker.example//',
+    '/\\attacker.example/',
+    '/x/../login/',
+    '/%E0%A4%A/',
+  ])('never redirects %s, which no route takes as written', (path) => {
+    expect(explainUnmatched(pages, 'GET', path)).toEqual({ kind: 'not-found' });
   });
 });
