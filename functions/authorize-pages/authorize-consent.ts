@@ -4,20 +4,7 @@ import { urlFor } from '../../src/routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
 import { answered, pendingAuthorizationOf } from '../../src/web/pending-authorization.ts';
 import type { AuthorizeKit, AuthorizePagesDependencies, AuthorizeRoutes } from './authorize-kit.ts';
-
-/** What the consent page says each scope shares, in the patient's words. */
-const scopeDescriptions: Record<string, string> = {
-  email: 'your email address',
-  phone: 'your mobile phone number',
-  landline: 'your landline phone number',
-  profile: 'your NHS number, surname and date of birth, and how well you have proved who you are',
-  basic_demographics: 'your surname and date of birth, and how well you have proved who you are',
-  profile_extended: 'your first name',
-  gp_registration_details: 'the GP surgery you are registered with',
-  gp_integration_credentials: 'the details that connect you to your GP surgery’s online services',
-  client_metadata: 'a reference the service keeps with your account',
-  nhs_app_credentials: 'the details the NHS App uses to connect to your GP surgery',
-};
+import { consentSharing } from './consent-wording.ts';
 
 /**
  * Consent: "Share your information" with the service, what each scope shares, and the patient's
@@ -35,18 +22,16 @@ export const consentPages = (
     consent: page({
       handle: async (request) => {
         const pending = pendingAuthorizationOf(request.session);
-        const items = pending.scopes
-          .filter((scope) => scope !== 'openid')
-          .map((scope) => scopeDescriptions[scope] ?? scope);
         // Whose information it is: on a shared computer, or after a hand-off, it may not be obvious.
-        const login = await loginFor(request, request.session);
+        const [login, label] = await Promise.all([loginFor(request, request.session), serviceLabel(pending)]);
+        if (!login) return { redirect: urlFor('login') };
         return {
           view: 'pages/consent.njk',
           data: {
             title: 'Share your information',
-            serviceLabel: await serviceLabel(pending),
-            items,
-            accountEmail: login?.account.email,
+            serviceLabel: label,
+            ...consentSharing(login.account, pending.scopes),
+            accountEmail: login.account.email,
           },
         };
       },

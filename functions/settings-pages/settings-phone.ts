@@ -50,6 +50,7 @@ export const phoneChangePages = (
   const newPhoneCodeForm = (session: BrowserSession) =>
     codeForm(deps.limits, {
       sentTo: maskPhoneNumber(session.journey.pendingPhoneNumber ?? ''),
+      toNewNumber: true,
       action: urlFor('settings-phone-code'),
       resendAction: urlFor('settings-phone-code-resend'),
       links: [backToSettings],

@@ -57,6 +57,8 @@ export const codeForm = (
   limits: Limits,
   options: {
     readonly sentTo: string;
+    /** The code went to a number being added or changed to, not yet the account's. */
+    readonly toNewNumber?: boolean;
     readonly action: string;
     readonly resendAction: string;
     readonly links?: readonly { text: string; href: string }[];
@@ -65,7 +67,7 @@ export const codeForm = (
 ) => ({
   title: 'Enter the security code',
   paragraphs: [
-    `We have sent a 6-digit security code by text message to your mobile phone number ${options.sentTo}.`,
+    `We have sent a 6-digit security code by text message to your ${options.toNewNumber ? 'new ' : ''}mobile phone number ${options.sentTo}.`,
     `The code expires after ${limits.securityCodeLifetimeSeconds / 60} minutes.`,
   ],
   action: options.action,

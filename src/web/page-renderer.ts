@@ -19,6 +19,26 @@ export interface PageRenderer {
   render(template: string, data: Record<string, unknown>): RenderedPage;
 }
 
+const htmlEscapes: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * An email address, escaped, with a line-break opportunity (`<wbr>`) after its @ and before each
+ * dot, so a narrow screen wraps it where a reader expects, not in the middle of a word.
+ */
+export const breakableEmail = (address: unknown): nunjucks.runtime.SafeString =>
+  new nunjucks.runtime.SafeString(
+    String(address ?? '')
+      .replace(/[&<>"']/g, (character) => htmlEscapes[character] ?? character)
+      .replace(/@/g, '@<wbr>')
+      .replace(/\./g, '<wbr>.'),
+  );
+
 export const createPageRenderer = (paths: ViewPaths, globals: { serviceName: string }): PageRenderer => {
   const environment = new nunjucks.Environment(
     new nunjucks.FileSystemLoader([paths.views, paths.nhsukFrontend]),
@@ -28,6 +48,8 @@ export const createPageRenderer = (paths: ViewPaths, globals: { serviceName: str
     },
   );
   environment.addGlobal('serviceName', globals.serviceName);
+  // An email address wraps at its @ and dots, never mid-word: `{{ email | breakableEmail }}`.
+  environment.addFilter('breakableEmail', breakableEmail);
   // Templates link to pages by route id, as the code does: `href="{{ urlFor('login') }}"`.
   environment.addGlobal('urlFor', urlFor);
   return {

@@ -1,6 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type BrowserFeature, functionSpecs, type RouteSpec, routeKey, routes } from '../../src/routes.ts';
+import {
+  type BrowserFeature,
+  defaultRoute,
+  functionSpecs,
+  type RouteSpec,
+  routeKey,
+  routes,
+} from '../../src/routes.ts';
 
 /**
  * The browser features each route may allow (camera, microphone, passkeys), by route id. Empty
@@ -14,8 +21,8 @@ describe('the route table', () => {
     expect(new Set(routes.map(routeKey)).size).toBe(routes.length);
   });
 
-  it('gives every function at least one route and every route a known function', () => {
-    const routed = new Set(routes.map((route) => route.function));
+  it('gives every function at least one route (the $default one included) and every route a known function', () => {
+    const routed = new Set<string>([...routes.map((route) => route.function), defaultRoute.function]);
     expect([...routed].sort()).toEqual(Object.keys(functionSpecs).sort());
   });
 

@@ -31,6 +31,11 @@ type SecurityCodeItem = Item & {
   attempts: number;
   consumedAt?: number;
   expiresAt: number;
+  /** The code this one replaced, as it was (null where it had no such attribute). */
+  previousSalt?: string | null;
+  previousHash?: string | null;
+  previousValidUntil?: number | null;
+  previousConsumedAt?: number | null;
 };
 
 /** One item per account and purpose; attempts counted with UpdateItem ADD, use by a conditional update. */
@@ -43,19 +48,29 @@ export class DynamoSecurityCodeStore implements SecurityCodeStore {
 
   async save(code: IssuedSecurityCode): Promise<void> {
     const validUntil = epochSeconds(code.validUntil);
-    await this.#table.put({
-      ...keys.securityCode(code.accountId, code.purpose),
-      accountId: code.accountId,
-      purpose: code.purpose,
-      channel: code.channel,
-      codeId: code.codeId,
-      salt: code.digest.salt,
-      hash: code.digest.hash,
-      issuedAt: epochSeconds(code.issuedAt),
-      validUntil,
-      attempts: code.attempts,
-      expiresAt: validUntil + keptAfterExpirySeconds,
-    } satisfies SecurityCodeItem);
+    // One write, as a put: the code it replaces is kept beside it, so an entry of that one is told why it fails.
+    await this.#table.replaceKeeping(
+      {
+        ...keys.securityCode(code.accountId, code.purpose),
+        accountId: code.accountId,
+        purpose: code.purpose,
+        channel: code.channel,
+        codeId: code.codeId,
+        salt: code.digest.salt,
+        hash: code.digest.hash,
+        issuedAt: epochSeconds(code.issuedAt),
+        validUntil,
+        attempts: code.attempts,
+        expiresAt: validUntil + keptAfterExpirySeconds,
+      } satisfies SecurityCodeItem,
+      {
+        previousSalt: 'salt',
+        previousHash: 'hash',
+        previousValidUntil: 'validUntil',
+        previousConsumedAt: 'consumedAt',
+      },
+      ['consumedAt'],
+    );
   }
 
   async countAttempt(
@@ -92,4 +107,11 @@ const toIssuedCode = (item: SecurityCodeItem): IssuedSecurityCode => ({
   validUntil: new Date(item.validUntil * 1000),
   attempts: item.attempts,
   usedAt: item.consumedAt === undefined ? undefined : new Date(item.consumedAt * 1000),
+  replaced:
+    item.previousSalt && item.previousHash && item.previousValidUntil && !item.previousConsumedAt
+      ? {
+          digest: { salt: item.previousSalt, hash: item.previousHash },
+          validUntil: new Date(item.previousValidUntil * 1000),
+        }
+      : undefined,
 });

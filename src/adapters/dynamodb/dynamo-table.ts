@@ -194,6 +194,46 @@ export class DynamoTable implements WriteCollector {
     );
   }
 
+  /**
+   * Writes the item whole in one UpdateItem, first copying some attributes of the item it
+   * replaces (`keep`: new name to old name; absent ones become null) and removing the old
+   * attributes the new item leaves out (`remove`): what a put would do, keeping a trace of the
+   * item before. The copy reads the old values, since an update expression sees the item as it was.
+   */
+  async replaceKeeping(
+    item: Item,
+    keep: Readonly<Record<string, string>>,
+    remove: readonly string[] = [],
+  ): Promise<void> {
+    const { pk, sk, ...attributes } = item;
+    const names = Object.keys(attributes);
+    const kept = Object.entries(keep);
+    const sets = [
+      ...names.map((_, index) => `#a${index} = :a${index}`),
+      ...kept.map((_, index) => `#k${index} = if_not_exists(#o${index}, :absent)`),
+    ];
+    const removes = remove.filter((name) => !(name in attributes));
+    await this.#guard(() =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk },
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.map((_, index) => `#r${index}`).join(', ')}` : ''}`,
+          ExpressionAttributeNames: {
+            ...Object.fromEntries(names.map((name, index) => [`#a${index}`, name])),
+            ...Object.fromEntries(kept.map(([target], index) => [`#k${index}`, target])),
+            ...Object.fromEntries(kept.map(([, source], index) => [`#o${index}`, source])),
+            ...Object.fromEntries(removes.map((name, index) => [`#r${index}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(names.map((name, index) => [`:a${index}`, attributes[name]])),
+            ':absent': null,
+          },
+        }),
+      ),
+    );
+  }
+
   /** The parts of an update of an existing, unexpired item with the `matching` values. */
   #updateInput(key: ItemKey, attributes: Record<string, unknown>, matching: Matching) {
     const names = Object.keys(attributes);

@@ -39,9 +39,18 @@ export interface PasswordLoginResult {
 /** Longer input is not a password we could have stored; it is refused before any hashing. */
 const MAXIMUM_PASSWORD_INPUT = 1024;
 
-const wrongDetails = () =>
+const wrongDetails = (options: { lastBeforeDelay?: boolean } = {}) =>
   new InvalidInputError([
     { field: 'email', message: 'Enter the email address and password for your account' },
+    ...(options.lastBeforeDelay
+      ? [
+          {
+            field: 'password',
+            message:
+              'If you enter the wrong password again, you will have to wait before you can try again. If you have forgotten your password, reset it',
+          },
+        ]
+      : []),
   ]);
 
 /**
@@ -100,7 +109,7 @@ export class PasswordLogin {
     if (!matches || !account) {
       const delayedUntil = await throttle.recordFailure(attempt);
       await this.#recordFailure(request, account, delayedUntil);
-      throw wrongDetails();
+      throw wrongDetails({ lastBeforeDelay: !delayedUntil && throttle.nextFailureDelays(attempt) });
     }
     await throttle.recordSuccess(attempt);
     if (hasher.needsRehash(account.passwordHash)) {

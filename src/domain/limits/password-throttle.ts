@@ -169,6 +169,16 @@ export class PasswordThrottle {
   }
 
   /**
+   * Whether the next wrong password from this source will start a delay, this attempt having
+   * been a wrong one (and no delay started yet): the page can warn before it happens. The same
+   * for an address with an account as for one without, as the count is.
+   */
+  nextFailureDelays(attempt: PasswordAttempt): boolean {
+    const failures = attempt.state.sources[attempt.sourceKey]?.failures ?? 0;
+    return failures === this.#limits.passwordFailuresBeforeDelay - 1;
+  }
+
+  /**
    * Call after a right password: this source's failures and the account's consecutive count no
    * longer count, and a network becomes one of the account's known networks.
    */

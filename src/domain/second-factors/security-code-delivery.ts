@@ -16,6 +16,7 @@ import {
   MalformedSecurityCodeError,
   NoSecurityCodeError,
   SecurityCodeExpiredError,
+  SecurityCodeReplacedError,
   SecurityCodeUsedError,
 } from '../security-codes/security-code-errors.ts';
 import type { SecurityCodeChannel, SecurityCodePurpose } from '../security-codes/security-code-store.ts';
@@ -152,6 +153,8 @@ const codeMessage = (error: unknown): string | undefined => {
     const left = error.attemptsLeft;
     return `The security code is not right. You have ${left} ${left === 1 ? 'try' : 'tries'} left`;
   }
+  if (error instanceof SecurityCodeReplacedError)
+    return 'We have sent you a newer security code. Enter the code from the newest message';
   if (error instanceof SecurityCodeExpiredError)
     return 'The security code has expired. Select ‘Send the code again’';
   if (error instanceof NoSecurityCodeError || error instanceof SecurityCodeUsedError) {

@@ -22,6 +22,16 @@ export class IncorrectSecurityCodeError extends DomainError {
   }
 }
 
+/** The code entered is the one a newer code replaced; not counted as a wrong code. */
+export class SecurityCodeReplacedError extends DomainError {
+  readonly code = 'security_code_replaced';
+  readonly status = 400;
+
+  constructor() {
+    super('A newer security code has been sent. Enter the code from the newest message.');
+  }
+}
+
 export class SecurityCodeExpiredError extends DomainError {
   readonly code = 'security_code_expired';
   readonly status = 400;

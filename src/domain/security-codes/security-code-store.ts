@@ -29,6 +29,8 @@ export interface IssuedSecurityCode {
   /** Entries counted so far, right or wrong. */
   readonly attempts: number;
   readonly usedAt?: Date | undefined;
+  /** The code this one replaced while it could still have been used: its entry is told a newer code was sent. */
+  readonly replaced?: { readonly digest: SecurityCodeDigest; readonly validUntil: Date } | undefined;
 }
 
 /** Where the current security code of each account and purpose is kept. */

@@ -10,6 +10,7 @@ import {
   MalformedSecurityCodeError,
   NoSecurityCodeError,
   SecurityCodeExpiredError,
+  SecurityCodeReplacedError,
   SecurityCodeUsedError,
 } from './security-code-errors.ts';
 import type { SecurityCodeChannel, SecurityCodePurpose, SecurityCodeStore } from './security-code-store.ts';
@@ -125,6 +126,18 @@ export class SecurityCodes {
     if (!issued || issued.attempts > allowed) throw new NoSecurityCodeError();
     if (issued.usedAt) throw new SecurityCodeUsedError();
     if (issued.validUntil.getTime() <= this.#clock().getTime()) throw new SecurityCodeExpiredError();
+    const attempt = bound(entered, request.destination);
+    // The code a newer one replaced, while it would still have worked, is not a wrong guess: only
+    // an entry that is neither that code nor the current one goes on to be counted as a try.
+    if (
+      issued.replaced &&
+      issued.replaced.validUntil.getTime() > this.#clock().getTime() &&
+      matchesSecurityCode(attempt, issued.replaced.digest) &&
+      !matchesSecurityCode(attempt, issued.digest)
+    ) {
+      await this.#refuseWhileLocked(request.accountId);
+      throw new SecurityCodeReplacedError();
+    }
     // Every entry is counted against the account before it is compared, and the lock looked at
     // again after counting: of entries made at once, across codes and purposes, no more than the
     // allowed number are ever compared.
@@ -135,7 +148,7 @@ export class SecurityCodes {
     );
     await this.#refuseWhileLocked(request.accountId);
     if (tries > allowed) throw await this.#lockEntry(request.accountId);
-    if (matchesSecurityCode(bound(entered, request.destination), issued.digest)) {
+    if (matchesSecurityCode(attempt, issued.digest)) {
       await Promise.all([
         this.#store.markUsed(request.accountId, request.purpose, issued.codeId),
         this.#failures.clear(codeFailuresScope, request.accountId),

@@ -33,7 +33,7 @@ describe('authorization requests from a relying party', () => {
         name: 'GP appointments',
         redirectUris: [REDIRECT_URI],
         publicKey,
-        scopes: ['openid', 'email', 'phone'],
+        scopes: ['openid', 'email', 'phone', 'profile', 'landline'],
         vectorsOfTrust: ['P0.Cp.Cd', 'P9.Cp.Cd'],
       },
       { newClientId: () => 'gp-app', now: () => new Date(), allowLocalRedirects: true },
@@ -146,7 +146,7 @@ describe('authorization requests from a relying party', () => {
 
     // Act
     const noNonce = await patient.get(authorizePath({ nonce: undefined }));
-    const badScope = await patient.get(authorizePath({ scope: 'openid profile' }));
+    const badScope = await patient.get(authorizePath({ scope: 'openid gp_registration_details' }));
 
     // Assess
     expect(new URL(noNonce.location ?? '').searchParams.get('error')).toBe('invalid_request');
@@ -180,6 +180,31 @@ describe('authorization requests from a relying party', () => {
     expect(sso.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('lists on the consent page only what a P0 account will share, and says what it cannot and why', async () => {
+    // Prepare
+    const patient = await prepare();
+
+    // Act
+    await patient.get(authorizePath({ scope: 'openid profile email phone landline' }));
+    await logIn(patient);
+    const consentPage = await patient.get('/consent');
+    const text = consentPage.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const shared = text.slice(text.indexOf('If you agree'), text.indexOf('What we cannot share'));
+    const notShared = text.slice(text.indexOf('What we cannot share'));
+
+    // Assess
+    expect(shared).toContain('your email address');
+    expect(shared).toContain('your mobile phone number');
+    expect(shared).toContain('that you have not proved who you are yet');
+    expect(shared).not.toContain('NHS number');
+    expect(shared).not.toContain('date of birth');
+    expect(notShared).toContain('your NHS number');
+    expect(notShared).toContain('your surname');
+    expect(notShared).toContain('your date of birth');
+    expect(notShared).toContain('because you have not proved who you are');
+    expect(notShared).toContain('We do not have your landline phone number for you, so we cannot share it.');
+  });
+
   it('refuses an answer from the page of an earlier request: consent for one service never goes to another', async () => {
     // Prepare: a second service asks for more; the patient, logged in, has service A's consent page open
     const patient = await prepare();
@@ -192,7 +217,7 @@ describe('authorization requests from a relying party', () => {
         name: 'Pharmacy',
         redirectUris: ['http://localhost:3002/callback'],
         publicKey,
-        scopes: ['openid', 'email', 'phone'],
+        scopes: ['openid', 'email', 'phone', 'profile', 'landline'],
         vectorsOfTrust: ['P0.Cp.Cd'],
       },
       { newClientId: () => 'pharmacy', now: () => new Date(), allowLocalRedirects: true },

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   codeIn,
   createAccount,
+  errorsOf,
   firstLogin,
   headingOf,
   linkIn,
@@ -85,6 +86,26 @@ describe('wrong passwords cannot keep a patient out', () => {
     expect(known.html).toContain('href="/password/forgotten"');
     const withoutNonces = (html: string) => html.replace(/nonce="[^"]*"/g, '');
     expect(withoutNonces(known.html)).toBe(withoutNonces(unknown.html));
+  });
+
+  it('warns before the wrong password that starts a delay, alike whether or not the account exists', async () => {
+    // Prepare
+    await patient();
+    const client = pages.client({ localAddress: ELSEWHERE });
+    const answers = { known: [] as string[][], unknown: [] as string[][] };
+
+    // Act: four wrong passwords for each address; the fifth would start the delay
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      answers.known.push(errorsOf((await logIn(client, 'not the password')).html));
+      answers.unknown.push(errorsOf((await logIn(client, 'not the password', 'nobody@example.com')).html));
+    }
+
+    // Assess
+    const warning =
+      'If you enter the wrong password again, you will have to wait before you can try again. If you have forgotten your password, reset it';
+    expect(answers.known.slice(0, 3).flat()).not.toContain(warning);
+    expect(answers.known[3]).toEqual(['Enter the email address and password for your account', warning]);
+    expect(answers.unknown).toEqual(answers.known);
   });
 
   it('lets the patient log in from home with the right password while an attacker’s network is delayed', async () => {

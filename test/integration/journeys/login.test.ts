@@ -214,6 +214,30 @@ describe('logging in', () => {
     expect(done.location).toBe('/login/done');
   });
 
+  it('says a newer code was sent when the replaced one is entered, and takes no try for it', async () => {
+    // Prepare
+    const client = await withPhone();
+    await logIn(client);
+    const first = latestCode();
+    await client.post('/login/code/resend');
+    const second = latestCode();
+    const wrong = ['000000', '111111'].find((code) => code !== first && code !== second) ?? '222222';
+
+    // Act
+    const replaced = await client.post('/login/code', { code: first });
+    const wrongAfter = await client.post('/login/code', { code: wrong });
+    const right = await client.post('/login/code', { code: second });
+
+    // Assess
+    expect(first).not.toBe(second);
+    expect(replaced.status).toBe(400);
+    expect(errorsOf(replaced.html)).toEqual([
+      'We have sent you a newer security code. Enter the code from the newest message',
+    ]);
+    expect(errorsOf(wrongAfter.html)).toEqual(['The security code is not right. You have 4 tries left']);
+    expect(right.location).toBe('/login/done');
+  });
+
   it('says a new code was sent when the patient asks for it again', async () => {
     // Prepare
     const client = await withPhone();

@@ -174,7 +174,7 @@ describe('resetting a forgotten password', () => {
     expect(help.status).toBe(200);
     expect(headingOf(help.html)).toBe('You need help to get back into your account');
     expect(help.html).toContain('CID3001');
-    expect(help.html).toContain('href="/contact"');
+    expect(help.html).toContain('href="/contact?cid=CID3001"');
   });
 
   it('answers the same for an address without an account, and tells that address there is none', async () => {
