@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { importPKCS8 } from 'jose';
+import nunjucks from 'nunjucks';
 import * as oidc from 'openid-client';
 import { listenOn } from './free-port.ts';
 
@@ -29,36 +31,43 @@ interface PendingLogin {
   readonly nonce: string;
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+/** The demo's own pages, with the NHS design system's macros (the templates are beside this file). */
+const demoViews = fileURLToPath(new URL('./demo-views', import.meta.url));
+const nhsukFrontend = fileURLToPath(new URL('../../node_modules/nhsuk-frontend/dist', import.meta.url));
+const SERVICE_TITLE = 'Demo GP service';
+const PROVIDER_NAME = 'NHS login';
 
-const page = (issuer: string, title: string, body: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} - Demo GP service</title><link rel="stylesheet" href="${issuer}/assets/nhsuk-frontend.min.css"></head>
-<body><div class="nhsuk-width-container"><main class="nhsuk-main-wrapper" id="maincontent">
-<h1>${escapeHtml(title)}</h1>${body}</main></div></body></html>`;
+const scopeLabels: Record<(typeof scopes)[number], string> = {
+  email: 'email: the email address',
+  phone: 'phone: the mobile phone number',
+  profile: 'profile: NHS number, surname, date of birth (once the patient has proved who they are)',
+};
 
-const startForm = (issuer: string) =>
-  page(
-    issuer,
-    'Demo GP service',
-    `<p>This is the demo relying party. Choose what to ask for, then continue.</p>
-<form method="post" action="/login">
-  <fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Identity proofing level</legend>
-  ${Object.keys(vectors)
-    .map(
-      (level, index) =>
-        `<div><input type="radio" id="vtr-${level}" name="level" value="${level}"${index === 0 ? ' checked' : ''}> <label for="vtr-${level}">${level}</label></div>`,
-    )
-    .join('')}</fieldset>
-  <fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Scopes (openid is always sent)</legend>
-  ${scopes.map((scope) => `<div><input type="checkbox" id="scope-${scope}" name="scope" value="${scope}" checked> <label for="scope-${scope}">${scope}</label></div>`).join('')}</fieldset>
-  <button class="nhsuk-button" type="submit">Continue with NHS login</button>
-</form>`,
-  );
+/** What the callback says when the provider answered with an error instead of a code. */
+const notLoggedIn = (error: string, description: string) => {
+  if (error === 'access_denied' && description === 'ConsentNotGiven')
+    return {
+      title: 'You did not agree to share your information',
+      paragraphs: [
+        `You chose not to share your information from ${PROVIDER_NAME} with the demo service, so it cannot log you in.`,
+        'If you change your mind, start again and choose to share it. Nothing has been shared.',
+      ],
+    };
+  if (error === 'access_denied')
+    return {
+      title: 'You are not logged in',
+      paragraphs: [
+        'You did not finish logging in, or did not prove who you are to the level the demo service asked for.',
+        'You can start again, or ask for a lower level.',
+      ],
+      detail: description,
+    };
+  return {
+    title: 'You are not logged in',
+    paragraphs: ['The demo service could not log you in.'],
+    detail: description ? `${error}: ${description}` : error,
+  };
+};
 
 /** Starts the demo relying party; resolves once it listens. */
 export const startDemoRelyingParty = async (options: DemoRelyingPartyOptions): Promise<Server> => {
@@ -71,7 +80,21 @@ export const startDemoRelyingParty = async (options: DemoRelyingPartyOptions): P
     { execute: [oidc.allowInsecureRequests] },
   );
   const redirectUri = `http://localhost:${options.port}/callback`;
+  const home = `http://localhost:${options.port}/`;
   const pending = new Map<string, PendingLogin>();
+  /** The state each logout was sent with: the home page says "You have logged out" when it comes back. */
+  const logouts = new Set<string>();
+  const views = new nunjucks.Environment(new nunjucks.FileSystemLoader([demoViews, nhsukFrontend]), {
+    autoescape: true,
+  });
+  const render = (view: string, data: Record<string, unknown>) =>
+    views.render(view, {
+      issuer: options.issuer,
+      serviceTitle: SERVICE_TITLE,
+      providerName: PROVIDER_NAME,
+      ...data,
+    });
+  const message = (title: string, paragraphs: string[]) => render('message.njk', { title, paragraphs });
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', redirectUri);
@@ -88,6 +111,14 @@ export const startDemoRelyingParty = async (options: DemoRelyingPartyOptions): P
             request.on('end', () => resolve(body));
           }),
         );
+        const level = (form.get('level') ?? 'P0') as keyof typeof vectors;
+        const chosen = form.getAll('scope').filter((scope) => (scopes as readonly string[]).includes(scope));
+        // Before a request that needs proving who you are, the patient is told it follows the login.
+        if (level !== 'P0' && form.get('noted') !== 'yes')
+          return send(
+            200,
+            render('prove-next.njk', { title: 'You will need to prove who you are', level, scopes: chosen }),
+          );
         const login = {
           verifier: oidc.randomPKCECodeVerifier(),
           state: oidc.randomState(),
@@ -95,13 +126,9 @@ export const startDemoRelyingParty = async (options: DemoRelyingPartyOptions): P
         };
         const id = randomUUID();
         pending.set(id, login);
-        const level = (form.get('level') ?? 'P0') as keyof typeof vectors;
         const authorizationUrl = oidc.buildAuthorizationUrl(config, {
           redirect_uri: redirectUri,
-          scope: [
-            'openid',
-            ...form.getAll('scope').filter((scope) => (scopes as readonly string[]).includes(scope)),
-          ].join(' '),
+          scope: ['openid', ...chosen].join(' '),
           vtr: vectors[level] ?? vectors.P0,
           state: login.state,
           nonce: login.nonce,
@@ -118,18 +145,16 @@ export const startDemoRelyingParty = async (options: DemoRelyingPartyOptions): P
         const login = pending.get(id);
         pending.delete(id);
         if (!login)
-          return send(400, page(options.issuer, 'Start again', '<p><a href="/">Start again</a></p>'));
-        if (url.searchParams.has('error')) {
-          const error = `${url.searchParams.get('error')}: ${url.searchParams.get('error_description') ?? ''}`;
+          return send(
+            400,
+            message('Start again', ['This login was started in another browser, or has already finished.']),
+          );
+        const error = url.searchParams.get('error');
+        if (error)
           return send(
             200,
-            page(
-              options.issuer,
-              'Not logged in',
-              `<p>The identity provider said: <code>${escapeHtml(error)}</code></p><p><a href="/">Start again</a></p>`,
-            ),
+            render('message.njk', notLoggedIn(error, url.searchParams.get('error_description') ?? '')),
           );
-        }
         const tokens = await oidc.authorizationCodeGrant(config, url, {
           pkceCodeVerifier: login.verifier,
           expectedState: login.state,
@@ -142,32 +167,38 @@ export const startDemoRelyingParty = async (options: DemoRelyingPartyOptions): P
           tokens.access_token,
           claims?.sub ?? oidc.skipSubjectCheck,
         );
+        const logoutState = oidc.randomState();
+        logouts.add(logoutState);
         const logout = oidc.buildEndSessionUrl(config, {
           id_token_hint: tokens.id_token ?? '',
-          post_logout_redirect_uri: `http://localhost:${options.port}/`,
+          post_logout_redirect_uri: home,
+          state: logoutState,
         });
         return send(
           200,
-          page(
-            options.issuer,
-            'You are logged in to the demo service',
-            `<h2>ID token claims (validated)</h2><pre>${escapeHtml(JSON.stringify(claims, null, 2))}</pre>
-<h2>UserInfo</h2><pre>${escapeHtml(JSON.stringify(userinfo, null, 2))}</pre>
-<p><a href="${escapeHtml(logout.href)}">Log out</a></p>`,
-          ),
+          render('logged-in.njk', {
+            title: 'You are logged in to the demo service',
+            claims: JSON.stringify(claims, null, 2),
+            userinfo: JSON.stringify(userinfo, null, 2),
+            logoutHref: logout.href,
+          }),
         );
       }
-      if (url.pathname === '/') return send(200, startForm(options.issuer));
-      return send(404, page(options.issuer, 'Page not found', '<p><a href="/">Start again</a></p>'));
+      if (url.pathname === '/') {
+        const state = url.searchParams.get('state') ?? '';
+        const loggedOut = logouts.delete(state);
+        return send(
+          200,
+          render('start.njk', {
+            title: SERVICE_TITLE,
+            loggedOut,
+            scopeItems: scopes.map((scope) => ({ value: scope, text: scopeLabels[scope], checked: true })),
+          }),
+        );
+      }
+      return send(404, message('Page not found', ['There is no such page in the demo service.']));
     } catch (error) {
-      return send(
-        500,
-        page(
-          options.issuer,
-          'Something went wrong',
-          `<p>${escapeHtml(String(error))}</p><p><a href="/">Start again</a></p>`,
-        ),
-      );
+      return send(500, message('Something went wrong', [String(error)]));
     }
   });
   await listenOn(server, {

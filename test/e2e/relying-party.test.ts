@@ -133,7 +133,7 @@ describe('a relying party using openid-client', () => {
     // Assess
     expect(consentProblems).toEqual([]);
     expect(consentText).toContain(
-      'You are sharing the information of the NHS account for rp-user@example.com.',
+      'You are sharing the information of the NHS login account for rp-user@example.com.',
     );
     expect(claims).toMatchObject({ iss: stack.issuer, aud: 'demo-service', nonce, vot: 'P0.Cp.Cd' });
     expect(userinfo).toMatchObject({
@@ -164,6 +164,57 @@ describe('a relying party using openid-client', () => {
     await context.close();
   });
 
+  it('shows the demo service’s pages in the design system: the choices, the note before proving who you are, and a refusal it can read', async () => {
+    // Prepare
+    const demo = `http://localhost:${stack.demoRelyingPartyPort}/`;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const accessibility: string[] = [];
+    const checked = async () => {
+      accessibility.push(...(await seriousAccessibilityProblems(page)));
+      return (await page.locator('h1').first().innerText()).trim();
+    };
+
+    // Act: the start page, then a P9 request, which says first that proving who you are follows
+    await page.goto(demo);
+    const start = await checked();
+    const radios = await page.getByRole('radio').count();
+    const title = await page.title();
+    await page.getByLabel(/P9:/).check();
+    await page.getByRole('button', { name: 'Continue with NHS login' }).click();
+    const note = await checked();
+    await page.getByRole('link', { name: 'Go back' }).click();
+
+    // Act: a P0 login that declines to share
+    await page.getByRole('button', { name: 'Continue with NHS login' }).click();
+    await page.getByLabel('Email address').fill('rp-user@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page
+      .getByLabel('Security code', { exact: true })
+      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const consent = await checked();
+    const cannotShare = await page.locator('main').innerText();
+    await page.getByRole('button', { name: 'Do not agree' }).click();
+    await expect
+      .poll(() => page.locator('h1').first().innerText(), { timeout: 20_000 })
+      .not.toBe('Share your information');
+    const declined = await checked();
+
+    // Assess
+    expect(start).toBe('Demo GP service');
+    expect(title).toBe('Demo GP service');
+    expect(radios).toBe(3);
+    expect(note).toBe('You will need to prove who you are');
+    expect(consent).toBe('Share your information');
+    expect(cannotShare).toContain('What we cannot share');
+    expect(cannotShare).toContain('your NHS number');
+    expect(declined).toBe('You did not agree to share your information');
+    expect(accessibility).toEqual([]);
+    await context.close();
+  });
+
   it('runs the demo service: Continue with NHS login, then the validated claims', async () => {
     // Prepare: a patient already set up by the first test, so log in only
     const context = await browser.newContext();
@@ -180,6 +231,16 @@ describe('a relying party using openid-client', () => {
       .toBe('You are logged in to the demo service');
     expect(await page.locator('pre').first().innerText()).toContain('"vot": "P0.Cp.Cd"');
     expect(await page.locator('pre').nth(1).innerText()).toContain('rp-user@example.com');
+
+    // Act: logging out of the demo service logs out of us too, and says so on its return
+    await page.getByRole('link', { name: 'Log out' }).click();
+    await expect
+      .poll(() => page.locator('h1').first().innerText(), { timeout: 20_000 })
+      .toBe('Demo GP service');
+
+    // Assess
+    expect(await page.locator('.nhsuk-notification-banner').innerText()).toContain('You have logged out');
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
     await context.close();
   });
 

@@ -114,6 +114,30 @@ describe('authorization requests from a relying party', () => {
     expect(new URL(consented.location ?? '').searchParams.get('state')).toBe('state-123');
   });
 
+  it('goes back to the service after an account is created from its login and the email confirmed', async () => {
+    // Prepare: a new patient, sent by the service, creates an account
+    const patient = await prepare();
+    await patient.get(authorizePath());
+    await patient.get('/register');
+    await patient.post('/register', { email: 'new@example.com', password: PASSWORD, terms: 'accepted' });
+    const link = linkIn(pages.outbox.latest({ kind: 'confirm-email' })?.text ?? '', '/register/confirm');
+    const latestCode = () => codeIn(pages.outbox.latest({ kind: 'security-code' })?.text ?? '');
+
+    // Act: confirms the email in the same browser, then logs in for the first time
+    const confirmed = await patient.openLink(link);
+    await patient.get('/login');
+    await patient.post('/login', { email: 'new@example.com', password: PASSWORD });
+    await patient.post('/login/phone', { phoneNumber: '07700 900456' });
+    const code = await patient.post('/login/code', { code: latestCode() });
+    const consented = await patient.post('/consent', { decision: 'agree' });
+
+    // Assess
+    expect(confirmed.html).toContain('You now have an NHS login');
+    expect(code.location).toBe('/consent');
+    expect(consented.location).toMatch(new RegExp(`^${REDIRECT_URI}\\?code=`));
+    expect(new URL(consented.location ?? '').searchParams.get('state')).toBe('state-123');
+  });
+
   it('shows CID1004 for an unknown service, and never redirects', async () => {
     // Prepare
     const patient = await prepare();
