@@ -7,6 +7,7 @@ import {
   MalformedSecurityCodeError,
   NoSecurityCodeError,
   SecurityCodeExpiredError,
+  SecurityCodeReplacedError,
   SecurityCodeUsedError,
 } from '../../../../src/domain/security-codes/security-code-errors.ts';
 import { at, createLimitsFixture, rejectionOf } from '../../../support/limits-fixture.ts';
@@ -15,7 +16,13 @@ const ACCOUNT = 'account-a';
 const login = { accountId: ACCOUNT, purpose: 'login', channel: 'sms' } as const;
 const entry = (code: string) => ({ accountId: ACCOUNT, purpose: 'login', code }) as const;
 /** A code that is certainly not `code`. */
-const otherThan = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+/** A code that is none of those given. */
+const otherThan = (...codes: string[]) => {
+  let candidate = Number(codes[0]);
+  do candidate = (candidate + 1) % 1_000_000;
+  while (codes.includes(String(candidate).padStart(6, '0')));
+  return String(candidate).padStart(6, '0');
+};
 
 describe('SecurityCodes', () => {
   it('issues a 6-digit code and keeps only its salted hash', async () => {
@@ -144,22 +151,25 @@ describe('SecurityCodes', () => {
     await expect(freshVerified).resolves.toBeUndefined();
   });
 
-  it('replaces the previous code when a new one is issued, and the wrong entries still count', async () => {
+  it('replaces the previous code when a new one is issued: the replaced one says so and takes no try, wrong entries still count', async () => {
     // Prepare
     const { codes } = await createLimitsFixture();
     const first = await codes.issue(login);
     for (let attempt = 1; attempt <= 3; attempt += 1)
       await rejectionOf(codes.verify(entry(otherThan(first))));
-    const second = await codes.issue(login);
-    const firstAgain = first === second ? otherThan(second) : first;
+    let second = await codes.issue(login);
+    // A new code equal to the old one (one in a million) is issued again: the replaced one is still `first`.
+    while (second === first) second = await codes.issue(login);
 
     // Act
-    const old = await rejectionOf(codes.verify(entry(firstAgain)));
+    const replaced = await rejectionOf(codes.verify(entry(first)));
+    const wrong = await rejectionOf(codes.verify(entry(otherThan(second, first))));
     const current = codes.verify(entry(second));
 
     // Assess
-    expect(old).toBeInstanceOf(IncorrectSecurityCodeError);
-    expect(old).toMatchObject({ attemptsLeft: 1 });
+    expect(replaced).toBeInstanceOf(SecurityCodeReplacedError);
+    expect(wrong).toBeInstanceOf(IncorrectSecurityCodeError);
+    expect(wrong).toMatchObject({ attemptsLeft: 1 });
     await expect(current).resolves.toBeUndefined();
   });
 
