@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+
+/** A patient of the sandboxes, as the seed file gives it; `tests` says what it is for. */
+export interface TestPatient {
+  readonly nhsNumber: string;
+  readonly given: readonly string[];
+  readonly family: string;
+  /** YYYY-MM-DD. */
+  readonly birthDate: string;
+  readonly gender: 'male' | 'female' | 'other' | 'unknown';
+  readonly postcode: string;
+  readonly mobile?: string;
+  readonly gpOdsCode?: string;
+  /** YYYY-MM-DD of death, when PDS records one. */
+  readonly deceased?: string;
+  readonly restricted?: boolean;
+  /** The NHS number whose record replaced this one. */
+  readonly supersededBy?: string;
+  readonly invalidated?: boolean;
+  /** The NHS number verification status code; `01` (present and verified) unless given. */
+  readonly verification?: string;
+  /** Every request for this record answers 429, as PDS does when it is busy. */
+  readonly busy?: boolean;
+  readonly tests: string;
+}
+
+export interface TestPatients {
+  readonly patients: readonly TestPatient[];
+  /** Details no record has. */
+  readonly noMatch: {
+    readonly given: string;
+    readonly family: string;
+    readonly birthDate: string;
+    readonly postcode: string;
+    readonly tests: string;
+  };
+}
+
+/** The seed file both sandboxes read. */
+export const loadTestPatients = (): TestPatients =>
+  JSON.parse(readFileSync(new URL('./test-patients.json', import.meta.url), 'utf8')) as TestPatients;
