@@ -318,6 +318,18 @@ export const routes = [
   { id: 'consent-submit', method: 'POST', path: '/consent', function: 'authorize-pages' },
   { id: 'prove-identity', method: 'GET', path: '/prove-who-you-are', function: 'identity-pages' },
   { id: 'prove-identity-return', method: 'POST', path: '/prove-who-you-are', function: 'identity-pages' },
+  {
+    id: 'prove-identity-details',
+    method: 'GET',
+    path: '/prove-who-you-are/check-your-details',
+    function: 'identity-pages',
+  },
+  {
+    id: 'prove-identity-details-submit',
+    method: 'POST',
+    path: '/prove-who-you-are/check-your-details',
+    function: 'identity-pages',
+  },
   { id: 'token', method: 'POST', path: '/token', function: 'oidc-token' },
   { id: 'userinfo', method: 'GET', path: '/userinfo', function: 'oidc-userinfo' },
   { id: 'userinfo-submit', method: 'POST', path: '/userinfo', function: 'oidc-userinfo' },

@@ -1,30 +1,122 @@
+import type { AccountStore } from '../../src/domain/accounts/account.ts';
 import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
+import type { DetailsCheck } from '../../src/domain/identity/details-check.ts';
 import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
+import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
+import { urlFor } from '../../src/routes.ts';
+import { type PageOutcome, type PageRequest, textFields } from '../../src/web/page-routes.ts';
 import { createPagesHandler, type PagesHandlerDependencies } from '../../src/web/pages-handler.ts';
-import { answered, pendingAuthorizationOf } from '../../src/web/pending-authorization.ts';
+import {
+  answered,
+  continueAuthorization,
+  pendingAuthorizationOf,
+} from '../../src/web/pending-authorization.ts';
+import { sessionAccount } from '../../src/web/session-account.ts';
 
 export interface IdentityFunctionDependencies extends PagesHandlerDependencies {
+  readonly accounts: AccountStore;
   readonly clients: Pick<ClientStore, 'find'>;
-  readonly authorization: Pick<AuthorizationDecision, 'notProven'>;
+  readonly authorization: Pick<AuthorizationDecision, 'notProven' | 'next' | 'consentedScopes'>;
+  readonly detailsCheck: Pick<DetailsCheck, 'check'>;
 }
 
-/** Proving who you are, for a service that needs more than a login. */
-export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =>
-  createPagesHandler('identity-pages', deps, (page) => ({
+const detailsFields = textFields(
+  'day',
+  'month',
+  'year',
+  'knowsNhsNumber',
+  'nhsNumber',
+  'givenName',
+  'familyName',
+  'postcode',
+);
+
+/**
+ * Proving who you are, for a service that needs more than a login: the ways there are (checking
+ * your details against your NHS record works now, P5; GP online services and photo ID follow),
+ * and going back to the service instead.
+ */
+export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler => {
+  const serviceLabel = async (session: BrowserSession) =>
+    session.pendingAuthorization
+      ? ((await deps.clients.find(session.pendingAuthorization.clientId))?.name ?? 'The service')
+      : undefined;
+
+  /** The page's account, or the login page (which comes back here once done). */
+  const loggedIn = async (request: PageRequest) => sessionAccount(deps.accounts, request, 'full');
+  const toLogin = (session: BrowserSession): PageOutcome => ({
+    redirect: urlFor('login'),
+    session: { kind: 'update', session: { ...session, afterLogin: 'prove-identity' } },
+  });
+
+  const detailsPage = (data: Record<string, unknown> = {}) => ({
+    title: 'Check your details',
+    ...data,
+  });
+
+  return createPagesHandler('identity-pages', deps, (page) => ({
     'prove-identity': page({
-      handle: async ({ session }) => ({
-        view: 'pages/prove-identity.njk',
-        data: {
-          title: 'You need to prove who you are',
-          serviceLabel:
-            (await deps.clients.find(pendingAuthorizationOf(session).clientId))?.name ?? 'The service',
-        },
-      }),
+      handle: async (request) => {
+        const account = await loggedIn(request);
+        if (!account) return toLogin(request.session);
+        return {
+          view: 'pages/prove-identity.njk',
+          data: {
+            title: 'Prove who you are',
+            serviceLabel: await serviceLabel(request.session),
+            proofingLevel: account.proofingLevel,
+            noMatch: request.query.details === 'no-match',
+            offerOtherRoutes: request.query.other === 'yes',
+          },
+        };
+      },
     }),
     'prove-identity-return': page({
       bindsToAuthorization: true,
       handle: async ({ session }) =>
         answered(session, deps.authorization.notProven(pendingAuthorizationOf(session))),
     }),
+    'prove-identity-details': page({
+      handle: async (request) => {
+        const account = await loggedIn(request);
+        if (!account) return toLogin(request.session);
+        return { view: 'pages/check-details.njk', data: detailsPage({ values: {} }) };
+      },
+    }),
+    'prove-identity-details-submit': page({
+      bindsToAuthorization: true,
+      fields: detailsFields,
+      formView: 'pages/check-details.njk',
+      formData: () => detailsPage(),
+      handle: async (request) => {
+        const account = await loggedIn(request);
+        if (!account) return toLogin(request.session);
+        const outcome = await deps.detailsCheck.check(account, request.form, request.sourceIp);
+        if (outcome.kind === 'not-matched')
+          return {
+            redirect: urlFor('prove-identity', {
+              details: 'no-match',
+              ...(outcome.offerOtherRoutes ? { other: 'yes' } : {}),
+            }),
+          };
+        const proven = await deps.accounts.findById(account.accountId);
+        const authentication = request.session.authentication;
+        if (request.session.pendingAuthorization && proven && authentication)
+          return continueAuthorization(deps.authorization, request.session, {
+            authentication,
+            account: proven,
+          });
+        return {
+          view: 'pages/message.njk',
+          data: {
+            title: 'You have proved who you are',
+            paragraphs: [
+              'Your details match your NHS record. Services that need your NHS number can now use your NHS login.',
+            ],
+          },
+        };
+      },
+    }),
   }));
+};

@@ -15,6 +15,7 @@ import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { CommonPasswordList } from '../domain/credentials/common-passwords.ts';
 import type { PasswordHasher } from '../domain/credentials/password-hasher.ts';
+import type { Demographics } from '../domain/identity/demographics.ts';
 import type { Limits } from '../domain/limits/limits.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
@@ -23,6 +24,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { FunctionName } from '../routes.ts';
 import { createPageRenderer } from '../web/page-renderer.ts';
 import { loadAssetCatalogue } from '../web/static-assets.ts';
+import { createIdentityServices, unconfiguredDemographics } from '../wiring/identity-services.ts';
 import { createOidcServices } from '../wiring/oidc-services.ts';
 import { createPatientServices } from '../wiring/patient-services.ts';
 
@@ -52,6 +54,8 @@ export interface LocalDependencies {
   readonly serviceName: string;
   /** The support team's contact route (`CONTACT_URL`); the help page at /contact stands in for it when unset. */
   readonly contactUrl?: string | undefined;
+  /** PDS: the local sandbox's client, or any PDS FHIR endpoint (`PDS_BASE_URL`); unset, checks say PDS cannot be reached. */
+  readonly demographics?: Demographics | undefined;
 }
 
 /** The local composition root: every function's handler, wired to local adapters. */
@@ -95,7 +99,14 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
     'recovery-pages': createRecoveryPagesHandler(pages),
     'settings-pages': createSettingsPagesHandler(pages),
     'authorize-pages': createAuthorizePagesHandler(pages),
-    'identity-pages': createIdentityPagesHandler(pages),
+    'identity-pages': createIdentityPagesHandler({
+      ...pages,
+      ...createIdentityServices({
+        ...deps,
+        ...services,
+        demographics: deps.demographics ?? unconfiguredDemographics,
+      }),
+    }),
     'logout-pages': createLogoutPagesHandler(pages),
     'static-assets': createStaticAssetsHandler({
       logger: deps.logger,

@@ -23,6 +23,11 @@ const localSettingsSchema = z.object({
   LIMITS: z.optional(limitsJsonSchema),
   // The support team's contact route; http too, so a local stand-in can be tried.
   CONTACT_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
+  // Any PDS FHIR R4 endpoint (its base, ending /FHIR/R4); the local PDS sandbox unless set.
+  PDS_BASE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
+  // Where a signed JWT is exchanged for a PDS access token; none (an open-access sandbox) unless set with PDS_BASE_URL.
+  PDS_TOKEN_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
+  PDS_API_KEY: z._default(z.string().check(z.minLength(1)), 'local-sandbox'),
 });
 
 export interface LocalSettings {
@@ -44,6 +49,8 @@ export interface LocalSettings {
   readonly limits: Limits;
   /** The support team's contact route, offered on the help page and linked from emails. */
   readonly contactUrl: string | undefined;
+  /** A PDS FHIR endpoint to use instead of the local sandbox, and its token URL if it needs one. */
+  readonly pds: { readonly baseUrl?: string; readonly tokenUrl?: string; readonly apiKey: string };
 }
 
 /** Reads and validates the local settings once, in a composition root (`npm start`, `npm run client`). */
@@ -67,5 +74,10 @@ export const readLocalSettings = (env: Record<string, string | undefined>): Loca
     allowedPhoneCountries: settings.ALLOWED_PHONE_COUNTRIES,
     limits: settings.LIMITS ?? resolveLimits(),
     contactUrl: settings.CONTACT_URL,
+    pds: {
+      ...(settings.PDS_BASE_URL ? { baseUrl: settings.PDS_BASE_URL.replace(/\/$/, '') } : {}),
+      ...(settings.PDS_TOKEN_URL ? { tokenUrl: settings.PDS_TOKEN_URL } : {}),
+      apiKey: settings.PDS_API_KEY,
+    },
   };
 };

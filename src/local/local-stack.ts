@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Argon2PasswordHasher } from '../adapters/argon2/argon2-password-hasher.ts';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
@@ -7,6 +8,7 @@ import { createCommonPasswordList } from '../adapters/files/common-password-file
 import { LocalTokenSigner } from '../adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../adapters/local/outbox.ts';
 import { createOutboxPages } from '../adapters/local/outbox-pages.ts';
+import { PdsFhirClient } from '../adapters/pds/pds-fhir-client.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createLogger } from '../platform/logger.ts';
 import { type DemoClient, seedDemoClient } from './demo-client.ts';
@@ -16,6 +18,9 @@ import { ensureTable, localClient, startDynamoDbLocal, useRunningDynamoDb } from
 import { findFreePort, listenOn } from './free-port.ts';
 import { createLocalHandlers } from './local-handlers.ts';
 import type { LocalSettings } from './local-settings.ts';
+import { PdsSandbox } from './sandboxes/pds-sandbox.ts';
+import { createTestPatientPages } from './sandboxes/test-patient-pages.ts';
+import { loadTestPatients } from './sandboxes/test-patients.ts';
 
 export interface RunningLocalStack {
   readonly issuer: string;
@@ -27,12 +32,22 @@ export interface RunningLocalStack {
   stop(): Promise<void>;
 }
 
+type LocalRoutes = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+/** Local-only routes tried in turn: the first that answers a request takes it. */
+const firstOf =
+  (...routes: LocalRoutes[]): LocalRoutes =>
+  (request, response) =>
+    routes.some((route) => route(request, response));
+
 /** The data folder's layout, in one place. */
 export const dataPaths = (dataDirectory: string) => ({
   dynamoDb: join(dataDirectory, 'dynamodb'),
   signingKeys: join(dataDirectory, 'signing-keys.json'),
   outbox: join(dataDirectory, 'outbox'),
   demoClient: join(dataDirectory, 'demo-client'),
+  /** The key the PDS client signs its token requests with (its own, never the ID-token key). */
+  pdsKey: join(dataDirectory, 'pds-signing-key.json'),
 });
 
 /**
@@ -72,6 +87,24 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
     const port = settings.port === 0 ? await findFreePort() : settings.port;
     const issuer = `http://localhost:${port}`;
     const outbox = await LocalOutbox.open({ directory: paths.outbox });
+    // PDS: the local sandbox with the test patients, served beside the pages, unless PDS_BASE_URL names another.
+    const testPatients = loadTestPatients();
+    const pdsSandbox = new PdsSandbox({ patients: testPatients, clock: systemClock });
+    const sandboxBase = `${issuer}${pdsSandbox.basePath}`;
+    const pdsTokenUrl = settings.pds.baseUrl ? settings.pds.tokenUrl : `${sandboxBase}/oauth2/token`;
+    const demographics = new PdsFhirClient({
+      baseUrl: settings.pds.baseUrl ?? `${sandboxBase}/FHIR/R4`,
+      ...(pdsTokenUrl
+        ? {
+            auth: {
+              tokenUrl: pdsTokenUrl,
+              apiKey: settings.pds.apiKey,
+              signer: await LocalTokenSigner.loadOrCreate(paths.pdsKey),
+            },
+          }
+        : {}),
+      clock: systemClock,
+    });
     const handlers = createLocalHandlers({
       issuer,
       signer,
@@ -86,11 +119,16 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       commonPasswords: createCommonPasswordList(),
       serviceName: settings.serviceName,
       contactUrl: settings.contactUrl,
+      demographics,
     });
     // The outbox pages are served by the local stack only; no route of the table reaches them.
     const server = createDevServer({
       handlers,
-      localRoutes: createOutboxPages(outbox),
+      localRoutes: firstOf(
+        createOutboxPages(outbox),
+        (request, response) => pdsSandbox.handle(request, response),
+        createTestPatientPages(pdsSandbox, testPatients),
+      ),
       allowedHosts: ['localhost', '127.0.0.1', '::1', settings.host],
     });
     await listenOn(server, { port, host: settings.host, setting: 'PORT', what: 'the patient pages' });

@@ -79,6 +79,10 @@ export const limitLogMessages = {
     messageCode: 'PL_LIMIT_NEW_NUMBER_TEXTS_CEILING',
     message: 'Service-wide ceiling on texts to new phone numbers reached',
   },
+  'details-checks': {
+    messageCode: 'PL_LIMIT_DETAILS_CHECKS',
+    message: 'Details checks per account reached',
+  },
 } as const satisfies Record<LimitReason, LogMessage>;
 
 /**

@@ -292,6 +292,11 @@ const limitWording: Record<
     what: 'We have sent the most security codes we send to one phone number in a day.',
     action: startAgain,
   },
+  'details-checks': {
+    title: 'You have tried to check your details too many times',
+    what: 'For your security, we cannot check your details again yet.',
+    action: { text: 'Other ways to prove who you are', href: urlFor('prove-identity') },
+  },
 };
 
 /** The problem pages, with the time and the limits in force: what a page says, and when to try again. */

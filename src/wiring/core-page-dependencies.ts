@@ -17,5 +17,6 @@ export const corePageFunctionDependencies = (
   return {
     ...createCoreServices({ table, clock: page.clock, limits: config.limits, issuer: config.issuer }),
     ...page,
+    table,
   };
 };

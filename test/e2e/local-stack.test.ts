@@ -51,6 +51,42 @@ describe('the local stack (npm start)', () => {
     });
   });
 
+  it('lists the test patients, lets a test change one, and serves them through its PDS sandbox', async () => {
+    // Act
+    const page = await fetch(`${stack.issuer}/_dev/test-patients`);
+    const list = (await (await fetch(`${stack.issuer}/_dev/test-patients.json`)).json()) as {
+      patients: { nhsNumber: string; tests: string }[];
+    };
+    const formPost = await fetch(`${stack.issuer}/_dev/test-patients/9000000017`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'invalidated=true',
+    });
+    const badChange = await fetch(`${stack.issuer}/_dev/test-patients/9000000017`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ nhsNumber: '9000000009' }),
+    });
+    const changed = await fetch(`${stack.issuer}/_dev/test-patients/9000000017`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ deceased: '2026-11-30' }),
+    });
+    const withoutToken = await fetch(`${stack.issuer}/_dev/pds/FHIR/R4/Patient/9000000009`, {
+      headers: { 'x-request-id': crypto.randomUUID() },
+    });
+
+    // Assess
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('9000000009');
+    expect(list.patients.map((patient) => patient.nhsNumber)).toContain('9000000009');
+    expect(list.patients.every((patient) => patient.nhsNumber.startsWith('9') && patient.tests)).toBe(true);
+    expect(formPost.status).toBe(415);
+    expect(badChange.status).toBe(400);
+    expect(await changed.json()).toMatchObject({ nhsNumber: '9000000017', deceased: '2026-11-30' });
+    expect(withoutToken.status).toBe(401);
+  });
+
   it('serves public keys only', async () => {
     // Act
     const { keys } = (await (await fetch(`${stack.issuer}/.well-known/jwks.json`)).json()) as {

@@ -522,6 +522,93 @@ describe('a relying party using openid-client', () => {
   };
 
   /** An authorization request as a relying party builds it, with PKCE, state and nonce. */
+  it('lets a new patient reach P5 with a test patient’s details, and the relying party gets the NHS number and P5', async () => {
+    // Prepare: a service asking for P5 and the profile
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const authorizationUrl = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile',
+      state,
+      nonce,
+      vtr: '["P5.Cp.Cd"]',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const accessibility: string[] = [];
+
+    // Act: a new account, then "prove who you are" with Jane Smith's NHS number and date of birth
+    await page.goto(authorizationUrl.href);
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Email address').fill('p5-user@example.com');
+    await page.getByLabel('Create a password').fill('correct horse battery');
+    await page.getByLabel(/I accept the NHS login terms and conditions/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.goto(
+      /http:\/\/\S+\/register\/confirm\?token=\S+/.exec(await latest('confirm-email'))?.[0] ?? '',
+    );
+    await page.getByRole('button', { name: 'Confirm email address' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Email address').fill('p5-user@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('UK mobile phone number').fill('07700 900001');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page
+      .getByLabel('Security code', { exact: true })
+      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const proveHeading = await page.locator('h1').first().innerText();
+    accessibility.push(...(await seriousAccessibilityProblems(page)));
+    await page.getByRole('button', { name: 'Check your details' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const errorSummary = await page.locator('.nhsuk-error-summary').innerText();
+    accessibility.push(...(await seriousAccessibilityProblems(page)));
+    await page.getByLabel('Day').fill('22');
+    await page.getByLabel('Month').fill('10');
+    await page.getByLabel('Year').fill('1980');
+    await page.getByLabel('Yes').check();
+    await page.getByLabel('NHS number').fill('900 000 0009');
+    accessibility.push(...(await seriousAccessibilityProblems(page)));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Agree and continue' }).waitFor();
+    const consentText = await page.locator('main').innerText();
+    accessibility.push(...(await seriousAccessibilityProblems(page)));
+    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    await page.waitForURL((url) => url.href.startsWith(redirectUri), { timeout: 20_000 });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims();
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims?.sub ?? '');
+
+    // Assess
+    expect(proveHeading).toBe('Prove who you are');
+    expect(errorSummary).toContain('Enter your date of birth');
+    expect(consentText).toContain('your NHS number');
+    expect(consentText).not.toContain('What we cannot share');
+    expect(claims).toMatchObject({
+      vot: 'P5.Cp.Cd',
+      nhs_number: '9000000009',
+      family_name: 'Smith',
+      birthdate: '1980-10-22',
+      identity_proofing_level: 'P5',
+    });
+    expect(userinfo).toMatchObject({
+      nhs_number: '9000000009',
+      family_name: 'Smith',
+      birthdate: '1980-10-22',
+    });
+    expect(accessibility).toEqual([]);
+    await context.close();
+  });
+
   const authorizationRequest = async (service: RegisteredService, extra: Record<string, string> = {}) => {
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();

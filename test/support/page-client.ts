@@ -5,6 +5,7 @@ import type { LimitOverrides } from '../../src/domain/limits/limits.ts';
 import { createDevServer } from '../../src/local/dev-server.ts';
 import { createLocalHandlers } from '../../src/local/local-handlers.ts';
 import { createLocalDependencies } from './local-dependencies.ts';
+import { startPdsSandbox } from './pds-sandbox-server.ts';
 
 export interface PageResponse {
   readonly status: number;
@@ -162,13 +163,12 @@ export const errorsOf = (html: string): string[] =>
 export const startPages = async (
   options: { clock?: ReturnType<typeof movableClock>; limits?: LimitOverrides; contactUrl?: string } = {},
 ) => {
-  const dependencies = {
-    ...(await createLocalDependencies({
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.limits ? { limits: options.limits } : {}),
-    })),
-    contactUrl: options.contactUrl,
-  };
+  const base = await createLocalDependencies({
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  const pds = await startPdsSandbox(base.clock);
+  const dependencies = { ...base, contactUrl: options.contactUrl, demographics: pds.demographics };
   const server = createDevServer({ handlers: createLocalHandlers(dependencies) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -177,7 +177,12 @@ export const startPages = async (
     outbox: dependencies.outbox as LocalOutbox,
     dependencies,
     client: (options: { localAddress?: string } = {}) => new PageClient(baseUrl, options),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** The PDS sandbox behind the pages: change a test patient between two requests. */
+    pds: pds.sandbox,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pds.stop();
+    },
   };
 };
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { VerifiedIdentity } from '../identity/verified-identity.ts';
 import type { ProofingLevel } from '../oidc/vectors-of-trust.ts';
 
 /** A patient's account. */
@@ -18,6 +19,8 @@ export interface Account {
    */
   readonly phoneBeforeChanges?: { readonly phoneNumber: string; readonly until: string };
   readonly proofingLevel: ProofingLevel;
+  /** What proving who they are established (P5 and up): the NHS number and the PDS details claims carry. */
+  readonly identity?: VerifiedIdentity;
   /** ISO 8601. */
   readonly createdAt: string;
   /**
@@ -52,6 +55,11 @@ export interface AccountStore {
     phoneNumber: string,
     before?: { readonly phoneNumber: string; readonly until: string },
   ): Promise<void>;
+  /**
+   * Records what proving who they are established, at `level`; a level is never lowered (a P9
+   * account checking its details again stays P9).
+   */
+  setIdentity(accountId: string, level: ProofingLevel, identity: VerifiedIdentity): Promise<void>;
   /** Makes every session logged in so far unusable, whatever the session store says; returns the new generation. */
   revokeSessions(accountId: string): Promise<number>;
   /** Moves the account to a new email address; EmailAlreadyRegisteredError when that address has an account. */

@@ -41,7 +41,9 @@ export type AuditEventType =
   /** The second factor was given again before a sensitive change (detail: the purpose). */
   | 'reauthenticated'
   /** The old address reported that an email change it was told of was not the patient's. */
-  | 'email-change-reported';
+  | 'email-change-reported'
+  /** The patient's details were checked against PDS to prove who they are (detail: `matched` or why not). */
+  | 'details-checked';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {

@@ -113,6 +113,12 @@ export const defaultLimits = {
   clientAssertionLifetimeSeconds: 3600,
   /** How long a refresh token family lasts from the login that started it; rotation does not extend it. */
   refreshTokenLifetimeSeconds: 30 * day,
+  /** Times an account may check its details against PDS (P5) in one window, matched or not. */
+  detailsChecksPerAccount: 10,
+  /** The window over which an account's details checks are counted. */
+  detailsChecksWindowSeconds: day,
+  /** Details that found no match, in a row, after which the page offers the other ways to prove who you are. */
+  detailsCheckFailuresBeforeOtherRoutes: 3,
 } as const;
 
 export type LimitName = keyof typeof defaultLimits;

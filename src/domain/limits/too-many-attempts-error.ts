@@ -13,7 +13,8 @@ export type LimitReason =
   | 'email-address-cap'
   | 'texts-per-network'
   | 'texts-per-account'
-  | 'new-number-ceiling';
+  | 'new-number-ceiling'
+  | 'details-checks';
 
 const descriptions: Record<LimitReason, string> = {
   'password-delayed': 'The wrong password was entered too many times: wait before trying again.',
@@ -30,6 +31,7 @@ const descriptions: Record<LimitReason, string> = {
   'texts-per-account': 'Too many text messages have been sent to this account today.',
   'new-number-ceiling':
     'Too many text messages are going to new phone numbers: none are sent to new numbers for a while.',
+  'details-checks': 'Your details have been checked too many times today.',
 };
 
 /**

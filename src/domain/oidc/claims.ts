@@ -1,27 +1,9 @@
 import type { Account } from '../accounts/account.ts';
+import type { VerifiedIdentity } from '../identity/verified-identity.ts';
 import type { Scope } from './scopes.ts';
 import type { ProofingLevel } from './vectors-of-trust.ts';
 
-/**
- * What identity verification established about a patient, from their PDS record. Every part is
- * optional: a P0 account has none of it, and a claim whose data is absent is simply not released.
- */
-export interface VerifiedIdentity {
-  /** 10 digits. */
-  readonly nhsNumber?: string | undefined;
-  readonly familyName?: string | undefined;
-  readonly givenName?: string | undefined;
-  /** YYYY-MM-DD. */
-  readonly birthdate?: string | undefined;
-  /** The ODS code of the patient's registered GP practice. */
-  readonly gpOdsCode?: string | undefined;
-  /** The GP online-services (IM1) linkage the patient proved themselves with. */
-  readonly gpIntegrationCredentials?:
-    | { readonly gpUserId: string; readonly gpLinkageKey: string; readonly gpOdsCode: string }
-    | undefined;
-  /** Whether the phone confirmed for the second factor matches a PDS contact number. */
-  readonly phoneNumberPdsMatched?: boolean | undefined;
-}
+export type { VerifiedIdentity };
 
 /** The parts of an account claims are made from (an Account, with its identity once proven). */
 export type ClaimsSource = Pick<Account, 'subject' | 'email' | 'phoneNumber' | 'proofingLevel'> & {

@@ -1,0 +1,190 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Account, AccountStore } from '../accounts/account.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import { type FieldProblem, InvalidInputError } from '../invalid-input-error.ts';
+import type { FailureCounter } from '../limits/failure-counter.ts';
+import type { Limits } from '../limits/limits.ts';
+import type { RateLimiter, RateRule } from '../limits/rate-limiter.ts';
+import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
+import {
+  type Demographics,
+  DemographicsInvalidatedError,
+  DemographicsNotFoundError,
+  type DemographicsRecord,
+  InvalidNhsNumberError,
+} from './demographics.ts';
+import { normalisePostcode, recordMatches, type TypedDetails } from './details-match.ts';
+import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.ts';
+import type { VerifiedIdentity } from './verified-identity.ts';
+
+export const detailsCheckScopes = { checks: 'details-checks', failures: 'details-failures' } as const;
+
+/** The "check your details" form as typed: the date of birth in three fields, then an NHS number or name and postcode. */
+export interface DetailsForm {
+  readonly day: string;
+  readonly month: string;
+  readonly year: string;
+  /** `yes` with `nhsNumber`, `no` with the name and postcode. */
+  readonly knowsNhsNumber: string;
+  readonly nhsNumber: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly postcode: string;
+}
+
+export type DetailsCheckOutcome =
+  | { readonly kind: 'matched' }
+  /** No record matched: after `detailsCheckFailuresBeforeOtherRoutes` in a row, the other routes are offered. */
+  | { readonly kind: 'not-matched'; readonly offerOtherRoutes: boolean };
+
+export interface DetailsCheckDependencies {
+  readonly demographics: Demographics;
+  readonly accounts: Pick<AccountStore, 'setIdentity'>;
+  readonly rateLimiter: RateLimiter;
+  readonly failures: FailureCounter;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly limits: Limits;
+}
+
+/** A UK postcode's shape (outward and inward parts), spaces optional. */
+const POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$/;
+
+/**
+ * P5, "check your details" (reference 6.3): the date of birth, and the NHS number if the patient
+ * knows it, else their name and the postcode registered with their practice, matched against
+ * PDS in the application-restricted mode: a record by NHS number, or the single record a search
+ * finds, then our own rules (`recordMatches`). Nothing from PDS is shown to the patient, matched
+ * or not: the page says only whether the details matched. Checks are capped per account per day,
+ * and a run of failures offers the other ways to prove who you are.
+ */
+export class DetailsCheck {
+  readonly #deps: DetailsCheckDependencies;
+  readonly #rule: RateRule;
+
+  constructor(deps: DetailsCheckDependencies) {
+    this.#deps = deps;
+    this.#rule = {
+      scope: detailsCheckScopes.checks,
+      limit: deps.limits.detailsChecksPerAccount,
+      windowSeconds: deps.limits.detailsChecksWindowSeconds,
+    };
+  }
+
+  /** Throws InvalidInputError with every problem of the form, TooManyAttemptsError past the cap, DemographicsUnavailableError. */
+  async check(account: Account, form: DetailsForm, sourceIp: string): Promise<DetailsCheckOutcome> {
+    const typed = this.#read(form);
+    const counted = await this.#deps.rateLimiter.hit(this.#rule, account.accountId);
+    if (!counted.allowed) throw new TooManyAttemptsError('details-checks', counted.retryAt);
+    const record = await this.#find(typed);
+    const matched = record !== undefined && recordMatches(record, typed);
+    await this.#deps.audit.record({
+      accountId: account.accountId,
+      type: 'details-checked',
+      at: this.#deps.clock().toISOString(),
+      sourceIp,
+      detail: matched ? 'matched' : 'not-matched',
+    });
+    if (!matched || !record) {
+      const failures = await this.#deps.failures.add(
+        detailsCheckScopes.failures,
+        account.accountId,
+        this.#deps.limits.detailsChecksWindowSeconds,
+      );
+      return {
+        kind: 'not-matched',
+        offerOtherRoutes: failures >= this.#deps.limits.detailsCheckFailuresBeforeOtherRoutes,
+      };
+    }
+    await Promise.all([
+      this.#deps.accounts.setIdentity(account.accountId, 'P5', identityOf(record, account)),
+      this.#deps.failures.clear(detailsCheckScopes.failures, account.accountId),
+    ]);
+    return { kind: 'matched' };
+  }
+
+  /** The record by NHS number, or the single one a search finds; undefined when PDS has none that could be the patient's. */
+  async #find(typed: TypedDetails): Promise<DemographicsRecord | undefined> {
+    try {
+      if ('nhsNumber' in typed) return await this.#deps.demographics.retrieve(typed.nhsNumber);
+      return await this.#deps.demographics.search(typed);
+    } catch (error) {
+      if (
+        error instanceof DemographicsNotFoundError ||
+        error instanceof DemographicsInvalidatedError ||
+        error instanceof InvalidNhsNumberError
+      )
+        return undefined;
+      throw error;
+    }
+  }
+
+  #read(form: DetailsForm): TypedDetails {
+    const problems: FieldProblem[] = [];
+    const birthDate = this.#birthDate(form, problems);
+    if (form.knowsNhsNumber === 'yes') {
+      const nhsNumber = normaliseNhsNumber(form.nhsNumber);
+      if (nhsNumber === '') problems.push({ field: 'nhsNumber', message: 'Enter your NHS number' });
+      else if (!isValidNhsNumber(nhsNumber))
+        problems.push({
+          field: 'nhsNumber',
+          message: 'Enter a real NHS number. It is 10 digits, like 485 777 3456',
+        });
+      if (problems.length > 0) throw new InvalidInputError(problems);
+      return { birthDate, nhsNumber };
+    }
+    if (form.knowsNhsNumber !== 'no')
+      problems.push({ field: 'knowsNhsNumber', message: 'Select yes if you know your NHS number' });
+    const givenName = form.givenName.trim();
+    const familyName = form.familyName.trim();
+    const postcode = normalisePostcode(form.postcode);
+    if (form.knowsNhsNumber === 'no') {
+      if (givenName === '') problems.push({ field: 'givenName', message: 'Enter your first name' });
+      if (familyName === '') problems.push({ field: 'familyName', message: 'Enter your last name' });
+      if (postcode === '') problems.push({ field: 'postcode', message: 'Enter your postcode' });
+      else if (!POSTCODE.test(postcode))
+        problems.push({ field: 'postcode', message: 'Enter a real postcode, like LS1 6AE' });
+    }
+    if (problems.length > 0) throw new InvalidInputError(problems);
+    return { birthDate, givenName, familyName, postcode };
+  }
+
+  #birthDate(form: DetailsForm, problems: FieldProblem[]): string {
+    const [day, month, year] = [form.day, form.month, form.year].map((part) => part.trim());
+    if (!day || !month || !year) {
+      problems.push({ field: 'birthDate', message: 'Enter your date of birth' });
+      return '';
+    }
+    const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+    const real =
+      /^\d{1,2}$/.test(day) &&
+      /^\d{1,2}$/.test(month) &&
+      /^\d{4}$/.test(year) &&
+      date.getUTCDate() === Number(day) &&
+      date.getUTCMonth() === Number(month) - 1;
+    if (!real) {
+      problems.push({ field: 'birthDate', message: 'Date of birth must be a real date' });
+      return '';
+    }
+    if (date.getTime() > this.#deps.clock().getTime() || Number(year) < 1900) {
+      problems.push({ field: 'birthDate', message: 'Date of birth must be in the past' });
+      return '';
+    }
+    return date.toISOString().slice(0, 10);
+  }
+}
+
+/** What the account keeps from a matched record: what the claims carry, never the address. */
+const identityOf = (record: DemographicsRecord, account: Account): VerifiedIdentity => ({
+  nhsNumber: record.nhsNumber,
+  givenName: record.givenNames[0],
+  familyName: record.familyName,
+  birthdate: record.birthDate,
+  gpOdsCode: record.gpOdsCode,
+  phoneNumberPdsMatched:
+    account.phoneNumber !== undefined &&
+    record.mobileNumbers.some(
+      (mobile) => parsePhoneNumberFromString(mobile, 'GB')?.number === account.phoneNumber,
+    ),
+});
