@@ -319,6 +319,12 @@ export const routes = [
   { id: 'prove-identity', method: 'GET', path: '/prove-who-you-are', function: 'identity-pages' },
   { id: 'prove-identity-return', method: 'POST', path: '/prove-who-you-are', function: 'identity-pages' },
   {
+    id: 'nhs-number-check',
+    method: 'GET',
+    path: '/prove-who-you-are/nhs-number-check',
+    function: 'identity-pages',
+  },
+  {
     id: 'prove-identity-details',
     method: 'GET',
     path: '/prove-who-you-are/check-your-details',

@@ -1,6 +1,7 @@
 import type { AccountStore } from '../../src/domain/accounts/account.ts';
 import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
 import type { DetailsCheck } from '../../src/domain/identity/details-check.ts';
+import type { NhsNumberCheck } from '../../src/domain/identity/nhs-number-check.ts';
 import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
@@ -19,6 +20,7 @@ export interface IdentityFunctionDependencies extends PagesHandlerDependencies {
   readonly clients: Pick<ClientStore, 'find'>;
   readonly authorization: Pick<AuthorizationDecision, 'notProven' | 'next' | 'consentedScopes'>;
   readonly detailsCheck: Pick<DetailsCheck, 'check'>;
+  readonly nhsNumberCheck: Pick<NhsNumberCheck, 'check'>;
 }
 
 const detailsFields = textFields(
@@ -76,6 +78,22 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
       bindsToAuthorization: true,
       handle: async ({ session }) =>
         answered(session, deps.authorization.notProven(pendingAuthorizationOf(session))),
+    }),
+    // The NHS number check before a code with P5 or P9 claims: then on to the service.
+    'nhs-number-check': page({
+      handle: async (request) => {
+        const pending = pendingAuthorizationOf(request.session);
+        const authentication = request.session.authentication;
+        const account = await loggedIn(request);
+        if (!account || !authentication) return toLogin(request.session);
+        await deps.nhsNumberCheck.check(account, request.sourceIp);
+        const checked = await deps.accounts.findById(account.accountId);
+        if (!checked || !pending) return toLogin(request.session);
+        return continueAuthorization(deps.authorization, request.session, {
+          authentication,
+          account: checked,
+        });
+      },
     }),
     'prove-identity-details': page({
       handle: async (request) => {

@@ -28,6 +28,14 @@ export const patientProblems = {
   'phone-cancel-link-expired': { cid: 'CID3002', status: 400 },
   'phone-cancel-link-used': { cid: 'CID3003', status: 400 },
   'page-not-found': { cid: 'CID0404', status: 404 },
+  /** At login, PDS has no usable record for the account's NHS number (invalidated, or no match). */
+  'nhs-number-problem': { cid: 'CID2011', status: 403 },
+  /** The account is disabled: its PDS record is deceased, has errors or is used by someone else. */
+  'account-disabled': { cid: 'CID2012', status: 403 },
+  /** Ops suspended the account while they look at a problem. */
+  'account-suspended': { cid: 'CID2014', status: 403 },
+  /** PDS could not be reached to check the NHS number: nothing is issued unchecked. */
+  'pds-unavailable': { cid: undefined, status: 503 },
   /** A page's address asked for with a method it does not take (a PUT to /login, say). */
   'method-not-allowed': { cid: undefined, status: 405 },
   'session-expired': { cid: undefined, status: 400 },

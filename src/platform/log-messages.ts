@@ -103,6 +103,16 @@ export const problemLogMessages = {
     messageCode: 'PL_PROBLEM_CONFIRMATION_LINK_REPLACED',
     message: 'Confirmation link replaced by a newer registration',
   },
+  'nhs-number-problem': {
+    messageCode: 'PL_PROBLEM_NHS_NUMBER',
+    message: 'PDS has no usable record for the account NHS number at login',
+  },
+  'account-disabled': { messageCode: 'PL_PROBLEM_ACCOUNT_DISABLED', message: 'Account disabled' },
+  'account-suspended': { messageCode: 'PL_PROBLEM_ACCOUNT_SUSPENDED', message: 'Account suspended' },
+  'pds-unavailable': {
+    messageCode: 'PL_PROBLEM_PDS_UNAVAILABLE',
+    message: 'PDS could not be reached to check an NHS number',
+  },
   'method-not-allowed': {
     messageCode: 'PL_PROBLEM_METHOD_NOT_ALLOWED',
     message: 'A route asked for with a method it does not take',

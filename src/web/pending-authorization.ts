@@ -50,5 +50,9 @@ export const continueAuthorization = async (
   if (step.kind === 'consent') return { redirect: urlFor('consent'), session: { kind: change, session } };
   if (step.kind === 'prove-identity')
     return { redirect: urlFor('prove-identity'), session: { kind: change, session } };
+  if (step.kind === 'check-nhs-number')
+    return { redirect: urlFor('nhs-number-check'), session: { kind: change, session } };
+  if (step.kind === 'account-disabled')
+    throw new PatientProblemError(step.reason === 'suspended' ? 'account-suspended' : 'account-disabled');
   return answered(session, step.location, change);
 };

@@ -97,6 +97,38 @@ const problemWordingFor = (limits: Limits): Record<PatientProblem, Omit<ProblemP
     ],
     action: startAgain,
   },
+  'nhs-number-problem': {
+    title: 'There may be a problem with your NHS number',
+    paragraphs: [
+      'Every time you log in to a website or app using your NHS login, we check your NHS number. This allows us to connect you to your information securely.',
+      'There may be a problem with your NHS number. Contact us so we can try to fix the problem. You will need to tell us the email address you use for your NHS login.',
+    ],
+    action: { text: 'Contact us', href: `${urlFor('contact')}?cid=CID2011` },
+  },
+  'account-disabled': {
+    title: 'Your NHS login may have been disabled',
+    paragraphs: [
+      'Every time you log in to a website or app using your NHS login, we check your NHS number. This allows us to connect you to your information securely.',
+      'Your information may have errors, or it may be being used by someone else, so your NHS login has been disabled. Contact us so we can try to fix the problem. You will need to tell us the email address you use for your NHS login.',
+    ],
+    action: { text: 'Contact us', href: `${urlFor('contact')}?cid=CID2012` },
+  },
+  'account-suspended': {
+    title: 'You cannot use your NHS login',
+    paragraphs: [
+      'There is a problem that we are looking at. You will not be able to use your NHS login until we have fixed the problem. This is to keep your health information secure.',
+      'We will update you by email. This usually takes 2 working days. If it has been longer than 2 working days you can contact us.',
+    ],
+    action: { text: 'Contact us', href: `${urlFor('contact')}?cid=CID2014` },
+  },
+  'pds-unavailable': {
+    title: 'We cannot check your NHS number right now',
+    paragraphs: [
+      'Every time you log in to a website or app using your NHS login, we check your NHS number. We cannot reach the service that checks it at the moment.',
+      'Try again in a few minutes. Nothing has been shared.',
+    ],
+    action: { text: 'Try again', href: urlFor('nhs-number-check') },
+  },
   'method-not-allowed': {
     title: 'This page cannot be used that way',
     paragraphs: [

@@ -52,6 +52,8 @@ export const createCoreServices = ({ table, clock, limits, issuer }: CoreService
       consents: new DynamoConsentStore(table, clock),
       codes: authorizationCodesOn(table, clock, limits),
       issuer,
+      clock,
+      nhsNumberCheckCacheSeconds: limits.nhsNumberCheckCacheSeconds,
     }),
     loginIdentities: loginIdentitiesOn(table, clock, limits, issuer, clients, audit),
   };

@@ -6,6 +6,7 @@ import type { AuditLog } from '../domain/audit/audit-log.ts';
 import type { Clock } from '../domain/clock.ts';
 import { type Demographics, DemographicsUnavailableError } from '../domain/identity/demographics.ts';
 import { DetailsCheck } from '../domain/identity/details-check.ts';
+import { NhsNumberCheck } from '../domain/identity/nhs-number-check.ts';
 import type { Limits } from '../domain/limits/limits.ts';
 
 /** PDS where none is configured: every check says PDS cannot be reached, never that details did not match. */
@@ -20,9 +21,17 @@ export const createIdentityServices = (adapters: {
   readonly clock: Clock;
   readonly limits: Limits;
   readonly demographics: Demographics;
-  readonly accounts: Pick<AccountStore, 'setIdentity'>;
   readonly audit: AuditLog;
+  readonly accounts: Pick<AccountStore, 'setIdentity' | 'disable'>;
 }) => ({
+  nhsNumberCheck: new NhsNumberCheck({
+    demographics: adapters.demographics,
+    accounts: adapters.accounts,
+    rateLimiter: new DynamoRateLimiter({ table: adapters.table, clock: adapters.clock }),
+    audit: adapters.audit,
+    clock: adapters.clock,
+    limits: adapters.limits,
+  }),
   detailsCheck: new DetailsCheck({
     demographics: adapters.demographics,
     accounts: adapters.accounts,

@@ -29,7 +29,13 @@ describe('a relying party using openid-client', () => {
 
   beforeAll(async () => {
     dataDirectory = await mkdtemp(join(tmpdir(), 'relying-party-'));
-    [stack, browser] = await Promise.all([startLocalStackProcess(dataDirectory), launchChromium()]);
+    [stack, browser] = await Promise.all([
+      // PDS's confirmation of an NHS number stands a second, so a test can see the next login check it.
+      startLocalStackProcess(dataDirectory, {
+        env: { LIMITS: JSON.stringify({ nhsNumberCheckCacheSeconds: 1 }) },
+      }),
+      launchChromium(),
+    ]);
     redirectUri = `http://localhost:${stack.demoRelyingPartyPort}/callback`;
     const privateKey = await importPKCS8(
       await readFile(join(dataDirectory, 'demo-client', 'private-key.pem'), 'utf8'),
@@ -605,6 +611,31 @@ describe('a relying party using openid-client', () => {
       family_name: 'Smith',
       birthdate: '1980-10-22',
     });
+
+    // Act: PDS invalidates the record (through the sandbox control); the patient's next login is refused
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const invalidated = await fetch(`${stack.issuer}/_dev/test-patients/9000000009`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ invalidated: true }),
+    });
+    const again = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile',
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      vtr: '["P5.Cp.Cd"]',
+    });
+    await page.goto(again.href);
+    const refusedHeading = await page.locator('h1').first().innerText();
+    const refusedText = await page.locator('main').innerText();
+    accessibility.push(...(await seriousAccessibilityProblems(page)));
+
+    // Assess
+    expect(invalidated.status).toBe(200);
+    expect(refusedHeading).toBe('There may be a problem with your NHS number');
+    expect(refusedText).toContain('CID2011');
+    expect(page.url().startsWith(redirectUri)).toBe(false);
     expect(accessibility).toEqual([]);
     await context.close();
   });

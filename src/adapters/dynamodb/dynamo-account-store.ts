@@ -98,6 +98,10 @@ export class DynamoAccountStore implements AccountStore {
     await this.#table.update(keys.account(accountId), { proofingLevel: highest, identity });
   }
 
+  async disable(accountId: string, disabled: NonNullable<Account['disabled']>): Promise<void> {
+    await this.#table.update(keys.account(accountId), { disabled });
+  }
+
   async revokeSessions(accountId: string): Promise<number> {
     const item = await this.#table.incrementIfPresent<AccountItem>(
       keys.account(accountId),

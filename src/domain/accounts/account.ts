@@ -21,6 +21,11 @@ export interface Account {
   readonly proofingLevel: ProofingLevel;
   /** What proving who they are established (P5 and up): the NHS number and the PDS details claims carry. */
   readonly identity?: VerifiedIdentity;
+  /**
+   * The account cannot be used with services: its PDS record has a problem (deceased, errors, or
+   * used by someone else: CID2012), or ops suspended it while they look at a problem (CID2014).
+   */
+  readonly disabled?: { readonly reason: 'pds-record' | 'suspended'; readonly at: string };
   /** ISO 8601. */
   readonly createdAt: string;
   /**
@@ -60,6 +65,8 @@ export interface AccountStore {
    * account checking its details again stays P9).
    */
   setIdentity(accountId: string, level: ProofingLevel, identity: VerifiedIdentity): Promise<void>;
+  /** Marks the account unusable with services, for the reason given (see `disabled`). */
+  disable(accountId: string, disabled: NonNullable<Account['disabled']>): Promise<void>;
   /** Makes every session logged in so far unusable, whatever the session store says; returns the new generation. */
   revokeSessions(accountId: string): Promise<number>;
   /** Moves the account to a new email address; EmailAlreadyRegisteredError when that address has an account. */

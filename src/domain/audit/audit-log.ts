@@ -43,7 +43,9 @@ export type AuditEventType =
   /** The old address reported that an email change it was told of was not the patient's. */
   | 'email-change-reported'
   /** The patient's details were checked against PDS to prove who they are (detail: `matched` or why not). */
-  | 'details-checked';
+  | 'details-checked'
+  /** The NHS number was checked with PDS at login (detail: confirmed, superseded, or the problem). */
+  | 'nhs-number-checked';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {

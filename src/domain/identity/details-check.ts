@@ -98,7 +98,10 @@ export class DetailsCheck {
       };
     }
     await Promise.all([
-      this.#deps.accounts.setIdentity(account.accountId, 'P5', identityOf(record, account)),
+      this.#deps.accounts.setIdentity(account.accountId, 'P5', {
+        ...identityOf(record, account),
+        checkedAt: this.#deps.clock().toISOString(),
+      }),
       this.#deps.failures.clear(detailsCheckScopes.failures, account.accountId),
     ]);
     return { kind: 'matched' };

@@ -17,4 +17,6 @@ export interface VerifiedIdentity {
     | undefined;
   /** Whether the phone confirmed for the second factor matches a PDS contact number. */
   readonly phoneNumberPdsMatched?: boolean | undefined;
+  /** When PDS last confirmed the NHS number (ISO 8601): a login within the cache's time needs no new check. */
+  readonly checkedAt?: string | undefined;
 }

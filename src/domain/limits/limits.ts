@@ -119,6 +119,10 @@ export const defaultLimits = {
   detailsChecksWindowSeconds: day,
   /** Details that found no match, in a row, after which the page offers the other ways to prove who you are. */
   detailsCheckFailuresBeforeOtherRoutes: 3,
+  /** How long PDS's confirmation of an account's NHS number stands before a login checks it again. */
+  nhsNumberCheckCacheSeconds: 3600,
+  /** PDS requests the whole service may make in a second (PDS's default rate limit is 5 a second per application). */
+  pdsRequestsPerSecond: 5,
 } as const;
 
 export type LimitName = keyof typeof defaultLimits;

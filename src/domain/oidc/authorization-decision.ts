@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Account } from '../accounts/account.ts';
+import type { Clock } from '../clock.ts';
 import type { SessionAuthentication } from '../sessions/browser-session.ts';
 import type { AuthorizationRequest } from './authorization-request.ts';
 import { codeRedirect, errorRedirect } from './authorization-request.ts';
@@ -7,6 +8,16 @@ import { type ConsentStore, scopesNeedingConsent } from './consents.ts';
 import type { AuthorizationCodes } from './grants/authorization-codes.ts';
 import { achievedCredentials } from './second-factor-credentials.ts';
 import { bestAchievedVector } from './vectors-of-trust.ts';
+
+/** Scopes whose claims come from proving who you are. */
+const identityScopes: ReadonlySet<string> = new Set([
+  'profile',
+  'basic_demographics',
+  'profile_extended',
+  'gp_registration_details',
+  'gp_integration_credentials',
+  'nhs_app_credentials',
+]);
 
 /** Every scope agreed to once the patient agrees to the request's, besides the `earlier` ones. */
 export const agreedScopes = (
@@ -19,6 +30,10 @@ export type AuthorizationStep =
   | { readonly kind: 'log-in' }
   | { readonly kind: 'consent'; readonly scopes: readonly string[] }
   | { readonly kind: 'prove-identity' }
+  /** The account's NHS number must be checked with PDS before a code with P5 or P9 claims is issued. */
+  | { readonly kind: 'check-nhs-number' }
+  /** The account cannot be used with services (CID2012 or CID2014). */
+  | { readonly kind: 'account-disabled'; readonly reason: 'pds-record' | 'suspended' }
   /** Back to the relying party: with a code, or with an error. */
   | { readonly kind: 'redirect'; readonly location: string };
 
@@ -31,11 +46,38 @@ export class AuthorizationDecision {
   readonly #codes: AuthorizationCodes;
   readonly #issuer: string;
 
-  /** `issuer` goes into every answer as `iss` (RFC 9207). */
-  constructor(options: { consents: ConsentStore; codes: AuthorizationCodes; issuer: string }) {
+  readonly #clock: Clock;
+  readonly #checkCacheSeconds: number;
+
+  /**
+   * `issuer` goes into every answer as `iss` (RFC 9207). `nhsNumberCheckCacheSeconds`: how long
+   * PDS's last confirmation of an account's NHS number stands.
+   */
+  constructor(options: {
+    consents: ConsentStore;
+    codes: AuthorizationCodes;
+    issuer: string;
+    clock: Clock;
+    nhsNumberCheckCacheSeconds: number;
+  }) {
     this.#consents = options.consents;
     this.#codes = options.codes;
     this.#issuer = options.issuer;
+    this.#clock = options.clock;
+    this.#checkCacheSeconds = options.nhsNumberCheckCacheSeconds;
+  }
+
+  /**
+   * Whether a code for this request would carry what proving who you are established (a P5 or P9
+   * `vot`, or identity scopes of a proven account) while PDS's last confirmation of the NHS
+   * number is older than the cache allows: then the number is checked first.
+   */
+  #needsNhsNumberCheck(account: Account, vot: string, scopes: readonly string[]): boolean {
+    if (account.proofingLevel === 'P0' || !account.identity?.nhsNumber) return false;
+    const carriesIdentity = !vot.startsWith('P0') || scopes.some((scope) => identityScopes.has(scope));
+    if (!carriesIdentity) return false;
+    const checkedAt = account.identity.checkedAt ? Date.parse(account.identity.checkedAt) : Number.NaN;
+    return !(checkedAt + this.#checkCacheSeconds * 1000 > this.#clock().getTime());
   }
 
   /**
@@ -65,11 +107,21 @@ export class AuthorizationDecision {
       proofingLevel: account.proofingLevel,
       credentials: achievedCredentials(authentication),
     });
+    if (account.disabled) {
+      return silent
+        ? refuse('interaction_required', 'The patient cannot use this account with services.')
+        : { kind: 'account-disabled', reason: account.disabled.reason };
+    }
     if (!match.met) {
       if (silent)
         return refuse('interaction_required', 'The patient must prove who they are or log in again.');
       if (match.reason === 'proofing-too-low') return { kind: 'prove-identity' };
       return refuse('access_denied', 'The login does not meet the requested vectors of trust.');
+    }
+    if (this.#needsNhsNumberCheck(account, match.vot, request.scopes)) {
+      return silent
+        ? refuse('interaction_required', 'The patient’s NHS number must be checked before this request.')
+        : { kind: 'check-nhs-number' };
     }
     const needed = scopesNeedingConsent(
       request.scopes,

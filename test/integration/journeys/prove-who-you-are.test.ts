@@ -262,4 +262,164 @@ describe('proving who you are by checking your details (P5)', () => {
     expect(consent.html).toContain('your NHS number');
     expect(agreed.location).toMatch(new RegExp(`^${REDIRECT_URI}\\?code=`));
   });
+
+  describe('the NHS number at every login', () => {
+    const registerService = async () => {
+      const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString();
+      await new DynamoClientStore(pages.dependencies.table).create(
+        await registerClient(
+          {
+            clientId: 'gp-app',
+            name: 'GP appointments',
+            redirectUris: [REDIRECT_URI],
+            publicKey,
+            scopes: ['openid', 'profile'],
+            vectorsOfTrust: ['P5.Cp.Cd'],
+          },
+          { newClientId: () => 'gp-app', now: () => new Date(), allowLocalRedirects: true },
+        ),
+      );
+    };
+    const authorizePath = (extra: Record<string, string> = {}) =>
+      `/authorize?${new URLSearchParams({
+        client_id: 'gp-app',
+        redirect_uri: REDIRECT_URI,
+        response_type: 'code',
+        scope: 'openid profile',
+        state: 'state-5',
+        nonce: 'nonce-5',
+        vtr: '["P5.Cp.Cd"]',
+        ...extra,
+      })}`;
+
+    /** A P5 patient (by the NHS number given) who has agreed to share with the service once. */
+    const provenPatient = async (limits: LimitOverrides = {}, nhsNumber = '9000000009', birth = JANE) => {
+      const client = await loggedIn({ nhsNumberCheckCacheSeconds: 1, ...limits });
+      await registerService();
+      await client.get(authorizePath());
+      await check(client, byNhsNumber(nhsNumber, birth));
+      await client.post('/consent', { decision: 'agree' });
+      return client;
+    };
+    /** The next authorization, past the check when one is asked for. */
+    const authorizeAgain = async (client: Awaited<ReturnType<typeof loggedIn>>) => {
+      const asked = await client.get(authorizePath());
+      return asked.location === '/prove-who-you-are/nhs-number-check'
+        ? { asked, checked: await client.get(asked.location) }
+        : { asked, checked: undefined };
+    };
+
+    it('checks the number with PDS before the code, and not again while the last check stands', async () => {
+      // Prepare
+      const client = await provenPatient({ nhsNumberCheckCacheSeconds: 3600 });
+      const before = pages.pds.requests;
+
+      // Act
+      const { asked } = await authorizeAgain(client);
+
+      // Assess: the details check a moment ago was PDS's confirmation
+      expect(asked.location).toMatch(new RegExp(`^${REDIRECT_URI}\\?code=`));
+      expect(pages.pds.requests).toBe(before);
+    });
+
+    it('checks a number whose last check is older than the cache allows, then issues the code', async () => {
+      // Prepare
+      const client = await provenPatient({ nhsNumberCheckCacheSeconds: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const before = pages.pds.requests;
+
+      // Act
+      const { asked, checked } = await authorizeAgain(client);
+
+      // Assess
+      expect(asked.location).toBe('/prove-who-you-are/nhs-number-check');
+      expect(checked?.location).toMatch(new RegExp(`^${REDIRECT_URI}\\?code=`));
+      expect(pages.pds.requests).toBeGreaterThan(before);
+    });
+
+    it('shows CID2011 when the record has been invalidated since, and issues nothing', async () => {
+      // Prepare
+      const client = await provenPatient();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      pages.pds.update('9000000009', { invalidated: true });
+
+      // Act
+      const { checked } = await authorizeAgain(client);
+
+      // Assess
+      expect(checked?.status).toBe(403);
+      expect(checked?.html).toContain('CID2011');
+      expect(headingOf(checked?.html ?? '')).toBe('There may be a problem with your NHS number');
+      expect(checked?.location).toBeNull();
+    });
+
+    it('disables the account with CID2012 when PDS records a death, and keeps it disabled', async () => {
+      // Prepare
+      const client = await provenPatient();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      pages.pds.update('9000000009', { deceased: '2026-11-30' });
+
+      // Act
+      const { checked } = await authorizeAgain(client);
+      const requestsAfter = pages.pds.requests;
+      const again = await client.get(authorizePath());
+
+      // Assess
+      expect(checked?.html).toContain('CID2012');
+      expect((await account())?.disabled).toMatchObject({ reason: 'pds-record' });
+      expect(again.status).toBe(403);
+      expect(again.html).toContain('CID2012');
+      expect(pages.pds.requests).toBe(requestsAfter);
+    });
+
+    it('follows a superseded number to the new record and keeps it', async () => {
+      // Prepare: proven by the number that is later superseded
+      const client = await provenPatient({}, '9000000068', { day: '1', month: '12', year: '1985' });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const store = new DynamoAccountStore(pages.dependencies.table);
+      const current = await account();
+      await store.setIdentity(current?.accountId ?? '', 'P5', {
+        ...current?.identity,
+        nhsNumber: '9000000041',
+        checkedAt: '2020-01-01T00:00:00Z',
+      });
+
+      // Act
+      const { checked } = await authorizeAgain(client);
+
+      // Assess
+      expect(checked?.location).toMatch(new RegExp(`^${REDIRECT_URI}\\?code=`));
+      expect((await account())?.identity?.nhsNumber).toBe('9000000068');
+    });
+
+    it('fails safe when PDS is busy: a page to try again, no code, and the account untouched', async () => {
+      // Prepare
+      const client = await provenPatient();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      pages.pds.update('9000000009', { busy: true });
+
+      // Act
+      const { checked } = await authorizeAgain(client);
+
+      // Assess
+      expect(checked?.status).toBe(503);
+      expect(headingOf(checked?.html ?? '')).toBe('We cannot check your NHS number right now');
+      expect(checked?.location).toBeNull();
+      expect((await account())?.disabled).toBeUndefined();
+    });
+
+    it('answers prompt=none with interaction_required while a check is due', async () => {
+      // Prepare
+      const client = await provenPatient();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+
+      // Act
+      const silent = await client.get(authorizePath({ prompt: 'none' }));
+
+      // Assess
+      expect(new URL(silent.location ?? '').searchParams.get('error')).toBe('interaction_required');
+    });
+  });
 });
