@@ -331,7 +331,8 @@ describe('authorization requests from a relying party', () => {
 
     // Assess
     expect(next.location).toBe('/prove-who-you-are');
-    expect(headingOf(page.html)).toBe('You need to prove who you are');
+    expect(headingOf(page.html)).toBe('Prove who you are');
+    expect(page.html).toContain('GP appointments');
     expect(new URL(back.location ?? '').searchParams.get('error')).toBe('access_denied');
   });
 
