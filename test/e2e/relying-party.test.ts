@@ -185,6 +185,9 @@ describe('a relying party using openid-client', () => {
     await page.goto(demo);
     const start = await checked();
     const radios = await page.getByRole('radio').count();
+    const testPatients = await page
+      .getByRole('link', { name: 'the local stack’s test patients' })
+      .getAttribute('href');
     const title = await page.title();
     await page.getByLabel(/P9:/).check();
     await page.getByRole('button', { name: 'Continue with NHS login' }).click();
@@ -212,6 +215,7 @@ describe('a relying party using openid-client', () => {
     expect(start).toBe('Demo GP service');
     expect(title).toBe('Demo GP service');
     expect(radios).toBe(3);
+    expect(testPatients).toBe(`${stack.issuer}/_dev/test-patients`);
     expect(note).toBe('You will need to prove who you are');
     expect(consent).toBe('Share your information');
     expect(cannotShare).toContain('What we cannot share');
