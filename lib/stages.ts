@@ -55,6 +55,15 @@ export interface EmailSettings {
   readonly createIdentity?: boolean;
 }
 
+/** Where the stage reaches PDS, and the API key NHS England issued the application. */
+export interface PdsSettings {
+  /** The FHIR R4 base, e.g. `https://int.api.service.nhs.uk/personal-demographics/FHIR/R4`. */
+  readonly baseUrl: string;
+  /** The token endpoint of the signed-JWT exchange, e.g. `https://int.api.service.nhs.uk/oauth2/token`. */
+  readonly tokenUrl: string;
+  readonly apiKey: string;
+}
+
 export interface StageSettings {
   /** Lower-case letters, digits and hyphens: it appears in the stack name and key aliases. */
   readonly name: string;
@@ -78,6 +87,12 @@ export interface StageSettings {
   readonly allowedPhoneCountries?: readonly string[];
   /** Where patients can get help, an https URL; `<issuer>/contact` unless set. */
   readonly contactUrl?: string;
+  /**
+   * The PDS FHIR API the identity function checks details and NHS numbers with, once the stage is
+   * onboarded with NHS England (application-restricted access). Without it a check says PDS cannot
+   * be reached, so no one can prove who they are on the stage.
+   */
+  readonly pds?: PdsSettings;
   /** Overrides of the application's limits (docs/limits.md); checked at synthesis. */
   readonly limits?: LimitOverrides;
   /**

@@ -9,6 +9,8 @@ export type Permission =
   | 'table:write'
   | 'signing-key:sign'
   | 'signing-key:read-public'
+  /** Signing PDS token requests with the PDS key: the identity-verification function alone. */
+  | 'pds-key:sign'
   | 'email:send'
   | 'sms:send';
 
@@ -65,8 +67,8 @@ export const functionSpecs = {
     bundledFiles: ['views'],
   },
   'identity-pages': {
-    description: 'Proving who you are',
-    permissions: ['table:write'],
+    description: 'Proving who you are: the details check against PDS, and the NHS number check at login',
+    permissions: ['table:write', 'pds-key:sign'],
     bundledFiles: ['views'],
   },
   'oidc-token': {

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Permission } from '../../src/routes.ts';
 import type { EmailSending } from './email-sending.ts';
+import type { PdsKey } from './pds-key.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 /** The resources a function's permissions refer to. */
@@ -10,6 +11,7 @@ export interface PermissionTargets {
   readonly table: dynamodb.ITable;
   readonly signingKeys: SigningKeys;
   readonly email: EmailSending;
+  readonly pdsKey: PdsKey;
 }
 
 /**
@@ -34,6 +36,7 @@ const grants: Record<Permission, (targets: PermissionTargets, grantee: iam.IGran
   'table:write': ({ table }, grantee) => table.grantReadWriteData(grantee),
   'signing-key:sign': ({ signingKeys }, grantee) => signingKeys.grantSign(grantee),
   'signing-key:read-public': ({ signingKeys }, grantee) => signingKeys.grantReadPublicKeys(grantee),
+  'pds-key:sign': ({ pdsKey }, grantee) => pdsKey.grantSign(grantee),
   'email:send': ({ email }, grantee) => email.grantSend(grantee),
   'sms:send': (_, grantee) => grantTextMessages(grantee),
 };

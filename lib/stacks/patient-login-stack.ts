@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { functionSpecs, routes } from '../../src/routes.ts';
 import { ApiAccessLog } from '../constructs/api-access-log.ts';
 import { EmailSending } from '../constructs/email-sending.ts';
+import { PdsKey } from '../constructs/pds-key.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
 import { SigningKeys } from '../constructs/signing-keys.ts';
 import { StoreTable } from '../constructs/store-table.ts';
@@ -24,6 +25,7 @@ export class PatientLoginStack extends Stack {
   readonly table: StoreTable;
   readonly signingKeys: SigningKeys;
   readonly email: EmailSending;
+  readonly pdsKey: PdsKey;
   readonly httpApi: apigwv2.HttpApi;
   /** The API's one stage, `$default`: throttled, access-logged and deployed on every change. */
   readonly apiStage: apigwv2.HttpStage;
@@ -39,6 +41,7 @@ export class PatientLoginStack extends Stack {
       aliasPrefix: `alias/patient-login/${stage.name}`,
     });
     this.email = new EmailSending(this, 'Email', stage.email);
+    this.pdsKey = new PdsKey(this, 'PdsKey', { alias: `alias/patient-login/${stage.name}/pds` });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `patient-login-${stage.name}`,
       description: `patient-login ${stage.name}`,
@@ -64,7 +67,12 @@ export class PatientLoginStack extends Stack {
       functionSpecs,
       routes,
       logRetention: stage.logRetention,
-      permissionTargets: { table: this.table, signingKeys: this.signingKeys, email: this.email },
+      permissionTargets: {
+        table: this.table,
+        signingKeys: this.signingKeys,
+        email: this.email,
+        pdsKey: this.pdsKey,
+      },
       settings: {
         stage: stage.name,
         issuer: this.issuer,
@@ -80,6 +88,10 @@ export class PatientLoginStack extends Stack {
         allowedPhoneCountries: stage.allowedPhoneCountries?.join(','),
         limits: stage.limits && JSON.stringify(stage.limits),
         clientAddressSource: stage.clientAddressSource,
+        pdsSigningKeyId: this.pdsKey.key.keyArn,
+        pdsBaseUrl: stage.pds?.baseUrl,
+        pdsTokenUrl: stage.pds?.tokenUrl,
+        pdsApiKey: stage.pds?.apiKey,
       },
     });
     new CfnOutput(this, 'Issuer', { value: this.issuer });

@@ -21,6 +21,10 @@ export const configNames = {
   allowedPhoneCountries: 'ALLOWED_PHONE_COUNTRIES',
   limits: 'LIMITS',
   clientAddressSource: 'CLIENT_ADDRESS_SOURCE',
+  pdsSigningKeyId: 'PDS_SIGNING_KEY_ID',
+  pdsBaseUrl: 'PDS_BASE_URL',
+  pdsTokenUrl: 'PDS_TOKEN_URL',
+  pdsApiKey: 'PDS_API_KEY',
 } as const;
 
 /** The issuer of a deployed function: an absolute https URL without a trailing slash (as NHS login's is). */
@@ -125,6 +129,21 @@ export const settings = {
     configNames.clientAddressSource,
     z._default(z.enum(clientAddressSources), 'connection'),
   ),
+  /** The KMS key the PDS client signs its token requests with: PDS's own, never a token-signing key. */
+  pdsSigningKeyId: setting(configNames.pdsSigningKeyId, z.string().check(z.minLength(1))),
+  /** The PDS FHIR R4 base (ending /FHIR/R4); without it the details check says PDS cannot be reached. */
+  pdsBaseUrl: setting(
+    configNames.pdsBaseUrl,
+    z.optional(
+      z.url({ protocol: /^https$/, error: 'must be an https URL' }).check(
+        z.refine((value) => !value.endsWith('/'), 'must not end with a slash'),
+      ),
+    ),
+  ),
+  /** Where a signed JWT is exchanged for a PDS access token (application-restricted access). */
+  pdsTokenUrl: setting(configNames.pdsTokenUrl, z.optional(z.url({ protocol: /^https$/, error: 'must be an https URL' }))),
+  /** The application's API key with NHS England (`iss` and `sub` of the signed JWT). */
+  pdsApiKey: setting(configNames.pdsApiKey, z.optional(z.string().check(z.minLength(1)))),
 } as const;
 
 /** The configuration the chosen settings make: each setting's value, by its key. */

@@ -110,6 +110,10 @@ describe('Lambda functions', () => {
       [configNames.allowedPhoneCountries]: 'GB,IE',
       [configNames.limits]: JSON.stringify(testStage.limits),
       [configNames.clientAddressSource]: testStage.clientAddressSource,
+      [configNames.pdsSigningKeyId]: resolve(stack.pdsKey.key.keyArn),
+      [configNames.pdsBaseUrl]: testStage.pds?.baseUrl,
+      [configNames.pdsTokenUrl]: testStage.pds?.tokenUrl,
+      [configNames.pdsApiKey]: testStage.pds?.apiKey,
     };
 
     // Act
@@ -130,6 +134,9 @@ describe('Lambda functions', () => {
       configNames.allowedPhoneCountries,
       configNames.limits,
       configNames.clientAddressSource,
+      configNames.pdsBaseUrl,
+      configNames.pdsTokenUrl,
+      configNames.pdsApiKey,
     ];
 
     // Act
@@ -261,6 +268,7 @@ describe('Lambda bundles', () => {
           TABLE_NAME: 'table',
           SIGNING_KEY_IDS: 'key-1',
           ACTIVE_SIGNING_KEY_ID: 'key-1',
+          PDS_SIGNING_KEY_ID: 'pds-key',
           EMAIL_FROM_ADDRESS: 'no-reply@issuer.test',
           LOG_LEVEL: 'SILENT',
           AWS_REGION: 'eu-west-2',

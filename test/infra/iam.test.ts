@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { describe, expect, it } from 'vitest';
 import { EmailSending } from '../../lib/constructs/email-sending.ts';
+import { PdsKey } from '../../lib/constructs/pds-key.ts';
 import { RouteTableApi } from '../../lib/constructs/route-table-api.ts';
 import { SigningKeys } from '../../lib/constructs/signing-keys.ts';
 import { StoreTable } from '../../lib/constructs/store-table.ts';
@@ -11,6 +12,7 @@ import { emptyStack, logicalIdOf, synthesizeStack, testFunctionSettings, testSta
 import {
   actionsOf,
   allowedActionsOfFunction,
+  arnOf,
   asList,
   identityPolicies,
   type PolicyStatement,
@@ -35,7 +37,12 @@ const stackWithPermissions = (permissions: Permission[], email: EmailSettings = 
     routes: [],
     settings: testFunctionSettings,
     logRetention: testStage.logRetention,
-    permissionTargets: { table, signingKeys, email: new EmailSending(stack, 'Email', email) },
+    permissionTargets: {
+      table,
+      signingKeys,
+      email: new EmailSending(stack, 'Email', email),
+      pdsKey: new PdsKey(stack, 'PdsKey', { alias: 'alias/t/pds' }),
+    },
   });
   const fn = api.functions.get('openid-metadata');
   if (!fn) throw new Error('no function built');
@@ -332,6 +339,31 @@ describe('IAM for email and text messages', () => {
       // Assess
       expect(expected.some((fn) => fn.email && fn.sms)).toBe(true);
       expect(actual).toEqual(expected);
+    });
+
+    it('lets the identity function alone sign with the PDS key, and it signs nothing else', () => {
+      // Prepare
+      const pdsKey = arnOf(logicalIdOf(stack.pdsKey.key));
+      const signsWith = (name: FunctionName) => {
+        const fn = stack.api.functions.get(name);
+        if (!fn) throw new Error(`No function ${name}`);
+        return statementsOfFunction(template, logicalIdOf(fn))
+          .filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes('kms:Sign'))
+          .flatMap((statement) => asList(statement.Resource))
+          .map((resource) => JSON.stringify(resource));
+      };
+
+      // Act
+      const signers = (Object.keys(functionSpecs) as FunctionName[]).map((name) => ({
+        name,
+        withPdsKey: signsWith(name).includes(JSON.stringify(pdsKey)),
+        keys: signsWith(name).length,
+      }));
+
+      // Assess
+      expect(signers.filter((fn) => fn.withPdsKey).map((fn) => fn.name)).toEqual(['identity-pages']);
+      expect(signers.find((fn) => fn.name === 'identity-pages')?.keys).toBe(1);
+      expect(signers.find((fn) => fn.name === 'oidc-token')?.withPdsKey).toBe(false);
     });
 
     it('denies publishing to any SNS ARN to every role allowed sns:Publish on "*"', () => {

@@ -27,12 +27,14 @@ describe('the token signing keys', () => {
     const { template } = synthesizeStack();
 
     // Act
-    const keys = resourcesOfType(template, 'AWS::KMS::Key').map(([, key]) => ({
-      keySpec: key.Properties.KeySpec,
-      keyUsage: key.Properties.KeyUsage,
-      deletion: key.DeletionPolicy,
-      replacement: key.UpdateReplacePolicy,
-    }));
+    const keys = resourcesOfType(template, 'AWS::KMS::Key')
+      .filter(([, key]) => String(key.Properties.Description).includes('token signing'))
+      .map(([, key]) => ({
+        keySpec: key.Properties.KeySpec,
+        keyUsage: key.Properties.KeyUsage,
+        deletion: key.DeletionPolicy,
+        replacement: key.UpdateReplacePolicy,
+      }));
 
     // Assess
     expect(keys).toHaveLength(1);
@@ -71,7 +73,8 @@ describe('the token signing keys', () => {
     const [first, second] = signingKeys.names.map((name) =>
       keyIdByAlias(template, `alias/patient-login/rotating/${name}`),
     ) as [string, string];
-    expect(resourcesOfType(template, 'AWS::KMS::Key')).toHaveLength(2);
+    // The two token keys, and the PDS key
+    expect(resourcesOfType(template, 'AWS::KMS::Key')).toHaveLength(3);
     for (const [, fn] of propertiesOfEvery<FunctionProperties>(template, 'AWS::Lambda::Function')) {
       expect(fn.Environment.Variables[configNames.signingKeyIds]).toEqual({
         'Fn::Join': [',', [arnOf(first), arnOf(second)]],

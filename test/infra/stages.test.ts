@@ -8,7 +8,8 @@ describe('stages', () => {
     const { template } = synthesizeStack(stage);
 
     // Assess
-    template.resourceCountIs('AWS::KMS::Key', stage.signingKeys.names.length);
+    // The token signing keys, and the PDS key
+    template.resourceCountIs('AWS::KMS::Key', stage.signingKeys.names.length + 1);
   });
 
   it('names the known stages when asked for an unknown one', () => {

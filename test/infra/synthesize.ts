@@ -27,6 +27,11 @@ export const testStage: StageSettings = {
   contactUrl: 'https://help.test.example.org/contact',
   limits: { securityCodeAttempts: 3 },
   clientAddressSource: 'cloudfront-viewer-address',
+  pds: {
+    baseUrl: 'https://int.api.service.nhs.uk/personal-demographics/FHIR/R4',
+    tokenUrl: 'https://int.api.service.nhs.uk/oauth2/token',
+    apiKey: 'test-api-key',
+  },
 };
 
 export const synthesizeStack = (stage: Partial<StageSettings> = {}) => {
@@ -50,6 +55,10 @@ export const testFunctionSettings: FunctionSettings = {
   allowedPhoneCountries: undefined,
   limits: undefined,
   clientAddressSource: undefined,
+  pdsSigningKeyId: 'pds-key',
+  pdsBaseUrl: undefined,
+  pdsTokenUrl: undefined,
+  pdsApiKey: undefined,
 };
 
 /** A bare stack, for testing a construct on its own. */

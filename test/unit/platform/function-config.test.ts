@@ -9,6 +9,7 @@ const validEnv = {
   SIGNING_KEY_IDS: 'arn:key/current, arn:key/next',
   ACTIVE_SIGNING_KEY_ID: 'arn:key/current',
   EMAIL_FROM_ADDRESS: 'no-reply@auth.example.nhs.uk',
+  PDS_SIGNING_KEY_ID: 'arn:key/pds',
 };
 
 describe('loadFunctionConfig', () => {
@@ -32,6 +33,10 @@ describe('loadFunctionConfig', () => {
       allowedPhoneCountries: ['GB'],
       limits: defaultLimits,
       clientAddressSource: 'connection',
+      pdsSigningKeyId: 'arn:key/pds',
+      pdsBaseUrl: undefined,
+      pdsTokenUrl: undefined,
+      pdsApiKey: undefined,
     });
   });
 
@@ -47,6 +52,9 @@ describe('loadFunctionConfig', () => {
       ALLOWED_PHONE_COUNTRIES: 'GB, IE,JE',
       LIMITS: '{"securityCodeAttempts": 3, "sessionIdleSeconds": 900}',
       CLIENT_ADDRESS_SOURCE: 'cloudfront-viewer-address',
+      PDS_BASE_URL: 'https://int.api.service.nhs.uk/personal-demographics/FHIR/R4',
+      PDS_TOKEN_URL: 'https://int.api.service.nhs.uk/oauth2/token',
+      PDS_API_KEY: 'api-key',
     });
 
     // Assess
@@ -58,6 +66,9 @@ describe('loadFunctionConfig', () => {
       contactUrl: 'https://help.example.nhs.uk/contact-us',
       allowedPhoneCountries: ['GB', 'IE', 'JE'],
       clientAddressSource: 'cloudfront-viewer-address',
+      pdsBaseUrl: 'https://int.api.service.nhs.uk/personal-demographics/FHIR/R4',
+      pdsTokenUrl: 'https://int.api.service.nhs.uk/oauth2/token',
+      pdsApiKey: 'api-key',
     });
     expect(config.limits).toEqual({ ...defaultLimits, securityCodeAttempts: 3, sessionIdleSeconds: 900 });
   });
@@ -69,6 +80,10 @@ describe('loadFunctionConfig', () => {
     ['a plain http issuer', { ISSUER: 'http://auth.example.nhs.uk' }, 'ISSUER'],
     ['a plain http issuer on localhost', { ISSUER: 'http://localhost:3000' }, 'ISSUER'],
     ['no table name', { TABLE_NAME: undefined }, 'TABLE_NAME'],
+    ['no PDS key', { PDS_SIGNING_KEY_ID: undefined }, 'PDS_SIGNING_KEY_ID'],
+    ['a plain http PDS', { PDS_BASE_URL: 'http://pds.example.nhs.uk/FHIR/R4' }, 'PDS_BASE_URL'],
+    ['a PDS base with a trailing slash', { PDS_BASE_URL: 'https://pds.example.nhs.uk/FHIR/R4/' }, 'PDS_BASE_URL'],
+    ['a plain http PDS token URL', { PDS_TOKEN_URL: 'http://pds.example.nhs.uk/oauth2/token' }, 'PDS_TOKEN_URL'],
     [
       'an active key that is not published',
       { ACTIVE_SIGNING_KEY_ID: 'arn:key/other' },
