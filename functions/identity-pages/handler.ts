@@ -13,7 +13,7 @@ import {
   continueAuthorization,
   pendingAuthorizationOf,
 } from '../../src/web/pending-authorization.ts';
-import { sessionAccount } from '../../src/web/session-account.ts';
+import { currentAccount, sessionAccount } from '../../src/web/session-account.ts';
 
 export interface IdentityFunctionDependencies extends PagesHandlerDependencies {
   readonly accounts: AccountStore;
@@ -83,8 +83,9 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
     'nhs-number-check': page({
       handle: async (request) => {
         const pending = pendingAuthorizationOf(request.session);
-        const authentication = request.session.authentication;
-        const account = await loggedIn(request);
+        // The login answering the request: one a partner service handed over for it, or this browser's own.
+        const authentication = request.session.handedOver ?? request.session.authentication;
+        const account = authentication?.secondFactor && (await currentAccount(deps.accounts, authentication));
         if (!account || !authentication) return toLogin(request.session);
         await deps.nhsNumberCheck.check(account, request.sourceIp);
         const checked = await deps.accounts.findById(account.accountId);
