@@ -17,6 +17,7 @@ import { createLocalHandlers } from '../../../src/local/local-handlers.ts';
 import { createOidcServices } from '../../../src/wiring/oidc-services.ts';
 import { createLocalDependencies } from '../../support/local-dependencies.ts';
 import { movableClock } from '../../support/page-client.ts';
+import { startPdsSandbox } from '../../support/pds-sandbox-server.ts';
 
 /**
  * The token and UserInfo endpoints on a real dev server (the local composition root, DynamoDB
@@ -75,7 +76,11 @@ export const startOidcEndpoints = async () => {
   // The issuer names the port, so the port is chosen before the handlers are built (as `npm start` does).
   const port = await findFreePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const dependencies = await createLocalDependencies({ issuer, clock });
+  const pds = await startPdsSandbox(clock);
+  const dependencies = {
+    ...(await createLocalDependencies({ issuer, clock })),
+    demographics: pds.demographics,
+  };
   const server = createDevServer({ handlers: createLocalHandlers(dependencies) });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const oidc = createOidcServices(dependencies);
@@ -258,7 +263,12 @@ export const startOidcEndpoints = async () => {
     userinfo,
     patchMetadata,
     verifyWithServedJwks,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** The PDS sandbox the identity pages check NHS numbers with. */
+    pds: pds.sandbox,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pds.stop();
+    },
   };
 };
 

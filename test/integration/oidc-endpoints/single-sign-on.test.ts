@@ -199,6 +199,35 @@ describe('single sign-on with asserted_login_identity', () => {
     expect(settings.html).toContain(shown(email));
   });
 
+  it('checks a handed-over P5 patient’s NHS number with PDS before the code, answering with that login', async () => {
+    // Prepare: a P5 patient whose last PDS check is old, handed from the app to the website
+    const website = await endpoints.registerTestClient({ scopes: ['openid', 'profile'] });
+    const app = await endpoints.registerTestClient({ singleSignOnPartners: [website.client.clientId] });
+    const account = await endpoints.createAccount({
+      proofingLevel: 'P5',
+      identity: { nhsNumber: '9000000009', familyName: 'Smith', checkedAt: '2026-01-01T00:00:00Z' },
+    });
+    const tokens = await endpoints.tokensFor(app, account);
+    const browser = freshBrowser();
+    const before = endpoints.pds.requests;
+
+    // Act
+    const asked = await browser.get(
+      authorizePath(website, await assertion(app, decodeJwt(tokens.id_token as string).jti as string), {
+        scope: 'openid profile',
+      }),
+    );
+    const checked = await browser.get(asked.location ?? '');
+
+    // Assess
+    expect(asked.location).toBe('/prove-who-you-are/nhs-number-check');
+    expect(checked.location).toBe('/consent');
+    expect(endpoints.pds.requests).toBeGreaterThan(before);
+    expect((await endpoints.accounts.findById(account.accountId))?.identity?.checkedAt).toBe(
+      endpoints.clock().toISOString(),
+    );
+  });
+
   it('keeps a hand-off to its own request: the next request in the browser is not logged in', async () => {
     // Prepare: a hand-off waiting on the consent page
     const { website, app, idTokenJti } = await prepare();

@@ -82,8 +82,16 @@ describe('loadFunctionConfig', () => {
     ['no table name', { TABLE_NAME: undefined }, 'TABLE_NAME'],
     ['no PDS key', { PDS_SIGNING_KEY_ID: undefined }, 'PDS_SIGNING_KEY_ID'],
     ['a plain http PDS', { PDS_BASE_URL: 'http://pds.example.nhs.uk/FHIR/R4' }, 'PDS_BASE_URL'],
-    ['a PDS base with a trailing slash', { PDS_BASE_URL: 'https://pds.example.nhs.uk/FHIR/R4/' }, 'PDS_BASE_URL'],
-    ['a plain http PDS token URL', { PDS_TOKEN_URL: 'http://pds.example.nhs.uk/oauth2/token' }, 'PDS_TOKEN_URL'],
+    [
+      'a PDS base with a trailing slash',
+      { PDS_BASE_URL: 'https://pds.example.nhs.uk/FHIR/R4/' },
+      'PDS_BASE_URL',
+    ],
+    [
+      'a plain http PDS token URL',
+      { PDS_TOKEN_URL: 'http://pds.example.nhs.uk/oauth2/token' },
+      'PDS_TOKEN_URL',
+    ],
     [
       'an active key that is not published',
       { ACTIVE_SIGNING_KEY_ID: 'arn:key/other' },
