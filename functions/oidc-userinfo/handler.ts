@@ -85,7 +85,10 @@ export const createHandler = (deps: OidcUserinfoDependencies): HttpHandler => {
     const clientUserMetadata = accessToken.scopes.includes('client_metadata')
       ? await deps.clientMetadata.read(account.accountId, accessToken.clientId)
       : undefined;
-    return jsonResponse(200, userInfoClaims(account, accessToken.scopes, { clientUserMetadata }));
+    return jsonResponse(
+      200,
+      userInfoClaims(account, accessToken.scopes, { clientUserMetadata, vot: accessToken.vot }),
+    );
   };
 
   return createHttpHandler({

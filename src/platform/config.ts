@@ -135,13 +135,16 @@ export const settings = {
   pdsBaseUrl: setting(
     configNames.pdsBaseUrl,
     z.optional(
-      z.url({ protocol: /^https$/, error: 'must be an https URL' }).check(
-        z.refine((value) => !value.endsWith('/'), 'must not end with a slash'),
-      ),
+      z
+        .url({ protocol: /^https$/, error: 'must be an https URL' })
+        .check(z.refine((value) => !value.endsWith('/'), 'must not end with a slash')),
     ),
   ),
   /** Where a signed JWT is exchanged for a PDS access token (application-restricted access). */
-  pdsTokenUrl: setting(configNames.pdsTokenUrl, z.optional(z.url({ protocol: /^https$/, error: 'must be an https URL' }))),
+  pdsTokenUrl: setting(
+    configNames.pdsTokenUrl,
+    z.optional(z.url({ protocol: /^https$/, error: 'must be an https URL' })),
+  ),
   /** The application's API key with NHS England (`iss` and `sub` of the signed JWT). */
   pdsApiKey: setting(configNames.pdsApiKey, z.optional(z.string().check(z.minLength(1)))),
 } as const;

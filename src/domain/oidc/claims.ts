@@ -35,7 +35,16 @@ export interface UserInfoClaims extends IdTokenProfileClaims {
 export interface UserInfoOptions {
   /** The client's stored `client_user_metadata` for this patient, released with `client_metadata`. */
   readonly clientUserMetadata?: string | undefined;
+  /**
+   * The vector of trust of the login behind the access token: GP integration credentials are
+   * released only to a login with a second factor (never `P9.Cp`, a password alone).
+   */
+  readonly vot?: string | undefined;
 }
+
+/** A login with more than a password: its credentials are not `Cp` alone. */
+const hasSecondFactor = (vot: string | undefined): boolean =>
+  vot !== undefined && vot.split('.').slice(1).join('.') !== 'Cp';
 
 /** Drops absent values: a claim without data is omitted, never null or empty. */
 const present = <T extends object>(claims: T): Partial<T> =>
@@ -95,9 +104,10 @@ export const userInfoClaims = (
       phone_number_pds_matched:
         has('phone') && source.phoneNumber ? identity.phoneNumberPdsMatched : undefined,
       gp_registration_details: gpOdsCode ? { gp_ods_code: gpOdsCode } : undefined,
-      gp_integration_credentials: has('gp_integration_credentials')
-        ? gpIntegrationCredentials(source)
-        : undefined,
+      gp_integration_credentials:
+        has('gp_integration_credentials') && hasSecondFactor(options.vot)
+          ? gpIntegrationCredentials(source)
+          : undefined,
       client_user_metadata: has('client_metadata') ? options.clientUserMetadata : undefined,
     }),
   };

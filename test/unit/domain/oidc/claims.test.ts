@@ -107,8 +107,8 @@ describe('userInfoClaims', () => {
 
   it('releases GP integration credentials to a P9 patient only', () => {
     // Act
-    const atP9 = userInfoClaims(p9Account, ['openid', 'gp_integration_credentials']);
-    const atP5 = userInfoClaims(p5Account, ['openid', 'gp_integration_credentials']);
+    const atP9 = userInfoClaims(p9Account, ['openid', 'gp_integration_credentials'], { vot: 'P9.Cp.Cd' });
+    const atP5 = userInfoClaims(p5Account, ['openid', 'gp_integration_credentials'], { vot: 'P5.Cp.Cd' });
 
     // Assess
     expect(atP9).toEqual({
@@ -120,6 +120,17 @@ describe('userInfoClaims', () => {
       },
     });
     expect(atP5).toEqual({ sub: p0Account.subject });
+  });
+
+  it.each([
+    ['a password alone', 'P9.Cp'],
+    ['a login whose vector is not known', undefined],
+  ])('never releases GP integration credentials to %s, even at P9', (_case, vot) => {
+    // Act
+    const claims = userInfoClaims(p9Account, ['openid', 'gp_integration_credentials'], { vot });
+
+    // Assess
+    expect(claims).toEqual({ sub: p0Account.subject });
   });
 
   it('releases no identity data held for an account that is back at P0', () => {
