@@ -82,14 +82,14 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
     // The NHS number check before a code with P5 or P9 claims: then on to the service.
     'nhs-number-check': page({
       handle: async (request) => {
-        const pending = pendingAuthorizationOf(request.session);
+        // Only within a request: without one this is the "unknown service" page (CID1004).
+        pendingAuthorizationOf(request.session);
         // The login answering the request: one a partner service handed over for it, or this browser's own.
         const authentication = request.session.handedOver ?? request.session.authentication;
         const account = authentication?.secondFactor && (await currentAccount(deps.accounts, authentication));
         if (!account || !authentication) return toLogin(request.session);
-        await deps.nhsNumberCheck.check(account, request.sourceIp);
-        const checked = await deps.accounts.findById(account.accountId);
-        if (!checked || !pending) return toLogin(request.session);
+        // The account as the check left it, without reading it again.
+        const checked = await deps.nhsNumberCheck.check(account, request.sourceIp);
         return continueAuthorization(deps.authorization, request.session, {
           authentication,
           account: checked,
@@ -119,12 +119,11 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
               ...(outcome.offerOtherRoutes ? { other: 'yes' } : {}),
             }),
           };
-        const proven = await deps.accounts.findById(account.accountId);
         const authentication = request.session.authentication;
-        if (request.session.pendingAuthorization && proven && authentication)
+        if (request.session.pendingAuthorization && authentication)
           return continueAuthorization(deps.authorization, request.session, {
             authentication,
-            account: proven,
+            account: outcome.account,
           });
         return {
           view: 'pages/message.njk',

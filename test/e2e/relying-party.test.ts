@@ -69,6 +69,33 @@ describe('a relying party using openid-client', () => {
     await page.getByRole('button', { name: 'Agree and continue' }).click();
   };
 
+  /**
+   * A new patient from a relying party's authorization request, through our pages: creates an
+   * account, confirms the email, logs in and adds the phone with its texted code.
+   */
+  const newPatientThroughPages = async (page: Page, authorizationUrl: URL, email: string, phone: string) => {
+    await page.goto(authorizationUrl.href);
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Create a password').fill('correct horse battery');
+    await page.getByLabel(/I accept the NHS login terms and conditions/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.goto(
+      /http:\/\/\S+\/register\/confirm\?token=\S+/.exec(await latest('confirm-email'))?.[0] ?? '',
+    );
+    await page.getByRole('button', { name: 'Confirm email address' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('UK mobile phone number').fill(phone);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page
+      .getByLabel('Security code', { exact: true })
+      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
+    await page.getByRole('button', { name: 'Continue' }).click();
+  };
+
   const latest = async (kind: string): Promise<string> => {
     const { messages } = (await (await fetch(`${stack.issuer}/_dev/outbox.json`)).json()) as {
       messages: OutboxMessage[];
@@ -95,26 +122,7 @@ describe('a relying party using openid-client', () => {
     // The demo service answers at the redirect URI, but without its own login cookie it leaves the
     // code alone: this test takes the code from the address, as its own relying party.
     // Act: the patient's journey in the browser
-    await page.goto(authorizationUrl.href);
-    await page.getByRole('link', { name: 'Create an account' }).click();
-    await page.getByLabel('Email address').fill('rp-user@example.com');
-    await page.getByLabel('Create a password').fill('correct horse battery');
-    await page.getByLabel(/I accept the NHS login terms and conditions/).check();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.goto(
-      /http:\/\/\S+\/register\/confirm\?token=\S+/.exec(await latest('confirm-email'))?.[0] ?? '',
-    );
-    await page.getByRole('button', { name: 'Confirm email address' }).click();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Email address').fill('rp-user@example.com');
-    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('UK mobile phone number').fill('07700 900321');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page
-      .getByLabel('Security code', { exact: true })
-      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await newPatientThroughPages(page, authorizationUrl, 'rp-user@example.com', '07700 900321');
     await page.getByRole('button', { name: 'Agree and continue' }).waitFor();
     const consentProblems = await seriousAccessibilityProblems(page);
     const consentText = await page.locator('main').innerText();
@@ -551,26 +559,7 @@ describe('a relying party using openid-client', () => {
     const accessibility: string[] = [];
 
     // Act: a new account, then "prove who you are" with Jane Smith's NHS number and date of birth
-    await page.goto(authorizationUrl.href);
-    await page.getByRole('link', { name: 'Create an account' }).click();
-    await page.getByLabel('Email address').fill('p5-user@example.com');
-    await page.getByLabel('Create a password').fill('correct horse battery');
-    await page.getByLabel(/I accept the NHS login terms and conditions/).check();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.goto(
-      /http:\/\/\S+\/register\/confirm\?token=\S+/.exec(await latest('confirm-email'))?.[0] ?? '',
-    );
-    await page.getByRole('button', { name: 'Confirm email address' }).click();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Email address').fill('p5-user@example.com');
-    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('UK mobile phone number').fill('07700 900001');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page
-      .getByLabel('Security code', { exact: true })
-      .fill(/\d{6}/.exec(await latest('security-code'))?.[0] ?? '');
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await newPatientThroughPages(page, authorizationUrl, 'p5-user@example.com', '07700 900001');
     const proveHeading = await page.locator('h1').first().innerText();
     accessibility.push(...(await seriousAccessibilityProblems(page)));
     await page.getByRole('button', { name: 'Check your details' }).click();

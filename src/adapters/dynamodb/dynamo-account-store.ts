@@ -2,14 +2,12 @@ import { type Account, type AccountStore, normaliseEmail } from '../../domain/ac
 import { EmailAlreadyRegisteredError } from '../../domain/accounts/account-errors.ts';
 import { ConflictError } from '../../domain/errors.ts';
 import type { VerifiedIdentity } from '../../domain/identity/verified-identity.ts';
-import type { ProofingLevel } from '../../domain/oidc/vectors-of-trust.ts';
+import { higherProofingLevel, type ProofingLevel } from '../../domain/oidc/vectors-of-trust.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
 import { keys, listings } from './keys.ts';
 
 type AccountItem = Item & Account;
 type EmailClaimItem = Item & { accountId: string };
-
-const proofingRank: Record<ProofingLevel, number> = { P0: 0, P5: 1, P9: 2 };
 
 /** An account id no account has (ids are UUIDs), read in place of one when an address has none. */
 const noAccount = 'no-account';
@@ -93,9 +91,10 @@ export class DynamoAccountStore implements AccountStore {
   async setIdentity(accountId: string, level: ProofingLevel, identity: VerifiedIdentity): Promise<void> {
     const account = await this.findById(accountId);
     if (!account) throw new ConflictError('The account does not exist.');
-    const highest =
-      proofingRank[level] >= proofingRank[account.proofingLevel] ? level : account.proofingLevel;
-    await this.#table.update(keys.account(accountId), { proofingLevel: highest, identity });
+    await this.#table.update(keys.account(accountId), {
+      proofingLevel: higherProofingLevel(level, account.proofingLevel),
+      identity,
+    });
   }
 
   async disable(accountId: string, disabled: NonNullable<Account['disabled']>): Promise<void> {

@@ -7,6 +7,7 @@ import type { FailureCounter } from '../limits/failure-counter.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { RateLimiter, RateRule } from '../limits/rate-limiter.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
+import { higherProofingLevel } from '../oidc/vectors-of-trust.ts';
 import {
   type Demographics,
   DemographicsInvalidatedError,
@@ -34,7 +35,8 @@ export interface DetailsForm {
 }
 
 export type DetailsCheckOutcome =
-  | { readonly kind: 'matched' }
+  /** The account as it now is, at P5 or higher, with the identity the match established. */
+  | { readonly kind: 'matched'; readonly account: Account }
   /** No record matched: after `detailsCheckFailuresBeforeOtherRoutes` in a row, the other routes are offered. */
   | { readonly kind: 'not-matched'; readonly offerOtherRoutes: boolean };
 
@@ -97,14 +99,15 @@ export class DetailsCheck {
         offerOtherRoutes: failures >= this.#deps.limits.detailsCheckFailuresBeforeOtherRoutes,
       };
     }
+    const identity = { ...identityOf(record, account), checkedAt: this.#deps.clock().toISOString() };
     await Promise.all([
-      this.#deps.accounts.setIdentity(account.accountId, 'P5', {
-        ...identityOf(record, account),
-        checkedAt: this.#deps.clock().toISOString(),
-      }),
+      this.#deps.accounts.setIdentity(account.accountId, 'P5', identity),
       this.#deps.failures.clear(detailsCheckScopes.failures, account.accountId),
     ]);
-    return { kind: 'matched' };
+    return {
+      kind: 'matched',
+      account: { ...account, proofingLevel: higherProofingLevel('P5', account.proofingLevel), identity },
+    };
   }
 
   /** The record by NHS number, or the single one a search finds; undefined when PDS has none that could be the patient's. */

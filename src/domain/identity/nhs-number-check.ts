@@ -40,10 +40,13 @@ export class NhsNumberCheck {
     this.#budget = { scope: pdsBudgetScope, limit: deps.limits.pdsRequestsPerSecond, windowSeconds: 1 };
   }
 
-  /** Resolves once PDS has confirmed the number; throws PatientProblemError otherwise. */
-  async check(account: Account, sourceIp: string): Promise<void> {
+  /**
+   * Resolves, once PDS has confirmed the number, with the account as it now is (its identity
+   * refreshed from the record); throws PatientProblemError otherwise.
+   */
+  async check(account: Account, sourceIp: string): Promise<Account> {
     const identity = account.identity;
-    if (!identity?.nhsNumber) return;
+    if (!identity?.nhsNumber) return account;
     const within = await this.#deps.rateLimiter.hit(this.#budget, 'service');
     if (!within.allowed) throw new PatientProblemError('pds-unavailable', { logDetail: 'budget' });
     const at = this.#deps.clock().toISOString();
@@ -83,17 +86,19 @@ export class NhsNumberCheck {
         logDetail: record.deceased ? 'deceased' : 'unverified',
       });
     }
+    const refreshed = {
+      ...identity,
+      nhsNumber: record.nhsNumber,
+      givenName: record.givenNames[0] ?? identity.givenName,
+      familyName: record.familyName ?? identity.familyName,
+      birthdate: record.birthDate ?? identity.birthdate,
+      gpOdsCode: record.gpOdsCode ?? identity.gpOdsCode,
+      checkedAt: at,
+    };
     await Promise.all([
-      this.#deps.accounts.setIdentity(account.accountId, account.proofingLevel, {
-        ...identity,
-        nhsNumber: record.nhsNumber,
-        givenName: record.givenNames[0] ?? identity.givenName,
-        familyName: record.familyName ?? identity.familyName,
-        birthdate: record.birthDate ?? identity.birthdate,
-        gpOdsCode: record.gpOdsCode ?? identity.gpOdsCode,
-        checkedAt: at,
-      }),
+      this.#deps.accounts.setIdentity(account.accountId, account.proofingLevel, refreshed),
       audit(record.nhsNumber === identity.nhsNumber ? 'confirmed' : 'superseded'),
     ]);
+    return { ...account, identity: refreshed };
   }
 }

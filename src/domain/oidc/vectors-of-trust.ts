@@ -243,6 +243,10 @@ export const isWithinRegistered = (
 
 const levelRank = (level: ProofingLevel): number => proofingLevels.indexOf(level);
 
+/** The higher of two proofing levels: what an account keeps, since a level is never lowered. */
+export const higherProofingLevel = (a: ProofingLevel, b: ProofingLevel): ProofingLevel =>
+  levelRank(a) >= levelRank(b) ? a : b;
+
 const componentsOf = (credentials: CredentialCombination): readonly string[] => credentials.split('.');
 
 /**

@@ -219,9 +219,8 @@ describe('proving who you are by checking your details (P5)', () => {
     expect(afterLogin.location).toBe('/prove-who-you-are');
   });
 
-  it('answers a service that asked for P5 once the details match', async () => {
-    // Prepare: a service that needs P5
-    const client = await loggedIn();
+  /** A service that needs P5 and the profile, and its authorization request. */
+  const registerService = async () => {
     const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
       .publicKey.export({ type: 'spki', format: 'pem' })
       .toString();
@@ -238,7 +237,9 @@ describe('proving who you are by checking your details (P5)', () => {
         { newClientId: () => 'gp-app', now: () => new Date(), allowLocalRedirects: true },
       ),
     );
-    const query = new URLSearchParams({
+  };
+  const authorizePath = (extra: Record<string, string> = {}) =>
+    `/authorize?${new URLSearchParams({
       client_id: 'gp-app',
       redirect_uri: REDIRECT_URI,
       response_type: 'code',
@@ -246,10 +247,16 @@ describe('proving who you are by checking your details (P5)', () => {
       state: 'state-5',
       nonce: 'nonce-5',
       vtr: '["P5.Cp.Cd"]',
-    });
+      ...extra,
+    })}`;
+
+  it('answers a service that asked for P5 once the details match', async () => {
+    // Prepare: a service that needs P5
+    const client = await loggedIn();
+    await registerService();
 
     // Act
-    const asked = await client.get(`/authorize?${query}`);
+    const asked = await client.get(authorizePath());
     const routes = await client.get('/prove-who-you-are');
     const matched = await check(client, byNhsNumber('9000000009'));
     const consent = await client.get('/consent');
@@ -264,36 +271,6 @@ describe('proving who you are by checking your details (P5)', () => {
   });
 
   describe('the NHS number at every login', () => {
-    const registerService = async () => {
-      const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
-        .publicKey.export({ type: 'spki', format: 'pem' })
-        .toString();
-      await new DynamoClientStore(pages.dependencies.table).create(
-        await registerClient(
-          {
-            clientId: 'gp-app',
-            name: 'GP appointments',
-            redirectUris: [REDIRECT_URI],
-            publicKey,
-            scopes: ['openid', 'profile'],
-            vectorsOfTrust: ['P5.Cp.Cd'],
-          },
-          { newClientId: () => 'gp-app', now: () => new Date(), allowLocalRedirects: true },
-        ),
-      );
-    };
-    const authorizePath = (extra: Record<string, string> = {}) =>
-      `/authorize?${new URLSearchParams({
-        client_id: 'gp-app',
-        redirect_uri: REDIRECT_URI,
-        response_type: 'code',
-        scope: 'openid profile',
-        state: 'state-5',
-        nonce: 'nonce-5',
-        vtr: '["P5.Cp.Cd"]',
-        ...extra,
-      })}`;
-
     /** A P5 patient (by the NHS number given) who has agreed to share with the service once. */
     const provenPatient = async (limits: LimitOverrides = {}, nhsNumber = '9000000009', birth = JANE) => {
       const client = await loggedIn({ nhsNumberCheckCacheSeconds: 1, ...limits });
