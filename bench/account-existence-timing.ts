@@ -7,7 +7,7 @@
  * Local, with every per-IP and per-address limit raised and a different address each time, so no
  * counter or lock ever colours the figures; the two kinds are interleaved in a random order.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,7 @@ import { DynamoAccountStore } from '../src/adapters/dynamodb/dynamo-account-stor
 import { DynamoLinkStore } from '../src/adapters/dynamodb/dynamo-link-store.ts';
 import { DynamoTable } from '../src/adapters/dynamodb/dynamo-table.ts';
 import { createCommonPasswordList } from '../src/adapters/files/common-password-file.ts';
+import { LocalSecretBox } from '../src/adapters/local/local-secret-box.ts';
 import { generatePrivateJwk, LocalTokenSigner } from '../src/adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../src/adapters/local/outbox.ts';
 import { systemClock } from '../src/domain/clock.ts';
@@ -233,6 +234,7 @@ try {
     hasher,
     commonPasswords: createCommonPasswordList(),
     serviceName: 'NHS login',
+    secrets: new LocalSecretBox(randomBytes(32)),
   };
   const server = createDevServer({ handlers: createLocalHandlers(dependencies) });
   const baseUrl = `http://127.0.0.1:${await listen(server)}`;

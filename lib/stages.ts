@@ -64,6 +64,12 @@ export interface PdsSettings {
   readonly apiKey: string;
 }
 
+/** Where the stage reaches the GP linkage broker (docs/gp-online-services.md). */
+export interface GpSettings {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+}
+
 export interface StageSettings {
   /** Lower-case letters, digits and hyphens: it appears in the stack name and key aliases. */
   readonly name: string;
@@ -93,6 +99,8 @@ export interface StageSettings {
    * be reached, so no one can prove who they are on the stage.
    */
   readonly pds?: PdsSettings;
+  /** The GP linkage broker; without it, GP online-services details get CID7023 (cannot connect). */
+  readonly gp?: GpSettings;
   /** Overrides of the application's limits (docs/limits.md); checked at synthesis. */
   readonly limits?: LimitOverrides;
   /**

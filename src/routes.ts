@@ -11,6 +11,10 @@ export type Permission =
   | 'signing-key:read-public'
   /** Signing PDS token requests with the PDS key: the identity-verification function alone. */
   | 'pds-key:sign'
+  /** Encrypt with the GP credentials key: seal GP integration credentials, never open them. */
+  | 'gp-credentials:seal'
+  /** Decrypt with the GP credentials key: only where the credentials are released (userinfo). */
+  | 'gp-credentials:open'
   | 'email:send'
   | 'sms:send';
 
@@ -63,12 +67,13 @@ export const functionSpecs = {
   },
   'logout-pages': {
     description: 'Logging out, and the end-session endpoint of relying parties',
-    permissions: ['table:write', 'signing-key:read-public'],
+    permissions: ['table:write', 'signing-key:read-public', 'gp-credentials:open'],
     bundledFiles: ['views'],
   },
   'identity-pages': {
-    description: 'Proving who you are: the details check against PDS, and the NHS number check at login',
-    permissions: ['table:write', 'pds-key:sign'],
+    description:
+      'Proving who you are: the details check against PDS (P5), GP online-services details (P9), the duplicate-account journey, and the NHS number check at login',
+    permissions: ['table:write', 'pds-key:sign', 'gp-credentials:seal', 'email:send'],
     bundledFiles: ['views'],
   },
   'oidc-token': {
@@ -336,6 +341,36 @@ export const routes = [
     id: 'prove-identity-details-submit',
     method: 'POST',
     path: '/prove-who-you-are/check-your-details',
+    function: 'identity-pages',
+  },
+  {
+    id: 'prove-identity-gp',
+    method: 'GET',
+    path: '/prove-who-you-are/gp-online-services',
+    function: 'identity-pages',
+  },
+  {
+    id: 'prove-identity-gp-submit',
+    method: 'POST',
+    path: '/prove-who-you-are/gp-online-services',
+    function: 'identity-pages',
+  },
+  {
+    id: 'existing-account',
+    method: 'GET',
+    path: '/prove-who-you-are/existing-account',
+    function: 'identity-pages',
+  },
+  {
+    id: 'existing-account-submit',
+    method: 'POST',
+    path: '/prove-who-you-are/existing-account',
+    function: 'identity-pages',
+  },
+  {
+    id: 'replace-account',
+    method: 'POST',
+    path: '/prove-who-you-are/existing-account/replace',
     function: 'identity-pages',
   },
   { id: 'token', method: 'POST', path: '/token', function: 'oidc-token' },

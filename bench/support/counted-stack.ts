@@ -5,7 +5,7 @@
  * the process's CPU time, and the messages it sent; so the benchmark's own work is not counted.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { createDocumentClient } from '../../src/adapters/dynamodb/document-clien
 import { DynamoClientStore } from '../../src/adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoTable } from '../../src/adapters/dynamodb/dynamo-table.ts';
 import { createCommonPasswordList } from '../../src/adapters/files/common-password-file.ts';
+import { LocalSecretBox } from '../../src/adapters/local/local-secret-box.ts';
 import { generatePrivateJwk, LocalTokenSigner } from '../../src/adapters/local/local-token-signer.ts';
 import { LocalOutbox, type OutboxFilter } from '../../src/adapters/local/outbox.ts';
 import { registerClient } from '../../src/domain/clients/client-registration.ts';
@@ -119,6 +120,7 @@ const handlers = createLocalHandlers({
   hasher: new Argon2PasswordHasher(),
   commonPasswords: createCommonPasswordList(),
   serviceName: 'NHS login',
+  secrets: new LocalSecretBox(randomBytes(32)),
 });
 const server = createDevServer({ handlers });
 // Every request's calls are recorded under its method and path.

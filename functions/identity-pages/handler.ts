@@ -1,7 +1,10 @@
-import type { AccountStore } from '../../src/domain/accounts/account.ts';
+import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
 import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
 import type { DetailsCheck } from '../../src/domain/identity/details-check.ts';
+import type { DuplicateAccounts } from '../../src/domain/identity/duplicate-accounts.ts';
+import type { GpDetailsCheck } from '../../src/domain/identity/gp-details-check.ts';
 import type { NhsNumberCheck } from '../../src/domain/identity/nhs-number-check.ts';
+import { InvalidInputError } from '../../src/domain/invalid-input-error.ts';
 import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
@@ -21,7 +24,11 @@ export interface IdentityFunctionDependencies extends PagesHandlerDependencies {
   readonly authorization: Pick<AuthorizationDecision, 'notProven' | 'next' | 'consentedScopes'>;
   readonly detailsCheck: Pick<DetailsCheck, 'check'>;
   readonly nhsNumberCheck: Pick<NhsNumberCheck, 'check'>;
+  readonly gpDetailsCheck: Pick<GpDetailsCheck, 'check'>;
+  readonly duplicateAccounts: Pick<DuplicateAccounts, 'choice' | 'replace'>;
 }
+
+const gpFields = textFields('linkageKey', 'odsCode', 'gpAccountId', 'surname', 'day', 'month', 'year');
 
 const detailsFields = textFields(
   'day',
@@ -56,6 +63,26 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
     title: 'Check your details',
     ...data,
   });
+  const gpPage = (data: Record<string, unknown> = {}) => ({
+    title: 'Enter your GP surgery’s online services details',
+    ...data,
+  });
+
+  /** Proven (or held for the duplicate journey): on to the service, the duplicate page, or a page saying it is done. */
+  const afterProving = async (
+    request: PageRequest,
+    outcome: { readonly kind: 'proven' | 'matched' | 'duplicate'; readonly account: Account },
+    done: string,
+  ): Promise<PageOutcome> => {
+    if (outcome.kind === 'duplicate') return { redirect: urlFor('existing-account') };
+    const authentication = request.session.authentication;
+    if (request.session.pendingAuthorization && authentication)
+      return continueAuthorization(deps.authorization, request.session, {
+        authentication,
+        account: outcome.account,
+      });
+    return { view: 'pages/message.njk', data: { title: 'You have proved who you are', paragraphs: [done] } };
+  };
 
   return createPagesHandler('identity-pages', deps, (page) => ({
     'prove-identity': page({
@@ -68,6 +95,7 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
             title: 'Prove who you are',
             serviceLabel: await serviceLabel(request.session),
             proofingLevel: account.proofingLevel,
+            heldIdentity: account.heldIdentity !== undefined,
             noMatch: request.query.details === 'no-match',
             offerOtherRoutes: request.query.other === 'yes',
           },
@@ -119,21 +147,98 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
               ...(outcome.offerOtherRoutes ? { other: 'yes' } : {}),
             }),
           };
-        const authentication = request.session.authentication;
-        if (request.session.pendingAuthorization && authentication)
-          return continueAuthorization(deps.authorization, request.session, {
-            authentication,
-            account: outcome.account,
-          });
+        return afterProving(
+          request,
+          outcome,
+          'Your details match your NHS record. Services that need your NHS number can now use your NHS login.',
+        );
+      },
+    }),
+    'prove-identity-gp': page({
+      handle: async (request) => {
+        const account = await loggedIn(request);
+        if (!account) return toLogin(request.session);
+        return { view: 'pages/gp-details.njk', data: gpPage({ values: {} }) };
+      },
+    }),
+    'prove-identity-gp-submit': page({
+      bindsToAuthorization: true,
+      fields: gpFields,
+      formView: 'pages/gp-details.njk',
+      formData: () => gpPage(),
+      handle: async (request) => {
+        const account = await loggedIn(request);
+        if (!account) return toLogin(request.session);
+        const outcome = await deps.gpDetailsCheck.check(account, request.form, request.sourceIp);
+        if (outcome.kind === 'not-matched')
+          return {
+            view: 'pages/gp-details.njk',
+            status: 422,
+            data: gpPage({ values: request.form, notMatched: true }),
+          };
+        return afterProving(
+          request,
+          outcome,
+          'Your GP surgery’s system has confirmed who you are. Services that need your NHS number or your GP record can now use your NHS login.',
+        );
+      },
+    }),
+    // Seed 002: "You already have an NHS account": log in to it, or, if you cannot, replace it.
+    'existing-account': page({
+      handle: async (request) => {
+        const account = await loggedIn(request);
+        if (!account) return toLogin(request.session);
+        if (!account.heldIdentity) return { redirect: urlFor('prove-identity') };
         return {
-          view: 'pages/message.njk',
+          view: 'pages/existing-account.njk',
+          data: { title: 'You already have an NHS login', values: {} },
+        };
+      },
+    }),
+    'existing-account-submit': page({
+      bindsToAuthorization: true,
+      fields: textFields('choice'),
+      formView: 'pages/existing-account.njk',
+      formData: () => ({ title: 'You already have an NHS login' }),
+      handle: async (request) => {
+        const account = await loggedIn(request);
+        if (!account) return toLogin(request.session);
+        if (!account.heldIdentity) return { redirect: urlFor('prove-identity') };
+        if (request.form.choice === 'log-in')
+          // Out of this account, still on the service's request: the login page, for the other account.
+          return {
+            redirect: urlFor('login'),
+            session: {
+              kind: 'renew',
+              session: { ...request.session, authentication: undefined, handedOver: undefined, journey: {} },
+            },
+          };
+        if (request.form.choice !== 'cannot-log-in')
+          throw new InvalidInputError([
+            { field: 'choice', message: 'Select whether you can log in to your other NHS login' },
+          ]);
+        const { canReplace } = await deps.duplicateAccounts.choice(account);
+        return {
+          view: canReplace ? 'pages/replace-account.njk' : 'pages/prove-to-replace.njk',
           data: {
-            title: 'You have proved who you are',
-            paragraphs: [
-              'Your details match your NHS record. Services that need your NHS number can now use your NHS login.',
-            ],
+            title: canReplace
+              ? 'We will delete your other NHS login'
+              : 'Prove who you are to use this NHS login instead',
           },
         };
+      },
+    }),
+    'replace-account': page({
+      bindsToAuthorization: true,
+      handle: async (request) => {
+        const account = await loggedIn(request);
+        if (!account) return toLogin(request.session);
+        const replacing = await deps.duplicateAccounts.replace(account, request.sourceIp);
+        return afterProving(
+          request,
+          { kind: 'proven', account: replacing },
+          'We have deleted your other NHS login. Your NHS number is now connected to this one, and we have emailed both addresses to say so.',
+        );
       },
     }),
   }));

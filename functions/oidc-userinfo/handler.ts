@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import { InvalidRequestError } from '../../src/domain/errors.ts';
+import { openGpCredentials, type SecretBox } from '../../src/domain/identity/secret-box.ts';
 import { userInfoClaims } from '../../src/domain/oidc/claims.ts';
 import type { ClientMetadata } from '../../src/domain/oidc/client-metadata.ts';
 import { InvalidTokenError, toDescriptionCharset } from '../../src/domain/oidc/oidc-errors.ts';
@@ -23,6 +24,8 @@ export interface OidcUserinfoDependencies {
   readonly signer: Pick<TokenSigner, 'jwks'>;
   readonly accounts: Pick<AccountStore, 'findBySubject'>;
   readonly clientMetadata: Pick<ClientMetadata, 'read' | 'write'>;
+  /** Opens the sealed GP integration credentials: this function is the only one allowed to. */
+  readonly secrets: Pick<SecretBox, 'open'>;
 }
 
 /** The error codes a Bearer challenge carries (RFC 6750 3.1). */
@@ -77,6 +80,16 @@ export const createHandler = (deps: OidcUserinfoDependencies): HttpHandler => {
     return { accessToken, account };
   };
 
+  /** The account with its GP credentials opened, only when the token may see them (the claims decide the rest). */
+  const withGpCredentials = async (account: Account, accessToken: VerifiedAccessToken): Promise<Account> => {
+    const identity = account.identity;
+    const sealed = identity?.sealedGpIntegrationCredentials;
+    if (!sealed || !identity.nhsNumber || !accessToken.scopes.includes('gp_integration_credentials'))
+      return account;
+    const gpIntegrationCredentials = await openGpCredentials(deps.secrets, identity.nhsNumber, sealed);
+    return { ...account, identity: { ...identity, gpIntegrationCredentials } };
+  };
+
   const userInfo = async (
     event: HttpEvent,
     options: { readonly formBody: boolean },
@@ -87,7 +100,10 @@ export const createHandler = (deps: OidcUserinfoDependencies): HttpHandler => {
       : undefined;
     return jsonResponse(
       200,
-      userInfoClaims(account, accessToken.scopes, { clientUserMetadata, vot: accessToken.vot }),
+      userInfoClaims(await withGpCredentials(account, accessToken), accessToken.scopes, {
+        clientUserMetadata,
+        vot: accessToken.vot,
+      }),
     );
   };
 

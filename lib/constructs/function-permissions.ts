@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Permission } from '../../src/routes.ts';
 import type { EmailSending } from './email-sending.ts';
+import type { GpCredentialsKey } from './gp-credentials-key.ts';
 import type { PdsKey } from './pds-key.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
@@ -12,6 +13,7 @@ export interface PermissionTargets {
   readonly signingKeys: SigningKeys;
   readonly email: EmailSending;
   readonly pdsKey: PdsKey;
+  readonly gpCredentialsKey: GpCredentialsKey;
 }
 
 /**
@@ -37,6 +39,8 @@ const grants: Record<Permission, (targets: PermissionTargets, grantee: iam.IGran
   'signing-key:sign': ({ signingKeys }, grantee) => signingKeys.grantSign(grantee),
   'signing-key:read-public': ({ signingKeys }, grantee) => signingKeys.grantReadPublicKeys(grantee),
   'pds-key:sign': ({ pdsKey }, grantee) => pdsKey.grantSign(grantee),
+  'gp-credentials:seal': ({ gpCredentialsKey }, grantee) => gpCredentialsKey.grantSeal(grantee),
+  'gp-credentials:open': ({ gpCredentialsKey }, grantee) => gpCredentialsKey.grantOpen(grantee),
   'email:send': ({ email }, grantee) => email.grantSend(grantee),
   'sms:send': (_, grantee) => grantTextMessages(grantee),
 };

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { functionSpecs, routes } from '../../src/routes.ts';
 import { ApiAccessLog } from '../constructs/api-access-log.ts';
 import { EmailSending } from '../constructs/email-sending.ts';
+import { GpCredentialsKey } from '../constructs/gp-credentials-key.ts';
 import { PdsKey } from '../constructs/pds-key.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
 import { SigningKeys } from '../constructs/signing-keys.ts';
@@ -26,6 +27,7 @@ export class PatientLoginStack extends Stack {
   readonly signingKeys: SigningKeys;
   readonly email: EmailSending;
   readonly pdsKey: PdsKey;
+  readonly gpCredentialsKey: GpCredentialsKey;
   readonly httpApi: apigwv2.HttpApi;
   /** The API's one stage, `$default`: throttled, access-logged and deployed on every change. */
   readonly apiStage: apigwv2.HttpStage;
@@ -42,6 +44,9 @@ export class PatientLoginStack extends Stack {
     });
     this.email = new EmailSending(this, 'Email', stage.email);
     this.pdsKey = new PdsKey(this, 'PdsKey', { alias: `alias/patient-login/${stage.name}/pds` });
+    this.gpCredentialsKey = new GpCredentialsKey(this, 'GpCredentialsKey', {
+      alias: `alias/patient-login/${stage.name}/gp-credentials`,
+    });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `patient-login-${stage.name}`,
       description: `patient-login ${stage.name}`,
@@ -72,6 +77,7 @@ export class PatientLoginStack extends Stack {
         signingKeys: this.signingKeys,
         email: this.email,
         pdsKey: this.pdsKey,
+        gpCredentialsKey: this.gpCredentialsKey,
       },
       settings: {
         stage: stage.name,
@@ -92,6 +98,9 @@ export class PatientLoginStack extends Stack {
         pdsBaseUrl: stage.pds?.baseUrl,
         pdsTokenUrl: stage.pds?.tokenUrl,
         pdsApiKey: stage.pds?.apiKey,
+        gpCredentialsKeyId: this.gpCredentialsKey.key.keyArn,
+        gpBaseUrl: stage.gp?.baseUrl,
+        gpApiKey: stage.gp?.apiKey,
       },
     });
     new CfnOutput(this, 'Issuer', { value: this.issuer });

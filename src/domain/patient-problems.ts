@@ -34,6 +34,16 @@ export const patientProblems = {
   'account-disabled': { cid: 'CID2012', status: 403 },
   /** Ops suspended the account while they look at a problem. */
   'account-suspended': { cid: 'CID2014', status: 403 },
+  /** These GP online-services details were already used for another NHS login. */
+  'gp-details-used': { cid: 'CID7004', status: 409 },
+  /** The practice system cannot be reached, or refuses the link. */
+  'gp-unavailable': { cid: 'CID7023', status: 503 },
+  /** The link cannot be made: PDS has no usable record for the practice's NHS number, or disagrees. */
+  'gp-link-failed': { cid: 'CID7029', status: 403 },
+  /** P5 and P9 evidence name different NHS numbers: the account is held for ops. */
+  'identity-mismatch': { cid: 'CID1101', status: 403 },
+  /** PDS could not be reached while proving who you are: nothing changed, try again. */
+  'pds-unavailable-proving': { cid: undefined, status: 503 },
   /** PDS could not be reached to check the NHS number: nothing is issued unchecked. */
   'pds-unavailable': { cid: undefined, status: 503 },
   /** A page's address asked for with a method it does not take (a PUT to /login, say). */

@@ -16,6 +16,8 @@ import type { Clock } from '../domain/clock.ts';
 import type { CommonPasswordList } from '../domain/credentials/common-passwords.ts';
 import type { PasswordHasher } from '../domain/credentials/password-hasher.ts';
 import type { Demographics } from '../domain/identity/demographics.ts';
+import type { GpOnlineServices } from '../domain/identity/gp-online-services.ts';
+import type { SecretBox } from '../domain/identity/secret-box.ts';
 import type { Limits } from '../domain/limits/limits.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
@@ -24,7 +26,11 @@ import type { Logger } from '../platform/logger.ts';
 import type { FunctionName } from '../routes.ts';
 import { createPageRenderer } from '../web/page-renderer.ts';
 import { loadAssetCatalogue } from '../web/static-assets.ts';
-import { createIdentityServices, unconfiguredDemographics } from '../wiring/identity-services.ts';
+import {
+  createIdentityServices,
+  unconfiguredDemographics,
+  unconfiguredGp,
+} from '../wiring/identity-services.ts';
 import { createOidcServices } from '../wiring/oidc-services.ts';
 import { createPatientServices } from '../wiring/patient-services.ts';
 
@@ -56,6 +62,10 @@ export interface LocalDependencies {
   readonly contactUrl?: string | undefined;
   /** PDS: the local sandbox's client, or any PDS FHIR endpoint (`PDS_BASE_URL`); unset, checks say PDS cannot be reached. */
   readonly demographics?: Demographics | undefined;
+  /** GP online services: the local sandbox's client, or any broker (`GP_BASE_URL`); unset, GP details get CID7023. */
+  readonly gp?: GpOnlineServices | undefined;
+  /** Seals and opens GP integration credentials (a local key on `npm start`). */
+  readonly secrets: SecretBox;
 }
 
 /** The local composition root: every function's handler, wired to local adapters. */
@@ -93,7 +103,7 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
   return {
     'openid-metadata': createOpenIdMetadataHandler(deps),
     'oidc-token': createOidcTokenHandler({ ...oidc, logger: deps.logger }),
-    'oidc-userinfo': createOidcUserinfoHandler({ ...oidc, logger: deps.logger }),
+    'oidc-userinfo': createOidcUserinfoHandler({ ...oidc, logger: deps.logger, secrets: deps.secrets }),
     'registration-pages': createRegistrationPagesHandler(pages),
     'login-pages': createLoginPagesHandler(pages),
     'recovery-pages': createRecoveryPagesHandler(pages),
@@ -105,6 +115,9 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionNam
         ...deps,
         ...services,
         demographics: deps.demographics ?? unconfiguredDemographics,
+        gp: deps.gp ?? unconfiguredGp,
+        secrets: deps.secrets,
+        service,
       }),
     }),
     'logout-pages': createLogoutPagesHandler(pages),

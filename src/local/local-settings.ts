@@ -28,6 +28,9 @@ const localSettingsSchema = z.object({
   // Where a signed JWT is exchanged for a PDS access token; none (an open-access sandbox) unless set with PDS_BASE_URL.
   PDS_TOKEN_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
   PDS_API_KEY: z._default(z.string().check(z.minLength(1)), 'local-sandbox'),
+  // A GP linkage broker (docs/gp-online-services.md) to use instead of the local GP sandbox, and its API key.
+  GP_BASE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
+  GP_API_KEY: z.optional(z.string().check(z.minLength(1))),
 });
 
 export interface LocalSettings {
@@ -51,6 +54,8 @@ export interface LocalSettings {
   readonly contactUrl: string | undefined;
   /** A PDS FHIR endpoint to use instead of the local sandbox, and its token URL if it needs one. */
   readonly pds: { readonly baseUrl?: string; readonly tokenUrl?: string; readonly apiKey: string };
+  /** A GP linkage broker to use instead of the local GP sandbox. */
+  readonly gp: { readonly baseUrl?: string; readonly apiKey?: string };
 }
 
 /** Reads and validates the local settings once, in a composition root (`npm start`, `npm run client`). */
@@ -78,6 +83,10 @@ export const readLocalSettings = (env: Record<string, string | undefined>): Loca
       ...(settings.PDS_BASE_URL ? { baseUrl: settings.PDS_BASE_URL.replace(/\/$/, '') } : {}),
       ...(settings.PDS_TOKEN_URL ? { tokenUrl: settings.PDS_TOKEN_URL } : {}),
       apiKey: settings.PDS_API_KEY,
+    },
+    gp: {
+      ...(settings.GP_BASE_URL ? { baseUrl: settings.GP_BASE_URL.replace(/\/$/, '') } : {}),
+      ...(settings.GP_API_KEY ? { apiKey: settings.GP_API_KEY } : {}),
     },
   };
 };

@@ -5,6 +5,8 @@ import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { createCommonPasswordList } from '../adapters/files/common-password-file.ts';
+import { GpLinkageClient } from '../adapters/gp/gp-linkage-client.ts';
+import { LocalSecretBox } from '../adapters/local/local-secret-box.ts';
 import { LocalTokenSigner } from '../adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../adapters/local/outbox.ts';
 import { createOutboxPages } from '../adapters/local/outbox-pages.ts';
@@ -18,6 +20,7 @@ import { ensureTable, localClient, startDynamoDbLocal, useRunningDynamoDb } from
 import { findFreePort, listenOn } from './free-port.ts';
 import { createLocalHandlers } from './local-handlers.ts';
 import type { LocalSettings } from './local-settings.ts';
+import { GpSandbox } from './sandboxes/gp-sandbox.ts';
 import { PdsSandbox } from './sandboxes/pds-sandbox.ts';
 import { createTestPatientPages } from './sandboxes/test-patient-pages.ts';
 import { loadTestPatients } from './sandboxes/test-patients.ts';
@@ -48,6 +51,8 @@ export const dataPaths = (dataDirectory: string) => ({
   demoClient: join(dataDirectory, 'demo-client'),
   /** The key the PDS client signs its token requests with (its own, never the ID-token key). */
   pdsKey: join(dataDirectory, 'pds-signing-key.json'),
+  /** The local stand-in for the KMS key GP integration credentials are sealed with. */
+  gpCredentialsKey: join(dataDirectory, 'gp-credentials-key'),
 });
 
 /**
@@ -90,6 +95,8 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
     // PDS: the local sandbox with the test patients, served beside the pages, unless PDS_BASE_URL names another.
     const testPatients = loadTestPatients();
     const pdsSandbox = new PdsSandbox({ patients: testPatients, clock: systemClock });
+    // GP online services: the local sandbox on the same test patients, unless GP_BASE_URL names a broker.
+    const gpSandbox = new GpSandbox({ patients: () => pdsSandbox.patients() });
     const sandboxBase = `${issuer}${pdsSandbox.basePath}`;
     const pdsTokenUrl = settings.pds.baseUrl ? settings.pds.tokenUrl : `${sandboxBase}/oauth2/token`;
     const demographics = new PdsFhirClient({
@@ -120,6 +127,11 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       serviceName: settings.serviceName,
       contactUrl: settings.contactUrl,
       demographics,
+      gp: new GpLinkageClient({
+        baseUrl: settings.gp.baseUrl ?? `${issuer}${gpSandbox.basePath}`,
+        apiKey: settings.gp.apiKey,
+      }),
+      secrets: await LocalSecretBox.loadOrCreate(paths.gpCredentialsKey),
     });
     // The outbox pages are served by the local stack only; no route of the table reaches them.
     const server = createDevServer({
@@ -127,6 +139,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       localRoutes: firstOf(
         createOutboxPages(outbox),
         (request, response) => pdsSandbox.handle(request, response),
+        (request, response) => gpSandbox.handle(request, response),
         createTestPatientPages(pdsSandbox, testPatients),
       ),
       allowedHosts: ['localhost', '127.0.0.1', '::1', settings.host],

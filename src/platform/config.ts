@@ -25,6 +25,9 @@ export const configNames = {
   pdsBaseUrl: 'PDS_BASE_URL',
   pdsTokenUrl: 'PDS_TOKEN_URL',
   pdsApiKey: 'PDS_API_KEY',
+  gpCredentialsKeyId: 'GP_CREDENTIALS_KEY_ID',
+  gpBaseUrl: 'GP_BASE_URL',
+  gpApiKey: 'GP_API_KEY',
 } as const;
 
 /** The issuer of a deployed function: an absolute https URL without a trailing slash (as NHS login's is). */
@@ -147,6 +150,19 @@ export const settings = {
   ),
   /** The application's API key with NHS England (`iss` and `sub` of the signed JWT). */
   pdsApiKey: setting(configNames.pdsApiKey, z.optional(z.string().check(z.minLength(1)))),
+  /** The symmetric KMS key GP integration credentials are sealed with: identity pages encrypt, userinfo decrypts. */
+  gpCredentialsKeyId: setting(configNames.gpCredentialsKeyId, z.string().check(z.minLength(1))),
+  /** The GP linkage broker's base URL (docs/gp-online-services.md); without it GP details get CID7023. */
+  gpBaseUrl: setting(
+    configNames.gpBaseUrl,
+    z.optional(
+      z
+        .url({ protocol: /^https$/, error: 'must be an https URL' })
+        .check(z.refine((value) => !value.endsWith('/'), 'must not end with a slash')),
+    ),
+  ),
+  /** The API key the broker issued the service, sent as `x-api-key`. */
+  gpApiKey: setting(configNames.gpApiKey, z.optional(z.string().check(z.minLength(1)))),
 } as const;
 
 /** The configuration the chosen settings make: each setting's value, by its key. */

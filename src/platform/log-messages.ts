@@ -83,6 +83,10 @@ export const limitLogMessages = {
     messageCode: 'PL_LIMIT_DETAILS_CHECKS',
     message: 'Details checks per account reached',
   },
+  'gp-checks': {
+    messageCode: 'PL_LIMIT_GP_CHECKS',
+    message: 'GP details checks per account reached',
+  },
 } as const satisfies Record<LimitReason, LogMessage>;
 
 /**
@@ -172,5 +176,25 @@ export const problemLogMessages = {
   'authorization-replaced': {
     messageCode: 'PL_PROBLEM_AUTHORIZATION_REPLACED',
     message: 'Post from a page of an earlier authorization request refused',
+  },
+  'gp-details-used': {
+    messageCode: 'PL_PROBLEM_GP_DETAILS_USED',
+    message: 'GP online-services details already used for another account',
+  },
+  'gp-unavailable': {
+    messageCode: 'PL_PROBLEM_GP_UNAVAILABLE',
+    message: 'GP practice system unavailable or refused the link',
+  },
+  'gp-link-failed': {
+    messageCode: 'PL_PROBLEM_GP_LINK_FAILED',
+    message: 'GP link cannot be made: PDS has no usable matching record',
+  },
+  'identity-mismatch': {
+    messageCode: 'PL_PROBLEM_IDENTITY_MISMATCH',
+    message: 'P5 and P9 evidence name different NHS numbers; account suspended',
+  },
+  'pds-unavailable-proving': {
+    messageCode: 'PL_PROBLEM_PDS_UNAVAILABLE_PROVING',
+    message: 'PDS unavailable while proving identity',
   },
 } as const satisfies Record<PatientProblem, LogMessage>;

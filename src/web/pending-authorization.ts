@@ -50,6 +50,8 @@ export const continueAuthorization = async (
   if (step.kind === 'consent') return { redirect: urlFor('consent'), session: { kind: change, session } };
   if (step.kind === 'prove-identity')
     return { redirect: urlFor('prove-identity'), session: { kind: change, session } };
+  if (step.kind === 'existing-account')
+    return { redirect: urlFor('existing-account'), session: { kind: change, session } };
   if (step.kind === 'check-nhs-number')
     return { redirect: urlFor('nhs-number-check'), session: { kind: change, session } };
   if (step.kind === 'account-disabled')

@@ -121,6 +121,46 @@ const problemWordingFor = (limits: Limits): Record<PatientProblem, Omit<ProblemP
     ],
     action: { text: 'Contact us', href: `${urlFor('contact')}?cid=CID2014` },
   },
+  'gp-details-used': {
+    title: 'These GP online services details have already been used',
+    paragraphs: [
+      'The registration details from your GP surgery have already been used to set up another NHS login. They can only be used once.',
+      'If you have another NHS login, log in to it instead. If you cannot, you can prove who you are with photo ID, or ask your GP surgery for new registration details. Contact us if you need help.',
+    ],
+    action: { text: 'Other ways to prove who you are', href: urlFor('prove-identity') },
+  },
+  'gp-unavailable': {
+    title: 'Unable to connect to your GP surgery’s system',
+    paragraphs: [
+      'We cannot connect to your GP surgery’s system at the moment, or it did not accept your details. This can happen if you have moved GP surgery, your surgery changed its system, or your online access was stopped.',
+      'Try again later, ask your GP surgery for new registration details, or prove who you are another way. Contact us if you still have problems.',
+    ],
+    action: { text: 'Other ways to prove who you are', href: urlFor('prove-identity') },
+  },
+  'gp-link-failed': {
+    title: 'We cannot connect your NHS login to your GP surgery',
+    paragraphs: [
+      'There could be a problem with your details or with your GP surgery’s system.',
+      'Contact us so we can find out what is causing the problem. You will need to tell us the email address you use for your NHS login.',
+    ],
+    action: { text: 'Contact us', href: `${urlFor('contact')}?cid=CID7029` },
+  },
+  'identity-mismatch': {
+    title: 'We need to check your details',
+    paragraphs: [
+      'The details you gave do not belong to the same NHS number as the details you proved who you are with before. To keep your health information secure, you cannot use your NHS login until we have checked them.',
+      'The NHS team that looks after NHS numbers may contact you. Contact us if you need help.',
+    ],
+    action: { text: 'Contact us', href: `${urlFor('contact')}?cid=CID1101` },
+  },
+  'pds-unavailable-proving': {
+    title: 'We cannot check your details right now',
+    paragraphs: [
+      'We cannot reach the service that checks your details against your NHS record at the moment.',
+      'Try again in a few minutes. Nothing has been changed.',
+    ],
+    action: { text: 'Try again', href: urlFor('prove-identity') },
+  },
   'pds-unavailable': {
     title: 'We cannot check your NHS number right now',
     paragraphs: [
@@ -327,6 +367,11 @@ const limitWording: Record<
   'details-checks': {
     title: 'You have tried to check your details too many times',
     what: 'For your security, we cannot check your details again yet.',
+    action: { text: 'Other ways to prove who you are', href: urlFor('prove-identity') },
+  },
+  'gp-checks': {
+    title: 'You have tried to use your GP surgery details too many times',
+    what: 'For your security, we cannot check your GP online services details again yet.',
     action: { text: 'Other ways to prove who you are', href: urlFor('prove-identity') },
   },
 };

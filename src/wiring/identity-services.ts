@@ -2,12 +2,18 @@ import { DynamoFailureCounter } from '../adapters/dynamodb/dynamo-failure-counte
 import { DynamoRateLimiter } from '../adapters/dynamodb/dynamo-rate-limiter.ts';
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import type { AccountStore } from '../domain/accounts/account.ts';
+import type { PatientServiceSettings } from '../domain/accounts/patient-service.ts';
 import type { AuditLog } from '../domain/audit/audit-log.ts';
 import type { Clock } from '../domain/clock.ts';
 import { type Demographics, DemographicsUnavailableError } from '../domain/identity/demographics.ts';
 import { DetailsCheck } from '../domain/identity/details-check.ts';
+import { DuplicateAccounts } from '../domain/identity/duplicate-accounts.ts';
+import { GpDetailsCheck } from '../domain/identity/gp-details-check.ts';
+import { type GpOnlineServices, GpSystemUnavailableError } from '../domain/identity/gp-online-services.ts';
 import { NhsNumberCheck } from '../domain/identity/nhs-number-check.ts';
+import type { SecretBox } from '../domain/identity/secret-box.ts';
 import type { Limits } from '../domain/limits/limits.ts';
+import type { EmailSender } from '../domain/messaging/message-senders.ts';
 
 /** PDS where none is configured: every check says PDS cannot be reached, never that details did not match. */
 export const unconfiguredDemographics: Demographics = {
@@ -15,15 +21,44 @@ export const unconfiguredDemographics: Demographics = {
   search: () => Promise.reject(new DemographicsUnavailableError('No PDS is configured.')),
 };
 
-/** Proving who you are: the details check against PDS (P5), over the table and a PDS adapter. */
+/** GP online services where none is configured: every check says the practice system cannot be reached. */
+export const unconfiguredGp: GpOnlineServices = {
+  link: () => Promise.reject(new GpSystemUnavailableError('No GP linkage broker is configured.')),
+};
+
+/**
+ * Proving who you are: the details check against PDS (P5), GP online-services details (P9), the
+ * duplicate-account journey and the NHS number check at login, over the table and the adapters.
+ */
 export const createIdentityServices = (adapters: {
   readonly table: DynamoTable;
   readonly clock: Clock;
   readonly limits: Limits;
   readonly demographics: Demographics;
+  readonly gp: GpOnlineServices;
+  readonly secrets: Pick<SecretBox, 'seal'>;
+  readonly email: EmailSender;
+  readonly service: Pick<PatientServiceSettings, 'serviceName' | 'contactLink'>;
   readonly audit: AuditLog;
-  readonly accounts: Pick<AccountStore, 'setIdentity' | 'disable'>;
+  readonly accounts: AccountStore;
 }) => ({
+  gpDetailsCheck: new GpDetailsCheck({
+    gp: adapters.gp,
+    demographics: adapters.demographics,
+    secrets: adapters.secrets,
+    accounts: adapters.accounts,
+    rateLimiter: new DynamoRateLimiter({ table: adapters.table, clock: adapters.clock }),
+    audit: adapters.audit,
+    clock: adapters.clock,
+    limits: adapters.limits,
+  }),
+  duplicateAccounts: new DuplicateAccounts({
+    accounts: adapters.accounts,
+    audit: adapters.audit,
+    email: adapters.email,
+    clock: adapters.clock,
+    service: adapters.service,
+  }),
   nhsNumberCheck: new NhsNumberCheck({
     demographics: adapters.demographics,
     accounts: adapters.accounts,

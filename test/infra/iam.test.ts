@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { describe, expect, it } from 'vitest';
 import { EmailSending } from '../../lib/constructs/email-sending.ts';
+import { GpCredentialsKey } from '../../lib/constructs/gp-credentials-key.ts';
 import { PdsKey } from '../../lib/constructs/pds-key.ts';
 import { RouteTableApi } from '../../lib/constructs/route-table-api.ts';
 import { SigningKeys } from '../../lib/constructs/signing-keys.ts';
@@ -42,6 +43,7 @@ const stackWithPermissions = (permissions: Permission[], email: EmailSettings = 
       signingKeys,
       email: new EmailSending(stack, 'Email', email),
       pdsKey: new PdsKey(stack, 'PdsKey', { alias: 'alias/t/pds' }),
+      gpCredentialsKey: new GpCredentialsKey(stack, 'GpCredentialsKey', { alias: 'alias/t/gp' }),
     },
   });
   const fn = api.functions.get('openid-metadata');

@@ -59,6 +59,9 @@ export const testFunctionSettings: FunctionSettings = {
   pdsBaseUrl: undefined,
   pdsTokenUrl: undefined,
   pdsApiKey: undefined,
+  gpCredentialsKeyId: 'gp-credentials-key',
+  gpBaseUrl: undefined,
+  gpApiKey: undefined,
 };
 
 /** A bare stack, for testing a construct on its own. */

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Argon2PasswordHasher } from '../../src/adapters/argon2/argon2-password-hasher.ts';
+import { LocalSecretBox } from '../../src/adapters/local/local-secret-box.ts';
 import { generatePrivateJwk, LocalTokenSigner } from '../../src/adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../../src/adapters/local/outbox.ts';
 import type { Clock } from '../../src/domain/clock.ts';
@@ -37,5 +39,6 @@ export const createLocalDependencies = async (
     hasher: new Argon2PasswordHasher(),
     commonPasswords: new Set(['password123', 'qwertyuiop']),
     serviceName: 'NHS login',
+    secrets: new LocalSecretBox(randomBytes(32)),
   };
 };

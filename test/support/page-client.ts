@@ -168,7 +168,12 @@ export const startPages = async (
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const pds = await startPdsSandbox(base.clock);
-  const dependencies = { ...base, contactUrl: options.contactUrl, demographics: pds.demographics };
+  const dependencies = {
+    ...base,
+    contactUrl: options.contactUrl,
+    demographics: pds.demographics,
+    gp: pds.gp,
+  };
   const server = createDevServer({ handlers: createLocalHandlers(dependencies) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -179,6 +184,8 @@ export const startPages = async (
     client: (options: { localAddress?: string } = {}) => new PageClient(baseUrl, options),
     /** The PDS sandbox behind the pages: change a test patient between two requests. */
     pds: pds.sandbox,
+    /** The GP sandbox behind the pages, on the same test patients. */
+    gp: pds.gpSandbox,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pds.stop();

@@ -1,13 +1,30 @@
-import { type Account, type AccountStore, normaliseEmail } from '../../domain/accounts/account.ts';
-import { EmailAlreadyRegisteredError } from '../../domain/accounts/account-errors.ts';
+import {
+  type Account,
+  type AccountStore,
+  type HeldIdentity,
+  normaliseEmail,
+} from '../../domain/accounts/account.ts';
+import {
+  EmailAlreadyRegisteredError,
+  GpDetailsUsedError,
+  NhsNumberTakenError,
+} from '../../domain/accounts/account-errors.ts';
 import { ConflictError } from '../../domain/errors.ts';
 import type { VerifiedIdentity } from '../../domain/identity/verified-identity.ts';
 import { higherProofingLevel, type ProofingLevel } from '../../domain/oidc/vectors-of-trust.ts';
-import type { DynamoTable, Item } from './dynamo-table.ts';
-import { keys, listings } from './keys.ts';
+import type { DynamoTable, Item, TransactionWrite } from './dynamo-table.ts';
+import { accountItems, keys, listings } from './keys.ts';
 
 type AccountItem = Item & Account;
 type EmailClaimItem = Item & { accountId: string };
+type ClaimItem = Item & { accountId: string };
+
+/** How long the audit events of a replaced account are kept after the replacement (docs/decisions.md). */
+const replacedAuditRetentionDays = 2 * 365;
+
+const ignoreConflict = (error: unknown) => {
+  if (!(error instanceof ConflictError)) throw error;
+};
 
 /** An account id no account has (ids are UUIDs), read in place of one when an address has none. */
 const noAccount = 'no-account';
@@ -91,10 +108,149 @@ export class DynamoAccountStore implements AccountStore {
   async setIdentity(accountId: string, level: ProofingLevel, identity: VerifiedIdentity): Promise<void> {
     const account = await this.findById(accountId);
     if (!account) throw new ConflictError('The account does not exist.');
-    await this.#table.update(keys.account(accountId), {
-      proofingLevel: higherProofingLevel(level, account.proofingLevel),
-      identity,
-    });
+    const before = account.identity;
+    const claims: TransactionWrite[] = [
+      ...(identity.nhsNumber
+        ? [{ kind: 'claim', item: { ...keys.nhsNumberClaim(identity.nhsNumber), accountId } } as const]
+        : []),
+      ...(identity.gpLink
+        ? [{ kind: 'claim', item: { ...keys.gpLinkClaim(identity.gpLink), accountId } } as const]
+        : []),
+      // A number the account had before (superseded since) is released.
+      ...(before?.nhsNumber && before.nhsNumber !== identity.nhsNumber
+        ? [{ kind: 'delete', key: keys.nhsNumberClaim(before.nhsNumber), matching: { accountId } } as const]
+        : []),
+    ];
+    try {
+      await this.#table.transact([
+        ...claims,
+        {
+          kind: 'update',
+          key: keys.account(accountId),
+          attributes: { proofingLevel: higherProofingLevel(level, account.proofingLevel), identity },
+          // From the level just read: a concurrent uplift makes this one fail whole.
+          matching: { proofingLevel: account.proofingLevel },
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof ConflictError) throw await this.#whyNotClaimed(accountId, identity, error);
+      throw error;
+    }
+  }
+
+  /** Which claim another account holds, after a transaction was refused. */
+  async #whyNotClaimed(accountId: string, identity: VerifiedIdentity, error: ConflictError): Promise<Error> {
+    const [number, gp] = await Promise.all([
+      identity.nhsNumber ? this.#table.get<ClaimItem>(keys.nhsNumberClaim(identity.nhsNumber)) : undefined,
+      identity.gpLink ? this.#table.get<ClaimItem>(keys.gpLinkClaim(identity.gpLink)) : undefined,
+    ]);
+    const numberTaken = number !== undefined && number.accountId !== accountId;
+    // GP details used by the account that has the NHS number: the same patient's other account (the duplicate journey).
+    if (gp && gp.accountId !== accountId && !(numberTaken && gp.accountId === number.accountId))
+      return new GpDetailsUsedError('These GP details were used by another account.');
+    if (numberTaken) return new NhsNumberTakenError(number.accountId);
+    return error;
+  }
+
+  async holdIdentity(accountId: string, held: HeldIdentity | undefined): Promise<void> {
+    await this.#table.update(keys.account(accountId), { heldIdentity: held });
+  }
+
+  async replace(
+    replacing: Account,
+    replaced: Account,
+    level: ProofingLevel,
+    identity: VerifiedIdentity,
+  ): Promise<void> {
+    const nhsNumber = identity.nhsNumber;
+    if (!nhsNumber || replaced.identity?.nhsNumber !== nhsNumber)
+      throw new ConflictError('The accounts do not share the NHS number.');
+    const at = this.#table.nowSeconds();
+    await this.#table.transact([
+      {
+        kind: 'update',
+        key: keys.nhsNumberClaim(nhsNumber),
+        attributes: { accountId: replacing.accountId },
+        matching: { accountId: replaced.accountId },
+      },
+      ...this.#gpLinkWrites(replacing.accountId, replaced, identity.gpLink),
+      {
+        kind: 'update',
+        key: keys.account(replacing.accountId),
+        attributes: {
+          proofingLevel: higherProofingLevel(level, replacing.proofingLevel),
+          identity,
+          heldIdentity: undefined,
+        },
+        matching: { proofingLevel: replacing.proofingLevel },
+      },
+      {
+        kind: 'delete',
+        key: keys.account(replaced.accountId),
+        matching: { proofingLevel: replaced.proofingLevel },
+      },
+      {
+        kind: 'delete',
+        key: keys.emailClaim(normaliseEmail(replaced.email)),
+        matching: { accountId: replaced.accountId },
+      },
+      {
+        kind: 'create',
+        item: { ...keys.replacedAccount(replacing.accountId, replaced.accountId), replacedAt: at },
+      },
+    ]);
+  }
+
+  /**
+   * The GP link claims of a replacement: the replaced account's moves to the replacing one when
+   * that takes it, and is released when the replacing account has GP details of its own.
+   */
+  #gpLinkWrites(replacingId: string, replaced: Account, gpLink: string | undefined): TransactionWrite[] {
+    const replacedGpLink = replaced.identity?.gpLink;
+    const owned = { accountId: replaced.accountId };
+    if (replacedGpLink && replacedGpLink === gpLink)
+      return [
+        {
+          kind: 'update',
+          key: keys.gpLinkClaim(replacedGpLink),
+          attributes: { accountId: replacingId },
+          matching: owned,
+        },
+      ];
+    return [
+      ...(gpLink
+        ? [{ kind: 'claim', item: { ...keys.gpLinkClaim(gpLink), accountId: replacingId } } as const]
+        : []),
+      ...(replacedGpLink
+        ? [{ kind: 'delete', key: keys.gpLinkClaim(replacedGpLink), matching: owned } as const]
+        : []),
+    ];
+  }
+
+  async finishReplacing(accountId: string): Promise<string[]> {
+    const markers = await this.#table.queryPartition(keys.account(accountId).pk, accountItems.replaced);
+    const finished: string[] = [];
+    for (const marker of markers) {
+      const replacedId = marker.sk.slice(accountItems.replaced.length);
+      const [items, links, sessions] = await Promise.all([
+        this.#table.queryPartition(keys.account(replacedId).pk, ''),
+        this.#table.queryIndex('gsi1', listings.accountLinks(replacedId)),
+        this.#table.queryIndex('sessions', listings.accountSessions(replacedId)),
+      ]);
+      const audit = items.filter((item) => item.sk.startsWith(accountItems.audit));
+      const rest = items.filter((item) => !item.sk.startsWith(accountItems.audit));
+      // The audit events stay, for their retention from the replacement on.
+      const expiresAt = this.#table.nowSeconds() + replacedAuditRetentionDays * 86_400;
+      await this.#table.putAll(
+        audit.filter((item) => item.expiresAt === undefined).map((item) => ({ ...item, expiresAt })),
+      );
+      await this.#table.deleteAll(
+        [...rest, ...links, ...sessions].map((item) => ({ pk: item.pk, sk: item.sk })),
+      );
+      await this.#table.deleteAll([{ pk: marker.pk, sk: marker.sk }]);
+      finished.push(replacedId);
+    }
+    return finished;
   }
 
   async disable(accountId: string, disabled: NonNullable<Account['disabled']>): Promise<void> {
@@ -133,13 +289,20 @@ export class DynamoAccountStore implements AccountStore {
     }
   }
 
-  /** Deletes the account's partition, its email claim, and any link still pending for it. */
+  /** Deletes the account's partition, its email, NHS number and GP claims, and any link still pending for it. */
   async delete(accountId: string): Promise<void> {
     const account = await this.findById(accountId);
     const [items, links] = await Promise.all([
       this.#table.queryPartition(keys.account(accountId).pk, ''),
       this.#table.queryIndex('gsi1', listings.accountLinks(accountId)),
     ]);
+    // Claims only while they are still this account's (a replacement may have moved them).
+    const claims = [
+      account?.identity?.nhsNumber ? keys.nhsNumberClaim(account.identity.nhsNumber) : undefined,
+      account?.identity?.gpLink ? keys.gpLinkClaim(account.identity.gpLink) : undefined,
+    ].filter((key) => key !== undefined);
+    for (const key of claims)
+      await this.#table.transact([{ kind: 'delete', key, matching: { accountId } }]).catch(ignoreConflict);
     await this.#table.deleteAll([
       ...(account ? [keys.emailClaim(normaliseEmail(account.email))] : []),
       ...[...items, ...links].map((item) => ({ pk: item.pk, sk: item.sk })),

@@ -31,6 +31,8 @@ export type Item = ItemKey & Record<string, unknown>;
 export type TransactionWrite =
   | { readonly kind: 'create'; readonly item: Item }
   | { readonly kind: 'put'; readonly item: Item }
+  /** Writes a claim item (`item.accountId` owns it) unless another account owns it already. */
+  | { readonly kind: 'claim'; readonly item: Item & { readonly accountId: string } }
   /** Deletes the item; with `matching`, only if it exists with those values. */
   | { readonly kind: 'delete'; readonly key: ItemKey; readonly matching?: Matching }
   | { readonly kind: 'require'; readonly key: ItemKey }
@@ -236,13 +238,23 @@ export class DynamoTable implements WriteCollector {
 
   /** The parts of an update of an existing, unexpired item with the `matching` values. */
   #updateInput(key: ItemKey, attributes: Record<string, unknown>, matching: Matching) {
+    // An attribute given as undefined is removed.
     const names = Object.keys(attributes);
+    const set = names.filter((name) => attributes[name] !== undefined);
+    const removed = names.filter((name) => attributes[name] === undefined);
     if (names.length === 0) throw new Error('An update needs at least one attribute');
     const condition = matchingCondition(matching);
+    const placeholder = (name: string) => `#a${names.indexOf(name)}`;
+    const clauses = [
+      ...(set.length > 0
+        ? [`SET ${set.map((name) => `${placeholder(name)} = :a${names.indexOf(name)}`).join(', ')}`]
+        : []),
+      ...(removed.length > 0 ? [`REMOVE ${removed.map(placeholder).join(', ')}`] : []),
+    ];
     return {
       TableName: this.tableName,
       Key: key,
-      UpdateExpression: `SET ${names.map((_, index) => `#a${index} = :a${index}`).join(', ')}`,
+      UpdateExpression: clauses.join(' '),
       ConditionExpression: `${unexpired}${condition.expression}`,
       ExpressionAttributeNames: {
         '#ttl': ttl,
@@ -252,7 +264,7 @@ export class DynamoTable implements WriteCollector {
       ExpressionAttributeValues: {
         ':now': this.#now(),
         ...condition.values,
-        ...Object.fromEntries(names.map((name, index) => [`:a${index}`, attributes[name]])),
+        ...Object.fromEntries(set.map((name) => [`:a${names.indexOf(name)}`, attributes[name]])),
       },
     };
   }
@@ -490,6 +502,15 @@ export class DynamoTable implements WriteCollector {
     const TableName = this.tableName;
     if (write.kind === 'create') return { Put: { TableName, Item: write.item, ConditionExpression: absent } };
     if (write.kind === 'put') return { Put: { TableName, Item: write.item } };
+    if (write.kind === 'claim')
+      return {
+        Put: {
+          TableName,
+          Item: write.item,
+          ConditionExpression: 'attribute_not_exists(pk) OR accountId = :owner',
+          ExpressionAttributeValues: { ':owner': write.item.accountId },
+        },
+      };
     if (write.kind === 'delete' && write.matching) {
       const condition = matchingCondition(write.matching);
       return {

@@ -50,6 +50,18 @@ export const keys = {
   account: (accountId: string): ItemKey => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
   /** The claim that makes an email address one account's (digested: the address is personal data). */
   emailClaim: (normalisedEmail: string): ItemKey => ({ pk: `EMAIL#${digest(normalisedEmail)}`, sk: 'EMAIL' }),
+  /** The claim that makes an NHS number one account's (digested: the number is personal data). */
+  nhsNumberClaim: (nhsNumber: string): ItemKey => ({
+    pk: `NHS_NUMBER#${digest(nhsNumber)}`,
+    sk: 'NHS_NUMBER',
+  }),
+  /** The claim that makes one set of GP online-services details one account's: they can be used once. */
+  gpLinkClaim: (gpLink: string): ItemKey => ({ pk: `GP_LINK#${digest(gpLink)}`, sk: 'GP_LINK' }),
+  /** An account this one replaced, whose clean-up is not finished yet (see `AccountStore.replace`). */
+  replacedAccount: (accountId: string, replacedAccountId: string): ItemKey => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `REPLACED#${replacedAccountId}`,
+  }),
   /** A single-use link, by the digest of its token. */
   link: (purpose: string, tokenDigest: string): ItemKey => ({
     pk: `LINK#${purpose}#${tokenDigest}`,
@@ -114,7 +126,7 @@ export const keys = {
 } as const;
 
 /** Sort-key prefixes of the items kept under an account's partition. */
-export const accountItems = { device: 'DEVICE#', audit: 'AUDIT#' } as const;
+export const accountItems = { device: 'DEVICE#', audit: 'AUDIT#', replaced: 'REPLACED#' } as const;
 
 /** Secondary index keys for listing items of one kind. */
 export const listings = {

@@ -23,3 +23,22 @@ export class RegistrationNotConfirmedError extends DomainError {
     this.linkDigest = linkDigest;
   }
 }
+
+/** The NHS number is another account's: one account per NHS number (CID1006). */
+export class NhsNumberTakenError extends DomainError {
+  readonly code = 'nhs_number_taken';
+  readonly status = 409;
+  /** The account that has the number. */
+  readonly otherAccountId: string;
+
+  constructor(otherAccountId: string) {
+    super('The NHS number belongs to another account.');
+    this.otherAccountId = otherAccountId;
+  }
+}
+
+/** These GP online-services details were used by another account: they can be used once (CID7004). */
+export class GpDetailsUsedError extends DomainError {
+  readonly code = 'gp_details_used';
+  readonly status = 409;
+}

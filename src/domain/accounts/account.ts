@@ -26,6 +26,12 @@ export interface Account {
    * used by someone else: CID2012), or ops suspended it while they look at a problem (CID2014).
    */
   readonly disabled?: { readonly reason: 'pds-record' | 'suspended'; readonly at: string };
+  /**
+   * An identity proven on this account that it could not take, because its NHS number is another
+   * account's (one account per NHS number): the patient is told at once, or at the next login
+   * when a reviewer approved it, and chooses to log in to the other account or replace it.
+   */
+  readonly heldIdentity?: HeldIdentity;
   /** ISO 8601. */
   readonly createdAt: string;
   /**
@@ -33,6 +39,16 @@ export interface Account {
    * under an earlier generation counts for nothing, even if its item survives or is written back.
    */
   readonly sessionGeneration?: number;
+}
+
+/** A proven identity waiting for the patient's choice, because another account has its NHS number. */
+export interface HeldIdentity {
+  readonly level: ProofingLevel;
+  readonly identity: VerifiedIdentity;
+  /** The account that has the NHS number. */
+  readonly otherAccountId: string;
+  /** ISO 8601. */
+  readonly at: string;
 }
 
 /** Email addresses are compared case-insensitively after trimming: one account each. */
@@ -62,9 +78,33 @@ export interface AccountStore {
   ): Promise<void>;
   /**
    * Records what proving who they are established, at `level`; a level is never lowered (a P9
-   * account checking its details again stays P9).
+   * account checking its details again stays P9). The NHS number is claimed for the account in
+   * the same write (and a number it had before released), and the GP details it was proved with
+   * (`identity.gpLink`): NhsNumberTakenError when another account has the number,
+   * GpDetailsUsedError when another account used the GP details; nothing is written then.
    */
   setIdentity(accountId: string, level: ProofingLevel, identity: VerifiedIdentity): Promise<void>;
+  /** Keeps an identity the account could not take (see `heldIdentity`), or with undefined forgets it. */
+  holdIdentity(accountId: string, held: HeldIdentity | undefined): Promise<void>;
+  /**
+   * One account replaces another with the same NHS number, in one write: the NHS number claim and
+   * the replaced account's GP details claim move to `replacing`, which takes `level` and
+   * `identity` and forgets its held identity; the replaced account and its email claim are
+   * deleted. ConflictError when either account changed since it was read (nothing is written).
+   * What the replaced account leaves (sessions, devices, consents, links) is deleted by
+   * `finishReplacing`, which a marker written here makes sure runs to the end.
+   */
+  replace(
+    replacing: Account,
+    replaced: Account,
+    level: ProofingLevel,
+    identity: VerifiedIdentity,
+  ): Promise<void>;
+  /**
+   * Deletes what accounts replaced by this one left behind (their audit events are kept, expiring
+   * after their retention); returns the ids of those it finished. Safe to run again.
+   */
+  finishReplacing(accountId: string): Promise<string[]>;
   /** Marks the account unusable with services, for the reason given (see `disabled`). */
   disable(accountId: string, disabled: NonNullable<Account['disabled']>): Promise<void>;
   /** Makes every session logged in so far unusable, whatever the session store says; returns the new generation. */

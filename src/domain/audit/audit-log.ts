@@ -45,7 +45,13 @@ export type AuditEventType =
   /** The patient's details were checked against PDS to prove who they are (detail: `matched` or why not). */
   | 'details-checked'
   /** The NHS number was checked with PDS at login (detail: confirmed, superseded, or the problem). */
-  | 'nhs-number-checked';
+  | 'nhs-number-checked'
+  /** GP online-services details were checked to prove who they are at P9 (detail: `linked` or why not). */
+  | 'gp-details-checked'
+  /** The account replaced another with the same NHS number, which was deleted (duplicate journey). */
+  | 'account-replaced'
+  /** The account was replaced by a newer one with the same NHS number (kept on the deleted account). */
+  | 'replaced-by-new-account';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {

@@ -1,4 +1,3 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Account, AccountStore } from '../accounts/account.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
@@ -7,7 +6,6 @@ import type { FailureCounter } from '../limits/failure-counter.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { RateLimiter, RateRule } from '../limits/rate-limiter.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
-import { higherProofingLevel } from '../oidc/vectors-of-trust.ts';
 import {
   type Demographics,
   DemographicsInvalidatedError,
@@ -16,8 +14,9 @@ import {
   InvalidNhsNumberError,
 } from './demographics.ts';
 import { normalisePostcode, recordMatches, type TypedDetails } from './details-match.ts';
+import { upliftAccount } from './identity-uplift.ts';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.ts';
-import type { VerifiedIdentity } from './verified-identity.ts';
+import { identityOf, readBirthDate } from './record-identity.ts';
 
 export const detailsCheckScopes = { checks: 'details-checks', failures: 'details-failures' } as const;
 
@@ -37,12 +36,14 @@ export interface DetailsForm {
 export type DetailsCheckOutcome =
   /** The account as it now is, at P5 or higher, with the identity the match established. */
   | { readonly kind: 'matched'; readonly account: Account }
+  /** The details matched, but another account has the NHS number: held for the duplicate journey (CID1006). */
+  | { readonly kind: 'duplicate'; readonly account: Account }
   /** No record matched: after `detailsCheckFailuresBeforeOtherRoutes` in a row, the other routes are offered. */
   | { readonly kind: 'not-matched'; readonly offerOtherRoutes: boolean };
 
 export interface DetailsCheckDependencies {
   readonly demographics: Demographics;
-  readonly accounts: Pick<AccountStore, 'setIdentity'>;
+  readonly accounts: Pick<AccountStore, 'setIdentity' | 'holdIdentity'>;
   readonly rateLimiter: RateLimiter;
   readonly failures: FailureCounter;
   readonly audit: AuditLog;
@@ -99,15 +100,17 @@ export class DetailsCheck {
         offerOtherRoutes: failures >= this.#deps.limits.detailsCheckFailuresBeforeOtherRoutes,
       };
     }
-    const identity = { ...identityOf(record, account), checkedAt: this.#deps.clock().toISOString() };
-    await Promise.all([
-      this.#deps.accounts.setIdentity(account.accountId, 'P5', identity),
+    // A P9 account checking its details again keeps what P9 gave it (its GP link and credentials).
+    const identity = {
+      ...account.identity,
+      ...identityOf(record, account),
+      checkedAt: this.#deps.clock().toISOString(),
+    };
+    const [outcome] = await Promise.all([
+      upliftAccount(this.#deps, account, 'P5', identity),
       this.#deps.failures.clear(detailsCheckScopes.failures, account.accountId),
     ]);
-    return {
-      kind: 'matched',
-      account: { ...account, proofingLevel: higherProofingLevel('P5', account.proofingLevel), identity },
-    };
+    return outcome.kind === 'proven' ? { kind: 'matched', account: outcome.account } : outcome;
   }
 
   /** The record by NHS number, or the single one a search finds; undefined when PDS has none that could be the patient's. */
@@ -128,7 +131,7 @@ export class DetailsCheck {
 
   #read(form: DetailsForm): TypedDetails {
     const problems: FieldProblem[] = [];
-    const birthDate = this.#birthDate(form, problems);
+    const birthDate = readBirthDate(form, this.#deps.clock(), problems);
     if (form.knowsNhsNumber === 'yes') {
       const nhsNumber = normaliseNhsNumber(form.nhsNumber);
       if (nhsNumber === '') problems.push({ field: 'nhsNumber', message: 'Enter your NHS number' });
@@ -155,42 +158,4 @@ export class DetailsCheck {
     if (problems.length > 0) throw new InvalidInputError(problems);
     return { birthDate, givenName, familyName, postcode };
   }
-
-  #birthDate(form: DetailsForm, problems: FieldProblem[]): string {
-    const [day, month, year] = [form.day, form.month, form.year].map((part) => part.trim());
-    if (!day || !month || !year) {
-      problems.push({ field: 'birthDate', message: 'Enter your date of birth' });
-      return '';
-    }
-    const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-    const real =
-      /^\d{1,2}$/.test(day) &&
-      /^\d{1,2}$/.test(month) &&
-      /^\d{4}$/.test(year) &&
-      date.getUTCDate() === Number(day) &&
-      date.getUTCMonth() === Number(month) - 1;
-    if (!real) {
-      problems.push({ field: 'birthDate', message: 'Date of birth must be a real date' });
-      return '';
-    }
-    if (date.getTime() > this.#deps.clock().getTime() || Number(year) < 1900) {
-      problems.push({ field: 'birthDate', message: 'Date of birth must be in the past' });
-      return '';
-    }
-    return date.toISOString().slice(0, 10);
-  }
 }
-
-/** What the account keeps from a matched record: what the claims carry, never the address. */
-const identityOf = (record: DemographicsRecord, account: Account): VerifiedIdentity => ({
-  nhsNumber: record.nhsNumber,
-  givenName: record.givenNames[0],
-  familyName: record.familyName,
-  birthdate: record.birthDate,
-  gpOdsCode: record.gpOdsCode,
-  phoneNumberPdsMatched:
-    account.phoneNumber !== undefined &&
-    record.mobileNumbers.some(
-      (mobile) => parsePhoneNumberFromString(mobile, 'GB')?.number === account.phoneNumber,
-    ),
-});

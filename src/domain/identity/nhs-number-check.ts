@@ -1,4 +1,5 @@
 import type { Account, AccountStore } from '../accounts/account.ts';
+import { NhsNumberTakenError } from '../accounts/account-errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { Limits } from '../limits/limits.ts';
@@ -95,10 +96,18 @@ export class NhsNumberCheck {
       gpOdsCode: record.gpOdsCode ?? identity.gpOdsCode,
       checkedAt: at,
     };
-    await Promise.all([
-      this.#deps.accounts.setIdentity(account.accountId, account.proofingLevel, refreshed),
-      audit(record.nhsNumber === identity.nhsNumber ? 'confirmed' : 'superseded'),
-    ]);
+    try {
+      await this.#deps.accounts.setIdentity(account.accountId, account.proofingLevel, refreshed);
+    } catch (error) {
+      // The number PDS now gives (a superseding one) is another account's: used by someone else.
+      if (!(error instanceof NhsNumberTakenError)) throw error;
+      await Promise.all([
+        this.#deps.accounts.disable(account.accountId, { reason: 'pds-record', at }),
+        audit('used-by-another-account'),
+      ]);
+      throw new PatientProblemError('account-disabled', { logDetail: 'used-by-another-account' });
+    }
+    await audit(record.nhsNumber === identity.nhsNumber ? 'confirmed' : 'superseded');
     return { ...account, identity: refreshed };
   }
 }

@@ -11,10 +11,18 @@ export interface VerifiedIdentity {
   readonly birthdate?: string | undefined;
   /** The ODS code of the patient's registered GP practice. */
   readonly gpOdsCode?: string | undefined;
-  /** The GP online-services (IM1) linkage the patient proved themselves with. */
+  /**
+   * The GP online-services (IM1) credentials the patient proved themselves with, opened: only
+   * the functions that release them (userinfo) open `sealedGpIntegrationCredentials` into this.
+   * Never stored.
+   */
   readonly gpIntegrationCredentials?:
     | { readonly gpUserId: string; readonly gpLinkageKey: string; readonly gpOdsCode: string }
     | undefined;
+  /** The GP credentials as stored: encrypted with the GP credentials key (see `SecretBox`). */
+  readonly sealedGpIntegrationCredentials?: string | undefined;
+  /** The GP online-services details the account was proved with (`gpLinkKey`), claimed by it once only. */
+  readonly gpLink?: string | undefined;
   /** Whether the phone confirmed for the second factor matches a PDS contact number. */
   readonly phoneNumberPdsMatched?: boolean | undefined;
   /** When PDS last confirmed the NHS number (ISO 8601): a login within the cache's time needs no new check. */

@@ -119,6 +119,10 @@ export const defaultLimits = {
   detailsChecksWindowSeconds: day,
   /** Details that found no match, in a row, after which the page offers the other ways to prove who you are. */
   detailsCheckFailuresBeforeOtherRoutes: 3,
+  /** Times an account may check GP online-services details (P9) in one window, linked or not. */
+  gpChecksPerAccount: 5,
+  /** The window over which an account's GP details checks are counted. */
+  gpChecksWindowSeconds: day,
   /** How long PDS's confirmation of an account's NHS number stands before a login checks it again. */
   nhsNumberCheckCacheSeconds: 3600,
   /** PDS requests the whole service may make in a second (PDS's default rate limit is 5 a second per application). */

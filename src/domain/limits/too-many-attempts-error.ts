@@ -14,7 +14,8 @@ export type LimitReason =
   | 'texts-per-network'
   | 'texts-per-account'
   | 'new-number-ceiling'
-  | 'details-checks';
+  | 'details-checks'
+  | 'gp-checks';
 
 const descriptions: Record<LimitReason, string> = {
   'password-delayed': 'The wrong password was entered too many times: wait before trying again.',
@@ -32,6 +33,7 @@ const descriptions: Record<LimitReason, string> = {
   'new-number-ceiling':
     'Too many text messages are going to new phone numbers: none are sent to new numbers for a while.',
   'details-checks': 'Your details have been checked too many times today.',
+  'gp-checks': 'Your GP online services details have been checked too many times today.',
 };
 
 /**

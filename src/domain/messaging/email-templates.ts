@@ -292,6 +292,44 @@ export const accountDeletedMessage = (input: EmailAddressee & ContactLink): Emai
     ],
   });
 
+/** To the address of an account a newer one with the same NHS number replaced (seed 002). */
+export const accountReplacedMessage = (input: EmailAddressee & ContactLink): EmailMessage =>
+  renderEmail({
+    kind: 'account-replaced',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Your ${input.serviceName} account has been deleted`,
+    blocks: [
+      paragraph(
+        `Someone who proved who they are with your NHS number told us they could not log in to your ${input.serviceName} account, so we have deleted it. You can only have one account for your NHS number.`,
+      ),
+      paragraph(
+        'Your NHS number is now connected to the account they set up with a different email address.',
+      ),
+      paragraph('If this was not you, contact us straight away.'),
+      link('Contact us', input.contactLink),
+    ],
+  });
+
+/** To the address of the account that replaced another with the same NHS number. */
+export const identityMovedMessage = (input: EmailAddressee & ContactLink): EmailMessage =>
+  renderEmail({
+    kind: 'identity-moved',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `Your other ${input.serviceName} account has been deleted`,
+    blocks: [
+      paragraph(
+        `You told us you could not log in to your other ${input.serviceName} account, so we have deleted it. Your NHS number is now connected to this account.`,
+      ),
+      paragraph(
+        'Websites and apps you used with your other account will connect you to your information again when you log in to them with this one.',
+      ),
+      paragraph('If this was not you, contact us straight away.'),
+      link('Contact us', input.contactLink),
+    ],
+  });
+
 /** Every email kind with its template: the compiler refuses a kind without one. */
 export const emailTemplates = {
   'confirm-email': confirmEmailMessage,
@@ -307,4 +345,6 @@ export const emailTemplates = {
   'email-changed': emailChangedMessage,
   'phone-changed': phoneChangedMessage,
   'account-deleted': accountDeletedMessage,
+  'account-replaced': accountReplacedMessage,
+  'identity-moved': identityMovedMessage,
 } as const satisfies Record<EmailKind, (input: never) => EmailMessage>;

@@ -12,7 +12,9 @@ export type EmailKind =
   | 'confirm-new-email'
   | 'email-changed'
   | 'phone-changed'
-  | 'account-deleted';
+  | 'account-deleted'
+  | 'account-replaced'
+  | 'identity-moved';
 
 export type SmsKind = 'security-code' | 'phone-changed';
 

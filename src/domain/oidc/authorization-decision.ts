@@ -30,6 +30,8 @@ export type AuthorizationStep =
   | { readonly kind: 'log-in' }
   | { readonly kind: 'consent'; readonly scopes: readonly string[] }
   | { readonly kind: 'prove-identity' }
+  /** The account holds an identity whose NHS number is another account's: the duplicate-account page (CID1006). */
+  | { readonly kind: 'existing-account' }
   /** The account's NHS number must be checked with PDS before a code with P5 or P9 claims is issued. */
   | { readonly kind: 'check-nhs-number' }
   /** The account cannot be used with services (CID2012 or CID2014). */
@@ -115,7 +117,8 @@ export class AuthorizationDecision {
     if (!match.met) {
       if (silent)
         return refuse('interaction_required', 'The patient must prove who they are or log in again.');
-      if (match.reason === 'proofing-too-low') return { kind: 'prove-identity' };
+      if (match.reason === 'proofing-too-low')
+        return account.heldIdentity ? { kind: 'existing-account' } : { kind: 'prove-identity' };
       return refuse('access_denied', 'The login does not meet the requested vectors of trust.');
     }
     if (this.#needsNhsNumberCheck(account, match.vot, request.scopes)) {

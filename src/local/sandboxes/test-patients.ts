@@ -21,7 +21,22 @@ export interface TestPatient {
   readonly verification?: string;
   /** Every request for this record answers 429, as PDS does when it is busy. */
   readonly busy?: boolean;
+  /** The patient's GP online-services registration details, and how the practice system answers them. */
+  readonly gp?: TestGpDetails;
   readonly tests: string;
+}
+
+/** A test patient's GP online-services details, for the GP sandbox. */
+export interface TestGpDetails {
+  readonly odsCode: string;
+  readonly accountId: string;
+  readonly linkageKey: string;
+  /** The surname the practice holds, when it is not the PDS family name. */
+  readonly surname?: string;
+  /** The NHS number the practice holds, when it is not the PDS one. */
+  readonly nhsNumber?: string;
+  /** How the practice system answers these details: `linked` unless given. */
+  readonly outcome?: 'linked' | 'already-linked' | 'refused' | 'down';
 }
 
 export interface TestPatients {

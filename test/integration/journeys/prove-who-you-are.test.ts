@@ -90,7 +90,7 @@ describe('proving who you are by checking your details (P5)', () => {
     ['a deceased patient', byNhsNumber('9000000025', { day: '1', month: '1', year: '1932' })],
     ['an invalidated record', byNhsNumber('9000000076', { day: '5', month: '5', year: '1995' })],
     ['an unverified NHS number', byNhsNumber('9000000084', { day: '2', month: '2', year: '2000' })],
-    ['a number no record has', byNhsNumber('9000000122')],
+    ['a number no record has', byNhsNumber('9000000254')],
     [
       'details two records share',
       byDetails(

@@ -80,6 +80,7 @@ export const startOidcEndpoints = async () => {
   const dependencies = {
     ...(await createLocalDependencies({ issuer, clock })),
     demographics: pds.demographics,
+    gp: pds.gp,
   };
   const server = createDevServer({ handlers: createLocalHandlers(dependencies) });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -129,7 +129,7 @@ describe('the PDS FHIR client against the local PDS sandbox, over HTTP', () => {
 
   it.each([
     ['an invalidated record', '9000000076', DemographicsInvalidatedError],
-    ['a number no record has', '9000000122', DemographicsNotFoundError],
+    ['a number no record has', '9000000254', DemographicsNotFoundError],
     ['a number with a wrong check digit', '9000000010', InvalidNhsNumberError],
     ['a busy PDS (429)', '9000000114', DemographicsUnavailableError],
   ])('answers %s with its own error', async (_case, nhsNumber, expected) => {

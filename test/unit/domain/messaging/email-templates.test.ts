@@ -57,6 +57,8 @@ const examples: { readonly [K in EmailKind]: TemplateInput<K> } = {
     contactLink: CONTACT,
   },
   'account-deleted': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
+  'account-replaced': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
+  'identity-moved': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
 };
 
 const build = <K extends EmailKind>(kind: K, input: TemplateInput<K>): EmailMessage =>
