@@ -27,6 +27,7 @@ const environment = {
   SIGNING_KEY_IDS: 'arn:aws:kms:eu-west-2:111122223333:key/bench',
   ACTIVE_SIGNING_KEY_ID: 'arn:aws:kms:eu-west-2:111122223333:key/bench',
   PDS_SIGNING_KEY_ID: 'arn:aws:kms:eu-west-2:111122223333:key/bench-pds',
+  GP_CREDENTIALS_KEY_ID: 'arn:aws:kms:eu-west-2:111122223333:key/bench-gp',
   EMAIL_FROM_ADDRESS: 'no-reply@login.example.org',
   LOG_LEVEL: 'SILENT',
 };

@@ -67,7 +67,7 @@ export const functionSpecs = {
   },
   'logout-pages': {
     description: 'Logging out, and the end-session endpoint of relying parties',
-    permissions: ['table:write', 'signing-key:read-public', 'gp-credentials:open'],
+    permissions: ['table:write', 'signing-key:read-public'],
     bundledFiles: ['views'],
   },
   'identity-pages': {
@@ -83,7 +83,7 @@ export const functionSpecs = {
   },
   'oidc-userinfo': {
     description: 'The UserInfo endpoint: the claims an access token may see, and client user metadata',
-    permissions: ['table:write', 'signing-key:read-public'],
+    permissions: ['table:write', 'signing-key:read-public', 'gp-credentials:open'],
   },
   'static-assets': {
     description: 'The NHS design system styles, scripts and images the pages use',

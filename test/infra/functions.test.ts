@@ -114,6 +114,9 @@ describe('Lambda functions', () => {
       [configNames.pdsBaseUrl]: testStage.pds?.baseUrl,
       [configNames.pdsTokenUrl]: testStage.pds?.tokenUrl,
       [configNames.pdsApiKey]: testStage.pds?.apiKey,
+      [configNames.gpCredentialsKeyId]: resolve(stack.gpCredentialsKey.key.keyArn),
+      [configNames.gpBaseUrl]: testStage.gp?.baseUrl,
+      [configNames.gpApiKey]: testStage.gp?.apiKey,
     };
 
     // Act
@@ -269,6 +272,7 @@ describe('Lambda bundles', () => {
           SIGNING_KEY_IDS: 'key-1',
           ACTIVE_SIGNING_KEY_ID: 'key-1',
           PDS_SIGNING_KEY_ID: 'pds-key',
+          GP_CREDENTIALS_KEY_ID: 'gp-credentials-key',
           EMAIL_FROM_ADDRESS: 'no-reply@issuer.test',
           LOG_LEVEL: 'SILENT',
           AWS_REGION: 'eu-west-2',

@@ -223,6 +223,8 @@ describe('IAM', () => {
     },
     { permission: 'signing-key:sign' as const, expected: ['kms:GetPublicKey', 'kms:Sign'] },
     { permission: 'signing-key:read-public' as const, expected: ['kms:GetPublicKey'] },
+    { permission: 'gp-credentials:seal' as const, expected: ['kms:Encrypt'] },
+    { permission: 'gp-credentials:open' as const, expected: ['kms:Decrypt'] },
   ])('grants $permission exactly its data actions', ({ permission, expected }) => {
     // Act
     const actions = dataActions(templateWithPermissions([permission]));
@@ -366,6 +368,29 @@ describe('IAM for email and text messages', () => {
       expect(signers.filter((fn) => fn.withPdsKey).map((fn) => fn.name)).toEqual(['identity-pages']);
       expect(signers.find((fn) => fn.name === 'identity-pages')?.keys).toBe(1);
       expect(signers.find((fn) => fn.name === 'oidc-token')?.withPdsKey).toBe(false);
+    });
+
+    it('lets the identity function alone encrypt with the GP credentials key, and userinfo alone decrypt', () => {
+      // Prepare
+      const gpKey = JSON.stringify(arnOf(logicalIdOf(stack.gpCredentialsKey.key)));
+      const usesFor = (name: FunctionName, action: string) => {
+        const fn = stack.api.functions.get(name);
+        if (!fn) throw new Error(`No function ${name}`);
+        return statementsOfFunction(template, logicalIdOf(fn))
+          .filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action))
+          .flatMap((statement) => asList(statement.Resource))
+          .map((resource) => JSON.stringify(resource))
+          .includes(gpKey);
+      };
+      const names = Object.keys(functionSpecs) as FunctionName[];
+
+      // Act
+      const encrypters = names.filter((name) => usesFor(name, 'kms:Encrypt'));
+      const decrypters = names.filter((name) => usesFor(name, 'kms:Decrypt'));
+
+      // Assess
+      expect(encrypters).toEqual(['identity-pages']);
+      expect(decrypters).toEqual(['oidc-userinfo']);
     });
 
     it('denies publishing to any SNS ARN to every role allowed sns:Publish on "*"', () => {

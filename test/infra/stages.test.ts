@@ -8,8 +8,8 @@ describe('stages', () => {
     const { template } = synthesizeStack(stage);
 
     // Assess
-    // The token signing keys, and the PDS key
-    template.resourceCountIs('AWS::KMS::Key', stage.signingKeys.names.length + 1);
+    // The token signing keys, the PDS key and the GP credentials key
+    template.resourceCountIs('AWS::KMS::Key', stage.signingKeys.names.length + 2);
   });
 
   it('names the known stages when asked for an unknown one', () => {

@@ -32,6 +32,7 @@ export const testStage: StageSettings = {
     tokenUrl: 'https://int.api.service.nhs.uk/oauth2/token',
     apiKey: 'test-api-key',
   },
+  gp: { baseUrl: 'https://gp-linkage.example.nhs.uk', apiKey: 'test-gp-api-key' },
 };
 
 export const synthesizeStack = (stage: Partial<StageSettings> = {}) => {

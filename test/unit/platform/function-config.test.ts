@@ -10,6 +10,7 @@ const validEnv = {
   ACTIVE_SIGNING_KEY_ID: 'arn:key/current',
   EMAIL_FROM_ADDRESS: 'no-reply@auth.example.nhs.uk',
   PDS_SIGNING_KEY_ID: 'arn:key/pds',
+  GP_CREDENTIALS_KEY_ID: 'arn:key/gp',
 };
 
 describe('loadFunctionConfig', () => {
@@ -37,6 +38,9 @@ describe('loadFunctionConfig', () => {
       pdsBaseUrl: undefined,
       pdsTokenUrl: undefined,
       pdsApiKey: undefined,
+      gpCredentialsKeyId: 'arn:key/gp',
+      gpBaseUrl: undefined,
+      gpApiKey: undefined,
     });
   });
 
@@ -81,6 +85,8 @@ describe('loadFunctionConfig', () => {
     ['a plain http issuer on localhost', { ISSUER: 'http://localhost:3000' }, 'ISSUER'],
     ['no table name', { TABLE_NAME: undefined }, 'TABLE_NAME'],
     ['no PDS key', { PDS_SIGNING_KEY_ID: undefined }, 'PDS_SIGNING_KEY_ID'],
+    ['no GP credentials key', { GP_CREDENTIALS_KEY_ID: undefined }, 'GP_CREDENTIALS_KEY_ID'],
+    ['a plain http GP broker', { GP_BASE_URL: 'http://gp.example.nhs.uk' }, 'GP_BASE_URL'],
     ['a plain http PDS', { PDS_BASE_URL: 'http://pds.example.nhs.uk/FHIR/R4' }, 'PDS_BASE_URL'],
     [
       'a PDS base with a trailing slash',
