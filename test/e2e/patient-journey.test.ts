@@ -315,6 +315,117 @@ describe('a new patient in a browser', () => {
     await context.close();
   });
 
+  /** Fills the GP online-services form as a patient types the details from their surgery's letter. */
+  const fillGpDetails = async (
+    page: Page,
+    details: { linkageKey: string; odsCode: string; accountId: string; surname: string; birth: string[] },
+  ) => {
+    await page.getByLabel('Linkage Key').fill(details.linkageKey);
+    await page.getByLabel('ODS Code').fill(details.odsCode);
+    await page.getByLabel('Account ID').fill(details.accountId);
+    await page.getByLabel('Last name').fill(details.surname);
+    const [day = '', month = '', year = ''] = details.birth;
+    await page.getByLabel('Day').fill(day);
+    await page.getByLabel('Month').fill(month);
+    await page.getByLabel('Year').fill(year);
+    await page.getByRole('button', { name: 'Continue' }).click();
+  };
+  const ALI = {
+    linkageKey: 'KHN5M2N8B4V1C',
+    odsCode: 'M85002',
+    accountId: '100000149',
+    surname: 'Khan',
+    birth: ['15', '6', '1983'],
+  };
+
+  it('proves who they are with GP online-services details, and a second account for the same patient replaces the first', async () => {
+    // Prepare: the first account, logged in
+    const { context: first, page } = await loggedInPatient('ali@example.com', '07700 900611');
+
+    // Act and Assess: the form's errors, details the surgery does not know, the practice system down, then P9
+    await page.goto(`${stack.issuer}/prove-who-you-are`);
+    expect(await check(page)).toBe('Prove who you are');
+    await page.getByRole('button', { name: 'Use your GP surgery’s online services details' }).click();
+    expect(await check(page)).toBe('Enter your GP surgery’s online services details');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Enter your GP surgery’s online services details');
+    expect(await page.locator('.nhsuk-error-summary').count()).toBe(1);
+    await fillGpDetails(page, { ...ALI, linkageKey: 'WRONG1234ABCD' });
+    expect(await check(page)).toBe('Enter your GP surgery’s online services details');
+    expect(await page.locator('main').innerText()).toContain('did not recognise these details');
+    await page.goto(`${stack.issuer}/prove-who-you-are/gp-online-services`);
+    await fillGpDetails(page, {
+      linkageKey: 'PTL6D1F4G7H0J',
+      odsCode: 'B86001',
+      accountId: '100000122',
+      surname: 'Patel',
+      birth: ['19', '9', '1992'],
+    });
+    expect(await check(page)).toBe('Unable to connect to your GP surgery’s system');
+    expect(await page.locator('main').innerText()).toContain('CID7023');
+    await page.goto(`${stack.issuer}/prove-who-you-are/gp-online-services`);
+    await fillGpDetails(page, ALI);
+    expect(await check(page)).toBe('You have proved who you are');
+    await first.close();
+
+    // The same patient, with a new account: told they have one (CID1006), then choosing to replace it
+    const { context: second, page: again } = await loggedInPatient('ali.new@example.com', '07700 900612');
+    await again.goto(`${stack.issuer}/prove-who-you-are/gp-online-services`);
+    await fillGpDetails(again, ALI);
+    expect(await check(again)).toBe('You already have an NHS login');
+    expect(await again.locator('main').innerText()).toContain('CID1006');
+    await again.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(again)).toBe('You already have an NHS login');
+    expect(await again.locator('.nhsuk-error-summary').count()).toBe(1);
+    await again.getByLabel('No, I cannot log in to it').check();
+    await again.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(again)).toBe('We will delete your other NHS login');
+    await again.getByRole('button', { name: 'Delete my other NHS login and use this one' }).click();
+    expect(await check(again)).toBe('You have proved who you are');
+    expect((await latest('account-replaced', /ali@example\.com/)).text).toContain('we have deleted it');
+    expect((await latest('identity-moved', /ali\.new@example\.com/)).text).toContain(
+      'Your NHS number is now connected',
+    );
+    await second.close();
+
+    // The deleted account's password logs in to nothing
+    const third = await browser.newContext();
+    const login = await third.newPage();
+    await login.goto(`${stack.issuer}/login`);
+    await login.getByLabel('Email address').fill('ali@example.com');
+    await login.getByLabel('Password', { exact: true }).fill('another fine passphrase');
+    await login.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(login)).toBe('Log in');
+    expect(await login.locator('.nhsuk-error-summary').count()).toBe(1);
+    await third.close();
+  }, 120_000);
+
+  it('tells a patient whose P5 details belong to an NHS login already that only P9 can replace it', async () => {
+    // Prepare: Ali's number has an account from the test before; this one proves P5 with it
+    const { context, page } = await loggedInPatient('ali.third@example.com', '07700 900613');
+
+    // Act
+    await page.goto(`${stack.issuer}/prove-who-you-are/check-your-details`);
+    expect(await check(page)).toBe('Check your details');
+    await page.getByLabel('Day').fill('15');
+    await page.getByLabel('Month').fill('6');
+    await page.getByLabel('Year').fill('1983');
+    await page.getByLabel('Yes').check();
+    await page.getByLabel('NHS number').fill('900 000 0149');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const told = await check(page);
+    await page.getByLabel('No, I cannot log in to it').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // Assess
+    expect(told).toBe('You already have an NHS login');
+    expect(await check(page)).toBe('Prove who you are to use this NHS login instead');
+    await page.goto(`${stack.issuer}/prove-who-you-are`);
+    expect(await check(page)).toBe('Prove who you are');
+    expect(await page.locator('main').innerText()).toContain('CID1006');
+    await context.close();
+  }, 120_000);
+
   /** Visits every GET page of the route table in one browser context, with axe. */
   const sweep = async (context: Awaited<ReturnType<Browser['newContext']>>) => {
     const pagePaths = routes

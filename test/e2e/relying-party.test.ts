@@ -633,6 +633,116 @@ describe('a relying party using openid-client', () => {
     await context.close();
   });
 
+  /** An authorization request for P9 with the GP credentials, as a GP record service sends it. */
+  const p9Request = async () => {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile gp_integration_credentials',
+      state,
+      nonce,
+      vtr: '["P9.Cp.Cd"]',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    return { url, verifier, state, nonce };
+  };
+  /** The GP online-services route on the prove-who-you-are page, with Ali Khan's registration details. */
+  const proveWithGpDetails = async (page: Page) => {
+    await page.getByRole('button', { name: 'Use your GP surgery’s online services details' }).click();
+    await page.getByLabel('Linkage Key').fill('KHN5M2N8B4V1C');
+    await page.getByLabel('ODS Code').fill('M85002');
+    await page.getByLabel('Account ID').fill('100000149');
+    await page.getByLabel('Last name').fill('Khan');
+    await page.getByLabel('Day').fill('15');
+    await page.getByLabel('Month').fill('6');
+    await page.getByLabel('Year').fill('1983');
+    await page.getByRole('button', { name: 'Continue' }).click();
+  };
+  const tokensAtCallback = async (page: Page, request: Awaited<ReturnType<typeof p9Request>>) => {
+    await page.waitForURL((url) => url.href.startsWith(redirectUri), { timeout: 20_000 });
+    return oidc.authorizationCodeGrant(config, new URL(page.url()), {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+      idTokenExpected: true,
+    });
+  };
+
+  it('lets a new patient reach P9 with GP online-services details; a second account for the patient replaces the first', async () => {
+    // Prepare
+    const first = await p9Request();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const accessibility: string[] = [];
+
+    // Act: a new account proves who they are with a test patient's GP details, and agrees to share
+    await newPatientThroughPages(page, first.url, 'p9-user@example.com', '07700 900005');
+    await proveWithGpDetails(page);
+    await page.getByRole('button', { name: 'Agree and continue' }).waitFor();
+    const consentText = await page.locator('main').innerText();
+    accessibility.push(...(await seriousAccessibilityProblems(page)));
+    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    const tokens = await tokensAtCallback(page, first);
+    const claims = tokens.claims();
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims?.sub ?? '');
+    await context.close();
+
+    // Assess
+    expect(consentText).toContain('your GP surgery’s online services');
+    expect(claims).toMatchObject({
+      vot: 'P9.Cp.Cd',
+      nhs_number: '9000000149',
+      identity_proofing_level: 'P9',
+    });
+    expect(userinfo).toMatchObject({
+      nhs_number: '9000000149',
+      family_name: 'Khan',
+      gp_integration_credentials: {
+        gp_user_id: '100000149',
+        gp_linkage_key: 'KHN5M2N8B4V1C',
+        gp_ods_code: 'M85002',
+      },
+    });
+
+    // Act: the patient cannot get into that account, sets up another and proves who they are again
+    const second = await p9Request();
+    const newContext = await browser.newContext();
+    const again = await newContext.newPage();
+    await newPatientThroughPages(again, second.url, 'p9-user.new@example.com', '07700 900006');
+    await proveWithGpDetails(again);
+    const told = await again.locator('h1').first().innerText();
+    accessibility.push(...(await seriousAccessibilityProblems(again)));
+    await again.getByLabel('No, I cannot log in to it').check();
+    await again.getByRole('button', { name: 'Continue' }).click();
+    accessibility.push(...(await seriousAccessibilityProblems(again)));
+    await again.getByRole('button', { name: 'Delete my other NHS login and use this one' }).click();
+    await again.getByRole('button', { name: 'Agree and continue' }).click();
+    const replacing = await tokensAtCallback(again, second);
+    const replacingClaims = replacing.claims();
+    const replacingInfo = await oidc.fetchUserInfo(
+      config,
+      replacing.access_token,
+      replacingClaims?.sub ?? '',
+    );
+    const oldToken = await fetch(`${stack.issuer}/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    const oldRefresh = oidc.refreshTokenGrant(config, tokens.refresh_token ?? '');
+    await newContext.close();
+
+    // Assess: the new account has the NHS number and the GP link, under its own sub; the old one is gone
+    expect(told).toBe('You already have an NHS login');
+    expect(replacingClaims).toMatchObject({ vot: 'P9.Cp.Cd', nhs_number: '9000000149' });
+    expect(replacingClaims?.sub).not.toBe(claims?.sub);
+    expect(replacingInfo).toMatchObject({ gp_integration_credentials: { gp_user_id: '100000149' } });
+    expect(oldToken.status).toBe(401);
+    await expect(oldRefresh).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(accessibility).toEqual([]);
+  });
+
   const authorizationRequest = async (service: RegisteredService, extra: Record<string, string> = {}) => {
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
