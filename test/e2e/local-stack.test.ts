@@ -55,7 +55,7 @@ describe('the local stack (npm start)', () => {
     // Act
     const page = await fetch(`${stack.issuer}/_dev/test-patients`);
     const list = (await (await fetch(`${stack.issuer}/_dev/test-patients.json`)).json()) as {
-      patients: { nhsNumber: string; tests: string }[];
+      patients: { nhsNumber: string; tests: string; gp?: { linkageKey: string; outcome: string } }[];
     };
     const formPost = await fetch(`${stack.issuer}/_dev/test-patients/9000000017`, {
       method: 'POST',
@@ -75,6 +75,29 @@ describe('the local stack (npm start)', () => {
     const withoutToken = await fetch(`${stack.issuer}/_dev/pds/FHIR/R4/Patient/9000000009`, {
       headers: { 'x-request-id': crypto.randomUUID() },
     });
+    const gpChange = await fetch(`${stack.issuer}/_dev/test-patients/9000000130`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        gp: { odsCode: 'W91001', accountId: '100000130', linkageKey: 'EVN3Z8X5C2V9B', outcome: 'down' },
+      }),
+    });
+    const badGpChange = await fetch(`${stack.issuer}/_dev/test-patients/9000000130`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ gp: { odsCode: 'W91001', outcome: 'sideways' } }),
+    });
+    const gpLinkage = await fetch(`${stack.issuer}/_dev/gp/linkages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': crypto.randomUUID() },
+      body: JSON.stringify({
+        linkageKey: 'JSM7T4Q2WX9KD',
+        odsCode: 'Y12345',
+        accountId: '100000009',
+        surname: 'Smith',
+        dateOfBirth: '1980-10-22',
+      }),
+    });
 
     // Assess
     expect(page.status).toBe(200);
@@ -85,6 +108,13 @@ describe('the local stack (npm start)', () => {
     expect(badChange.status).toBe(400);
     expect(await changed.json()).toMatchObject({ nhsNumber: '9000000017', deceased: '2026-11-30' });
     expect(withoutToken.status).toBe(401);
+    // The GP sandbox beside it, on the same patients, listed with their GP details
+    const outcomes = list.patients.flatMap((patient) => (patient.gp ? [patient.gp.outcome] : []));
+    expect(new Set(outcomes)).toEqual(new Set(['linked', 'already-linked', 'refused', 'down']));
+    expect(await (await fetch(`${stack.issuer}/_dev/test-patients`)).text()).toContain('JSM7T4Q2WX9KD');
+    expect(await gpLinkage.json()).toMatchObject({ nhsNumber: '9000000009', gpUserId: '100000009' });
+    expect(await gpChange.json()).toMatchObject({ gp: { outcome: 'down' } });
+    expect(badGpChange.status).toBe(400);
   });
 
   it('serves public keys only', async () => {

@@ -19,6 +19,18 @@ const changeable: Record<string, (value: unknown) => boolean> = {
   invalidated: (value) => typeof value === 'boolean',
   verification: (value) => typeof value === 'string' && /^\d{2}$/.test(value),
   busy: (value) => typeof value === 'boolean',
+  gp: (value) => {
+    if (typeof value !== 'object' || value === null) return false;
+    const gp = value as Record<string, unknown>;
+    const text = (name: string) => gp[name] === undefined || typeof gp[name] === 'string';
+    return (
+      ['odsCode', 'accountId', 'linkageKey'].every((name) => typeof gp[name] === 'string') &&
+      text('surname') &&
+      text('nhsNumber') &&
+      (gp.outcome === undefined ||
+        ['linked', 'already-linked', 'refused', 'down'].includes(gp.outcome as string))
+    );
+  },
 };
 
 const listed = (patient: TestPatient) => ({
@@ -28,27 +40,50 @@ const listed = (patient: TestPatient) => ({
   birthDate: patient.birthDate,
   postcode: patient.postcode,
   ...(patient.gpOdsCode ? { gpOdsCode: patient.gpOdsCode } : {}),
+  ...(patient.gp
+    ? {
+        gp: {
+          odsCode: patient.gp.odsCode,
+          accountId: patient.gp.accountId,
+          linkageKey: patient.gp.linkageKey,
+          surname: patient.gp.surname ?? patient.family,
+          outcome: patient.gp.outcome ?? 'linked',
+        },
+      }
+    : {}),
   tests: patient.tests,
 });
 
-const page = (sandbox: PdsSandbox, noMatch: TestPatients['noMatch']): string => `<!DOCTYPE html>
+/** A patient's GP online-services details as the page lists them. */
+const gpCell = (patient: TestPatient): string =>
+  patient.gp
+    ? `Linkage Key ${escapeHtml(patient.gp.linkageKey)}<br>ODS Code ${escapeHtml(patient.gp.odsCode)}<br>Account ID ${escapeHtml(patient.gp.accountId)}<br>Last name ${escapeHtml(patient.gp.surname ?? patient.family)}`
+    : 'None';
+
+const page = (
+  sandbox: PdsSandbox,
+  noMatch: TestPatients['noMatch'],
+  gpDetailsWrong: TestPatients['gpDetailsWrong'],
+): string => `<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Test patients - Local sandboxes</title><link rel="stylesheet" href="/assets/nhsuk-frontend.min.css"></head>
 <body><div class="nhsuk-width-container"><main class="nhsuk-main-wrapper" id="maincontent">
 <h1>Test patients</h1>
-<p>The local PDS sandbox's patients: use their details to prove who you are (P5) in this copy of the service. Test NHS numbers only. As JSON: <a href="${TEST_PATIENTS_PATH}.json">${TEST_PATIENTS_PATH}.json</a>.</p>
+<p>The local PDS and GP online-services sandboxes' patients: use their details to prove who you are in this copy of the service, with your details (P5) or with the GP online-services details (P9). Test NHS numbers only. As JSON: <a href="${TEST_PATIENTS_PATH}.json">${TEST_PATIENTS_PATH}.json</a>.</p>
+<p>One NHS login per NHS number: a second account that proves a patient who has one is told so (CID1006), and at P9 can replace it.</p>
 <table class="nhsuk-table"><caption class="nhsuk-table__caption">Patients, and what each tests</caption>
-<thead class="nhsuk-table__head"><tr><th scope="col">NHS number</th><th scope="col">Name</th><th scope="col">Date of birth</th><th scope="col">Postcode</th><th scope="col">What it tests</th></tr></thead>
+<thead class="nhsuk-table__head"><tr><th scope="col">NHS number</th><th scope="col">Name</th><th scope="col">Date of birth</th><th scope="col">Postcode</th><th scope="col">GP online services</th><th scope="col">What it tests</th></tr></thead>
 <tbody class="nhsuk-table__body">
 ${sandbox
   .patients()
   .map(
     (patient) =>
-      `<tr><td>${escapeHtml(patient.nhsNumber)}</td><td>${escapeHtml(`${patient.given.join(' ')} ${patient.family}`)}</td><td>${escapeHtml(patient.birthDate)}</td><td>${escapeHtml(patient.postcode)}</td><td>${escapeHtml(patient.tests)}</td></tr>`,
+      `<tr><td>${escapeHtml(patient.nhsNumber)}</td><td>${escapeHtml(`${patient.given.join(' ')} ${patient.family}`)}</td><td>${escapeHtml(patient.birthDate)}</td><td>${escapeHtml(patient.postcode)}</td><td>${gpCell(patient)}</td><td>${escapeHtml(patient.tests)}</td></tr>`,
   )
   .join('\n')}
-<tr><td>(none)</td><td>${escapeHtml(`${noMatch.given} ${noMatch.family}`)}</td><td>${escapeHtml(noMatch.birthDate)}</td><td>${escapeHtml(noMatch.postcode)}</td><td>${escapeHtml(noMatch.tests)}</td></tr>
+<tr><td>(none)</td><td>${escapeHtml(`${noMatch.given} ${noMatch.family}`)}</td><td>${escapeHtml(noMatch.birthDate)}</td><td>${escapeHtml(noMatch.postcode)}</td><td>None</td><td>${escapeHtml(noMatch.tests)}</td></tr>
+<tr><td>9000000009</td><td>${escapeHtml(gpDetailsWrong.surname)}</td><td>${escapeHtml(gpDetailsWrong.birthDate)}</td><td></td><td>Linkage Key ${escapeHtml(gpDetailsWrong.linkageKey)}<br>ODS Code ${escapeHtml(gpDetailsWrong.odsCode)}<br>Account ID ${escapeHtml(gpDetailsWrong.accountId)}</td><td>${escapeHtml(gpDetailsWrong.tests)}</td></tr>
 </tbody></table>
 </main></div></body></html>
 `;
@@ -73,11 +108,15 @@ export const createTestPatientPages =
     const json = (status: number, body: unknown) =>
       send(status, 'application/json; charset=utf-8', JSON.stringify(body));
     if (request.method === 'GET' && path === TEST_PATIENTS_PATH) {
-      send(200, 'text/html; charset=utf-8', page(sandbox, seed.noMatch));
+      send(200, 'text/html; charset=utf-8', page(sandbox, seed.noMatch, seed.gpDetailsWrong));
       return true;
     }
     if (request.method === 'GET' && path === `${TEST_PATIENTS_PATH}.json`) {
-      json(200, { patients: sandbox.patients().map(listed), noMatch: seed.noMatch });
+      json(200, {
+        patients: sandbox.patients().map(listed),
+        noMatch: seed.noMatch,
+        gpDetailsWrong: seed.gpDetailsWrong,
+      });
       return true;
     }
     const nhsNumber = new RegExp(`^${TEST_PATIENTS_PATH}/(\\d{10})$`).exec(path)?.[1];

@@ -49,6 +49,15 @@ export interface TestPatients {
     readonly postcode: string;
     readonly tests: string;
   };
+  /** GP online-services details the practice does not have. */
+  readonly gpDetailsWrong: {
+    readonly linkageKey: string;
+    readonly odsCode: string;
+    readonly accountId: string;
+    readonly surname: string;
+    readonly birthDate: string;
+    readonly tests: string;
+  };
 }
 
 /** The seed file both sandboxes read. */

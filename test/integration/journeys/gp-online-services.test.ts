@@ -1,5 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoClientStore } from '../../../src/adapters/dynamodb/dynamo-client-store.ts';
+import { registerClient } from '../../../src/domain/clients/client-registration.ts';
 import type { LimitOverrides } from '../../../src/domain/limits/limits.ts';
 import { createAccount, errorsOf, firstLogin, headingOf, startPages } from '../../support/page-client.ts';
 
@@ -252,6 +255,98 @@ describe('proving who you are with GP online-services details (P9)', () => {
     // Assess
     expect(answers.map((answer) => answer.status)).toEqual([422, 422, 429]);
     expect(answers[2]?.html).toContain('too many times');
+  });
+
+  describe('a service asking for P9', () => {
+    const REDIRECT_URI = 'http://localhost:3001/callback';
+    const registerService = async () => {
+      const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString();
+      await new DynamoClientStore(pages.dependencies.table).create(
+        await registerClient(
+          {
+            clientId: 'gp-record',
+            name: 'GP record',
+            redirectUris: [REDIRECT_URI],
+            publicKey,
+            scopes: ['openid', 'profile', 'gp_integration_credentials'],
+            vectorsOfTrust: ['P5.Cp.Cd', 'P9.Cp.Cd'],
+          },
+          { newClientId: () => 'gp-record', now: () => new Date(), allowLocalRedirects: true },
+        ),
+      );
+    };
+    const authorizePath = (vtr: string) =>
+      `/authorize?${new URLSearchParams({
+        client_id: 'gp-record',
+        redirect_uri: REDIRECT_URI,
+        response_type: 'code',
+        scope: 'openid profile gp_integration_credentials',
+        state: 'state-9',
+        nonce: 'nonce-9',
+        vtr,
+      })}`;
+    const byNhsNumber = (client: Awaited<ReturnType<typeof loggedIn>>, nhsNumber: string, birth: string[]) =>
+      client.post('/prove-who-you-are/check-your-details', {
+        day: birth[0] ?? '',
+        month: birth[1] ?? '',
+        year: birth[2] ?? '',
+        knowsNhsNumber: 'yes',
+        nhsNumber,
+      });
+
+    it('steps a P5 account up to P9 within the service’s request, and answers it', async () => {
+      // Prepare: a patient at P5 (Jane, by NHS number), then a service that needs P9
+      await start();
+      await registerService();
+      const client = await loggedIn();
+      await client.get('/prove-who-you-are/check-your-details');
+      await byNhsNumber(client, '9000000009', ['22', '10', '1980']);
+
+      // Act
+      const asked = await client.get(authorizePath('["P9.Cp.Cd"]'));
+      const proven = await submit(client, JANE);
+      const agreed = await client.post('/consent', { decision: 'agree' });
+
+      // Assess
+      expect(asked.location).toBe('/prove-who-you-are');
+      expect(proven.location).toBe('/consent');
+      expect(agreed.location).toMatch(new RegExp(`^${REDIRECT_URI}\\?code=`));
+      expect((await accounts().findByEmail('pat@example.com'))?.proofingLevel).toBe('P9');
+    });
+
+    it('disables an account at login with CID2012 when its number now belongs to another account', async () => {
+      // Prepare: two accounts with two numbers, one of which PDS then merges into the other
+      await start({ nhsNumberCheckCacheSeconds: 1 });
+      await registerService();
+      pages.pds.update('9000000041', { supersededBy: undefined });
+      const merged = await loggedIn('merged@example.com');
+      await proveAs(merged, '9000000041');
+      const kept = await loggedIn('kept@example.com', '07700 900002');
+      await proveAs(kept, '9000000068');
+      pages.pds.update('9000000041', { supersededBy: '9000000068' });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+
+      // Act
+      const asked = await merged.get(authorizePath('["P5.Cp.Cd"]'));
+      const checked = await merged.get(asked.location ?? '');
+
+      // Assess
+      expect(asked.location).toBe('/prove-who-you-are/nhs-number-check');
+      expect(checked.status).toBe(403);
+      expect(checked.html).toContain('CID2012');
+      expect(await accounts().findByEmail('merged@example.com')).toMatchObject({
+        disabled: { reason: 'pds-record' },
+        identity: { nhsNumber: '9000000041' },
+      });
+    });
+
+    /** P5 by NHS number with Chris Taylor's date of birth. */
+    const proveAs = async (patient: Awaited<ReturnType<typeof loggedIn>>, nhsNumber: string) => {
+      await patient.get('/prove-who-you-are/check-your-details');
+      await byNhsNumber(patient, nhsNumber, ['1', '12', '1985']);
+    };
   });
 
   describe('one account per NHS number (seed 002)', () => {
