@@ -1,7 +1,8 @@
 import type { Account, AccountStore } from '../../src/domain/accounts/account.ts';
 import type { ClientStore } from '../../src/domain/clients/relying-party-client.ts';
+import { ConflictError } from '../../src/domain/errors.ts';
 import type { DetailsCheck } from '../../src/domain/identity/details-check.ts';
-import type { DuplicateAccounts } from '../../src/domain/identity/duplicate-accounts.ts';
+import { type DuplicateAccounts, NothingHeldError } from '../../src/domain/identity/duplicate-accounts.ts';
 import type { GpDetailsCheck } from '../../src/domain/identity/gp-details-check.ts';
 import type { NhsNumberCheck } from '../../src/domain/identity/nhs-number-check.ts';
 import { InvalidInputError } from '../../src/domain/invalid-input-error.ts';
@@ -233,7 +234,15 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
       handle: async (request) => {
         const account = await loggedIn(request);
         if (!account) return toLogin(request.session);
-        const replacing = await deps.duplicateAccounts.replace(account, request.sourceIp);
+        let replacing: Account;
+        try {
+          replacing = await deps.duplicateAccounts.replace(account, request.sourceIp);
+        } catch (error) {
+          // Not (or no longer) allowed to replace: back to the choice, which says what to do instead.
+          if (error instanceof NothingHeldError || error instanceof ConflictError)
+            return { redirect: urlFor(account.heldIdentity ? 'existing-account' : 'prove-identity') };
+          throw error;
+        }
         return afterProving(
           request,
           { kind: 'proven', account: replacing },

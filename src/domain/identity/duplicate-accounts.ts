@@ -69,7 +69,7 @@ export class DuplicateAccounts {
     const held = current?.heldIdentity;
     if (!current || !held) {
       // Asked again after the move itself: finish what it left, if anything.
-      await this.finish(account.accountId, sourceIp);
+      await this.finish(account.accountId);
       if (current && current.proofingLevel !== 'P0') return current;
       throw new NothingHeldError('The account holds no identity.');
     }
@@ -100,7 +100,7 @@ export class DuplicateAccounts {
       this.#deps.email.send(accountReplacedMessage({ to: other.email, serviceName, contactLink })),
       this.#deps.email.send(identityMovedMessage({ to: current.email, serviceName, contactLink })),
     ]);
-    await this.finish(current.accountId, sourceIp);
+    await this.finish(current.accountId);
     return {
       ...current,
       heldIdentity: undefined,
@@ -110,7 +110,7 @@ export class DuplicateAccounts {
   }
 
   /** Deletes what replaced accounts left behind (sessions, devices, consents, links): safe to run again. */
-  async finish(accountId: string, _sourceIp: string): Promise<void> {
+  async finish(accountId: string): Promise<void> {
     await this.#deps.accounts.finishReplacing(accountId);
   }
 }

@@ -386,8 +386,8 @@ describe('proving who you are with GP online-services details (P9)', () => {
       expect(headingOf(page.html)).toBe('You already have an NHS login');
       expect(page.html).toContain('CID1006');
       expect(headingOf(cannot.html)).toBe('Prove who you are to use this NHS login instead');
-      // Asking for the replacement anyway changes nothing
-      expect(forced.status).toBeGreaterThanOrEqual(400);
+      // Asking for the replacement anyway changes nothing, and goes back to the choice
+      expect(forced.location).toBe('/prove-who-you-are/existing-account');
       expect((await accounts().findByEmail('older@example.com'))?.proofingLevel).toBe('P9');
       expect(await accounts().findByEmail('newer@example.com')).toMatchObject({
         proofingLevel: 'P0',
