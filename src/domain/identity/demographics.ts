@@ -81,3 +81,11 @@ export class DemographicsUnavailableError extends DomainError {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
+
+/** PDS has no usable record for the number: none, invalidated, or a number PDS refuses. */
+export const isNoUsableRecord = (
+  error: unknown,
+): error is DemographicsNotFoundError | DemographicsInvalidatedError | InvalidNhsNumberError =>
+  error instanceof DemographicsNotFoundError ||
+  error instanceof DemographicsInvalidatedError ||
+  error instanceof InvalidNhsNumberError;

@@ -6,13 +6,7 @@ import type { FailureCounter } from '../limits/failure-counter.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { RateLimiter, RateRule } from '../limits/rate-limiter.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
-import {
-  type Demographics,
-  DemographicsInvalidatedError,
-  DemographicsNotFoundError,
-  type DemographicsRecord,
-  InvalidNhsNumberError,
-} from './demographics.ts';
+import { type Demographics, type DemographicsRecord, isNoUsableRecord } from './demographics.ts';
 import { normalisePostcode, recordMatches, type TypedDetails } from './details-match.ts';
 import { upliftAccount } from './identity-uplift.ts';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.ts';
@@ -119,12 +113,7 @@ export class DetailsCheck {
       if ('nhsNumber' in typed) return await this.#deps.demographics.retrieve(typed.nhsNumber);
       return await this.#deps.demographics.search(typed);
     } catch (error) {
-      if (
-        error instanceof DemographicsNotFoundError ||
-        error instanceof DemographicsInvalidatedError ||
-        error instanceof InvalidNhsNumberError
-      )
-        return undefined;
+      if (isNoUsableRecord(error)) return undefined;
       throw error;
     }
   }

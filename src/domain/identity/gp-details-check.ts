@@ -9,11 +9,9 @@ import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
 import { PatientProblemError } from '../patient-problems.ts';
 import {
   type Demographics,
-  DemographicsInvalidatedError,
-  DemographicsNotFoundError,
   type DemographicsRecord,
   DemographicsUnavailableError,
-  InvalidNhsNumberError,
+  isNoUsableRecord,
 } from './demographics.ts';
 import { normaliseName } from './details-match.ts';
 import {
@@ -168,11 +166,7 @@ export class GpDetailsCheck {
         throw new PatientProblemError('pds-unavailable-proving', {
           logDetail: error.logDetail ?? error.code,
         });
-      if (
-        error instanceof DemographicsNotFoundError ||
-        error instanceof DemographicsInvalidatedError ||
-        error instanceof InvalidNhsNumberError
-      ) {
+      if (isNoUsableRecord(error)) {
         await audit(error.code);
         throw new PatientProblemError('gp-link-failed', { logDetail: error.code });
       }

@@ -5,13 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { RateLimiter, RateRule } from '../limits/rate-limiter.ts';
 import { PatientProblemError } from '../patient-problems.ts';
-import {
-  type Demographics,
-  DemographicsInvalidatedError,
-  DemographicsNotFoundError,
-  DemographicsUnavailableError,
-  InvalidNhsNumberError,
-} from './demographics.ts';
+import { type Demographics, DemographicsUnavailableError, isNoUsableRecord } from './demographics.ts';
 
 export const pdsBudgetScope = 'pds-requests';
 
@@ -68,11 +62,7 @@ export class NhsNumberCheck {
           logDetail: error.logDetail ?? error.code,
           cause: error,
         });
-      if (
-        error instanceof DemographicsNotFoundError ||
-        error instanceof DemographicsInvalidatedError ||
-        error instanceof InvalidNhsNumberError
-      ) {
+      if (isNoUsableRecord(error)) {
         await audit(error.code);
         throw new PatientProblemError('nhs-number-problem', { logDetail: error.code });
       }

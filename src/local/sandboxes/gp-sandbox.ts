@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normaliseName } from '../../domain/identity/details-match.ts';
+import { onJsonBody } from './json-body.ts';
 import type { TestPatient } from './test-patients.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,41 +62,38 @@ export class GpSandbox {
       send(401, { error: 'unauthorized' });
       return true;
     }
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      let body: Record<string, unknown>;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      } catch {
-        return send(400, { error: 'invalid_request', description: 'The body is not JSON' });
-      }
-      const fields = ['linkageKey', 'odsCode', 'accountId', 'surname', 'dateOfBirth'] as const;
-      const missing = fields.filter((field) => typeof body?.[field] !== 'string' || body[field] === '');
-      if (missing.length > 0)
-        return send(400, { error: 'invalid_request', description: `Missing: ${missing.join(', ')}` });
-      const asked = body as Record<(typeof fields)[number], string>;
-      const patient = this.#patients().find(
-        (candidate) =>
-          candidate.gp !== undefined &&
-          compact(candidate.gp.linkageKey) === compact(asked.linkageKey) &&
-          compact(candidate.gp.odsCode) === compact(asked.odsCode) &&
-          compact(candidate.gp.accountId) === compact(asked.accountId) &&
-          normaliseName(candidate.gp.surname ?? candidate.family) === normaliseName(asked.surname) &&
-          candidate.birthDate === asked.dateOfBirth,
-      );
-      if (!patient?.gp) return send(404, { error: 'not_matched' });
-      const outcome = patient.gp.outcome ?? 'linked';
-      if (outcome === 'down') return send(503, { error: 'practice_system_unavailable' });
-      if (outcome === 'refused') return send(403, { error: 'link_refused' });
-      if (outcome === 'already-linked') return send(409, { error: 'already_linked' });
-      return send(200, {
-        nhsNumber: patient.gp.nhsNumber ?? patient.nhsNumber,
-        gpUserId: patient.gp.accountId,
-        linkageKey: patient.gp.linkageKey,
-        odsCode: patient.gp.odsCode,
-      });
-    });
+    onJsonBody(
+      request,
+      (parsed) => {
+        const body = parsed as Record<string, unknown>;
+        const fields = ['linkageKey', 'odsCode', 'accountId', 'surname', 'dateOfBirth'] as const;
+        const missing = fields.filter((field) => typeof body?.[field] !== 'string' || body[field] === '');
+        if (missing.length > 0)
+          return send(400, { error: 'invalid_request', description: `Missing: ${missing.join(', ')}` });
+        const asked = body as Record<(typeof fields)[number], string>;
+        const patient = this.#patients().find(
+          (candidate) =>
+            candidate.gp !== undefined &&
+            compact(candidate.gp.linkageKey) === compact(asked.linkageKey) &&
+            compact(candidate.gp.odsCode) === compact(asked.odsCode) &&
+            compact(candidate.gp.accountId) === compact(asked.accountId) &&
+            normaliseName(candidate.gp.surname ?? candidate.family) === normaliseName(asked.surname) &&
+            candidate.birthDate === asked.dateOfBirth,
+        );
+        if (!patient?.gp) return send(404, { error: 'not_matched' });
+        const outcome = patient.gp.outcome ?? 'linked';
+        if (outcome === 'down') return send(503, { error: 'practice_system_unavailable' });
+        if (outcome === 'refused') return send(403, { error: 'link_refused' });
+        if (outcome === 'already-linked') return send(409, { error: 'already_linked' });
+        return send(200, {
+          nhsNumber: patient.gp.nhsNumber ?? patient.nhsNumber,
+          gpUserId: patient.gp.accountId,
+          linkageKey: patient.gp.linkageKey,
+          odsCode: patient.gp.odsCode,
+        });
+      },
+      () => send(400, { error: 'invalid_request', description: 'The body is not JSON' }),
+    );
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../../domain/messaging/escape-html.ts';
+import { onJsonBody } from './json-body.ts';
 import type { PdsSandbox } from './pds-sandbox.ts';
 import type { TestPatient, TestPatients } from './test-patients.ts';
 
@@ -125,22 +126,19 @@ export const createTestPatientPages =
       json(415, { error: 'Send the changes as application/json' });
       return true;
     }
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      let changes: Record<string, unknown>;
-      try {
-        changes = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      } catch {
-        return json(400, { error: 'The body is not JSON' });
-      }
-      const refused = Object.entries(changes ?? {}).filter(([name, value]) => !changeable[name]?.(value));
-      if (typeof changes !== 'object' || changes === null || refused.length > 0)
-        return json(400, {
-          error: `Cannot set: ${refused.map(([name]) => name).join(', ') || 'not an object'}`,
-        });
-      const updated = sandbox.update(nhsNumber, changes as Partial<TestPatient>);
-      return updated ? json(200, updated) : json(404, { error: 'No test patient has this NHS number' });
-    });
+    onJsonBody(
+      request,
+      (body) => {
+        const changes = body as Record<string, unknown>;
+        const refused = Object.entries(changes ?? {}).filter(([name, value]) => !changeable[name]?.(value));
+        if (typeof changes !== 'object' || changes === null || refused.length > 0)
+          return json(400, {
+            error: `Cannot set: ${refused.map(([name]) => name).join(', ') || 'not an object'}`,
+          });
+        const updated = sandbox.update(nhsNumber, changes as Partial<TestPatient>);
+        return updated ? json(200, updated) : json(404, { error: 'No test patient has this NHS number' });
+      },
+      () => json(400, { error: 'The body is not JSON' }),
+    );
     return true;
   };

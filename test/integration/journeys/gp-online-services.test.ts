@@ -1,10 +1,8 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoClientStore } from '../../../src/adapters/dynamodb/dynamo-client-store.ts';
-import { registerClient } from '../../../src/domain/clients/client-registration.ts';
 import type { LimitOverrides } from '../../../src/domain/limits/limits.ts';
 import { createAccount, errorsOf, firstLogin, headingOf, startPages } from '../../support/page-client.ts';
+import { registerTestService } from '../../support/test-service.ts';
 
 type Pages = Awaited<ReturnType<typeof startPages>>;
 const PASSWORD = 'correct horse battery';
@@ -259,24 +257,14 @@ describe('proving who you are with GP online-services details (P9)', () => {
 
   describe('a service asking for P9', () => {
     const REDIRECT_URI = 'http://localhost:3001/callback';
-    const registerService = async () => {
-      const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
-        .publicKey.export({ type: 'spki', format: 'pem' })
-        .toString();
-      await new DynamoClientStore(pages.dependencies.table).create(
-        await registerClient(
-          {
-            clientId: 'gp-record',
-            name: 'GP record',
-            redirectUris: [REDIRECT_URI],
-            publicKey,
-            scopes: ['openid', 'profile', 'gp_integration_credentials'],
-            vectorsOfTrust: ['P5.Cp.Cd', 'P9.Cp.Cd'],
-          },
-          { newClientId: () => 'gp-record', now: () => new Date(), allowLocalRedirects: true },
-        ),
-      );
-    };
+    const registerService = () =>
+      registerTestService(pages.dependencies.table, {
+        clientId: 'gp-record',
+        name: 'GP record',
+        redirectUri: REDIRECT_URI,
+        scopes: ['openid', 'profile', 'gp_integration_credentials'],
+        vectorsOfTrust: ['P5.Cp.Cd', 'P9.Cp.Cd'],
+      });
     const authorizePath = (vtr: string) =>
       `/authorize?${new URLSearchParams({
         client_id: 'gp-record',
@@ -424,6 +412,19 @@ describe('proving who you are with GP online-services details (P9)', () => {
       const again = pages.client();
       await createAccount(again, pages.outbox, 'older@example.com', PASSWORD);
       expect(await accounts().findByEmail('older@example.com')).toBeDefined();
+    });
+
+    it('refuses a replacement posted from another site (no form token), and deletes nothing', async () => {
+      // Prepare
+      const { newer } = await twoAccounts('gp');
+
+      // Act: what a page elsewhere could make the patient's browser send
+      const forged = await newer.post('/prove-who-you-are/existing-account/replace', { csrfToken: 'forged' });
+
+      // Assess
+      expect(forged.status).toBe(400);
+      expect((await accounts().findByEmail('older@example.com'))?.proofingLevel).toBe('P9');
+      expect((await accounts().findByEmail('newer@example.com'))?.heldIdentity).toBeDefined();
     });
 
     it('logs out of the newer account to log in to the older one, keeping both', async () => {

@@ -1,10 +1,8 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoClientStore } from '../../../src/adapters/dynamodb/dynamo-client-store.ts';
-import { registerClient } from '../../../src/domain/clients/client-registration.ts';
 import type { LimitOverrides } from '../../../src/domain/limits/limits.ts';
 import { createAccount, errorsOf, firstLogin, headingOf, startPages } from '../../support/page-client.ts';
+import { registerTestService } from '../../support/test-service.ts';
 
 type Pages = Awaited<ReturnType<typeof startPages>>;
 const EMAIL = 'pat@example.com';
@@ -220,24 +218,14 @@ describe('proving who you are by checking your details (P5)', () => {
   });
 
   /** A service that needs P5 and the profile, and its authorization request. */
-  const registerService = async () => {
-    const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
-      .publicKey.export({ type: 'spki', format: 'pem' })
-      .toString();
-    await new DynamoClientStore(pages.dependencies.table).create(
-      await registerClient(
-        {
-          clientId: 'gp-app',
-          name: 'GP appointments',
-          redirectUris: [REDIRECT_URI],
-          publicKey,
-          scopes: ['openid', 'profile'],
-          vectorsOfTrust: ['P5.Cp.Cd'],
-        },
-        { newClientId: () => 'gp-app', now: () => new Date(), allowLocalRedirects: true },
-      ),
-    );
-  };
+  const registerService = () =>
+    registerTestService(pages.dependencies.table, {
+      clientId: 'gp-app',
+      name: 'GP appointments',
+      redirectUri: REDIRECT_URI,
+      scopes: ['openid', 'profile'],
+      vectorsOfTrust: ['P5.Cp.Cd'],
+    });
   const authorizePath = (extra: Record<string, string> = {}) =>
     `/authorize?${new URLSearchParams({
       client_id: 'gp-app',
