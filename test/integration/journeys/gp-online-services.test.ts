@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
+import { upliftAccount } from '../../../src/domain/identity/identity-uplift.ts';
 import type { LimitOverrides } from '../../../src/domain/limits/limits.ts';
 import { createAccount, errorsOf, firstLogin, headingOf, startPages } from '../../support/page-client.ts';
 import { registerTestService } from '../../support/test-service.ts';
@@ -440,6 +441,56 @@ describe('proving who you are with GP online-services details (P9)', () => {
       expect(settings.location).toBe('/login');
       expect((await accounts().findByEmail('older@example.com'))?.proofingLevel).toBe('P9');
       expect((await accounts().findByEmail('newer@example.com'))?.heldIdentity).toBeDefined();
+    });
+
+    it('tells the patient at their next login to a service that needs their identity, when it was held without them', async () => {
+      // Prepare: an older P9 account; a newer one whose identity is held while the patient is away
+      // (as a reviewer's approval of photo ID holds it), then a service that needs P9
+      await start();
+      const older = await loggedIn('older@example.com');
+      await submit(older, ALI);
+      const newer = await loggedIn('newer@example.com', '07700 900002');
+      const newerAccount = await accounts().findByEmail('newer@example.com');
+      if (!newerAccount) throw new Error('no newer account');
+      const held = await upliftAccount(
+        { accounts: accounts(), clock: () => new Date() },
+        newerAccount,
+        'P9',
+        { nhsNumber: '9000000149', familyName: 'Khan', birthdate: '1983-06-15' },
+      );
+      await registerTestService(pages.dependencies.table, {
+        clientId: 'gp-record',
+        name: 'GP record',
+        redirectUri: 'http://localhost:3001/callback',
+        scopes: ['openid', 'profile'],
+        vectorsOfTrust: ['P9.Cp.Cd'],
+      });
+
+      // Act
+      const asked = await newer.get(
+        `/authorize?${new URLSearchParams({
+          client_id: 'gp-record',
+          redirect_uri: 'http://localhost:3001/callback',
+          response_type: 'code',
+          scope: 'openid profile',
+          state: 'state-h',
+          nonce: 'nonce-h',
+          vtr: '["P9.Cp.Cd"]',
+        })}`,
+      );
+      const page = await newer.get(asked.location ?? '');
+      await newer.post('/prove-who-you-are/existing-account', { choice: 'cannot-log-in' });
+      const replaced = await newer.post('/prove-who-you-are/existing-account/replace');
+      // An identity held without a PDS check of its own is checked before the service gets it
+      const checked = await newer.get(replaced.location ?? '');
+
+      // Assess
+      expect(held.kind).toBe('duplicate');
+      expect(asked.location).toBe('/prove-who-you-are/existing-account');
+      expect(headingOf(page.html)).toBe('You already have an NHS login');
+      expect(replaced.location).toBe('/prove-who-you-are/nhs-number-check');
+      expect(checked.location).toBe('/consent');
+      expect(await accounts().findByEmail('older@example.com')).toBeUndefined();
     });
 
     it('asks which account to use when no choice is made', async () => {
