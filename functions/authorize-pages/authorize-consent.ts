@@ -1,5 +1,6 @@
 import { agreedScopes } from '../../src/domain/oidc/authorization-decision.ts';
 import type { AuthorizationRequest } from '../../src/domain/oidc/authorization-request.ts';
+import { achievedCredentials } from '../../src/domain/oidc/second-factor-credentials.ts';
 import { urlFor } from '../../src/routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
 import { answered, pendingAuthorizationOf } from '../../src/web/pending-authorization.ts';
@@ -30,7 +31,9 @@ export const consentPages = (
           data: {
             title: 'Share your information',
             serviceLabel: label,
-            ...consentSharing(login.account, pending.scopes),
+            ...consentSharing(login.account, pending.scopes, {
+              credentials: achievedCredentials(login.authentication),
+            }),
             accountEmail: login.account.email,
           },
         };

@@ -41,8 +41,25 @@ export interface ConsentSharing {
  * What the scopes would share for this account, worked out from the claims that would be
  * released (`userInfoClaims`), so the page never promises what the service will not get.
  */
-export const consentSharing = (source: ClaimsSource, scopes: readonly Scope[]): ConsentSharing => {
-  const claims: Record<string, unknown> = { ...userInfoClaims(source, scopes) };
+export const consentSharing = (
+  source: ClaimsSource,
+  scopes: readonly Scope[],
+  login: { readonly credentials: 'Cp' | 'Cp.Cd' } = { credentials: 'Cp.Cd' },
+): ConsentSharing => {
+  // The GP credentials are kept sealed; only whether they exist matters here, never what they are.
+  const sealed = source.identity?.sealedGpIntegrationCredentials;
+  const withCredentials: ClaimsSource = sealed
+    ? {
+        ...source,
+        identity: {
+          ...source.identity,
+          gpIntegrationCredentials: { gpUserId: 'sealed', gpLinkageKey: 'sealed', gpOdsCode: 'sealed' },
+        },
+      }
+    : source;
+  const claims: Record<string, unknown> = {
+    ...userInfoClaims(withCredentials, scopes, { vot: `${source.proofingLevel}.${login.credentials}` }),
+  };
   const asked = [...new Set(scopes.flatMap((scope) => scopeClaims[scope] as readonly string[]))].filter(
     (claim) => claim in claimWords,
   );

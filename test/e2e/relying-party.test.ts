@@ -692,6 +692,7 @@ describe('a relying party using openid-client', () => {
 
     // Assess
     expect(consentText).toContain('your GP surgery’s online services');
+    expect(consentText).not.toContain('What we cannot share');
     expect(claims).toMatchObject({
       vot: 'P9.Cp.Cd',
       nhs_number: '9000000149',

@@ -46,6 +46,28 @@ describe('consentSharing', () => {
     expect(sharing.notProvedYet).toEqual([]);
   });
 
+  it('lists the sealed GP credentials as shared for a login with a second factor, and never for a password alone', () => {
+    // Prepare
+    const p9 = {
+      ...p0,
+      proofingLevel: 'P9' as const,
+      identity: { nhsNumber: '9000000009', sealedGpIntegrationCredentials: 'local.sealed' },
+    };
+
+    // Act
+    const withCode = consentSharing(p9, ['openid', 'gp_integration_credentials']);
+    const passwordOnly = consentSharing(p9, ['openid', 'gp_integration_credentials'], { credentials: 'Cp' });
+    const unproven = consentSharing({ ...p0, identity: p9.identity }, [
+      'openid',
+      'gp_integration_credentials',
+    ]);
+
+    // Assess
+    expect(withCode.shared).toEqual(['the details that connect you to your GP surgery’s online services']);
+    expect(passwordOnly.shared).toEqual([]);
+    expect(unproven.shared).toEqual([]);
+  });
+
   it('says what the account does not hold, such as a landline or a phone not yet added', () => {
     // Act
     const sharing = consentSharing({ ...p0, phoneNumber: undefined }, ['openid', 'phone', 'landline']);
