@@ -6,6 +6,7 @@ import type { FailureCounter } from '../limits/failure-counter.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { RateLimiter, RateRule } from '../limits/rate-limiter.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
+import { PatientProblemError } from '../patient-problems.ts';
 import { type Demographics, type DemographicsRecord, isNoUsableRecord } from './demographics.ts';
 import { normalisePostcode, recordMatches, type TypedDetails } from './details-match.ts';
 import { upliftAccount } from './identity-uplift.ts';
@@ -37,7 +38,7 @@ export type DetailsCheckOutcome =
 
 export interface DetailsCheckDependencies {
   readonly demographics: Demographics;
-  readonly accounts: Pick<AccountStore, 'setIdentity' | 'holdIdentity'>;
+  readonly accounts: Pick<AccountStore, 'setIdentity' | 'holdIdentity' | 'disable'>;
   readonly rateLimiter: RateLimiter;
   readonly failures: FailureCounter;
   readonly audit: AuditLog;
@@ -93,6 +94,14 @@ export class DetailsCheck {
         kind: 'not-matched',
         offerOtherRoutes: failures >= this.#deps.limits.detailsCheckFailuresBeforeOtherRoutes,
       };
+    }
+    // Details of another NHS number than the account proved before: held for ops (CID1101), never switched.
+    if (account.identity?.nhsNumber && account.identity.nhsNumber !== record.nhsNumber) {
+      await this.#deps.accounts.disable(account.accountId, {
+        reason: 'suspended',
+        at: this.#deps.clock().toISOString(),
+      });
+      throw new PatientProblemError('identity-mismatch', { logDetail: 'nhs-number-differs' });
     }
     // A P9 account checking its details again keeps what P9 gave it (its GP link and credentials).
     const identity = {

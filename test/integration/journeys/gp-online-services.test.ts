@@ -241,6 +241,30 @@ describe('proving who you are with GP online-services details (P9)', () => {
     expect(account?.identity?.nhsNumber).toBe('9000000009');
   });
 
+  it('never moves a P9 account to another NHS number by a P5 check: CID1101, and the account is held for ops', async () => {
+    // Prepare: P9 as Jane, then the NHS number and date of birth of Ali, which are easier to learn
+    await start();
+    const client = await loggedIn();
+    await submit(client, JANE);
+
+    // Act
+    await client.get('/prove-who-you-are/check-your-details');
+    const answer = await client.post('/prove-who-you-are/check-your-details', {
+      day: '15',
+      month: '6',
+      year: '1983',
+      knowsNhsNumber: 'yes',
+      nhsNumber: '9000000149',
+    });
+
+    // Assess
+    expect(answer.status).toBe(403);
+    expect(answer.html).toContain('CID1101');
+    const account = await accounts().findByEmail('pat@example.com');
+    expect(account).toMatchObject({ proofingLevel: 'P9', identity: { nhsNumber: '9000000009' } });
+    expect(account?.disabled?.reason).toBe('suspended');
+  });
+
   it('caps GP details checks per account', async () => {
     // Prepare
     await start({ gpChecksPerAccount: 2 });
