@@ -165,6 +165,8 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
     'prove-identity-gp-submit': page({
       bindsToAuthorization: true,
       fields: gpFields,
+      // The linkage key is a credential (released as gp_linkage_key): never written back into a page.
+      secretFields: ['linkageKey'],
       formView: 'pages/gp-details.njk',
       formData: () => gpPage(),
       handle: async (request) => {
@@ -175,7 +177,7 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
           return {
             view: 'pages/gp-details.njk',
             status: 422,
-            data: gpPage({ values: request.form, notMatched: true }),
+            data: gpPage({ values: { ...request.form, linkageKey: '' }, notMatched: true }),
           };
         return afterProving(
           request,

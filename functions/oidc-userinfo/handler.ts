@@ -3,7 +3,7 @@ import type { Account, AccountStore } from '../../src/domain/accounts/account.ts
 import type { Clock } from '../../src/domain/clock.ts';
 import { InvalidRequestError } from '../../src/domain/errors.ts';
 import { openGpCredentials, type SecretBox } from '../../src/domain/identity/secret-box.ts';
-import { userInfoClaims } from '../../src/domain/oidc/claims.ts';
+import { mayHaveGpCredentials, userInfoClaims } from '../../src/domain/oidc/claims.ts';
 import type { ClientMetadata } from '../../src/domain/oidc/client-metadata.ts';
 import { InvalidTokenError, toDescriptionCharset } from '../../src/domain/oidc/oidc-errors.ts';
 import type { Scope } from '../../src/domain/oidc/scopes.ts';
@@ -13,6 +13,7 @@ import { type ErrorPresenter, presentAsJson } from '../../src/platform/http/erro
 import { createHttpHandler, defineRoute } from '../../src/platform/http/http-handler.ts';
 import type { HttpEvent, HttpHandler, HttpResponse } from '../../src/platform/http/http-types.ts';
 import { jsonResponse } from '../../src/platform/http/responses.ts';
+import { logMessages } from '../../src/platform/log-messages.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import { BearerTokenMissingError, bearerToken, MissingScopeError } from './bearer-token.ts';
 
@@ -80,14 +81,30 @@ export const createHandler = (deps: OidcUserinfoDependencies): HttpHandler => {
     return { accessToken, account };
   };
 
-  /** The account with its GP credentials opened, only when the token may see them (the claims decide the rest). */
+  /**
+   * The account with its GP credentials opened, only when the token may see them: its scope, and
+   * a P9 login with a second factor (the claims check the same). Credentials that cannot be
+   * opened leave that one claim out, logged for the alarm, rather than failing the response.
+   */
   const withGpCredentials = async (account: Account, accessToken: VerifiedAccessToken): Promise<Account> => {
     const identity = account.identity;
     const sealed = identity?.sealedGpIntegrationCredentials;
-    if (!sealed || !identity.nhsNumber || !accessToken.scopes.includes('gp_integration_credentials'))
+    if (
+      !sealed ||
+      !accessToken.scopes.includes('gp_integration_credentials') ||
+      !mayHaveGpCredentials(accessToken.vot)
+    )
       return account;
-    const gpIntegrationCredentials = await openGpCredentials(deps.secrets, identity.nhsNumber, sealed);
-    return { ...account, identity: { ...identity, gpIntegrationCredentials } };
+    try {
+      const gpIntegrationCredentials = await openGpCredentials(deps.secrets, sealed);
+      return { ...account, identity: { ...identity, gpIntegrationCredentials } };
+    } catch (error) {
+      deps.logger.error({
+        ...logMessages.gpCredentialsUnopened,
+        logDetail: error instanceof Error ? error.name : 'unknown',
+      });
+      return account;
+    }
   };
 
   const userInfo = async (

@@ -20,6 +20,10 @@ export const logMessages = {
     messageCode: 'PL_HTTP_INPUT_TOO_LONG',
     message: 'Request refused: a parameter is longer than its limit',
   },
+  gpCredentialsUnopened: {
+    messageCode: 'PL_GP_CREDENTIALS_UNOPENED',
+    message: 'GP integration credentials could not be opened; the claim was left out',
+  },
   unexpectedError: {
     messageCode: 'PL_HTTP_UNEXPECTED_ERROR',
     message: 'Request failed with an unexpected error',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type Account,
   type AccountStore,
@@ -13,7 +14,7 @@ import { ConflictError } from '../../domain/errors.ts';
 import type { VerifiedIdentity } from '../../domain/identity/verified-identity.ts';
 import { higherProofingLevel, type ProofingLevel } from '../../domain/oidc/vectors-of-trust.ts';
 import type { DynamoTable, Item, TransactionWrite } from './dynamo-table.ts';
-import { accountItems, keys, listings } from './keys.ts';
+import { accountItems, type ItemKey, keys, listings } from './keys.ts';
 
 type AccountItem = Item & Account;
 type EmailClaimItem = Item & { accountId: string };
@@ -22,9 +23,17 @@ type ClaimItem = Item & { accountId: string };
 /** How long the audit events of a replaced account are kept after the replacement (docs/decisions.md). */
 const replacedAuditRetentionDays = 2 * 365;
 
-const ignoreConflict = (error: unknown) => {
-  if (!(error instanceof ConflictError)) throw error;
-};
+/** A claim whose owning account no longer exists (an interrupted clean-up): free to take over. */
+class OrphanedClaimError extends Error {
+  readonly key: ItemKey;
+  readonly owner: string;
+
+  constructor(key: ItemKey, owner: string) {
+    super('The claim belongs to an account that no longer exists.');
+    this.key = key;
+    this.owner = owner;
+  }
+}
 
 /** An account id no account has (ids are UUIDs), read in place of one when an address has none. */
 const noAccount = 'no-account';
@@ -109,6 +118,7 @@ export class DynamoAccountStore implements AccountStore {
     const account = await this.findById(accountId);
     if (!account) throw new ConflictError('The account does not exist.');
     const before = account.identity;
+    const owned = { accountId };
     const claims: TransactionWrite[] = [
       ...(identity.nhsNumber
         ? [{ kind: 'claim', item: { ...keys.nhsNumberClaim(identity.nhsNumber), accountId } } as const]
@@ -116,9 +126,12 @@ export class DynamoAccountStore implements AccountStore {
       ...(identity.gpLink
         ? [{ kind: 'claim', item: { ...keys.gpLinkClaim(identity.gpLink), accountId } } as const]
         : []),
-      // A number the account had before (superseded since) is released.
+      // A number or GP link the account had before (superseded, or given up since) is released.
       ...(before?.nhsNumber && before.nhsNumber !== identity.nhsNumber
-        ? [{ kind: 'delete', key: keys.nhsNumberClaim(before.nhsNumber), matching: { accountId } } as const]
+        ? [{ kind: 'delete', key: keys.nhsNumberClaim(before.nhsNumber), matching: owned } as const]
+        : []),
+      ...(before?.gpLink && before.gpLink !== identity.gpLink
+        ? [{ kind: 'delete', key: keys.gpLinkClaim(before.gpLink), matching: owned } as const]
         : []),
     ];
     try {
@@ -127,14 +140,25 @@ export class DynamoAccountStore implements AccountStore {
         {
           kind: 'update',
           key: keys.account(accountId),
-          attributes: { proofingLevel: higherProofingLevel(level, account.proofingLevel), identity },
+          // A held identity is forgotten once the account has one of its own.
+          attributes: {
+            proofingLevel: higherProofingLevel(level, account.proofingLevel),
+            identity,
+            heldIdentity: undefined,
+          },
           // From the level just read: a concurrent uplift makes this one fail whole.
           matching: { proofingLevel: account.proofingLevel },
         },
       ]);
     } catch (error) {
-      if (error instanceof ConflictError) throw await this.#whyNotClaimed(accountId, identity, error);
-      throw error;
+      if (!(error instanceof ConflictError)) throw error;
+      const why = await this.#whyNotClaimed(accountId, identity, error);
+      // A claim left by an account that no longer exists is taken over, once.
+      if (why instanceof OrphanedClaimError) {
+        await this.#table.transact([{ kind: 'delete', key: why.key, matching: { accountId: why.owner } }]);
+        return this.setIdentity(accountId, level, identity);
+      }
+      throw why;
     }
   }
 
@@ -144,6 +168,13 @@ export class DynamoAccountStore implements AccountStore {
       identity.nhsNumber ? this.#table.get<ClaimItem>(keys.nhsNumberClaim(identity.nhsNumber)) : undefined,
       identity.gpLink ? this.#table.get<ClaimItem>(keys.gpLinkClaim(identity.gpLink)) : undefined,
     ]);
+    for (const [claim, key] of [
+      [number, identity.nhsNumber ? keys.nhsNumberClaim(identity.nhsNumber) : undefined],
+      [gp, identity.gpLink ? keys.gpLinkClaim(identity.gpLink) : undefined],
+    ] as const) {
+      if (claim && key && claim.accountId !== accountId && !(await this.findById(claim.accountId)))
+        return new OrphanedClaimError(key, claim.accountId);
+    }
     const numberTaken = number !== undefined && number.accountId !== accountId;
     // GP details used by the account that has the NHS number: the same patient's other account (the duplicate journey).
     if (gp && gp.accountId !== accountId && !(numberTaken && gp.accountId === number.accountId))
@@ -161,6 +192,7 @@ export class DynamoAccountStore implements AccountStore {
     replaced: Account,
     level: ProofingLevel,
     identity: VerifiedIdentity,
+    context: { readonly at: string; readonly sourceIp?: string },
   ): Promise<void> {
     const nhsNumber = identity.nhsNumber;
     if (!nhsNumber || replaced.identity?.nhsNumber !== nhsNumber)
@@ -194,9 +226,28 @@ export class DynamoAccountStore implements AccountStore {
         key: keys.emailClaim(normaliseEmail(replaced.email)),
         matching: { accountId: replaced.accountId },
       },
+      // The replaced account's last event, already with the retention its others get in the clean-up.
       {
         kind: 'create',
-        item: { ...keys.replacedAccount(replacing.accountId, replaced.accountId), replacedAt: at },
+        item: {
+          ...keys.auditEvent(replaced.accountId, context.at, randomUUID()),
+          event: {
+            accountId: replaced.accountId,
+            type: 'replaced-by-new-account',
+            at: context.at,
+            ...(context.sourceIp ? { sourceIp: context.sourceIp } : {}),
+          },
+          expiresAt: at + replacedAuditRetentionDays * 86_400,
+        },
+      },
+      // What is left to do: the clean-up, and telling the replaced account's address.
+      {
+        kind: 'create',
+        item: {
+          ...keys.replacedAccount(replacing.accountId, replaced.accountId),
+          replacedAt: at,
+          replacedEmail: replaced.email,
+        },
       },
     ]);
   }
@@ -227,8 +278,14 @@ export class DynamoAccountStore implements AccountStore {
     ];
   }
 
-  async finishReplacing(accountId: string): Promise<string[]> {
-    const markers = await this.#table.queryPartition(keys.account(accountId).pk, accountItems.replaced);
+  async finishReplacing(
+    accountId: string,
+    notify: (replaced: { readonly email: string }) => Promise<void>,
+  ): Promise<string[]> {
+    const markers = await this.#table.queryPartition<Item & { replacedEmail?: string }>(
+      keys.account(accountId).pk,
+      accountItems.replaced,
+    );
     const finished: string[] = [];
     for (const marker of markers) {
       const replacedId = marker.sk.slice(accountItems.replaced.length);
@@ -247,6 +304,8 @@ export class DynamoAccountStore implements AccountStore {
       await this.#table.deleteAll(
         [...rest, ...links, ...sessions].map((item) => ({ pk: item.pk, sk: item.sk })),
       );
+      // The marker goes only once the address is told: an interrupted try tells it on the next.
+      if (marker.replacedEmail) await notify({ email: marker.replacedEmail });
       await this.#table.deleteAll([{ pk: marker.pk, sk: marker.sk }]);
       finished.push(replacedId);
     }
@@ -296,16 +355,25 @@ export class DynamoAccountStore implements AccountStore {
       this.#table.queryPartition(keys.account(accountId).pk, ''),
       this.#table.queryIndex('gsi1', listings.accountLinks(accountId)),
     ]);
-    // Claims only while they are still this account's (a replacement may have moved them).
-    const claims = [
+    // The account and its claims go in one write, the claims only while they are still this
+    // account's (a replacement may have moved them): no live account is ever left without its claims.
+    const claimKeys = [
       account?.identity?.nhsNumber ? keys.nhsNumberClaim(account.identity.nhsNumber) : undefined,
       account?.identity?.gpLink ? keys.gpLinkClaim(account.identity.gpLink) : undefined,
     ].filter((key) => key !== undefined);
-    for (const key of claims)
-      await this.#table.transact([{ kind: 'delete', key, matching: { accountId } }]).catch(ignoreConflict);
-    await this.#table.deleteAll([
-      ...(account ? [keys.emailClaim(normaliseEmail(account.email))] : []),
-      ...[...items, ...links].map((item) => ({ pk: item.pk, sk: item.sk })),
-    ]);
+    const claims = await Promise.all(claimKeys.map((key) => this.#table.get<ClaimItem>(key)));
+    if (account)
+      await this.#table.transact([
+        ...claims
+          .filter((claim) => claim?.accountId === accountId)
+          .map((claim) => ({
+            kind: 'delete' as const,
+            key: { pk: claim?.pk ?? '', sk: claim?.sk ?? '' },
+            matching: { accountId },
+          })),
+        { kind: 'delete', key: keys.emailClaim(normaliseEmail(account.email)), matching: { accountId } },
+        { kind: 'delete', key: keys.account(accountId) },
+      ]);
+    await this.#table.deleteAll([...[...items, ...links].map((item) => ({ pk: item.pk, sk: item.sk }))]);
   }
 }

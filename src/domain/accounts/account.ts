@@ -99,12 +99,18 @@ export interface AccountStore {
     replaced: Account,
     level: ProofingLevel,
     identity: VerifiedIdentity,
+    context: { readonly at: string; readonly sourceIp?: string },
   ): Promise<void>;
   /**
    * Deletes what accounts replaced by this one left behind (their audit events are kept, expiring
-   * after their retention); returns the ids of those it finished. Safe to run again.
+   * after their retention), then calls `notify` with each one's address, and only then forgets
+   * it; returns the ids of those it finished. Safe to run again: an interrupted run is finished
+   * (and its address told) by the next.
    */
-  finishReplacing(accountId: string): Promise<string[]>;
+  finishReplacing(
+    accountId: string,
+    notify: (replaced: { readonly email: string }) => Promise<void>,
+  ): Promise<string[]>;
   /** Marks the account unusable with services, for the reason given (see `disabled`). */
   disable(accountId: string, disabled: NonNullable<Account['disabled']>): Promise<void>;
   /** Makes every session logged in so far unusable, whatever the session store says; returns the new generation. */

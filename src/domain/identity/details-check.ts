@@ -73,6 +73,11 @@ export class DetailsCheck {
   /** Throws InvalidInputError with every problem of the form, TooManyAttemptsError past the cap, DemographicsUnavailableError. */
   async check(account: Account, form: DetailsForm, sourceIp: string): Promise<DetailsCheckOutcome> {
     const typed = this.#read(form);
+    // An account ops are looking at (or one PDS shows a problem with) proves nothing until it is fixed.
+    if (account.disabled)
+      throw new PatientProblemError(
+        account.disabled.reason === 'suspended' ? 'account-suspended' : 'account-disabled',
+      );
     const counted = await this.#deps.rateLimiter.hit(this.#rule, account.accountId);
     if (!counted.allowed) throw new TooManyAttemptsError('details-checks', counted.retryAt);
     const record = await this.#find(typed);

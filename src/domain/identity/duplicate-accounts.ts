@@ -6,6 +6,7 @@ import { ConflictError, DomainError } from '../errors.ts';
 import { accountReplacedMessage, identityMovedMessage } from '../messaging/email-templates.ts';
 import type { EmailSender } from '../messaging/message-senders.ts';
 import { higherProofingLevel } from '../oidc/vectors-of-trust.ts';
+import { PatientProblemError } from '../patient-problems.ts';
 import { upliftAccount } from './identity-uplift.ts';
 import type { VerifiedIdentity } from './verified-identity.ts';
 
@@ -55,6 +56,7 @@ export class DuplicateAccounts {
     const held = account.heldIdentity;
     if (!held) throw new NothingHeldError('The account holds no identity.');
     const other = await this.#deps.accounts.findById(held.otherAccountId);
+    refuseWhileSuspended(account, other);
     return { canReplace: mayReplace(held, other) };
   }
 
@@ -69,38 +71,25 @@ export class DuplicateAccounts {
     const held = current?.heldIdentity;
     if (!current || !held) {
       // Asked again after the move itself: finish what it left, if anything.
-      await this.finish(account.accountId);
+      if (current) await this.finish(current);
       if (current && current.proofingLevel !== 'P0') return current;
       throw new NothingHeldError('The account holds no identity.');
     }
     const other = await this.#deps.accounts.findById(held.otherAccountId);
+    refuseWhileSuspended(current, other);
     if (!other || other.identity?.nhsNumber !== held.identity.nhsNumber) {
-      await this.#deps.accounts.holdIdentity(current.accountId, undefined);
-      const outcome = await upliftAccount(
-        this.#deps,
-        { ...current, heldIdentity: undefined },
-        held.level,
-        held.identity,
-      );
+      // The other account went meanwhile: the identity is taken (the held one is forgotten in the same write).
+      const outcome = await upliftAccount(this.#deps, current, held.level, held.identity);
       if (outcome.kind === 'duplicate') throw new ConflictError('Another account has the NHS number now.');
       return outcome.account;
     }
     if (!mayReplace(held, other))
       throw new NothingHeldError('The held identity cannot replace the other account.');
     const identity = takenIdentity(held.identity, other.identity);
-    await this.#deps.accounts.replace(current, other, held.level, identity);
     const at = this.#deps.clock().toISOString();
-    await Promise.all([
-      this.#deps.audit.record({ accountId: current.accountId, type: 'account-replaced', at, sourceIp }),
-      // Kept with the deleted account's other events, for their retention.
-      this.#deps.audit.record({ accountId: other.accountId, type: 'replaced-by-new-account', at, sourceIp }),
-    ]);
-    const { serviceName, contactLink } = this.#deps.service;
-    await Promise.all([
-      this.#deps.email.send(accountReplacedMessage({ to: other.email, serviceName, contactLink })),
-      this.#deps.email.send(identityMovedMessage({ to: current.email, serviceName, contactLink })),
-    ]);
-    await this.finish(current.accountId);
+    await this.#deps.accounts.replace(current, other, held.level, identity, { at, sourceIp });
+    await this.#deps.audit.record({ accountId: current.accountId, type: 'account-replaced', at, sourceIp });
+    await this.finish(current);
     return {
       ...current,
       heldIdentity: undefined,
@@ -109,11 +98,31 @@ export class DuplicateAccounts {
     };
   }
 
-  /** Deletes what replaced accounts left behind (sessions, devices, consents, links): safe to run again. */
-  async finish(accountId: string): Promise<void> {
-    await this.#deps.accounts.finishReplacing(accountId);
+  /**
+   * Deletes what replaced accounts left behind (sessions, devices, consents, links) and tells both
+   * addresses; safe to run again, and an interrupted run's emails are sent by the next.
+   */
+  async finish(account: Pick<Account, 'accountId' | 'email'>): Promise<void> {
+    const { serviceName, contactLink } = this.#deps.service;
+    await this.#deps.accounts.finishReplacing(account.accountId, async (replaced) => {
+      await Promise.all([
+        this.#deps.email.send(accountReplacedMessage({ to: replaced.email, serviceName, contactLink })),
+        this.#deps.email.send(identityMovedMessage({ to: account.email, serviceName, contactLink })),
+      ]);
+    });
   }
 }
+
+/** Neither account may be changed while ops look at it (suspended, or disabled by its PDS record). */
+const refuseWhileSuspended = (current: Account, other: Account | undefined) => {
+  for (const account of [current, other]) {
+    if (account?.disabled)
+      throw new PatientProblemError(
+        account.disabled.reason === 'suspended' ? 'account-suspended' : 'account-disabled',
+        { logDetail: account === current ? 'replacing-disabled' : 'replaced-disabled' },
+      );
+  }
+};
 
 const mayReplace = (held: HeldIdentity, other: Account | undefined): boolean =>
   held.level === 'P9' &&

@@ -90,6 +90,11 @@ export class GpDetailsCheck {
   /** Throws InvalidInputError, TooManyAttemptsError, or PatientProblemError with the page to show. */
   async check(account: Account, form: GpDetailsForm, sourceIp: string): Promise<GpDetailsCheckOutcome> {
     const details = this.#read(form);
+    // An account ops are looking at (or one PDS shows a problem with) proves nothing until it is fixed.
+    if (account.disabled)
+      throw new PatientProblemError(
+        account.disabled.reason === 'suspended' ? 'account-suspended' : 'account-disabled',
+      );
     const counted = await this.#deps.rateLimiter.hit(this.#rule, account.accountId);
     if (!counted.allowed) throw new TooManyAttemptsError('gp-checks', counted.retryAt);
     const audit = (detail: string) =>
@@ -138,11 +143,7 @@ export class GpDetailsCheck {
     const identity = {
       ...account.identity,
       ...identityOf(record, account),
-      sealedGpIntegrationCredentials: await sealGpCredentials(
-        this.#deps.secrets,
-        record.nhsNumber,
-        linkage.credentials,
-      ),
+      sealedGpIntegrationCredentials: await sealGpCredentials(this.#deps.secrets, linkage.credentials),
       gpLink: gpLinkKey(details),
       checkedAt: this.#deps.clock().toISOString(),
     };

@@ -64,6 +64,9 @@ export class GpSystemUnavailableError extends DomainError {
   readonly status = 503;
 }
 
-/** The key one set of registration details is claimed under: the practice and its account, normalised. */
+/**
+ * The key one set of registration details is claimed under: the practice and its account, as the
+ * practice matches them (case, spaces and hyphens ignored), so one practice account has one claim.
+ */
 export const gpLinkKey = (details: Pick<GpRegistrationDetails, 'odsCode' | 'accountId'>): string =>
-  `${details.odsCode.trim().toUpperCase()}/${details.accountId.trim()}`;
+  [details.odsCode, details.accountId].map((part) => part.replace(/[\s-]/g, '').toUpperCase()).join('/');

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { GpIntegrationCredentials } from './gp-online-services.ts';
 
 /**
@@ -12,23 +11,20 @@ export interface SecretBox {
 }
 
 /**
- * GP credentials are sealed to the patient's NHS number (as a digest: the context is logged by
- * KMS), not to an account, so they stay openable when a replacing account takes them over.
+ * GP credentials are sealed to their purpose only. KMS logs the encryption context, and anything
+ * derived from the NHS number there (even a digest: there are only about 10^9 numbers) would put
+ * the number in CloudTrail; binding them to an account would stop a replacing account taking them
+ * over without a function that may decrypt. The account item that holds them is the binding.
  */
-const gpCredentialsContext = (nhsNumber: string) => ({
-  purpose: 'gp-integration-credentials',
-  patient: createHash('sha256').update(nhsNumber).digest('base64url'),
-});
+const gpCredentialsContext = { purpose: 'gp-integration-credentials' } as const;
 
 export const sealGpCredentials = (
   box: Pick<SecretBox, 'seal'>,
-  nhsNumber: string,
   credentials: GpIntegrationCredentials,
-): Promise<string> => box.seal(JSON.stringify(credentials), gpCredentialsContext(nhsNumber));
+): Promise<string> => box.seal(JSON.stringify(credentials), gpCredentialsContext);
 
 export const openGpCredentials = async (
   box: Pick<SecretBox, 'open'>,
-  nhsNumber: string,
   sealed: string,
 ): Promise<GpIntegrationCredentials> =>
-  JSON.parse(await box.open(sealed, gpCredentialsContext(nhsNumber))) as GpIntegrationCredentials;
+  JSON.parse(await box.open(sealed, gpCredentialsContext)) as GpIntegrationCredentials;

@@ -42,9 +42,13 @@ export interface UserInfoOptions {
   readonly vot?: string | undefined;
 }
 
-/** A login with more than a password: its credentials are not `Cp` alone. */
-const hasSecondFactor = (vot: string | undefined): boolean =>
-  vot !== undefined && vot.split('.').slice(1).join('.') !== 'Cp';
+/**
+ * GP integration credentials go only to a P9 login with more than a password: the token's own
+ * `vot` decides, not the account's level now (a token from a P0 login, or from before a
+ * replacement moved an identity, gets none).
+ */
+export const mayHaveGpCredentials = (vot: string | undefined): boolean =>
+  vot !== undefined && vot.startsWith('P9.') && vot.split('.').slice(1).join('.') !== 'Cp';
 
 /** Drops absent values: a claim without data is omitted, never null or empty. */
 const present = <T extends object>(claims: T): Partial<T> =>
@@ -105,7 +109,7 @@ export const userInfoClaims = (
         has('phone') && source.phoneNumber ? identity.phoneNumberPdsMatched : undefined,
       gp_registration_details: gpOdsCode ? { gp_ods_code: gpOdsCode } : undefined,
       gp_integration_credentials:
-        has('gp_integration_credentials') && hasSecondFactor(options.vot)
+        has('gp_integration_credentials') && mayHaveGpCredentials(options.vot)
           ? gpIntegrationCredentials(source)
           : undefined,
       client_user_metadata: has('client_metadata') ? options.clientUserMetadata : undefined,

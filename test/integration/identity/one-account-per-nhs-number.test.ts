@@ -102,6 +102,39 @@ describe('one account per NHS number', () => {
     expect(await claimOf(table, '9000000149')).toBe(second.accountId);
   });
 
+  it('takes over a claim left by an account that no longer exists', async () => {
+    // Prepare: a claim whose account is gone (a clean-up interrupted before it was released)
+    const table = await createTestTable(clock);
+    const accounts = new DynamoAccountStore(table);
+    const account = newAccount('one@example.com');
+    await accounts.create(account);
+    await table.put({ ...keys.nhsNumberClaim('9000000149'), accountId: 'gone-account' });
+
+    // Act
+    await accounts.setIdentity(account.accountId, 'P5', ALI);
+
+    // Assess
+    expect(await claimOf(table, '9000000149')).toBe(account.accountId);
+  });
+
+  it('releases the GP details an account gave up, in the same write as its new ones', async () => {
+    // Prepare
+    const table = await createTestTable(clock);
+    const accounts = new DynamoAccountStore(table);
+    const account = newAccount('one@example.com');
+    await accounts.create(account);
+    await accounts.setIdentity(account.accountId, 'P9', ALI_GP);
+
+    // Act
+    await accounts.setIdentity(account.accountId, 'P9', { ...ALI_GP, gpLink: 'M85002/200000149' });
+
+    // Assess
+    expect(await table.get(keys.gpLinkClaim('M85002/100000149'))).toBeUndefined();
+    expect(await table.get(keys.gpLinkClaim('M85002/200000149'))).toMatchObject({
+      accountId: account.accountId,
+    });
+  });
+
   describe('replacing the other account (seed 002)', () => {
     /** An older P9 account with items of every kind, and a newer one holding a P9 identity for its NHS number. */
     const scenario = async (table: DynamoTable) => {
@@ -190,8 +223,11 @@ describe('one account per NHS number', () => {
       const { older, newer } = await scenario(table);
       const outbox = await outboxIn();
 
-      // Act
-      const replacing = await duplicatesOn(table, outbox).replace(newer, '192.0.2.1');
+      // Act: inside a request's collected writes, as the pages run it
+      const collected = await table.collect(() => duplicatesOn(table, outbox).replace(newer, '192.0.2.1'));
+      await collected.write();
+      if (collected.outcome.status === 'rejected') throw collected.outcome.reason;
+      const replacing = collected.outcome.value;
 
       // Assess
       expect(replacing).toMatchObject({ proofingLevel: 'P9', identity: { gpLink: 'M85002/100000149' } });
@@ -209,6 +245,26 @@ describe('one account per NHS number', () => {
       ).toBe('local.sealed-for-ali');
       expect(outbox.latest({ to: 'older@example.com', kind: 'account-replaced' })).toBeDefined();
       expect(outbox.latest({ to: 'newer@example.com', kind: 'identity-moved' })).toBeDefined();
+    });
+
+    it('refuses to replace an account ops have suspended, or from one they have', async () => {
+      // Prepare
+      const table = await createTestTable(clock);
+      const accounts = new DynamoAccountStore(table);
+      const { older, newer } = await scenario(table);
+      await accounts.disable(older.accountId, { reason: 'suspended', at: NOW.toISOString() });
+      const duplicates = duplicatesOn(table, await outboxIn());
+      const held = await accounts.findById(newer.accountId);
+      if (!held) throw new Error('no account');
+
+      // Act
+      const choosing = duplicates.choice(held);
+      const replacing = duplicates.replace(held, '192.0.2.1');
+
+      // Assess
+      await expect(choosing).rejects.toMatchObject({ problem: 'account-suspended' });
+      await expect(replacing).rejects.toMatchObject({ problem: 'account-suspended' });
+      expect(await stateOf(table, older, newer)).toBe('before');
     });
 
     it('never replaces an account with a P5 identity', async () => {
@@ -276,7 +332,7 @@ describe('one account per NHS number', () => {
       expect(results.some((result) => result.endsWith(':failed:moved'))).toBe(true);
     });
 
-    it('finishes when an email cannot be sent, and the retry sends nothing twice to the older address', async () => {
+    it('finishes when an email cannot be sent, and the retry tells both addresses, once', async () => {
       // Prepare
       const table = await createTestTable(clock);
       const { older, newer } = await scenario(table);
@@ -292,10 +348,16 @@ describe('one account per NHS number', () => {
         );
       await duplicatesOn(table, outbox).replace(newer, '192.0.2.1');
 
-      // Assess
+      // Assess: the move stood, and the retry told the older address after all
       expect(first).toBe('failed');
       expect(await stateOf(table, older, newer)).toBe('moved');
       expect((await leftovers(table, older)).others).toBe(0);
+      expect(outbox.latest({ to: 'older@example.com', kind: 'account-replaced' })).toBeDefined();
+      expect(outbox.latest({ to: 'newer@example.com', kind: 'identity-moved' })).toBeDefined();
+      // Nothing left to tell: a further try sends no more
+      const sent = outbox.messages().length;
+      await duplicatesOn(table, outbox).replace(newer, '192.0.2.1');
+      expect(outbox.messages().length).toBe(sent);
     });
   });
 });

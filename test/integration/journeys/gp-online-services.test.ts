@@ -85,6 +85,8 @@ describe('proving who you are with GP online-services details (P9)', () => {
     expect(answer.status).toBe(422);
     expect(answer.html).toContain('did not recognise these details');
     expect(answer.html).toContain('value="100000009"');
+    // The linkage key, a credential, is never written back into the page
+    expect(answer.html).not.toContain('WRONG1234ABCD');
     expect((await accounts().findByEmail('pat@example.com'))?.proofingLevel).toBe('P0');
   });
 
@@ -126,6 +128,7 @@ describe('proving who you are with GP online-services details (P9)', () => {
       expect(answer.status).toBe(400);
       expect(errorsOf(answer.html)).toEqual(expected);
       expect(pages.gp.requests).toBe(before);
+      expect(answer.html).not.toContain('JSM7');
     },
   );
 

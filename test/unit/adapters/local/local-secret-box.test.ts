@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalSecretBox } from '../../../../src/adapters/local/local-secret-box.ts';
 import { openGpCredentials, sealGpCredentials } from '../../../../src/domain/identity/secret-box.ts';
 
+const PURPOSE = { purpose: 'gp-integration-credentials' };
 const CREDENTIALS = { gpUserId: '100000009', gpLinkageKey: 'JSM7T4Q2WX9KD', gpOdsCode: 'Y12345' };
 
 describe('the local secret box', () => {
@@ -14,31 +15,27 @@ describe('the local secret box', () => {
     const box = new LocalSecretBox(randomBytes(32));
 
     // Act
-    const sealed = await sealGpCredentials(box, '9000000009', CREDENTIALS);
-    const opened = await openGpCredentials(box, '9000000009', sealed);
+    const sealed = await sealGpCredentials(box, CREDENTIALS);
+    const opened = await openGpCredentials(box, sealed);
 
     // Assess
     expect(opened).toEqual(CREDENTIALS);
     expect(sealed).not.toContain('JSM7T4Q2WX9KD');
-    expect(sealed).not.toContain('9000000009');
     // A fresh nonce each time
-    expect(await sealGpCredentials(box, '9000000009', CREDENTIALS)).not.toBe(sealed);
+    expect(await sealGpCredentials(box, CREDENTIALS)).not.toBe(sealed);
   });
 
   it.each([
-    ['another NHS number', (sealed: string) => ({ nhsNumber: '9000000017', sealed })],
-    [
-      'a changed byte',
-      (sealed: string) => ({ nhsNumber: '9000000009', sealed: `${sealed.slice(0, -3)}AAA` }),
-    ],
-    ['a value of another scheme', () => ({ nhsNumber: '9000000009', sealed: 'kms.AAAA' })],
+    ['another purpose', (sealed: string) => ({ context: { purpose: 'something-else' }, sealed })],
+    ['a changed byte', (sealed: string) => ({ context: PURPOSE, sealed: `${sealed.slice(0, -3)}AAA` })],
+    ['a value of another scheme', () => ({ context: PURPOSE, sealed: 'kms.AAAA' })],
   ])('refuses to open it with %s', async (_case, tamper) => {
     // Prepare
     const box = new LocalSecretBox(randomBytes(32));
-    const { nhsNumber, sealed } = tamper(await sealGpCredentials(box, '9000000009', CREDENTIALS));
+    const { context, sealed } = tamper(await sealGpCredentials(box, CREDENTIALS));
 
     // Act
-    const opening = openGpCredentials(box, nhsNumber, sealed);
+    const opening = box.open(sealed, context);
 
     // Assess
     await expect(opening).rejects.toThrow();
@@ -46,10 +43,10 @@ describe('the local secret box', () => {
 
   it('refuses to open with another key', async () => {
     // Prepare
-    const sealed = await sealGpCredentials(new LocalSecretBox(randomBytes(32)), '9000000009', CREDENTIALS);
+    const sealed = await sealGpCredentials(new LocalSecretBox(randomBytes(32)), CREDENTIALS);
 
     // Act
-    const opening = openGpCredentials(new LocalSecretBox(randomBytes(32)), '9000000009', sealed);
+    const opening = openGpCredentials(new LocalSecretBox(randomBytes(32)), sealed);
 
     // Assess
     await expect(opening).rejects.toThrow();
@@ -58,14 +55,10 @@ describe('the local secret box', () => {
   it('keeps its key in the data folder, readable by its owner only, and finds it again', async () => {
     // Prepare
     const path = join(await mkdtemp(join(tmpdir(), 'secret-box-')), 'gp-credentials-key');
-    const sealed = await sealGpCredentials(
-      await LocalSecretBox.loadOrCreate(path),
-      '9000000009',
-      CREDENTIALS,
-    );
+    const sealed = await sealGpCredentials(await LocalSecretBox.loadOrCreate(path), CREDENTIALS);
 
     // Act
-    const opened = await openGpCredentials(await LocalSecretBox.loadOrCreate(path), '9000000009', sealed);
+    const opened = await openGpCredentials(await LocalSecretBox.loadOrCreate(path), sealed);
 
     // Assess
     expect(opened).toEqual(CREDENTIALS);

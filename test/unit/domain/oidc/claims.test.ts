@@ -125,6 +125,8 @@ describe('userInfoClaims', () => {
   it.each([
     ['a password alone', 'P9.Cp'],
     ['a login whose vector is not known', undefined],
+    ['a token from a login below P9 (the account proven since)', 'P0.Cp.Cd'],
+    ['a token from a P5 login', 'P5.Cp.Cd'],
   ])('never releases GP integration credentials to %s, even at P9', (_case, vot) => {
     // Act
     const claims = userInfoClaims(p9Account, ['openid', 'gp_integration_credentials'], { vot });
