@@ -48,7 +48,7 @@ export interface UserInfoOptions {
  * replacement moved an identity, gets none).
  */
 export const mayHaveGpCredentials = (vot: string | undefined): boolean =>
-  vot !== undefined && vot.startsWith('P9.') && vot.split('.').slice(1).join('.') !== 'Cp';
+  vot?.startsWith('P9.') === true && vot.split('.').slice(1).join('.') !== 'Cp';
 
 /** Drops absent values: a claim without data is omitted, never null or empty. */
 const present = <T extends object>(claims: T): Partial<T> =>
