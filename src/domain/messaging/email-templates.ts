@@ -330,6 +330,103 @@ export const identityMovedMessage = (input: EmailAddressee & ContactLink): Email
     ],
   });
 
+/** Why a photo-ID check was rejected, as the reviewer chooses it: each with what the patient can do. */
+export const identityCheckRejectionReasons = {
+  'photo-unclear': {
+    why: 'We could not see the details on your photo ID clearly.',
+    next: 'Take a new photo of your ID in good light, with all of it in the picture and nothing covering it.',
+  },
+  'id-not-accepted': {
+    why: 'The ID you sent is not one we can accept.',
+    next: 'Use a passport, a UK driving licence (full or provisional), a full European driving licence or a European national identity card.',
+  },
+  'id-expired': {
+    why: 'Your ID expired more than 12 months ago.',
+    next: 'Use ID that is in date, or that expired less than 12 months ago.',
+  },
+  'face-not-matching': {
+    why: 'We could not match the face in your video to the photo on your ID.',
+    next: 'Record a new video in good light, facing the camera, without anything covering your face.',
+  },
+  'numbers-not-shown': {
+    why: 'We could not see or hear you say, sign or write the 4 numbers in your video.',
+    next: 'Record a new video, saying, signing or writing the 4 numbers shown on the screen.',
+  },
+  'details-not-matching': {
+    why: 'The details you entered do not match your ID or your NHS record.',
+    next: 'Check your date of birth, NHS number, name and postcode, or contact us.',
+  },
+} as const satisfies Record<string, { why: string; next: string }>;
+
+export type IdentityCheckRejectionReason = keyof typeof identityCheckRejectionReasons;
+
+const identityCheckSubject = 'Your ID check';
+
+/** The photo-ID check passed (seed 001: "emailed to let them know if the ID check has been successful"). */
+export const identityCheckApprovedMessage = (input: EmailAddressee): EmailMessage =>
+  renderEmail({
+    kind: 'identity-check-approved',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: identityCheckSubject,
+    blocks: [
+      paragraph('We have checked your photo ID and video. You have proved who you are.'),
+      paragraph(
+        `You can now use your ${input.serviceName} to access services that need to know who you are, such as your GP health record.`,
+      ),
+    ],
+  });
+
+export const identityCheckRejectedMessage = (
+  input: EmailAddressee & ContactLink & { readonly reason: IdentityCheckRejectionReason },
+): EmailMessage => {
+  const { why, next } = identityCheckRejectionReasons[input.reason];
+  return renderEmail({
+    kind: 'identity-check-rejected',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: identityCheckSubject,
+    blocks: [
+      paragraph('We have checked your photo ID and video, but we could not confirm who you are.'),
+      paragraph(why),
+      paragraph(`What you can do: ${next} Then log in and prove who you are again.`),
+      paragraph('If you need help, contact us.'),
+      link('Contact us', input.contactLink),
+    ],
+  });
+};
+
+export const identityCheckMoreNeededMessage = (
+  input: EmailAddressee & { readonly needed: 'photo' | 'video'; readonly startLink: string },
+): EmailMessage =>
+  renderEmail({
+    kind: 'identity-check-more-needed',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: identityCheckSubject,
+    blocks: [
+      paragraph(
+        input.needed === 'photo'
+          ? 'We need a new photo of your ID to finish checking who you are.'
+          : 'We need a new video of you to finish checking who you are.',
+      ),
+      paragraph(`Log in to your ${input.serviceName} and send it. You will not need to send the rest again.`),
+      link('Prove who you are', input.startLink),
+    ],
+  });
+
+export const identityCheckDelayedMessage = (input: EmailAddressee): EmailMessage =>
+  renderEmail({
+    kind: 'identity-check-delayed',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: identityCheckSubject,
+    blocks: [
+      paragraph('Checking your photo ID and video is taking longer than usual.'),
+      paragraph('You do not need to do anything. We will email you when we have checked them.'),
+    ],
+  });
+
 /** Every email kind with its template: the compiler refuses a kind without one. */
 export const emailTemplates = {
   'confirm-email': confirmEmailMessage,
@@ -347,4 +444,8 @@ export const emailTemplates = {
   'account-deleted': accountDeletedMessage,
   'account-replaced': accountReplacedMessage,
   'identity-moved': identityMovedMessage,
+  'identity-check-approved': identityCheckApprovedMessage,
+  'identity-check-rejected': identityCheckRejectedMessage,
+  'identity-check-more-needed': identityCheckMoreNeededMessage,
+  'identity-check-delayed': identityCheckDelayedMessage,
 } as const satisfies Record<EmailKind, (input: never) => EmailMessage>;

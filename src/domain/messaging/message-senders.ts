@@ -14,7 +14,11 @@ export type EmailKind =
   | 'phone-changed'
   | 'account-deleted'
   | 'account-replaced'
-  | 'identity-moved';
+  | 'identity-moved'
+  | 'identity-check-approved'
+  | 'identity-check-rejected'
+  | 'identity-check-more-needed'
+  | 'identity-check-delayed';
 
 export type SmsKind = 'security-code' | 'phone-changed';
 

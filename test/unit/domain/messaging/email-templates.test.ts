@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   accountDeletedMessage,
+  accountReplacedMessage,
   alreadyRegisteredMessage,
   confirmEmailMessage,
   confirmNewEmailMessage,
   emailChangedMessage,
   emailTemplates,
+  identityCheckApprovedMessage,
+  identityCheckDelayedMessage,
+  identityCheckMoreNeededMessage,
+  identityCheckRejectedMessage,
+  identityCheckRejectionReasons,
   passwordChangedMessage,
   phoneChangedMessage,
   resetNoAccountMessage,
@@ -59,6 +65,10 @@ const examples: { readonly [K in EmailKind]: TemplateInput<K> } = {
   'account-deleted': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
   'account-replaced': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
   'identity-moved': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
+  'identity-check-approved': { to: TO, serviceName: SERVICE },
+  'identity-check-rejected': { to: TO, serviceName: SERVICE, contactLink: CONTACT, reason: 'id-expired' },
+  'identity-check-more-needed': { to: TO, serviceName: SERVICE, needed: 'video', startLink: LINK },
+  'identity-check-delayed': { to: TO, serviceName: SERVICE },
 };
 
 const build = <K extends EmailKind>(kind: K, input: TemplateInput<K>): EmailMessage =>
@@ -268,6 +278,57 @@ describe('email templates', () => {
     expect(message.subject).toBe('Your NHS login account has been deleted');
     expect(message.text).toContain('you will need to set up a new account');
     expect(message.text).toContain('If you did not ask for your account to be deleted, contact us.');
+  });
+
+  it('tells the old address its account was replaced, and what to do if that was not them', () => {
+    // Act
+    const message = accountReplacedMessage(examples['account-replaced']);
+
+    // Assess
+    expect(message.subject).toBe('Your NHS login account has been deleted');
+    expect(message.text).toContain('could not log in to your NHS login account');
+    expect(message.text).toContain('If this was not you, contact us straight away.');
+    expect(message.text).toContain(CONTACT);
+  });
+
+  it.each(Object.entries(identityCheckRejectionReasons))(
+    'says why a check was rejected (%s) and what to do, and nothing else about the patient',
+    (reason, { why, next }) => {
+      // Act
+      const message = identityCheckRejectedMessage({
+        ...examples['identity-check-rejected'],
+        reason: reason as keyof typeof identityCheckRejectionReasons,
+      });
+
+      // Assess
+      expect(message.subject).toBe('Your ID check');
+      expect(message.text).toContain(why);
+      expect(message.text).toContain(`What you can do: ${next}`);
+      expect(message.text).not.toMatch(/\d{10}/);
+    },
+  );
+
+  it.each([
+    ['photo', 'We need a new photo of your ID'],
+    ['video', 'We need a new video of you'],
+  ] as const)('asks for a new %s with a link to the start, never a token', (needed, words) => {
+    // Act
+    const message = identityCheckMoreNeededMessage({ ...examples['identity-check-more-needed'], needed });
+
+    // Assess
+    expect(message.text).toContain(words);
+    expect(message.text).toContain('You will not need to send the rest again.');
+  });
+
+  it('says a passed check and a late one in plain words', () => {
+    // Act
+    const approved = identityCheckApprovedMessage(examples['identity-check-approved']);
+    const delayed = identityCheckDelayedMessage(examples['identity-check-delayed']);
+
+    // Assess
+    expect(approved.text).toContain('You have proved who you are.');
+    expect(delayed.text).toContain('taking longer than usual');
+    expect(delayed.text).toContain('We will email you when we have checked them.');
   });
 
   it('uses the configured service name', () => {
