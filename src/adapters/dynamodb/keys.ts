@@ -62,6 +62,8 @@ export const keys = {
     pk: `ACCOUNT#${accountId}`,
     sk: `REPLACED#${replacedAccountId}`,
   }),
+  /** The numbers an account's photo-ID video must show: the current challenge, single use. */
+  spokenNumbers: (accountId: string): ItemKey => ({ pk: `ACCOUNT#${accountId}`, sk: 'SPOKEN_NUMBERS' }),
   /** A single-use link, by the digest of its token. */
   link: (purpose: string, tokenDigest: string): ItemKey => ({
     pk: `LINK#${purpose}#${tokenDigest}`,
