@@ -72,7 +72,7 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
   /** Proven (or held for the duplicate journey): on to the service, the duplicate page, or a page saying it is done. */
   const afterProving = async (
     request: PageRequest,
-    outcome: { readonly kind: 'proven' | 'matched' | 'duplicate'; readonly account: Account },
+    outcome: { readonly kind: 'proven' | 'duplicate'; readonly account: Account },
     done: string,
   ): Promise<PageOutcome> => {
     if (outcome.kind === 'duplicate') return { redirect: urlFor('existing-account') };

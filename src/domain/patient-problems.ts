@@ -72,3 +72,7 @@ export class PatientProblemError extends DomainError {
     this.cid = patientProblems[problem].cid;
   }
 }
+
+/** The page for an account that cannot be used: suspended by ops (CID2014), or disabled by its PDS record (CID2012). */
+export const disabledProblem = (reason: 'pds-record' | 'suspended'): PatientProblem =>
+  reason === 'suspended' ? 'account-suspended' : 'account-disabled';

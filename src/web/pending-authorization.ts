@@ -1,7 +1,7 @@
 import type { Account } from '../domain/accounts/account.ts';
 import type { AuthorizationDecision } from '../domain/oidc/authorization-decision.ts';
 import type { AuthorizationRequest } from '../domain/oidc/authorization-request.ts';
-import { PatientProblemError } from '../domain/patient-problems.ts';
+import { disabledProblem, PatientProblemError } from '../domain/patient-problems.ts';
 import type { BrowserSession, SessionAuthentication } from '../domain/sessions/browser-session.ts';
 import { urlFor } from '../routes.ts';
 import type { PageOutcome } from './page-routes.ts';
@@ -54,7 +54,6 @@ export const continueAuthorization = async (
     return { redirect: urlFor('existing-account'), session: { kind: change, session } };
   if (step.kind === 'check-nhs-number')
     return { redirect: urlFor('nhs-number-check'), session: { kind: change, session } };
-  if (step.kind === 'account-disabled')
-    throw new PatientProblemError(step.reason === 'suspended' ? 'account-suspended' : 'account-disabled');
+  if (step.kind === 'account-disabled') throw new PatientProblemError(disabledProblem(step.reason));
   return answered(session, step.location, change);
 };

@@ -6,7 +6,7 @@ import type { FailureCounter } from '../limits/failure-counter.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { RateLimiter, RateRule } from '../limits/rate-limiter.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
-import { PatientProblemError } from '../patient-problems.ts';
+import { disabledProblem, PatientProblemError } from '../patient-problems.ts';
 import { type Demographics, type DemographicsRecord, isNoUsableRecord } from './demographics.ts';
 import { normalisePostcode, recordMatches, type TypedDetails } from './details-match.ts';
 import { upliftAccount } from './identity-uplift.ts';
@@ -30,7 +30,7 @@ export interface DetailsForm {
 
 export type DetailsCheckOutcome =
   /** The account as it now is, at P5 or higher, with the identity the match established. */
-  | { readonly kind: 'matched'; readonly account: Account }
+  | { readonly kind: 'proven'; readonly account: Account }
   /** The details matched, but another account has the NHS number: held for the duplicate journey (CID1006). */
   | { readonly kind: 'duplicate'; readonly account: Account }
   /** No record matched: after `detailsCheckFailuresBeforeOtherRoutes` in a row, the other routes are offered. */
@@ -74,10 +74,7 @@ export class DetailsCheck {
   async check(account: Account, form: DetailsForm, sourceIp: string): Promise<DetailsCheckOutcome> {
     const typed = this.#read(form);
     // An account ops are looking at (or one PDS shows a problem with) proves nothing until it is fixed.
-    if (account.disabled)
-      throw new PatientProblemError(
-        account.disabled.reason === 'suspended' ? 'account-suspended' : 'account-disabled',
-      );
+    if (account.disabled) throw new PatientProblemError(disabledProblem(account.disabled.reason));
     const counted = await this.#deps.rateLimiter.hit(this.#rule, account.accountId);
     if (!counted.allowed) throw new TooManyAttemptsError('details-checks', counted.retryAt);
     const record = await this.#find(typed);
@@ -118,7 +115,7 @@ export class DetailsCheck {
       upliftAccount(this.#deps, account, 'P5', identity),
       this.#deps.failures.clear(detailsCheckScopes.failures, account.accountId),
     ]);
-    return outcome.kind === 'proven' ? { kind: 'matched', account: outcome.account } : outcome;
+    return outcome;
   }
 
   /** The record by NHS number, or the single one a search finds; undefined when PDS has none that could be the patient's. */

@@ -6,7 +6,7 @@ import { ConflictError, DomainError } from '../errors.ts';
 import { accountReplacedMessage, identityMovedMessage } from '../messaging/email-templates.ts';
 import type { EmailSender } from '../messaging/message-senders.ts';
 import { higherProofingLevel } from '../oidc/vectors-of-trust.ts';
-import { PatientProblemError } from '../patient-problems.ts';
+import { disabledProblem, PatientProblemError } from '../patient-problems.ts';
 import { upliftAccount } from './identity-uplift.ts';
 import type { VerifiedIdentity } from './verified-identity.ts';
 
@@ -117,10 +117,9 @@ export class DuplicateAccounts {
 const refuseWhileSuspended = (current: Account, other: Account | undefined) => {
   for (const account of [current, other]) {
     if (account?.disabled)
-      throw new PatientProblemError(
-        account.disabled.reason === 'suspended' ? 'account-suspended' : 'account-disabled',
-        { logDetail: account === current ? 'replacing-disabled' : 'replaced-disabled' },
-      );
+      throw new PatientProblemError(disabledProblem(account.disabled.reason), {
+        logDetail: account === current ? 'replacing-disabled' : 'replaced-disabled',
+      });
   }
 };
 

@@ -6,7 +6,7 @@ import { type FieldProblem, InvalidInputError } from '../invalid-input-error.ts'
 import type { Limits } from '../limits/limits.ts';
 import type { RateLimiter, RateRule } from '../limits/rate-limiter.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
-import { PatientProblemError } from '../patient-problems.ts';
+import { disabledProblem, PatientProblemError } from '../patient-problems.ts';
 import {
   type Demographics,
   type DemographicsRecord,
@@ -15,6 +15,7 @@ import {
 } from './demographics.ts';
 import { normaliseName } from './details-match.ts';
 import {
+  compactGpDetail,
   GpAlreadyLinkedError,
   GpDetailsNotMatchedError,
   type GpLinkage,
@@ -61,7 +62,6 @@ export interface GpDetailsCheckDependencies {
 }
 
 /** Linkage keys, ODS codes and account IDs are letters and digits (spaces and hyphens as typed are dropped). */
-const compact = (value: string) => value.replace(/[\s-]/g, '');
 const LINKAGE_KEY = /^[A-Za-z0-9]{6,30}$/;
 const ODS_CODE = /^[A-Za-z0-9]{3,10}$/;
 const GP_ACCOUNT_ID = /^[A-Za-z0-9]{1,30}$/;
@@ -91,10 +91,7 @@ export class GpDetailsCheck {
   async check(account: Account, form: GpDetailsForm, sourceIp: string): Promise<GpDetailsCheckOutcome> {
     const details = this.#read(form);
     // An account ops are looking at (or one PDS shows a problem with) proves nothing until it is fixed.
-    if (account.disabled)
-      throw new PatientProblemError(
-        account.disabled.reason === 'suspended' ? 'account-suspended' : 'account-disabled',
-      );
+    if (account.disabled) throw new PatientProblemError(disabledProblem(account.disabled.reason));
     const counted = await this.#deps.rateLimiter.hit(this.#rule, account.accountId);
     if (!counted.allowed) throw new TooManyAttemptsError('gp-checks', counted.retryAt);
     const audit = (detail: string) =>
@@ -177,9 +174,9 @@ export class GpDetailsCheck {
 
   #read(form: GpDetailsForm): GpRegistrationDetails {
     const problems: FieldProblem[] = [];
-    const linkageKey = compact(form.linkageKey);
-    const odsCode = compact(form.odsCode).toUpperCase();
-    const accountId = compact(form.gpAccountId);
+    const linkageKey = compactGpDetail(form.linkageKey);
+    const odsCode = compactGpDetail(form.odsCode).toUpperCase();
+    const accountId = compactGpDetail(form.gpAccountId);
     const surname = form.surname.trim();
     if (linkageKey === '') problems.push({ field: 'linkageKey', message: 'Enter your Linkage Key' });
     else if (!LINKAGE_KEY.test(linkageKey))

@@ -64,9 +64,15 @@ export class GpSystemUnavailableError extends DomainError {
   readonly status = 503;
 }
 
+/** A registration detail as typed, without the spaces and hyphens people copy from a letter. */
+export const compactGpDetail = (value: string): string => value.replace(/[\s-]/g, '');
+
+/** A registration detail as the practice compares it: compacted, and without regard to case. */
+export const gpDetailKey = (value: string): string => compactGpDetail(value).toUpperCase();
+
 /**
  * The key one set of registration details is claimed under: the practice and its account, as the
- * practice matches them (case, spaces and hyphens ignored), so one practice account has one claim.
+ * practice matches them, so one practice account has one claim.
  */
 export const gpLinkKey = (details: Pick<GpRegistrationDetails, 'odsCode' | 'accountId'>): string =>
-  [details.odsCode, details.accountId].map((part) => part.replace(/[\s-]/g, '').toUpperCase()).join('/');
+  `${gpDetailKey(details.odsCode)}/${gpDetailKey(details.accountId)}`;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normaliseName } from '../../domain/identity/details-match.ts';
+import { gpDetailKey } from '../../domain/identity/gp-online-services.ts';
 import { onJsonBody } from './json-body.ts';
 import type { TestPatient } from './test-patients.ts';
 
@@ -13,8 +14,6 @@ export interface GpSandboxOptions {
   /** The API key requests must carry as `x-api-key`, when set. */
   readonly apiKey?: string | undefined;
 }
-
-const compact = (value: string) => value.replace(/\s+/g, '').toUpperCase();
 
 /**
  * A local stand-in for the GP linkage broker (docs/gp-online-services.md), with the test
@@ -74,9 +73,9 @@ export class GpSandbox {
         const patient = this.#patients().find(
           (candidate) =>
             candidate.gp !== undefined &&
-            compact(candidate.gp.linkageKey) === compact(asked.linkageKey) &&
-            compact(candidate.gp.odsCode) === compact(asked.odsCode) &&
-            compact(candidate.gp.accountId) === compact(asked.accountId) &&
+            gpDetailKey(candidate.gp.linkageKey) === gpDetailKey(asked.linkageKey) &&
+            gpDetailKey(candidate.gp.odsCode) === gpDetailKey(asked.odsCode) &&
+            gpDetailKey(candidate.gp.accountId) === gpDetailKey(asked.accountId) &&
             normaliseName(candidate.gp.surname ?? candidate.family) === normaliseName(asked.surname) &&
             candidate.birthDate === asked.dateOfBirth,
         );
