@@ -145,7 +145,7 @@ describe('a new patient in a browser', () => {
     expect(await check(page)).toBe('Enter the security code');
 
     await context.close();
-  });
+  }, 120_000);
 
   it('shows the problem pages accessibly', async () => {
     // Prepare

@@ -631,7 +631,7 @@ describe('a relying party using openid-client', () => {
     expect(page.url().startsWith(redirectUri)).toBe(false);
     expect(accessibility).toEqual([]);
     await context.close();
-  });
+  }, 120_000);
 
   /** An authorization request for P9 with the GP credentials, as a GP record service sends it. */
   const p9Request = async () => {
@@ -742,7 +742,7 @@ describe('a relying party using openid-client', () => {
     expect(oldToken.status).toBe(401);
     await expect(oldRefresh).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(accessibility).toEqual([]);
-  });
+  }, 120_000);
 
   const authorizationRequest = async (service: RegisteredService, extra: Record<string, string> = {}) => {
     const state = oidc.randomState();
