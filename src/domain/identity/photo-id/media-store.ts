@@ -1,0 +1,115 @@
+import { DomainError } from '../../errors.ts';
+
+/** What a photo-ID check is made of: the photo of the ID and the video of the patient. */
+export type MediaKind = 'photo' | 'video';
+
+/** What an upload of one kind may be: the store's policy states these, and refuses anything else. */
+export interface MediaLimits {
+  /** The content types the browser may declare; the first is the one a form without JavaScript declares. */
+  readonly contentTypes: readonly [string, ...string[]];
+  readonly maxBytes: number;
+}
+
+const megabytes = (count: number) => count * 1024 * 1024;
+
+/**
+ * A phone camera's photo is 2 to 6 MB; a 15-second video from MediaRecorder 2 to 10 MB (docs/limits.md).
+ * The types are what cameras and MediaRecorder produce; the workflow checks the bytes as well.
+ */
+export const mediaLimits: Readonly<Record<MediaKind, MediaLimits>> = {
+  photo: { contentTypes: ['image/jpeg', 'image/png'], maxBytes: megabytes(15) },
+  video: { contentTypes: ['video/webm', 'video/mp4'], maxBytes: megabytes(50) },
+};
+
+/** How long an upload form works: long enough to take a photo and send it on a slow connection. */
+export const uploadLifetimeSeconds = 15 * 60;
+
+export interface UploadRequest {
+  /** The object's key: one per submission and kind (see `mediaKey`). */
+  readonly key: string;
+  readonly contentType: string;
+  readonly maxBytes: number;
+  readonly expiresInSeconds: number;
+  /**
+   * Where the store sends the browser after a form upload (a page of ours), with `key` (and the
+   * store's own `bucket` and `etag`) added to its query. Without it, a successful upload is a 204.
+   */
+  readonly successRedirect?: string;
+}
+
+/** A form the browser posts straight to the store: the fields first, then the file as `file`. */
+export interface MediaUpload {
+  readonly url: string;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly key: string;
+  readonly contentType: string;
+  readonly maxBytes: number;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+/** What the store holds under a key: enough to check an upload without reading it all. */
+export interface StoredMedia {
+  readonly size: number;
+  readonly contentType: string;
+  /**
+   * Names this version of the object: the workflow records it when it checks an upload, so a file
+   * replaced afterwards (an upload form works until it expires) is seen to differ.
+   */
+  readonly etag: string;
+  /** The first bytes (up to 16), to tell the real type from the declared one. */
+  readonly leadingBytes: Uint8Array;
+}
+
+export interface DownloadOptions {
+  readonly expiresInSeconds: number;
+  readonly contentType: string;
+}
+
+/**
+ * Where the photos and videos of photo-ID checks are kept: uploaded by the browser straight to
+ * the store, under limits the store itself enforces (S3's POST policy in AWS; the dev server's
+ * upload endpoint locally), read by the workflow and the review console through short-lived
+ * downloads, and deleted once a decision is made.
+ */
+export interface MediaStore {
+  /** A signed form for one upload, within the limits asked for. */
+  createUpload(request: UploadRequest): Promise<MediaUpload>;
+  /** What is stored under the key, or undefined when nothing is. */
+  describe(key: string): Promise<StoredMedia | undefined>;
+  /**
+   * A URL that reads the object for a short while, served as `contentType` (the type its bytes
+   * showed, never the declared one) and never cached.
+   */
+  downloadUrl(key: string, options: DownloadOptions): Promise<string>;
+  /** Deletes the objects; keys with nothing stored are ignored. */
+  delete(keys: readonly string[]): Promise<void>;
+}
+
+/** The store cannot be reached, or refused a call: safe to retry later. */
+export class MediaStoreUnavailableError extends DomainError {
+  readonly code = 'media_store_unavailable';
+  readonly status = 503;
+}
+
+/**
+ * The key of one kind of media of one submission of a check: `<checkId>/<attempt>/<kind>`, so
+ * a resubmission never overwrites what a decision was made on, and a check's media share a prefix.
+ */
+export const mediaKey = (checkId: string, attempt: number, kind: MediaKind): string => {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(checkId)) throw new Error('A check id is letters, digits and hyphens');
+  if (!Number.isInteger(attempt) || attempt < 1) throw new Error('An attempt is a whole number from 1');
+  return `checks/${checkId}/${attempt}/${kind}`;
+};
+
+/** The type the bytes show, for the types media may be; undefined for anything else. */
+export const sniffMediaType = (bytes: Uint8Array): string | undefined => {
+  const starts = (...values: number[]) => values.every((value, index) => bytes[index] === value);
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  // Matroska/WebM: the EBML header.
+  if (starts(0x1a, 0x45, 0xdf, 0xa3)) return 'video/webm';
+  // ISO base media (MP4): a box whose type, at byte 4, is `ftyp`.
+  if (bytes[4] === 0x66 && bytes[5] === 0x74 && bytes[6] === 0x79 && bytes[7] === 0x70) return 'video/mp4';
+  return undefined;
+};
