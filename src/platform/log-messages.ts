@@ -28,6 +28,18 @@ export const logMessages = {
     messageCode: 'PL_HTTP_UNEXPECTED_ERROR',
     message: 'Request failed with an unexpected error',
   },
+  photoIdCheckOverdue: {
+    messageCode: 'PL_PHOTO_ID_CHECK_OVERDUE',
+    message: 'A photo-ID check passed its review deadline without a decision',
+  },
+  photoIdCheckFailed: {
+    messageCode: 'PL_PHOTO_ID_CHECK_FAILED',
+    message: 'A photo-ID check could not finish: ops must look at it',
+  },
+  photoIdOutcomeEmailFailed: {
+    messageCode: 'PL_PHOTO_ID_OUTCOME_EMAIL_FAILED',
+    message: 'The outcome email of a photo-ID check could not be sent after retries',
+  },
   loginAssertionRefused: {
     messageCode: 'PL_SSO_ASSERTION_REFUSED',
     message: 'asserted_login_identity refused: the patient logs in afresh',

@@ -64,6 +64,10 @@ export const keys = {
   }),
   /** The numbers an account's photo-ID video must show: the current challenge, single use. */
   spokenNumbers: (accountId: string): ItemKey => ({ pk: `ACCOUNT#${accountId}`, sk: 'SPOKEN_NUMBERS' }),
+  /** An account's photo-ID check: the current one, or the last until a new one starts. */
+  photoIdCheck: (accountId: string): ItemKey => ({ pk: `ACCOUNT#${accountId}`, sk: 'PHOTO_ID_CHECK' }),
+  /** The review queue's partition in gsi1: checks waiting for a reviewer, by deadline. */
+  photoIdReviewQueue: 'PHOTO_ID_REVIEW_QUEUE',
   /** A single-use link, by the digest of its token. */
   link: (purpose: string, tokenDigest: string): ItemKey => ({
     pk: `LINK#${purpose}#${tokenDigest}`,

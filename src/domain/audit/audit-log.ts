@@ -51,7 +51,11 @@ export type AuditEventType =
   /** The account replaced another with the same NHS number, which was deleted (duplicate journey). */
   | 'account-replaced'
   /** The account was replaced by a newer one with the same NHS number (kept on the deleted account). */
-  | 'replaced-by-new-account';
+  | 'replaced-by-new-account'
+  /** A photo-ID check was sent for review (detail: the attempt). */
+  | 'photo-id-submitted'
+  /** A photo-ID check was decided (detail: `approved`, `rejected:<reason>` or `more-needed`). */
+  | 'photo-id-decided';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {
