@@ -28,6 +28,8 @@ const environment = {
   ACTIVE_SIGNING_KEY_ID: 'arn:aws:kms:eu-west-2:111122223333:key/bench',
   PDS_SIGNING_KEY_ID: 'arn:aws:kms:eu-west-2:111122223333:key/bench-pds',
   GP_CREDENTIALS_KEY_ID: 'arn:aws:kms:eu-west-2:111122223333:key/bench-gp',
+  MEDIA_BUCKET: 'bench-media',
+  PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:111122223333:stateMachine:bench-photo-id-check',
   EMAIL_FROM_ADDRESS: 'no-reply@login.example.org',
   LOG_LEVEL: 'SILENT',
 };

@@ -1,4 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { PhotoIdSettingOverrides } from '../src/domain/identity/photo-id/photo-id-settings.ts';
 import type { LimitOverrides } from '../src/domain/limits/limits.ts';
 import type { FunctionConfig } from '../src/platform/function-config.ts';
 
@@ -101,6 +102,8 @@ export interface StageSettings {
   readonly pds?: PdsSettings;
   /** The GP linkage broker; without it, GP online-services details get CID7023 (cannot connect). */
   readonly gp?: GpSettings;
+  /** Overrides of the photo-ID check's staffed hours, escalation and media retention (docs/workflows.md). */
+  readonly photoId?: PhotoIdSettingOverrides;
   /** Overrides of the application's limits (docs/limits.md); checked at synthesis. */
   readonly limits?: LimitOverrides;
   /**

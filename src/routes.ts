@@ -16,13 +16,23 @@ export type Permission =
   /** Decrypt with the GP credentials key: only where the credentials are released (userinfo). */
   | 'gp-credentials:open'
   | 'email:send'
-  | 'sms:send';
+  | 'sms:send'
+  /** Sign upload forms for photo-ID media (s3:PutObject on the check media, with the bucket key). */
+  | 'media:upload'
+  /** Read photo-ID media: the workflow's checks of the uploads. */
+  | 'media:read'
+  /** Delete photo-ID media once the decision is made. */
+  | 'media:delete'
+  /** Start the photo-ID check's workflow for a submission. */
+  | 'photo-id-workflow:start';
 
 /** Files a function reads at run time, which the bundle must carry beside its code. */
 export type BundledFiles = 'views' | 'assets' | 'common-passwords';
 
 export interface FunctionSpec {
   readonly description: string;
+  /** Invoked by the photo-ID check's state machine, not by the HTTP API: it has no route. */
+  readonly invokedBy?: 'photo-id-workflow';
   readonly permissions: readonly Permission[];
   readonly memoryMb?: number;
   readonly bundledFiles?: readonly BundledFiles[];
@@ -72,8 +82,16 @@ export const functionSpecs = {
   },
   'identity-pages': {
     description:
-      'Proving who you are: the details check against PDS (P5), GP online-services details (P9), the duplicate-account journey, and the NHS number check at login',
-    permissions: ['table:write', 'pds-key:sign', 'gp-credentials:seal', 'email:send'],
+      'Proving who you are: the details check against PDS (P5), GP online-services details (P9), photo ID and video (P9, the patient’s side), the duplicate-account journey, and the NHS number check at login',
+    permissions: [
+      'table:write',
+      'pds-key:sign',
+      'gp-credentials:seal',
+      'email:send',
+      'media:upload',
+      'media:read',
+      'photo-id-workflow:start',
+    ],
     bundledFiles: ['views'],
   },
   'oidc-token': {
@@ -84,6 +102,28 @@ export const functionSpecs = {
   'oidc-userinfo': {
     description: 'The UserInfo endpoint: the claims an access token may see, and client user metadata',
     permissions: ['table:write', 'signing-key:read-public', 'gp-credentials:open'],
+  },
+  'photo-id-intake': {
+    description:
+      'Photo-ID check workflow: checks the uploaded photo and video, and matches the entered details against PDS',
+    permissions: ['table:write', 'media:read', 'pds-key:sign'],
+    invokedBy: 'photo-id-workflow',
+  },
+  'photo-id-review': {
+    description:
+      'Photo-ID check workflow: the review queue, the wait for a decision and its escalation, the decision (P9 through the uplift), failures',
+    permissions: ['table:write', 'pds-key:sign'],
+    invokedBy: 'photo-id-workflow',
+  },
+  'photo-id-outcome': {
+    description: 'Photo-ID check workflow: the outcome and taking-longer emails',
+    permissions: ['table:write', 'email:send'],
+    invokedBy: 'photo-id-workflow',
+  },
+  'photo-id-media': {
+    description: 'Photo-ID check workflow: deletes the media once the decision is made',
+    permissions: ['table:write', 'media:delete'],
+    invokedBy: 'photo-id-workflow',
   },
   'static-assets': {
     description: 'The NHS design system styles, scripts and images the pages use',
@@ -99,6 +139,17 @@ export const functionSpecs = {
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionSpecs;
+
+/** The functions the photo-ID check's state machine invokes (no route reaches them). */
+export type WorkflowFunctionName = {
+  [Name in FunctionName]: (typeof functionSpecs)[Name] extends { invokedBy: string } ? Name : never;
+}[FunctionName];
+/** The functions behind the HTTP API. */
+export type HttpFunctionName = Exclude<FunctionName, WorkflowFunctionName>;
+
+export const workflowFunctionNames = (Object.keys(functionSpecs) as FunctionName[]).filter(
+  (name): name is WorkflowFunctionName => (functionSpecs[name] as FunctionSpec).invokedBy !== undefined,
+);
 
 /** The functions that serve the hosted pages (they carry the views). */
 export const pageFunctionNames = (Object.keys(functionSpecs) as FunctionName[]).filter((name) =>
@@ -119,7 +170,7 @@ export interface RouteSpec {
   readonly method: HttpMethod;
   /** API Gateway path syntax: `{name}` for a path parameter. */
   readonly path: string;
-  readonly function: FunctionName;
+  readonly function: HttpFunctionName;
   /** What the route's pages may use (the video check, passkeys); none unless named. */
   readonly browserFeatures?: readonly BrowserFeature[];
 }
@@ -386,13 +437,13 @@ export const routes = [
  */
 export const defaultRoute = { routeKey: '$default', function: 'not-found-pages' } as const satisfies {
   readonly routeKey: string;
-  readonly function: FunctionName;
+  readonly function: HttpFunctionName;
 };
 
 export type Route = (typeof routes)[number];
 export type RouteId = Route['id'];
 /** The ids of the routes a function serves: its handler must answer each of them. */
-export type RouteIdOf<F extends FunctionName> = Extract<Route, { function: F }>['id'];
+export type RouteIdOf<F extends HttpFunctionName> = Extract<Route, { function: F }>['id'];
 
 /** The path of a route by its id. */
 export const routePath = (id: RouteId): string => {

@@ -1,23 +1,13 @@
 import { GpLinkageClient } from '../../src/adapters/gp/gp-linkage-client.ts';
 import { KmsSecretBox } from '../../src/adapters/kms/kms-secret-box.ts';
-import { kmsTokenSigner } from '../../src/adapters/kms/kms-token-signer.ts';
-import { PdsFhirClient } from '../../src/adapters/pds/pds-fhir-client.ts';
 import { sesEmailSender } from '../../src/adapters/ses/ses-email-sender.ts';
-import { systemClock } from '../../src/domain/clock.ts';
 import { loadConfig, settings } from '../../src/platform/config.ts';
 import { corePageFunctionDependencies } from '../../src/wiring/core-page-dependencies.ts';
-import {
-  createIdentityServices,
-  unconfiguredDemographics,
-  unconfiguredGp,
-} from '../../src/wiring/identity-services.ts';
+import { createIdentityServices, unconfiguredGp } from '../../src/wiring/identity-services.ts';
 import { fromHeader } from '../../src/wiring/page-function-dependencies.ts';
+import { pdsDemographics } from '../../src/wiring/pds-demographics.ts';
 
 const {
-  pdsBaseUrl,
-  pdsTokenUrl,
-  pdsApiKey,
-  pdsSigningKeyId,
   gpCredentialsKeyId,
   gpBaseUrl,
   gpApiKey,
@@ -37,25 +27,7 @@ const {
  */
 export const dependencies = (env: Record<string, string | undefined>) => {
   const core = corePageFunctionDependencies(env);
-  const pds = loadConfig(env, { pdsBaseUrl, pdsTokenUrl, pdsApiKey, pdsSigningKeyId });
-  const demographics = pds.pdsBaseUrl
-    ? new PdsFhirClient({
-        baseUrl: pds.pdsBaseUrl,
-        ...(pds.pdsTokenUrl && pds.pdsApiKey
-          ? {
-              auth: {
-                tokenUrl: pds.pdsTokenUrl,
-                apiKey: pds.pdsApiKey,
-                signer: kmsTokenSigner({
-                  activeKeyId: pds.pdsSigningKeyId,
-                  publishedKeyIds: [pds.pdsSigningKeyId],
-                }),
-              },
-            }
-          : {}),
-        clock: systemClock,
-      })
-    : unconfiguredDemographics;
+  const demographics = pdsDemographics(env);
   const gp = loadConfig(env, { gpCredentialsKeyId, gpBaseUrl, gpApiKey });
   const service = loadConfig(env, { serviceName, issuer, contactUrl, emailFromAddress, sesConfigurationSet });
   return {

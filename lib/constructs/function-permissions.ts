@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Permission } from '../../src/routes.ts';
 import type { EmailSending } from './email-sending.ts';
 import type { GpCredentialsKey } from './gp-credentials-key.ts';
+import type { MediaBucket } from './media-bucket.ts';
 import type { PdsKey } from './pds-key.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
@@ -14,6 +15,9 @@ export interface PermissionTargets {
   readonly email: EmailSending;
   readonly pdsKey: PdsKey;
   readonly gpCredentialsKey: GpCredentialsKey;
+  readonly media: MediaBucket;
+  /** The photo-ID check's state machine, by the ARN its fixed name gives (the functions it invokes cannot refer to it). */
+  readonly photoIdStateMachineArn: string;
 }
 
 /**
@@ -43,6 +47,15 @@ const grants: Record<Permission, (targets: PermissionTargets, grantee: iam.IGran
   'gp-credentials:open': ({ gpCredentialsKey }, grantee) => gpCredentialsKey.grantOpen(grantee),
   'email:send': ({ email }, grantee) => email.grantSend(grantee),
   'sms:send': (_, grantee) => grantTextMessages(grantee),
+  'media:upload': ({ media }, grantee) => media.grantUpload(grantee),
+  'media:read': ({ media }, grantee) => media.grantRead(grantee),
+  'media:delete': ({ media }, grantee) => media.grantDelete(grantee),
+  'photo-id-workflow:start': ({ photoIdStateMachineArn }, grantee) =>
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:StartExecution'],
+      resourceArns: [photoIdStateMachineArn],
+    }),
 };
 
 export const grantPermission = (

@@ -94,8 +94,11 @@ const functionEnvironment = (settings: FunctionSettings): Record<string, string>
   );
 
 /** Stands in for a value known only at deployment (a token): any valid one will do for the check. */
-const deployTimeValue = (name: string): string =>
-  name === configNames.issuer ? 'https://issuer.invalid' : 'known-at-deployment';
+const deployTimeValues: Readonly<Record<string, string>> = {
+  [configNames.issuer]: 'https://issuer.invalid',
+  [configNames.photoIdStateMachineArn]: 'arn:aws:states:region:000000000000:stateMachine:known-at-deployment',
+};
+const deployTimeValue = (name: string): string => deployTimeValues[name] ?? 'known-at-deployment';
 
 /**
  * Runs the functions' own configuration check at synthesis, so a stage setting they would refuse

@@ -2,11 +2,13 @@ import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
-import { functionSpecs, routes } from '../../src/routes.ts';
+import { functionSpecs, routes, workflowFunctionNames } from '../../src/routes.ts';
 import { ApiAccessLog } from '../constructs/api-access-log.ts';
 import { EmailSending } from '../constructs/email-sending.ts';
 import { GpCredentialsKey } from '../constructs/gp-credentials-key.ts';
+import { MediaBucket } from '../constructs/media-bucket.ts';
 import { PdsKey } from '../constructs/pds-key.ts';
+import { PhotoIdCheckStateMachine } from '../constructs/photo-id-check-state-machine.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
 import { SigningKeys } from '../constructs/signing-keys.ts';
 import { StoreTable } from '../constructs/store-table.ts';
@@ -33,6 +35,8 @@ export class PatientLoginStack extends Stack {
   readonly apiStage: apigwv2.HttpStage;
   readonly accessLog: ApiAccessLog;
   readonly api: RouteTableApi;
+  readonly media: MediaBucket;
+  readonly photoIdCheck: PhotoIdCheckStateMachine;
 
   constructor(scope: Construct, id: string, props: PatientLoginStackProps) {
     super(scope, id, props);
@@ -67,6 +71,14 @@ export class PatientLoginStack extends Stack {
       ? this.mapCustomDomain(stage.customDomain)
       : this.useExecuteApiEndpoint();
     const signingKeyIds = Fn.join(',', this.signingKeys.keyArns);
+    this.media = new MediaBucket(this, 'Media', {
+      uploadOrigin: this.issuer,
+      keyAlias: `alias/patient-login/${stage.name}/media`,
+      abandonedAfterDays: 30,
+    });
+    // Named, so the functions can be given its ARN while it is given theirs.
+    const photoIdStateMachineName = `patient-login-${stage.name}-photo-id-check`;
+    const photoIdStateMachineArn = `arn:${this.partition}:states:${this.region}:${this.account}:stateMachine:${photoIdStateMachineName}`;
     this.api = new RouteTableApi(this, 'Api', {
       httpApi: this.httpApi,
       functionSpecs,
@@ -78,6 +90,8 @@ export class PatientLoginStack extends Stack {
         email: this.email,
         pdsKey: this.pdsKey,
         gpCredentialsKey: this.gpCredentialsKey,
+        media: this.media,
+        photoIdStateMachineArn,
       },
       settings: {
         stage: stage.name,
@@ -101,10 +115,27 @@ export class PatientLoginStack extends Stack {
         gpCredentialsKeyId: this.gpCredentialsKey.key.keyArn,
         gpBaseUrl: stage.gp?.baseUrl,
         gpApiKey: stage.gp?.apiKey,
+        mediaBucket: this.media.bucket.bucketName,
+        photoIdStateMachineArn,
+        photoId: stage.photoId && JSON.stringify(stage.photoId),
       },
+    });
+    const taskFunction = (name: (typeof workflowFunctionNames)[number]) => {
+      const fn = this.api.functions.get(name);
+      if (!fn) throw new Error(`The workflow's function ${name} was not built`);
+      return fn;
+    };
+    this.photoIdCheck = new PhotoIdCheckStateMachine(this, 'PhotoIdCheck', {
+      stateMachineName: photoIdStateMachineName,
+      taskFunctions: Object.fromEntries(
+        workflowFunctionNames.map((name) => [name, taskFunction(name)]),
+      ) as Record<(typeof workflowFunctionNames)[number], ReturnType<typeof taskFunction>>,
+      logRetention: stage.logRetention,
     });
     new CfnOutput(this, 'Issuer', { value: this.issuer });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'MediaBucketName', { value: this.media.bucket.bucketName });
+    new CfnOutput(this, 'PhotoIdStateMachineArn', { value: this.photoIdCheck.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SigningKeyIds', { value: signingKeyIds });
     new CfnOutput(this, 'ActiveSigningKeyId', { value: this.signingKeys.activeKey.keyArn });
   }

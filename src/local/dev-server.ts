@@ -8,14 +8,14 @@ import {
 } from '../platform/http/api-gateway-v2.ts';
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import { matchRoute } from '../platform/http/route-matcher.ts';
-import { defaultRoute, type FunctionName, type RouteSpec, routes } from '../routes.ts';
+import { defaultRoute, type HttpFunctionName, type RouteSpec, routes } from '../routes.ts';
 
 /** Lambda takes at most 6 MB of event, and base64 adds a third: larger bodies are refused with 413. */
 const MAXIMUM_BODY_BYTES = 4.5 * 1024 * 1024;
 
 export interface DevServerOptions {
   /** One handler per function of the route table, the same code as in Lambda. */
-  readonly handlers: Readonly<Record<FunctionName, HttpHandler>>;
+  readonly handlers: Readonly<Record<HttpFunctionName, HttpHandler>>;
   readonly routeTable?: readonly RouteSpec[];
   /** Extra routes served only by the local stack (never deployed); tried when no table route matches. */
   readonly localRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;

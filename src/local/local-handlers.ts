@@ -23,7 +23,7 @@ import type { EmailSender, SmsSender } from '../domain/messaging/message-senders
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { FunctionName } from '../routes.ts';
+import type { HttpFunctionName } from '../routes.ts';
 import { createPageRenderer } from '../web/page-renderer.ts';
 import { loadAssetCatalogue } from '../web/static-assets.ts';
 import {
@@ -69,7 +69,7 @@ export interface LocalDependencies {
 }
 
 /** The local composition root: every function's handler, wired to local adapters. */
-export const createLocalHandlers = (deps: LocalDependencies): Record<FunctionName, HttpHandler> => {
+export const createLocalHandlers = (deps: LocalDependencies): Record<HttpFunctionName, HttpHandler> => {
   const service = {
     serviceName: deps.serviceName,
     baseUrl: deps.issuer,

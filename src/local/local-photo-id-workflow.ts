@@ -7,6 +7,7 @@ import {
 } from '../domain/identity/photo-id/photo-id-check.ts';
 import {
   type CheckReference,
+  executionNameOf,
   InvalidDecisionError,
   type PhotoIdWorkflow,
   type PhotoIdWorkflowTasks,
@@ -41,9 +42,6 @@ type TaskState = { readonly Type: string; readonly Resource?: string };
 type JSONValue = Parameters<StateMachine['run']>[0];
 
 const timeoutMarginMs = 100;
-
-/** The execution name Step Functions is given for a submission: starting it twice starts it once. */
-export const executionNameOf = (check: CheckReference): string => `${check.checkId}-${check.attempt}`;
 
 /**
  * The photo-ID workflow on `npm start`: the same ASL file, run by aws-local-stepfunctions, its

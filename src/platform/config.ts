@@ -1,4 +1,8 @@
 import * as z from 'zod/mini';
+import {
+  type PhotoIdSettings,
+  resolvePhotoIdSettings,
+} from '../domain/identity/photo-id/photo-id-settings.ts';
 import { type Limits, resolveLimits } from '../domain/limits/limits.ts';
 import { clientAddressSources } from './http/client-ip.ts';
 
@@ -28,6 +32,9 @@ export const configNames = {
   gpCredentialsKeyId: 'GP_CREDENTIALS_KEY_ID',
   gpBaseUrl: 'GP_BASE_URL',
   gpApiKey: 'GP_API_KEY',
+  mediaBucket: 'MEDIA_BUCKET',
+  photoIdStateMachineArn: 'PHOTO_ID_STATE_MACHINE_ARN',
+  photoId: 'PHOTO_ID',
 } as const;
 
 /** The issuer of a deployed function: an absolute https URL without a trailing slash (as NHS login's is). */
@@ -76,6 +83,23 @@ export const limitsJsonSchema = z.pipe(
   z.transform((value, context): Limits => {
     try {
       return resolveLimits(JSON.parse(value));
+    } catch (error) {
+      context.issues.push({
+        code: 'custom',
+        input: value,
+        message: error instanceof SyntaxError ? 'must be a JSON object' : (error as Error).message,
+      });
+      return z.NEVER;
+    }
+  }),
+);
+
+/** A JSON object of photo-ID check overrides (staffed hours, escalation, retention), checked. */
+export const photoIdJsonSchema = z.pipe(
+  z.string(),
+  z.transform((value, context): PhotoIdSettings => {
+    try {
+      return resolvePhotoIdSettings(JSON.parse(value));
     } catch (error) {
       context.issues.push({
         code: 'custom',
@@ -163,6 +187,18 @@ export const settings = {
   ),
   /** The API key the broker issued the service, sent as `x-api-key`. */
   gpApiKey: setting(configNames.gpApiKey, z.optional(z.string().check(z.minLength(1)))),
+  /** The private bucket photo-ID media is uploaded to (presigned POSTs) and read and deleted from. */
+  mediaBucket: setting(configNames.mediaBucket, z.string().check(z.minLength(3))),
+  /** The photo-ID check's state machine, which a submission starts. */
+  photoIdStateMachineArn: setting(
+    configNames.photoIdStateMachineArn,
+    z.string().check(z.regex(/^arn:aws[a-z-]*:states:/, 'must be a Step Functions state machine ARN')),
+  ),
+  /** Staffed hours, escalation and media retention of photo-ID checks (docs/workflows.md); defaults unless set. */
+  photoId: setting(
+    configNames.photoId,
+    z._default(photoIdJsonSchema, () => resolvePhotoIdSettings()),
+  ),
 } as const;
 
 /** The configuration the chosen settings make: each setting's value, by its key. */

@@ -36,6 +36,10 @@ export const logMessages = {
     messageCode: 'PL_PHOTO_ID_CHECK_FAILED',
     message: 'A photo-ID check could not finish: ops must look at it',
   },
+  photoIdTaskFailed: {
+    messageCode: 'PL_PHOTO_ID_TASK_FAILED',
+    message: 'A photo-ID workflow task failed; Step Functions retries or catches it',
+  },
   photoIdOutcomeEmailFailed: {
     messageCode: 'PL_PHOTO_ID_OUTCOME_EMAIL_FAILED',
     message: 'The outcome email of a photo-ID check could not be sent after retries',

@@ -1,7 +1,7 @@
 import { createHttpHandler, type RouteDefinition } from '../platform/http/http-handler.ts';
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { FunctionName, RouteIdOf } from '../routes.ts';
+import type { HttpFunctionName, RouteIdOf } from '../routes.ts';
 import {
   createPageRoutes,
   type FormValues,
@@ -20,7 +20,7 @@ export type Page = <Form = FormValues>(definition: PageDefinition<Form>) => Rout
  * The handler of a function that serves hosted pages: exactly its routes of the route table,
  * each a page, with errors shown as problem pages.
  */
-export const createPagesHandler = <F extends FunctionName>(
+export const createPagesHandler = <F extends HttpFunctionName>(
   functionName: F,
   deps: PagesHandlerDependencies,
   pages: (page: Page) => { readonly [Id in RouteIdOf<F>]: RouteDefinition },

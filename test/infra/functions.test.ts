@@ -117,6 +117,11 @@ describe('Lambda functions', () => {
       [configNames.gpCredentialsKeyId]: resolve(stack.gpCredentialsKey.key.keyArn),
       [configNames.gpBaseUrl]: testStage.gp?.baseUrl,
       [configNames.gpApiKey]: testStage.gp?.apiKey,
+      [configNames.mediaBucket]: resolve(stack.media.bucket.bucketName),
+      [configNames.photoIdStateMachineArn]: resolve(
+        `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:patient-login-test-photo-id-check`,
+      ),
+      [configNames.photoId]: JSON.stringify(testStage.photoId),
     };
 
     // Act
@@ -273,6 +278,8 @@ describe('Lambda bundles', () => {
           ACTIVE_SIGNING_KEY_ID: 'key-1',
           PDS_SIGNING_KEY_ID: 'pds-key',
           GP_CREDENTIALS_KEY_ID: 'gp-credentials-key',
+          MEDIA_BUCKET: 'media-bucket',
+          PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
           EMAIL_FROM_ADDRESS: 'no-reply@issuer.test',
           LOG_LEVEL: 'SILENT',
           AWS_REGION: 'eu-west-2',

@@ -3,6 +3,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { describe, expect, it } from 'vitest';
 import { EmailSending } from '../../lib/constructs/email-sending.ts';
 import { GpCredentialsKey } from '../../lib/constructs/gp-credentials-key.ts';
+import { MediaBucket } from '../../lib/constructs/media-bucket.ts';
 import { PdsKey } from '../../lib/constructs/pds-key.ts';
 import { RouteTableApi } from '../../lib/constructs/route-table-api.ts';
 import { SigningKeys } from '../../lib/constructs/signing-keys.ts';
@@ -44,6 +45,12 @@ const stackWithPermissions = (permissions: Permission[], email: EmailSettings = 
       email: new EmailSending(stack, 'Email', email),
       pdsKey: new PdsKey(stack, 'PdsKey', { alias: 'alias/t/pds' }),
       gpCredentialsKey: new GpCredentialsKey(stack, 'GpCredentialsKey', { alias: 'alias/t/gp' }),
+      media: new MediaBucket(stack, 'Media', {
+        uploadOrigin: 'https://issuer.test',
+        keyAlias: 'alias/t/media',
+        abandonedAfterDays: 30,
+      }),
+      photoIdStateMachineArn: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
     },
   });
   const fn = api.functions.get('openid-metadata');
@@ -103,15 +110,33 @@ const everySnsArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns
  * - `sns:Publish`: texting a security code to a phone number (`sms:send`). A phone number has no
  *   ARN, so the statement's resource must be `*`; every role allowed it is denied publishing to
  *   any SNS ARN (topics, platform endpoints), so it can only text phone numbers (tested below).
+ * - The log delivery actions (`logs:CreateLogDelivery` and the rest) and X-Ray's sampling reads:
+ *   what Step Functions needs to log and trace the photo-ID state machine, on `*` as AWS documents
+ *   ("Logging using CloudWatch Logs": vended log deliveries have no resource ARN). Only the state
+ *   machine's role has them (tested below).
  * Not here on purpose: CloudWatch Logs writes (each role may write only to its function's own log
  * group), DynamoDB and KMS (granted on the table and the signing keys by ARN). Key policies are
  * not identity policies and are not checked here: in a key policy `"*"` means that key, and the
  * signing-key tests check their only principal is the account.
  */
+const stateMachineLogDelivery = [
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:UpdateLogDelivery',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+];
+
 const actionsAllowedOnEveryResource: ReadonlySet<string> = new Set([
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'sns:Publish',
+  ...stateMachineLogDelivery,
 ]);
 
 /** An Allow statement that covers every resource, other than for the allow-listed actions. */
@@ -172,6 +197,23 @@ describe('IAM', () => {
 
     // Assess
     expect(found).toBe(caught);
+  });
+
+  it('gives the log delivery actions on "*" to the photo-ID state machine’s role alone', () => {
+    // Prepare
+    const stateMachineRole = logicalIdOf(stack.photoIdCheck.stateMachine.role);
+
+    // Act
+    const roles = identityPolicies(template)
+      .filter((policy) =>
+        policy.document.Statement.some((statement) =>
+          actionsOf(statement).some((action) => stateMachineLogDelivery.includes(action)),
+        ),
+      )
+      .flatMap((policy) => policy.roles);
+
+    // Assess
+    expect(roles).toEqual([{ Ref: stateMachineRole }]);
   });
 
   it('attaches no managed policy to any role, since these tests cannot see their statements', () => {
@@ -345,7 +387,7 @@ describe('IAM for email and text messages', () => {
       expect(actual).toEqual(expected);
     });
 
-    it('lets the identity function alone sign with the PDS key, and it signs nothing else', () => {
+    it('lets the identity function and the photo-ID workflow’s PDS steps alone sign with the PDS key, and they sign nothing else', () => {
       // Prepare
       const pdsKey = arnOf(logicalIdOf(stack.pdsKey.key));
       const signsWith = (name: FunctionName) => {
@@ -365,8 +407,9 @@ describe('IAM for email and text messages', () => {
       }));
 
       // Assess
-      expect(signers.filter((fn) => fn.withPdsKey).map((fn) => fn.name)).toEqual(['identity-pages']);
-      expect(signers.find((fn) => fn.name === 'identity-pages')?.keys).toBe(1);
+      const pdsSigners = ['identity-pages', 'photo-id-intake', 'photo-id-review'];
+      expect(signers.filter((fn) => fn.withPdsKey).map((fn) => fn.name)).toEqual(pdsSigners);
+      for (const name of pdsSigners) expect(signers.find((fn) => fn.name === name)?.keys).toBe(1);
       expect(signers.find((fn) => fn.name === 'oidc-token')?.withPdsKey).toBe(false);
     });
 

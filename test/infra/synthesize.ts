@@ -33,6 +33,7 @@ export const testStage: StageSettings = {
     apiKey: 'test-api-key',
   },
   gp: { baseUrl: 'https://gp-linkage.example.nhs.uk', apiKey: 'test-gp-api-key' },
+  photoId: { staffedHours: { opens: '08:00', closes: '20:00' }, mediaRetentionDays: 1 },
 };
 
 export const synthesizeStack = (stage: Partial<StageSettings> = {}) => {
@@ -63,6 +64,9 @@ export const testFunctionSettings: FunctionSettings = {
   gpCredentialsKeyId: 'gp-credentials-key',
   gpBaseUrl: undefined,
   gpApiKey: undefined,
+  mediaBucket: 'media-bucket',
+  photoIdStateMachineArn: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
+  photoId: undefined,
 };
 
 /** A bare stack, for testing a construct on its own. */

@@ -7,7 +7,9 @@ import {
   type RouteSpec,
   routeKey,
   routes,
+  workflowFunctionNames,
 } from '../../src/routes.ts';
+import { photoIdTaskFunctions } from '../../src/workflows/photo-id-check-workflow.ts';
 
 /**
  * The browser features each route may allow (camera, microphone, passkeys), by route id. Empty
@@ -21,9 +23,18 @@ describe('the route table', () => {
     expect(new Set(routes.map(routeKey)).size).toBe(routes.length);
   });
 
-  it('gives every function at least one route (the $default one included) and every route a known function', () => {
+  it('gives every HTTP function at least one route (the $default one included) and every route a known function', () => {
     const routed = new Set<string>([...routes.map((route) => route.function), defaultRoute.function]);
-    expect([...routed].sort()).toEqual(Object.keys(functionSpecs).sort());
+    const httpFunctions = Object.keys(functionSpecs).filter(
+      (name) => !(workflowFunctionNames as readonly string[]).includes(name),
+    );
+    expect([...routed].sort()).toEqual(httpFunctions.sort());
+  });
+
+  it('routes nothing to the workflow’s functions, each of which runs tasks of the photo-ID workflow', () => {
+    const routed = new Set<string>(routes.map((route) => route.function));
+    expect([...workflowFunctionNames].sort()).toEqual(Object.keys(photoIdTaskFunctions).sort());
+    for (const name of workflowFunctionNames) expect(routed.has(name)).toBe(false);
   });
 
   it('routes every function folder, and every function has a folder', () => {

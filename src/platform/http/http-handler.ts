@@ -5,7 +5,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 import * as z from 'zod/mini';
 import { InvalidRequestError, NotFoundError } from '../../domain/errors.ts';
-import { type FunctionName, type RouteIdOf, type RouteSpec, routeKey, routes } from '../../routes.ts';
+import { type HttpFunctionName, type RouteIdOf, type RouteSpec, routeKey, routes } from '../../routes.ts';
 import type { Logger } from '../logger.ts';
 import { type ErrorPresenter, errorMapper } from './error-mapper.ts';
 import type { Context, HttpEvent, HttpHandler, HttpResponse } from './http-types.ts';
@@ -31,7 +31,7 @@ export const defineRoute = <Query = unknown, Body = unknown>(
   definition: RouteDefinition<Query, Body>,
 ): RouteDefinition<Query, Body> => definition;
 
-export interface HttpHandlerOptions<F extends FunctionName> {
+export interface HttpHandlerOptions<F extends HttpFunctionName> {
   readonly functionName: F;
   readonly logger: Logger;
   /** Exactly the routes the route table gives this function. */
@@ -89,7 +89,9 @@ const onlyWithBody = (
  * mapper turns errors into responses after the parsers, and the security headers and the request
  * log still see those responses.
  */
-export const createHttpHandler = <F extends FunctionName>(options: HttpHandlerOptions<F>): HttpHandler => {
+export const createHttpHandler = <F extends HttpFunctionName>(
+  options: HttpHandlerOptions<F>,
+): HttpHandler => {
   const functionRoutes: readonly RouteSpec[] = routes.filter(
     (route) => route.function === options.functionName,
   );

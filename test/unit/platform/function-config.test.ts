@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultPhotoIdSettings } from '../../../src/domain/identity/photo-id/photo-id-settings.ts';
 import { defaultLimits } from '../../../src/domain/limits/limits.ts';
 import { loadFunctionConfig } from '../../../src/platform/function-config.ts';
 
@@ -11,6 +12,8 @@ const validEnv = {
   EMAIL_FROM_ADDRESS: 'no-reply@auth.example.nhs.uk',
   PDS_SIGNING_KEY_ID: 'arn:key/pds',
   GP_CREDENTIALS_KEY_ID: 'arn:key/gp',
+  MEDIA_BUCKET: 'media-bucket',
+  PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
 };
 
 describe('loadFunctionConfig', () => {
@@ -41,6 +44,9 @@ describe('loadFunctionConfig', () => {
       gpCredentialsKeyId: 'arn:key/gp',
       gpBaseUrl: undefined,
       gpApiKey: undefined,
+      mediaBucket: 'media-bucket',
+      photoIdStateMachineArn: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
+      photoId: defaultPhotoIdSettings,
     });
   });
 
@@ -87,6 +93,20 @@ describe('loadFunctionConfig', () => {
     ['no PDS key', { PDS_SIGNING_KEY_ID: undefined }, 'PDS_SIGNING_KEY_ID'],
     ['no GP credentials key', { GP_CREDENTIALS_KEY_ID: undefined }, 'GP_CREDENTIALS_KEY_ID'],
     ['a plain http GP broker', { GP_BASE_URL: 'http://gp.example.nhs.uk' }, 'GP_BASE_URL'],
+    ['no media bucket', { MEDIA_BUCKET: undefined }, 'MEDIA_BUCKET'],
+    [
+      'a state machine that is not one',
+      { PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:lambda:x' },
+      'PHOTO_ID_STATE_MACHINE_ARN',
+    ],
+    ['photo-ID settings that are not JSON', { PHOTO_ID: '{' }, 'PHOTO_ID'],
+    ['an unknown photo-ID setting', { PHOTO_ID: '{"reviewMinutes": 60}' }, 'PHOTO_ID'],
+    [
+      'staffed hours that close before they open',
+      { PHOTO_ID: '{"staffedHours": {"opens": "21:00", "closes": "09:00"}}' },
+      'PHOTO_ID',
+    ],
+    ['a retention beyond 30 days', { PHOTO_ID: '{"mediaRetentionDays": 90}' }, 'PHOTO_ID'],
     ['a plain http PDS', { PDS_BASE_URL: 'http://pds.example.nhs.uk/FHIR/R4' }, 'PDS_BASE_URL'],
     [
       'a PDS base with a trailing slash',

@@ -35,6 +35,9 @@ export interface CheckReference {
   readonly attempt: number;
 }
 
+/** The execution's name: one per submission, so starting it again is refused, never run twice. */
+export const executionNameOf = (check: CheckReference): string => `${check.checkId}-${check.attempt}`;
+
 /** Starts the workflow for a submitted check; starting the same submission twice starts one execution. */
 export interface PhotoIdWorkflow {
   start(check: CheckReference): Promise<void>;
