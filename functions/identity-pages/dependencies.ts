@@ -1,6 +1,8 @@
 import { GpLinkageClient } from '../../src/adapters/gp/gp-linkage-client.ts';
 import { KmsSecretBox } from '../../src/adapters/kms/kms-secret-box.ts';
+import { S3MediaStore, s3MediaOrigin } from '../../src/adapters/s3/s3-media-store.ts';
 import { sesEmailSender } from '../../src/adapters/ses/ses-email-sender.ts';
+import { SfnPhotoIdWorkflow } from '../../src/adapters/sfn/sfn-photo-id-workflow.ts';
 import { loadConfig, settings } from '../../src/platform/config.ts';
 import { corePageFunctionDependencies } from '../../src/wiring/core-page-dependencies.ts';
 import { createIdentityServices, unconfiguredGp } from '../../src/wiring/identity-services.ts';
@@ -16,6 +18,9 @@ const {
   contactUrl,
   emailFromAddress,
   sesConfigurationSet,
+  mediaBucket,
+  photoIdStateMachineArn,
+  photoId,
 } = settings;
 
 /**
@@ -30,6 +35,7 @@ export const dependencies = (env: Record<string, string | undefined>) => {
   const demographics = pdsDemographics(env);
   const gp = loadConfig(env, { gpCredentialsKeyId, gpBaseUrl, gpApiKey });
   const service = loadConfig(env, { serviceName, issuer, contactUrl, emailFromAddress, sesConfigurationSet });
+  const photo = loadConfig(env, { mediaBucket, photoIdStateMachineArn, photoId });
   return {
     ...core,
     ...createIdentityServices({
@@ -42,6 +48,11 @@ export const dependencies = (env: Record<string, string | undefined>) => {
         from: fromHeader(service),
         configurationSetName: service.sesConfigurationSet,
       }),
+      media: new S3MediaStore({ bucket: photo.mediaBucket }),
+      mediaOrigin: s3MediaOrigin(photo.mediaBucket, env.AWS_REGION ?? 'eu-west-2'),
+      workflow: new SfnPhotoIdWorkflow({ stateMachineArn: photo.photoIdStateMachineArn }),
+      photoId: photo.photoId,
+      issuer: service.issuer,
       service: {
         serviceName: service.serviceName,
         contactLink: service.contactUrl ?? `${service.issuer}/contact`,

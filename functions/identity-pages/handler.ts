@@ -18,8 +18,9 @@ import {
   pendingAuthorizationOf,
 } from '../../src/web/pending-authorization.ts';
 import { currentAccount, sessionAccount } from '../../src/web/session-account.ts';
+import { createPhotoIdPages, type PhotoIdPagesDependencies } from './photo-id-pages.ts';
 
-export interface IdentityFunctionDependencies extends PagesHandlerDependencies {
+export interface IdentityFunctionDependencies extends PagesHandlerDependencies, PhotoIdPagesDependencies {
   readonly accounts: AccountStore;
   readonly clients: Pick<ClientStore, 'find'>;
   readonly authorization: Pick<AuthorizationDecision, 'notProven' | 'next' | 'consentedScopes'>;
@@ -86,6 +87,7 @@ export const createHandler = (deps: IdentityFunctionDependencies): HttpHandler =
   };
 
   return createPagesHandler('identity-pages', deps, (page) => ({
+    ...createPhotoIdPages(deps, { page, loggedIn, toLogin }),
     'prove-identity': page({
       handle: async (request) => {
         const account = await loggedIn(request);

@@ -42,6 +42,8 @@ export const patientProblems = {
   'gp-link-failed': { cid: 'CID7029', status: 403 },
   /** P5 and P9 evidence name different NHS numbers: the account is held for ops. */
   'identity-mismatch': { cid: 'CID1101', status: 403 },
+  /** A photo or video of a photo-ID check did not reach the media store: what was uploaded before is kept. */
+  'photo-id-upload-failed': { cid: 'CID4011', status: 422 },
   /** PDS could not be reached while proving who you are: nothing changed, try again. */
   'pds-unavailable-proving': { cid: undefined, status: 503 },
   /** PDS could not be reached to check the NHS number: nothing is issued unchecked. */

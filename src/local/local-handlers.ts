@@ -17,6 +17,12 @@ import type { CommonPasswordList } from '../domain/credentials/common-passwords.
 import type { PasswordHasher } from '../domain/credentials/password-hasher.ts';
 import type { Demographics } from '../domain/identity/demographics.ts';
 import type { GpOnlineServices } from '../domain/identity/gp-online-services.ts';
+import type { MediaStore } from '../domain/identity/photo-id/media-store.ts';
+import {
+  type PhotoIdSettings,
+  resolvePhotoIdSettings,
+} from '../domain/identity/photo-id/photo-id-settings.ts';
+import type { PhotoIdWorkflow } from '../domain/identity/photo-id/photo-id-workflow.ts';
 import type { SecretBox } from '../domain/identity/secret-box.ts';
 import type { Limits } from '../domain/limits/limits.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
@@ -30,6 +36,8 @@ import {
   createIdentityServices,
   unconfiguredDemographics,
   unconfiguredGp,
+  unconfiguredMedia,
+  unconfiguredWorkflow,
 } from '../wiring/identity-services.ts';
 import { createOidcServices } from '../wiring/oidc-services.ts';
 import { createPatientServices } from '../wiring/patient-services.ts';
@@ -66,6 +74,11 @@ export interface LocalDependencies {
   readonly gp?: GpOnlineServices | undefined;
   /** Seals and opens GP integration credentials (a local key on `npm start`). */
   readonly secrets: SecretBox;
+  /** Photo-ID media: the dev server's own store, at the issuer's origin; unset, uploads say the store is down. */
+  readonly media?: MediaStore | undefined;
+  /** The photo-ID check's workflow: the ASL file run by the local runner; unset, a submission is refused. */
+  readonly workflow?: PhotoIdWorkflow | undefined;
+  readonly photoId?: PhotoIdSettings | undefined;
 }
 
 /** The local composition root: every function's handler, wired to local adapters. */
@@ -118,6 +131,10 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<HttpFunctio
         gp: deps.gp ?? unconfiguredGp,
         secrets: deps.secrets,
         service,
+        media: deps.media ?? unconfiguredMedia,
+        mediaOrigin: new URL(deps.issuer).origin,
+        workflow: deps.workflow ?? unconfiguredWorkflow,
+        photoId: deps.photoId ?? resolvePhotoIdSettings(),
       }),
     }),
     'logout-pages': createLogoutPagesHandler(pages),

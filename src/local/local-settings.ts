@@ -1,7 +1,17 @@
 import { resolve } from 'node:path';
 import * as z from 'zod/mini';
+import {
+  type PhotoIdSettings,
+  resolvePhotoIdSettings,
+} from '../domain/identity/photo-id/photo-id-settings.ts';
 import { type Limits, resolveLimits } from '../domain/limits/limits.ts';
-import { type LogLevel, limitsJsonSchema, logLevelSchema, serviceNameSchema } from '../platform/config.ts';
+import {
+  type LogLevel,
+  limitsJsonSchema,
+  logLevelSchema,
+  photoIdJsonSchema,
+  serviceNameSchema,
+} from '../platform/config.ts';
 import { phoneCountriesSchema } from '../platform/phone-config.ts';
 
 const port = (min: number) => z.coerce.number().check(z.int(), z.minimum(min), z.maximum(65535));
@@ -31,6 +41,8 @@ const localSettingsSchema = z.object({
   // A GP linkage broker (docs/gp-online-services.md) to use instead of the local GP sandbox, and its API key.
   GP_BASE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
   GP_API_KEY: z.optional(z.string().check(z.minLength(1))),
+  // The photo-ID check's staffed hours, escalation and media retention (docs/workflows.md), as in a stage.
+  PHOTO_ID: z.optional(photoIdJsonSchema),
 });
 
 export interface LocalSettings {
@@ -56,6 +68,7 @@ export interface LocalSettings {
   readonly pds: { readonly baseUrl?: string; readonly tokenUrl?: string; readonly apiKey: string };
   /** A GP linkage broker to use instead of the local GP sandbox. */
   readonly gp: { readonly baseUrl?: string; readonly apiKey?: string };
+  readonly photoId: PhotoIdSettings;
 }
 
 /** Reads and validates the local settings once, in a composition root (`npm start`, `npm run client`). */
@@ -78,6 +91,7 @@ export const readLocalSettings = (env: Record<string, string | undefined>): Loca
     serviceName: settings.SERVICE_NAME,
     allowedPhoneCountries: settings.ALLOWED_PHONE_COUNTRIES,
     limits: settings.LIMITS ?? resolveLimits(),
+    photoId: settings.PHOTO_ID ?? resolvePhotoIdSettings(),
     contactUrl: settings.CONTACT_URL,
     pds: {
       ...(settings.PDS_BASE_URL ? { baseUrl: settings.PDS_BASE_URL.replace(/\/$/, '') } : {}),

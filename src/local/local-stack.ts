@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { Argon2PasswordHasher } from '../adapters/argon2/argon2-password-hasher.ts';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
+import { DynamoPhotoIdCheckStore } from '../adapters/dynamodb/dynamo-photo-id-check-store.ts';
 import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { createCommonPasswordList } from '../adapters/files/common-password-file.ts';
 import { GpLinkageClient } from '../adapters/gp/gp-linkage-client.ts';
+import { LocalMediaStore } from '../adapters/local/local-media-store.ts';
 import { LocalSecretBox } from '../adapters/local/local-secret-box.ts';
 import { LocalTokenSigner } from '../adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../adapters/local/outbox.ts';
@@ -13,15 +15,18 @@ import { createOutboxPages } from '../adapters/local/outbox-pages.ts';
 import { PdsFhirClient } from '../adapters/pds/pds-fhir-client.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createLogger } from '../platform/logger.ts';
+import { createPhotoIdWorkflowTasks } from '../wiring/photo-id-workflow-services.ts';
 import { type DemoClient, seedDemoClient } from './demo-client.ts';
 import { startDemoRelyingParty } from './demo-relying-party.ts';
 import { createDevServer } from './dev-server.ts';
 import { ensureTable, localClient, startDynamoDbLocal, useRunningDynamoDb } from './dynamodb-local.ts';
 import { findFreePort, listenOn } from './free-port.ts';
 import { createLocalHandlers } from './local-handlers.ts';
+import { LocalPhotoIdWorkflow } from './local-photo-id-workflow.ts';
 import type { LocalSettings } from './local-settings.ts';
 import { GpSandbox } from './sandboxes/gp-sandbox.ts';
 import { PdsSandbox } from './sandboxes/pds-sandbox.ts';
+import { createPhotoIdReviewControl } from './sandboxes/photo-id-review-control.ts';
 import { createTestPatientPages } from './sandboxes/test-patient-pages.ts';
 import { loadTestPatients } from './sandboxes/test-patients.ts';
 
@@ -53,6 +58,8 @@ export const dataPaths = (dataDirectory: string) => ({
   pdsKey: join(dataDirectory, 'pds-signing-key.json'),
   /** The local stand-in for the KMS key GP integration credentials are sealed with. */
   gpCredentialsKey: join(dataDirectory, 'gp-credentials-key'),
+  /** Photo-ID media, uploaded to the dev server, and the key its upload forms are signed with. */
+  media: join(dataDirectory, 'media'),
 });
 
 /**
@@ -112,10 +119,31 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
         : {}),
       clock: systemClock,
     });
+    const logger = createLogger(settings.logLevel);
+    const secrets = await LocalSecretBox.loadOrCreate(paths.gpCredentialsKey);
+    // Photo ID: the media on this server, and the workflow from its ASL file, on the same adapters.
+    const media = await LocalMediaStore.open({ directory: paths.media, baseUrl: issuer, clock: systemClock });
+    const photoIdChecks = new DynamoPhotoIdCheckStore(table);
+    const photoIdWorkflow = new LocalPhotoIdWorkflow({
+      checks: photoIdChecks,
+      tasks: createPhotoIdWorkflowTasks({
+        table,
+        clock: systemClock,
+        media,
+        demographics,
+        email: outbox,
+        logger,
+        issuer,
+        serviceName: settings.serviceName,
+        contactLink: settings.contactUrl ?? `${issuer}/contact`,
+        settings: settings.photoId,
+      }),
+    });
+    stops.push(() => photoIdWorkflow.stop());
     const handlers = createLocalHandlers({
       issuer,
       signer,
-      logger: createLogger(settings.logLevel),
+      logger,
       table,
       clock: systemClock,
       limits: settings.limits,
@@ -131,7 +159,10 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
         baseUrl: settings.gp.baseUrl ?? `${issuer}${gpSandbox.basePath}`,
         apiKey: settings.gp.apiKey,
       }),
-      secrets: await LocalSecretBox.loadOrCreate(paths.gpCredentialsKey),
+      secrets,
+      media,
+      workflow: photoIdWorkflow,
+      photoId: settings.photoId,
     });
     // The outbox pages are served by the local stack only; no route of the table reaches them.
     const server = createDevServer({
@@ -141,10 +172,14 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
         (request, response) => pdsSandbox.handle(request, response),
         (request, response) => gpSandbox.handle(request, response),
         createTestPatientPages(pdsSandbox, testPatients),
+        (request, response) => media.handle(request, response),
+        createPhotoIdReviewControl({ checks: photoIdChecks, decisions: photoIdWorkflow, issuer }),
       ),
       allowedHosts: ['localhost', '127.0.0.1', '::1', settings.host],
     });
     await listenOn(server, { port, host: settings.host, setting: 'PORT', what: 'the patient pages' });
+    // Checks still with the reviewers when the last run stopped wait again (the store is the source of truth).
+    await photoIdWorkflow.resume();
     stops.push(
       () =>
         new Promise<void>((resolve) => {

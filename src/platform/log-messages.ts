@@ -217,4 +217,8 @@ export const problemLogMessages = {
     messageCode: 'PL_PROBLEM_PDS_UNAVAILABLE_PROVING',
     message: 'PDS unavailable while proving identity',
   },
+  'photo-id-upload-failed': {
+    messageCode: 'PL_PROBLEM_PHOTO_ID_UPLOAD_FAILED',
+    message: 'A photo-ID upload did not reach the media store',
+  },
 } as const satisfies Record<PatientProblem, LogMessage>;

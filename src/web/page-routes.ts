@@ -14,7 +14,7 @@ import { defineRoute, type RouteDefinition } from '../platform/http/http-handler
 import type { HttpEvent, HttpResponse } from '../platform/http/http-types.ts';
 import { cookieName, readCookie, serializeCookie } from './cookies.ts';
 import type { PageRenderer } from './page-renderer.ts';
-import { htmlResponse, redirectResponse } from './page-response.ts';
+import { type ContentSecurityAdditions, htmlResponse, redirectResponse } from './page-response.ts';
 import { createProblemPages } from './problem-pages.ts';
 
 export type FormValues = Readonly<Record<string, string>>;
@@ -70,6 +70,8 @@ export interface PageDefinition<Form = FormValues> {
    * did not see.
    */
   readonly bindsToAuthorization?: boolean;
+  /** Sources the page needs beyond its own origin (the photo-ID pages' media store); none unless named. */
+  readonly contentSecurity?: ContentSecurityAdditions;
   handle(request: PageRequest<Form>): Promise<PageOutcome>;
 }
 
@@ -145,12 +147,14 @@ export const createPageRoutes = (deps: PageDependencies) => {
     status: number,
     cookies: readonly string[],
     session?: BrowserSession,
+    additions?: ContentSecurityAdditions,
   ) =>
     htmlResponse(
       deps.renderer.render(view, { ...data, ...interactionOf(session) }),
       status,
       cookies,
       answerOrigins(session),
+      additions,
     );
 
   const writes = deps.writes ?? writeAtOnce;
@@ -239,6 +243,7 @@ export const createPageRoutes = (deps: PageDependencies) => {
             400,
             [setSessionCookie(current.id)],
             saved,
+            definition.contentSecurity,
           );
         }
 
@@ -270,7 +275,13 @@ export const createPageRoutes = (deps: PageDependencies) => {
               await deps.sessions.save(current.id, current.session, { isNew: true });
               cookies.push(setSessionCookie(current.id));
             }
-            return htmlResponse(page, outcome.status ?? 200, cookies, answerOrigins(current.session));
+            return htmlResponse(
+              page,
+              outcome.status ?? 200,
+              cookies,
+              answerOrigins(current.session),
+              definition.contentSecurity,
+            );
           } else {
             const saved =
               change === undefined && !current.isNew
@@ -284,7 +295,14 @@ export const createPageRoutes = (deps: PageDependencies) => {
           if ('redirect' in outcome) return redirectResponse(outcome.redirect, cookies);
           const shown =
             change?.kind === 'update' || change?.kind === 'renew' ? change.session : current.session;
-          return render(outcome.view, { ...outcome.data, csrfToken }, outcome.status ?? 200, cookies, shown);
+          return render(
+            outcome.view,
+            { ...outcome.data, csrfToken },
+            outcome.status ?? 200,
+            cookies,
+            shown,
+            definition.contentSecurity,
+          );
         }
       },
     });

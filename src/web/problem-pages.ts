@@ -153,6 +153,14 @@ const problemWordingFor = (limits: Limits): Record<PatientProblem, Omit<ProblemP
     ],
     action: { text: 'Contact us', href: `${urlFor('contact')}?cid=CID1101` },
   },
+  'photo-id-upload-failed': {
+    title: 'Your photo or video did not upload',
+    paragraphs: [
+      'We did not receive the file. This can happen if your internet connection dropped, or the file was too large.',
+      'Anything you uploaded before has been kept. Try again, on a stronger connection if you can.',
+    ],
+    action: { text: 'Try again', href: urlFor('prove-identity-photo-id') },
+  },
   'pds-unavailable-proving': {
     title: 'We cannot check your details right now',
     paragraphs: [

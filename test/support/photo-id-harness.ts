@@ -138,7 +138,8 @@ export const startPhotoIdHarness = async (
 
   /** Uploads a video as the page does: new numbers, the form, the file, then the record of it. */
   const sendVideo = async (account: Account, bytes: Buffer = webmBytes()) => {
-    const { challenge, upload } = await submission.videoUpload(account, {});
+    const { challenge, uploads } = await submission.videoUpload(account);
+    const upload = uploads[0] as MediaUpload;
     await postUpload(upload, bytes);
     return submission.videoUploaded(account, {
       key: upload.key,

@@ -12,10 +12,13 @@ import {
 import { photoIdTaskFunctions } from '../../src/workflows/photo-id-check-workflow.ts';
 
 /**
- * The browser features each route may allow (camera, microphone, passkeys), by route id. Empty
- * today: a route that needs one is added here, so that allowing it is a reviewed change.
+ * The browser features each route may allow (camera, microphone, passkeys), by route id: a route
+ * that needs one is added here, so that allowing it is a reviewed change.
  */
-const reviewedBrowserFeatures: Readonly<Record<string, readonly BrowserFeature[]>> = {};
+const reviewedBrowserFeatures: Readonly<Record<string, readonly BrowserFeature[]>> = {
+  // Recording the photo-ID video (seed 001): the camera and the microphone, on that page alone.
+  'prove-identity-photo-id-video': ['camera', 'microphone'],
+};
 
 describe('the route table', () => {
   it('has unique route ids and unique method-path pairs', () => {

@@ -26,6 +26,10 @@ const unavailable = (action: string, error: unknown) =>
     cause: error,
   });
 
+/** The origin the browser uploads to: the bucket's virtual-hosted address, as presigned POSTs name it. */
+export const s3MediaOrigin = (bucket: string, region: string): string =>
+  `https://${bucket}.s3.${region}.amazonaws.com`;
+
 /**
  * The media store on a private S3 bucket (KMS-encrypted by the bucket's default, TLS only): the
  * browser uploads with a presigned POST whose policy states the key, the content type, the size

@@ -72,7 +72,7 @@ export class DetailsCheck {
 
   /** Throws InvalidInputError with every problem of the form, TooManyAttemptsError past the cap, DemographicsUnavailableError. */
   async check(account: Account, form: DetailsForm, sourceIp: string): Promise<DetailsCheckOutcome> {
-    const typed = this.#read(form);
+    const typed = readDetailsForm(form, this.#deps.clock());
     // An account ops are looking at (or one PDS shows a problem with) proves nothing until it is fixed.
     if (account.disabled) throw new PatientProblemError(disabledProblem(account.disabled.reason));
     const counted = await this.#deps.rateLimiter.hit(this.#rule, account.accountId);
@@ -128,34 +128,38 @@ export class DetailsCheck {
       throw error;
     }
   }
-
-  #read(form: DetailsForm): TypedDetails {
-    const problems: FieldProblem[] = [];
-    const birthDate = readBirthDate(form, this.#deps.clock(), problems);
-    if (form.knowsNhsNumber === 'yes') {
-      const nhsNumber = normaliseNhsNumber(form.nhsNumber);
-      if (nhsNumber === '') problems.push({ field: 'nhsNumber', message: 'Enter your NHS number' });
-      else if (!isValidNhsNumber(nhsNumber))
-        problems.push({
-          field: 'nhsNumber',
-          message: 'Enter a real NHS number. It is 10 digits, like 485 777 3456',
-        });
-      if (problems.length > 0) throw new InvalidInputError(problems);
-      return { birthDate, nhsNumber };
-    }
-    if (form.knowsNhsNumber !== 'no')
-      problems.push({ field: 'knowsNhsNumber', message: 'Select yes if you know your NHS number' });
-    const givenName = form.givenName.trim();
-    const familyName = form.familyName.trim();
-    const postcode = normalisePostcode(form.postcode);
-    if (form.knowsNhsNumber === 'no') {
-      if (givenName === '') problems.push({ field: 'givenName', message: 'Enter your first name' });
-      if (familyName === '') problems.push({ field: 'familyName', message: 'Enter your last name' });
-      if (postcode === '') problems.push({ field: 'postcode', message: 'Enter your postcode' });
-      else if (!POSTCODE.test(postcode))
-        problems.push({ field: 'postcode', message: 'Enter a real postcode, like LS1 6AE' });
-    }
-    if (problems.length > 0) throw new InvalidInputError(problems);
-    return { birthDate, givenName, familyName, postcode };
-  }
 }
+
+/**
+ * The "check your details" form read strictly (the P5 check and the photo-ID check use the same):
+ * InvalidInputError with every problem of it.
+ */
+export const readDetailsForm = (form: DetailsForm, now: Date): TypedDetails => {
+  const problems: FieldProblem[] = [];
+  const birthDate = readBirthDate(form, now, problems);
+  if (form.knowsNhsNumber === 'yes') {
+    const nhsNumber = normaliseNhsNumber(form.nhsNumber);
+    if (nhsNumber === '') problems.push({ field: 'nhsNumber', message: 'Enter your NHS number' });
+    else if (!isValidNhsNumber(nhsNumber))
+      problems.push({
+        field: 'nhsNumber',
+        message: 'Enter a real NHS number. It is 10 digits, like 485 777 3456',
+      });
+    if (problems.length > 0) throw new InvalidInputError(problems);
+    return { birthDate, nhsNumber };
+  }
+  if (form.knowsNhsNumber !== 'no')
+    problems.push({ field: 'knowsNhsNumber', message: 'Select yes if you know your NHS number' });
+  const givenName = form.givenName.trim();
+  const familyName = form.familyName.trim();
+  const postcode = normalisePostcode(form.postcode);
+  if (form.knowsNhsNumber === 'no') {
+    if (givenName === '') problems.push({ field: 'givenName', message: 'Enter your first name' });
+    if (familyName === '') problems.push({ field: 'familyName', message: 'Enter your last name' });
+    if (postcode === '') problems.push({ field: 'postcode', message: 'Enter your postcode' });
+    else if (!POSTCODE.test(postcode))
+      problems.push({ field: 'postcode', message: 'Enter a real postcode, like LS1 6AE' });
+  }
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  return { birthDate, givenName, familyName, postcode };
+};

@@ -123,6 +123,11 @@ export const defaultLimits = {
   gpChecksPerAccount: 5,
   /** The window over which an account's GP details checks are counted. */
   gpChecksWindowSeconds: day,
+  /**
+   * How long the 4 numbers of a photo-ID video work after the video page shows them: time to read
+   * them, record and upload on a slow connection; a new visit shows new ones.
+   */
+  spokenNumbersLifetimeSeconds: 20 * 60,
   /** How long PDS's confirmation of an account's NHS number stands before a login checks it again. */
   nhsNumberCheckCacheSeconds: 3600,
   /** PDS requests the whole service may make in a second (PDS's default rate limit is 5 a second per application). */

@@ -91,14 +91,19 @@ export class PhotoIdSubmission {
     return this.#upload(check, 'photo', options);
   }
 
-  /** The 4 numbers to show in the video (new ones each time) and the form that uploads it. */
+  /**
+   * The 4 numbers to show in the video (new ones each time) and a form that uploads it for each
+   * type a browser may record (WebM in most, MP4 in Safari): the page uses the one it records.
+   */
   async videoUpload(
     account: Account,
-    options: { readonly contentType?: string },
-  ): Promise<{ readonly challenge: SpokenNumbersChallenge; readonly upload: MediaUpload }> {
+  ): Promise<{ readonly challenge: SpokenNumbersChallenge; readonly uploads: readonly MediaUpload[] }> {
     const check = await this.#open(account);
     const challenge = await this.#deps.spokenNumbers.issue(account.accountId);
-    return { challenge, upload: await this.#upload(check, 'video', options) };
+    const uploads = await Promise.all(
+      mediaLimits.video.contentTypes.map((contentType) => this.#upload(check, 'video', { contentType })),
+    );
+    return { challenge, uploads };
   }
 
   /** Records the uploaded photo, once the store has it. */
@@ -136,8 +141,9 @@ export class PhotoIdSubmission {
     if (!check.photo) throw new CheckIncompleteError('photo');
     if (!check.video) throw new CheckIncompleteError('video');
     if (!check.details) throw new CheckIncompleteError('details');
+    if (check.state !== 'collecting') throw new CheckIncompleteError(check.needed ?? 'photo');
     const submittedAt = this.#deps.clock();
-    const attempt = check.state === 'more-needed' ? check.attempt : check.attempt;
+    const attempt = check.attempt;
     const {
       decision: _decision,
       needed: _needed,
@@ -165,7 +171,13 @@ export class PhotoIdSubmission {
       sourceIp,
       detail: String(attempt),
     });
-    await this.#deps.workflow.start({ accountId: account.accountId, checkId: check.checkId, attempt });
+    try {
+      await this.#deps.workflow.start({ accountId: account.accountId, checkId: check.checkId, attempt });
+    } catch (error) {
+      // Not started: the check goes back to the patient as it was, to send again (nothing is lost).
+      await this.#deps.checks.save({ ...check, version: submitted.version + 1 });
+      throw error;
+    }
     return { ...submitted, version: submitted.version + 1 };
   }
 
