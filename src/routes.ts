@@ -21,6 +21,8 @@ export type Permission =
   | 'media:upload'
   /** Read photo-ID media: the workflow's checks of the uploads. */
   | 'media:read'
+  /** Copy a checked upload to its reviewed key, which no upload form can write. */
+  | 'media:keep'
   /** Delete photo-ID media once the decision is made. */
   | 'media:delete'
   /** Start the photo-ID check's workflow for a submission. */
@@ -89,7 +91,6 @@ export const functionSpecs = {
       'gp-credentials:seal',
       'email:send',
       'media:upload',
-      'media:read',
       'photo-id-workflow:start',
     ],
     bundledFiles: ['views'],
@@ -106,7 +107,7 @@ export const functionSpecs = {
   'photo-id-intake': {
     description:
       'Photo-ID check workflow: checks the uploaded photo and video, and matches the entered details against PDS',
-    permissions: ['table:write', 'media:read', 'pds-key:sign'],
+    permissions: ['table:write', 'media:read', 'media:keep', 'pds-key:sign'],
     invokedBy: 'photo-id-workflow',
   },
   'photo-id-review': {

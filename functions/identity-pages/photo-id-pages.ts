@@ -192,7 +192,7 @@ export const createPhotoIdPages = (
       },
     }),
     'prove-identity-photo-id-photo': journeyPage({
-      contentSecurity: { formTargets: media, connectSources: media, imageSources: ['blob:'] },
+      contentSecurity: { formTargets: media, connectSources: media },
       handle: async (_request, account) => {
         const check = await deps.photoIdSubmission.current(account);
         if (!check?.idType && check?.state !== 'more-needed')

@@ -16,6 +16,8 @@ export interface MediaBucketProps {
    * failed deletion left). Longer than a check can wait for its decision plus the retention.
    */
   readonly abandonedAfterDays: number;
+  /** The stage's media retention after a decision, in days. */
+  readonly retentionDays: number;
 }
 
 /**
@@ -30,6 +32,8 @@ export class MediaBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: MediaBucketProps) {
     super(scope, id);
+    if (props.abandonedAfterDays < props.retentionDays + 7)
+      throw new Error('The media lifecycle must outlast the retention after a decision by a week at least');
     this.key = new kms.Key(this, 'Key', {
       description: 'patient-login photo-ID media at rest',
       enableKeyRotation: true,
@@ -62,13 +66,6 @@ export class MediaBucket extends Construct {
           allowedHeaders: ['*'],
           maxAge: 600,
         },
-        {
-          // The review console reads the media (issue: the console's own origin joins this list).
-          allowedMethods: [s3.HttpMethods.GET],
-          allowedOrigins: [props.uploadOrigin],
-          allowedHeaders: [],
-          maxAge: 600,
-        },
       ],
     });
   }
@@ -81,24 +78,58 @@ export class MediaBucket extends Construct {
       resourceArns: [this.bucket.arnForObjects(`${mediaPrefix}*`)],
     });
     this.key.grant(grantee, 'kms:GenerateDataKey');
+    // Never the reviewed copies: what the workflow checked stays what the reviewer sees.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${mediaPrefix}*.reviewed`)],
+      }),
+    );
     return grant;
   }
 
+  /** Reading media, and listing them (without it, S3 answers 403 for a missing object, not 404). */
   grantRead(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject'],
       resourceArns: [this.bucket.arnForObjects(`${mediaPrefix}*`)],
     });
+    this.#grantList(grantee);
     this.key.grantDecrypt(grantee);
     return grant;
   }
 
+  /** Copying a checked upload to its reviewed key (`reviewedKey`), which no upload form names. */
+  grantKeep(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject'],
+      resourceArns: [this.bucket.arnForObjects(`${mediaPrefix}*.reviewed`)],
+    });
+    this.key.grant(grantee, 'kms:GenerateDataKey');
+    return grant;
+  }
+
   grantDelete(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
+    const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:DeleteObject'],
       resourceArns: [this.bucket.arnForObjects(`${mediaPrefix}*`)],
     });
+    this.#grantList(grantee);
+    return grant;
+  }
+
+  /** Listing the check media's prefix only. */
+  #grantList(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${mediaPrefix}*`] } },
+      }),
+    );
   }
 }

@@ -2,6 +2,7 @@ import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
+import { resolvePhotoIdSettings } from '../../src/domain/identity/photo-id/photo-id-settings.ts';
 import { functionSpecs, routes, workflowFunctionNames } from '../../src/routes.ts';
 import { ApiAccessLog } from '../constructs/api-access-log.ts';
 import { EmailSending } from '../constructs/email-sending.ts';
@@ -75,6 +76,7 @@ export class PatientLoginStack extends Stack {
       uploadOrigin: this.issuer,
       keyAlias: `alias/patient-login/${stage.name}/media`,
       abandonedAfterDays: 30,
+      retentionDays: resolvePhotoIdSettings(stage.photoId).mediaRetentionDays,
     });
     // Named, so the functions can be given its ARN while it is given theirs.
     const photoIdStateMachineName = `patient-login-${stage.name}-photo-id-check`;

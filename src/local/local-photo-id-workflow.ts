@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { ConflictError } from '../domain/errors.ts';
 import {
   type PhotoIdCheckStore,
   type ReviewDecision,
@@ -13,6 +14,7 @@ import {
   type PhotoIdWorkflowTasks,
   type ReviewDecisions,
   TaskTokenUnusableError,
+  type WaitingReview,
 } from '../domain/identity/photo-id/photo-id-workflow.ts';
 import {
   type PhotoIdTaskFunction,
@@ -61,6 +63,8 @@ export class LocalPhotoIdWorkflow implements PhotoIdWorkflow, ReviewDecisions {
     readonly waitTimeOverrides?: Record<string, number>;
   };
   readonly #running = new Map<string, { abort: () => void; result: Promise<ExecutionOutcome> }>();
+  /** Executions that ended in this process (Step Functions keeps every name for 90 days). */
+  readonly #ended = new Set<string>();
   /** The callback registry: each waiting task's token, one per execution (a new wait replaces the last). */
   readonly #waiting = new Map<string, Waiting>();
   readonly #onOutcome: (execution: string, outcome: ExecutionOutcome) => void;
@@ -93,10 +97,14 @@ export class LocalPhotoIdWorkflow implements PhotoIdWorkflow, ReviewDecisions {
 
   readonly #states: Record<string, TaskState>;
 
-  /** Starts the submission's execution, unless it is running already (the same name starts once). */
+  /**
+   * Starts the submission's execution, unless it is running already (the same name starts
+   * once); a name whose execution has ended is refused, as Step Functions refuses it.
+   */
   async start(check: CheckReference): Promise<void> {
     const name = executionNameOf(check);
     if (this.#running.has(name)) return;
+    if (this.#ended.has(name)) throw new ConflictError('This submission was checked already.');
     const execution = this.#machine.run(
       { check: { accountId: check.accountId, checkId: check.checkId, attempt: check.attempt } },
       {
@@ -118,21 +126,23 @@ export class LocalPhotoIdWorkflow implements PhotoIdWorkflow, ReviewDecisions {
     this.#running.set(name, { abort: execution.abort, result });
     void result.then((outcome) => {
       this.#running.delete(name);
+      // An aborted execution (the process stopping) is re-created by `resume`, not ended.
+      if (outcome.status !== 'ABORTED') this.#ended.add(name);
       this.#waiting.delete(name);
       this.#onOutcome(name, outcome);
     });
   }
 
   /** SendTaskSuccess: the waiting task whose token this is goes on with the decision. */
-  async decide(taskToken: string, decision: ReviewDecision, reviewer: string): Promise<void> {
-    if (!readReviewDecision(decision))
-      throw new InvalidDecisionError('The decision is not one the workflow knows.');
-    const entry = [...this.#waiting.entries()].find(([, waiting]) => waiting.taskToken === taskToken);
+  async decide(waiting: WaitingReview, decision: ReviewDecision, reviewer: string): Promise<void> {
+    const read = readReviewDecision(decision);
+    if (!read) throw new InvalidDecisionError('The decision is not one the workflow knows.');
+    const entry = [...this.#waiting.entries()].find(([, wait]) => wait.taskToken === waiting.taskToken);
     if (!entry || Date.now() >= entry[1].timesOutAt)
       throw new TaskTokenUnusableError('No task is waiting with this token.');
-    const [name, waiting] = entry;
+    const [name, wait] = entry;
     this.#waiting.delete(name);
-    waiting.resolve({ decision: { ...decision }, reviewer });
+    wait.resolve({ decision: { ...read }, reviewer, checkId: waiting.checkId, attempt: waiting.attempt });
   }
 
   /** How the submission's execution ended, once it has (undefined when none is running). */

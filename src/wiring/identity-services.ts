@@ -40,6 +40,8 @@ export const unconfiguredMedia: MediaStore = {
   describe: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),
   downloadUrl: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),
   delete: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),
+  keep: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),
+  deleteUnder: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),
 };
 
 /** A workflow where none is configured: a submission is refused, and stays as it was. */

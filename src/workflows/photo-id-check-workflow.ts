@@ -13,7 +13,7 @@ export const photoIdTaskFunctions = {
   'photo-id-intake': ['validate-submission', 'match-details'],
   'photo-id-review': ['prepare-review', 'await-review', 'escalate', 'apply-decision', 'record-failure'],
   'photo-id-outcome': ['send-delayed-email', 'send-outcome-email', 'record-email-failure'],
-  'photo-id-media': ['schedule-media-deletion', 'delete-media'],
+  'photo-id-media': ['schedule-media-deletion', 'delete-media', 'delete-gone-media'],
 } as const;
 
 export type PhotoIdTaskFunction = keyof typeof photoIdTaskFunctions;
@@ -75,7 +75,7 @@ export const runPhotoIdTask = async (
     case 'escalate':
       return tasks.escalate(check);
     case 'apply-decision':
-      return tasks.applyDecision({ ...check, decision: input.decision, reviewer: input.reviewer });
+      return tasks.applyDecision({ ...check, decided: input.decided });
     case 'record-failure': {
       const failedAt = (input.failedAt ?? {}) as Record<string, { Error?: unknown }>;
       const [step, error] = Object.entries(failedAt)[0] ?? ['unknown', {}];
@@ -86,15 +86,18 @@ export const runPhotoIdTask = async (
       await tasks.sendDelayedEmail(check);
       return {};
     case 'send-outcome-email':
-      await tasks.sendOutcomeEmail(check);
+      await tasks.sendOutcomeEmail({ ...check, outcome: input.outcome });
       return {};
     case 'record-email-failure':
       await tasks.recordEmailFailure(check);
       return {};
     case 'schedule-media-deletion':
-      return tasks.scheduleMediaDeletion(check);
+      return tasks.scheduleMediaDeletion({ ...check, outcome: input.outcome });
     case 'delete-media':
-      await tasks.deleteMedia(check);
+      await tasks.deleteMedia({ ...check, outcome: input.outcome });
+      return {};
+    case 'delete-gone-media':
+      await tasks.deleteGoneMedia(check);
       return {};
   }
 };

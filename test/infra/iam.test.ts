@@ -49,6 +49,7 @@ const stackWithPermissions = (permissions: Permission[], email: EmailSettings = 
         uploadOrigin: 'https://issuer.test',
         keyAlias: 'alias/t/media',
         abandonedAfterDays: 30,
+        retentionDays: 0,
       }),
       photoIdStateMachineArn: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
     },

@@ -95,7 +95,7 @@ describe('the photo-ID check in AWS', () => {
     const cors = (
       bucket.CorsConfiguration as { CorsRules: { AllowedMethods: string[]; AllowedOrigins: unknown[] }[] }
     ).CorsRules;
-    expect(cors.map((rule) => rule.AllowedMethods)).toEqual([['POST'], ['GET']]);
+    expect(cors.map((rule) => rule.AllowedMethods)).toEqual([['POST']]);
     for (const rule of cors) expect(rule.AllowedOrigins).toEqual([stack.resolve(stack.issuer)]);
   });
 
@@ -167,9 +167,19 @@ describe('the photo-ID check in AWS', () => {
     expect(deciders).toEqual([]);
   });
 
-  it('lets only the media’s own steps touch the bucket: the pages sign uploads, the intake reads, the media step deletes', () => {
+  it('lets only the media’s own steps touch the bucket: the pages sign uploads, the intake reads and keeps, the media step deletes', () => {
     // Act
-    const uploaders = functionsAllowed(['s3:PutObject']);
+    const uploaders = functionsAllowed(['s3:PutObject'], '/checks/*"');
+    const keepers = functionsAllowed(['s3:PutObject'], '.reviewed');
+    const listers = functionsAllowed(['s3:ListBucket']);
+    const deniedReviewed = (Object.keys(functionSpecs) as FunctionName[]).filter((name) =>
+      statementsOfFunction(template, functionId(name)).some(
+        (statement) =>
+          statement.Effect === 'Deny' &&
+          actionsOf(statement).includes('s3:PutObject') &&
+          JSON.stringify(statement.Resource).includes('.reviewed'),
+      ),
+    );
     const readers = functionsAllowed(['s3:GetObject']);
     const deleters = functionsAllowed(['s3:DeleteObject']);
     const decrypters = functionsAllowed(['kms:Decrypt'], mediaKeyId);
@@ -181,9 +191,12 @@ describe('the photo-ID check in AWS', () => {
 
     // Assess
     expect(uploaders).toEqual(['identity-pages']);
-    expect(readers.sort()).toEqual(['identity-pages', 'photo-id-intake']);
+    expect(deniedReviewed).toEqual(['identity-pages']);
+    expect(keepers).toEqual(['photo-id-intake']);
+    expect(readers).toEqual(['photo-id-intake']);
+    expect(listers.sort()).toEqual(['photo-id-intake', 'photo-id-media']);
     expect(deleters).toEqual(['photo-id-media']);
-    expect(decrypters.sort()).toEqual(['identity-pages', 'photo-id-intake']);
+    expect(decrypters).toEqual(['photo-id-intake']);
     expect(anyS3.sort()).toEqual(['identity-pages', 'photo-id-intake', 'photo-id-media']);
   });
 });

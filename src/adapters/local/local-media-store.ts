@@ -1,13 +1,15 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { type Clock, epochSeconds } from '../../domain/clock.ts';
 import {
   type DownloadOptions,
+  MediaChangedError,
   type MediaStore,
   type MediaUpload,
   mediaLimits,
+  reviewedKey,
   type StoredMedia,
   type UploadRequest,
 } from '../../domain/identity/photo-id/media-store.ts';
@@ -172,6 +174,24 @@ export class LocalMediaStore implements MediaStore {
     }
   }
 
+  async keep(key: string, etag: string): Promise<string> {
+    const meta = await this.#meta(key);
+    if (meta?.etag !== etag) throw new MediaChangedError('The upload changed since it was checked.');
+    const target = reviewedKey(key);
+    await copyFile(this.#objectPath(key), this.#objectPath(target));
+    await writeFile(`${this.#objectPath(target)}.json`, JSON.stringify(meta), { mode: 0o600 });
+    return target;
+  }
+
+  async deleteUnder(prefix: string): Promise<void> {
+    const names = await readdir(join(this.#directory, 'objects'));
+    const keys = names
+      .filter((name) => !name.includes('.'))
+      .map((name) => Buffer.from(name, 'base64url').toString('utf8'))
+      .filter((key) => key.startsWith(prefix));
+    await this.delete(keys);
+  }
+
   /** Takes the upload and download requests of the dev server; false for any other request. */
   handle(request: IncomingMessage, response: ServerResponse): boolean {
     const url = new URL(request.url ?? '/', 'http://local');
@@ -260,8 +280,14 @@ export class LocalMediaStore implements MediaStore {
         'AccessDenied',
         'Invalid according to Policy: Policy Condition failed: ["eq", "$success_action_redirect"]',
       );
+    // As S3: every field must be one the policy covers, and exactly one file, the last part.
+    const entries = [...form.entries()];
+    const known = new Set(['key', 'Content-Type', 'success_action_redirect', 'policy', 'signature', 'file']);
+    if (entries.some(([name]) => !known.has(name)))
+      throw new UploadRefused(403, 'AccessDenied', 'Invalid according to Policy: Extra input fields');
+    const files = entries.filter(([, value]) => value instanceof Blob);
     const file = form.get('file');
-    if (!(file instanceof Blob))
+    if (files.length !== 1 || !(file instanceof Blob) || entries.at(-1)?.[0] !== 'file')
       throw new UploadRefused(400, 'InvalidArgument', 'POST requires exactly one file upload per request.');
     if (file.size > policy.maxBytes)
       throw new UploadRefused(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
@@ -271,10 +297,19 @@ export class LocalMediaStore implements MediaStore {
         'EntityTooSmall',
         'Your proposed upload is smaller than the minimum allowed size',
       );
+    const bytes = Buffer.from(await file.arrayBuffer());
+    const meta: ObjectMeta = {
+      contentType: policy.contentType,
+      etag: `"${createHash('md5').update(bytes).digest('hex')}"`,
+    };
+    // The file is written aside first, so a failed write does not use up the form.
+    const part = `${this.#objectPath(policy.key)}.${policy.uploadId}.part`;
+    await writeFile(part, bytes, { mode: 0o600 });
     // Single use: the first upload of a form claims it; S3 would take a form until it expires.
     try {
       await writeFile(join(this.#directory, 'used-uploads', policy.uploadId), '', { flag: 'wx' });
     } catch (error) {
+      await rm(part, { force: true });
       if ((error as NodeJS.ErrnoException).code === 'EEXIST')
         throw new UploadRefused(
           403,
@@ -283,13 +318,8 @@ export class LocalMediaStore implements MediaStore {
         );
       throw error;
     }
-    const bytes = Buffer.from(await file.arrayBuffer());
-    const meta: ObjectMeta = {
-      contentType: policy.contentType,
-      etag: `"${createHash('md5').update(bytes).digest('hex')}"`,
-    };
-    await writeFile(this.#objectPath(policy.key), bytes, { mode: 0o600 });
     await writeFile(`${this.#objectPath(policy.key)}.json`, JSON.stringify(meta), { mode: 0o600 });
+    await rename(part, this.#objectPath(policy.key));
     if (!policy.successRedirect) return undefined;
     const redirect = new URL(policy.successRedirect);
     redirect.searchParams.set('bucket', 'local');

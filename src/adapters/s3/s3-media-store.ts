@@ -1,19 +1,24 @@
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   S3Client,
+  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type Clock, systemClock } from '../../domain/clock.ts';
 import {
   type DownloadOptions,
+  MediaChangedError,
   type MediaStore,
   MediaStoreUnavailableError,
   type MediaUpload,
+  reviewedKey,
   type StoredMedia,
   type UploadRequest,
 } from '../../domain/identity/photo-id/media-store.ts';
@@ -125,6 +130,46 @@ export class S3MediaStore implements MediaStore {
     } catch (error) {
       throw unavailable('downloadUrl', error);
     }
+  }
+
+  async keep(key: string, etag: string): Promise<string> {
+    const target = reviewedKey(key);
+    try {
+      await this.#client.send(
+        new CopyObjectCommand({
+          Bucket: this.#bucket,
+          Key: target,
+          CopySource: `${this.#bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+          CopySourceIfMatch: etag,
+          MetadataDirective: 'COPY',
+        }),
+      );
+      return target;
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412)
+        throw new MediaChangedError('The upload changed since it was checked.', {
+          logDetail: 'keep',
+          cause: error,
+        });
+      throw unavailable('keep', error);
+    }
+  }
+
+  async deleteUnder(prefix: string): Promise<void> {
+    let token: string | undefined;
+    do {
+      let page: { Contents?: { Key?: string }[]; NextContinuationToken?: string; IsTruncated?: boolean };
+      try {
+        page = await this.#client.send(
+          new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+      } catch (error) {
+        throw unavailable('deleteUnder', error);
+      }
+      const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+      if (keys.length > 0) await this.delete(keys);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async delete(keys: readonly string[]): Promise<void> {

@@ -7,7 +7,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { ServiceUnavailableError } from '../../domain/errors.ts';
+import { ConflictError, ServiceUnavailableError } from '../../domain/errors.ts';
 import { type ReviewDecision, readReviewDecision } from '../../domain/identity/photo-id/photo-id-check.ts';
 import {
   type CheckReference,
@@ -16,6 +16,7 @@ import {
   type PhotoIdWorkflow,
   type ReviewDecisions,
   TaskTokenUnusableError,
+  type WaitingReview,
 } from '../../domain/identity/photo-id/photo-id-workflow.ts';
 
 const unavailable = (action: string, error: unknown) =>
@@ -26,7 +27,8 @@ const unavailable = (action: string, error: unknown) =>
 
 /**
  * The photo-ID workflow on Step Functions: a submission starts the state machine's execution
- * named after it; a reviewer's decision is SendTaskSuccess with the token the wait stored.
+ * named after it; a reviewer's decision is SendTaskSuccess with the token the wait stored, and
+ * names the check and submission it is for.
  */
 export class SfnPhotoIdWorkflow implements PhotoIdWorkflow, ReviewDecisions {
   readonly #client: SFNClient;
@@ -49,18 +51,26 @@ export class SfnPhotoIdWorkflow implements PhotoIdWorkflow, ReviewDecisions {
         }),
       );
     } catch (error) {
-      // Started already (a retried submission): the one execution goes on.
-      if (error instanceof ExecutionAlreadyExists) return;
+      // Step Functions takes the same name and input again while the execution runs; it refuses
+      // them once it has ended: this submission ran already, and must not be sent again.
+      if (error instanceof ExecutionAlreadyExists)
+        throw new ConflictError('This submission was checked already.', {
+          logDetail: 'ExecutionAlreadyExists',
+        });
       throw unavailable('StartExecution', error);
     }
   }
 
-  async decide(taskToken: string, decision: ReviewDecision, reviewer: string): Promise<void> {
+  async decide(waiting: WaitingReview, decision: ReviewDecision, reviewer: string): Promise<void> {
     const read = readReviewDecision(decision);
     if (!read) throw new InvalidDecisionError('The decision is not one the workflow knows.');
+    const { taskToken, checkId, attempt } = waiting;
     try {
       await this.#client.send(
-        new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ decision: read, reviewer }) }),
+        new SendTaskSuccessCommand({
+          taskToken,
+          output: JSON.stringify({ decision: read, reviewer, checkId, attempt }),
+        }),
       );
     } catch (error) {
       if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)

@@ -148,7 +148,8 @@ export class PdsSandbox {
     const path = url.pathname.slice(this.basePath.length);
     this.requests += 1;
     if (request.method === 'POST' && path === '/oauth2/token') {
-      void this.#token(request, response);
+      // A client that gives up mid-request (its timeout) leaves nothing to answer.
+      this.#token(request, response).catch(() => response.destroy());
       return true;
     }
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  type DetailsMatch,
   type PhotoIdCheckStore,
   photoIdTypes,
   readReviewDecision,
@@ -25,6 +26,11 @@ const send = (response: ServerResponse, status: number, html: string) => {
   });
   response.end(page(html));
 };
+
+const pdsCell = (match: DetailsMatch | undefined): string =>
+  match?.kind === 'matched'
+    ? `matched: ${match.givenName ?? ''} ${match.familyName ?? ''}, born ${match.birthDate ?? ''}, NHS number ${match.nhsNumber}`
+    : (match?.kind ?? 'not checked yet');
 
 const decisionForm = (accountId: string, checkId: string) => {
   const hidden = `<input type="hidden" name="accountId" value="${escapeHtml(accountId)}"><input type="hidden" name="checkId" value="${escapeHtml(checkId)}">`;
@@ -87,7 +93,7 @@ export const createPhotoIdReviewControl =
                 ? `born ${details.birthDate}, NHS number ${details.nhsNumber}`
                 : `born ${details.birthDate}, ${details.givenName} ${details.familyName}, ${details.postcode}`
               : '';
-            return `<tr><td>${escapeHtml(check.checkId)}</td><td>${escapeHtml(check.deadline ?? '')}${check.overdue ? ' <strong>overdue</strong>' : ''}</td><td>${check.idType ? escapeHtml(photoIdTypes[check.idType]) : ''}</td><td>${escapeHtml(check.video?.numbers ?? '')} (${check.video ? escapeHtml(videoMethods[check.video.method]) : ''})</td><td>${escapeHtml(entered)}</td><td>${escapeHtml(check.detailsMatch?.kind ?? 'not checked yet')}</td><td>${check.taskToken ? decisionForm(check.accountId, check.checkId) : 'starting'}</td></tr>`;
+            return `<tr><td>${escapeHtml(check.checkId)}</td><td>${escapeHtml(check.deadline ?? '')}${check.overdue ? ' <strong>overdue</strong>' : ''}</td><td>${check.idType ? escapeHtml(photoIdTypes[check.idType]) : ''}</td><td>${escapeHtml(check.video?.numbers ?? '')} (${check.video ? escapeHtml(videoMethods[check.video.method]) : ''})</td><td>${escapeHtml(entered)}</td><td>${escapeHtml(pdsCell(check.detailsMatch))}</td><td>${check.taskToken ? decisionForm(check.accountId, check.checkId) : 'starting'}</td></tr>`;
           });
           send(
             response,
@@ -122,7 +128,11 @@ export const createPhotoIdReviewControl =
           .then(async (check) => {
             if (!check?.taskToken || check.checkId !== form.get('checkId'))
               return send(response, 409, '<p>The check is not waiting for a decision.</p>');
-            await deps.decisions.decide(check.taskToken, decision, 'local-reviewer');
+            await deps.decisions.decide(
+              { taskToken: check.taskToken, checkId: check.checkId, attempt: check.attempt },
+              decision,
+              'local-reviewer',
+            );
             response.writeHead(303, { location: PHOTO_ID_REVIEW_PATH, 'cache-control': 'no-store' });
             response.end();
           })

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { keys } from '../../../src/adapters/dynamodb/keys.ts';
 import { MediaStoreUnavailableError } from '../../../src/domain/identity/photo-id/media-store.ts';
+import type { PhotoIdCheck } from '../../../src/domain/identity/photo-id/photo-id-check.ts';
 import {
   InvalidDecisionError,
   TaskTokenUnusableError,
 } from '../../../src/domain/identity/photo-id/photo-id-workflow.ts';
 import { MessageNotSentError } from '../../../src/domain/messaging/message-errors.ts';
-import { startPhotoIdHarness } from '../../support/photo-id-harness.ts';
+import { jpegBytes, postUpload, startPhotoIdHarness } from '../../support/photo-id-harness.ts';
 
 type Harness = Awaited<ReturnType<typeof startPhotoIdHarness>>;
 
@@ -18,6 +19,13 @@ const harness = async (options: Parameters<typeof startPhotoIdHarness>[0] = {}) 
 };
 afterEach(async () => {
   for (const each of harnesses.splice(0)) await each.stop();
+});
+
+/** The wait a reviewer decides: the check's current token, and the check and submission it is for. */
+const waitOf = (check: PhotoIdCheck | undefined) => ({
+  taskToken: check?.taskToken as string,
+  checkId: check?.checkId as string,
+  attempt: check?.attempt as number,
 });
 
 const waitingWithToken = (check: { state: string; taskToken?: string }) =>
@@ -32,7 +40,7 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     const waiting = await h.checkWhen(account, waitingWithToken);
 
     // Act
-    await h.workflow().decide(waiting.taskToken as string, { outcome: 'approved' }, 'reviewer-1');
+    await h.workflow().decide(waitOf(waiting), { outcome: 'approved' }, 'reviewer-1');
     const outcome = await h.outcomeOf(submitted);
 
     // Assess
@@ -53,6 +61,8 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     expect(h.outbox.latest({ to: account.email })?.kind).toBe('identity-check-approved');
     expect(await h.media.describe(submitted.photo?.key as string)).toBeUndefined();
     expect(await h.media.describe(submitted.video?.key as string)).toBeUndefined();
+    expect(await h.media.describe(waiting.validation?.photo.key as string)).toBeUndefined();
+    expect(await h.media.describe(waiting.validation?.video.key as string)).toBeUndefined();
     expect(await h.checks.waiting()).toEqual([]);
   });
 
@@ -66,11 +76,7 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     // Act
     await h
       .workflow()
-      .decide(
-        waiting.taskToken as string,
-        { outcome: 'rejected', reason: 'face-not-matching' },
-        'reviewer-2',
-      );
+      .decide(waitOf(waiting), { outcome: 'rejected', reason: 'face-not-matching' }, 'reviewer-2');
     const outcome = await h.outcomeOf(submitted);
 
     // Assess
@@ -94,15 +100,13 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     const waiting = await h.checkWhen(account, waitingWithToken);
 
     // Act
-    await h
-      .workflow()
-      .decide(waiting.taskToken as string, { outcome: 'more-needed', needed: 'video' }, 'reviewer-1');
+    await h.workflow().decide(waitOf(waiting), { outcome: 'more-needed', needed: 'video' }, 'reviewer-1');
     const firstOutcome = await h.outcomeOf(first);
     const moreNeeded = await h.checks.current(account.accountId);
     await h.sendVideo(account);
     const second = await h.submission.submit(account, '203.0.113.9');
     const secondWaiting = await h.checkWhen(account, waitingWithToken);
-    await h.workflow().decide(secondWaiting.taskToken as string, { outcome: 'approved' }, 'reviewer-1');
+    await h.workflow().decide(waitOf(secondWaiting), { outcome: 'approved' }, 'reviewer-1');
     const secondOutcome = await h.outcomeOf(second);
 
     // Assess
@@ -112,7 +116,7 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     expect(h.outbox.messages().map((message) => message.kind)).toContain('identity-check-more-needed');
     expect(await h.media.describe(first.video?.key as string)).toBeUndefined();
     expect(second).toMatchObject({ checkId: first.checkId, attempt: 2, photo: first.photo });
-    expect(second.video?.key).toBe(`checks/${first.checkId}/2/video`);
+    expect(second.video?.key).toMatch(new RegExp(`^checks/${first.checkId}/2/video-[0-9a-f-]{36}$`));
     expect(secondOutcome.status).toBe('SUCCEEDED');
     expect((await h.accounts.findById(account.accountId))?.proofingLevel).toBe('P9');
     expect(await h.media.describe(first.photo?.key as string)).toBeUndefined();
@@ -138,14 +142,14 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     );
     const stale = await h
       .workflow()
-      .decide(firstWait.taskToken as string, { outcome: 'approved' }, 'reviewer-1')
+      .decide(waitOf(firstWait), { outcome: 'approved' }, 'reviewer-1')
       .catch((error: unknown) => error);
     // As the console does: the check's current token, read again if an escalation replaced it meanwhile.
     for (let tries = 0; ; tries += 1) {
       const current = await h.checkWhen(account, waitingWithToken);
       const sent = await h
         .workflow()
-        .decide(current.taskToken as string, { outcome: 'approved' }, 'reviewer-1')
+        .decide(waitOf(current), { outcome: 'approved' }, 'reviewer-1')
         .then(() => true)
         .catch((error: unknown) =>
           error instanceof TaskTokenUnusableError && tries < 20 ? false : Promise.reject(error),
@@ -187,7 +191,7 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     const waiting = await h.checkWhen(account, waitingWithToken);
 
     // Act
-    await h.workflow().decide(waiting.taskToken as string, { outcome: 'approved' }, 'reviewer-1');
+    await h.workflow().decide(waitOf(waiting), { outcome: 'approved' }, 'reviewer-1');
     const outcome = await h.outcomeOf(submitted);
 
     // Assess
@@ -215,7 +219,7 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     const waiting = await h.checkWhen(account, waitingWithToken);
 
     // Act
-    await h.workflow().decide(waiting.taskToken as string, { outcome: 'approved' }, 'reviewer-1');
+    await h.workflow().decide(waitOf(waiting), { outcome: 'approved' }, 'reviewer-1');
     const outcome = await h.outcomeOf(submitted);
 
     // Assess
@@ -236,6 +240,8 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
         createUpload: (request) => media.createUpload(request),
         downloadUrl: (key, options) => media.downloadUrl(key, options),
         delete: (keys) => media.delete(keys),
+        keep: (key, etag) => media.keep(key, etag),
+        deleteUnder: (prefix) => media.deleteUnder(prefix),
         describe: async () => {
           throw new MediaStoreUnavailableError('down');
         },
@@ -277,9 +283,9 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
       (check) => waitingWithToken(check) && check.taskToken !== before.taskToken,
     );
     const stale = await after
-      .decide(before.taskToken as string, { outcome: 'approved' }, 'reviewer-1')
+      .decide(waitOf(before), { outcome: 'approved' }, 'reviewer-1')
       .catch((error: unknown) => error);
-    await after.decide(rewaiting.taskToken as string, { outcome: 'approved' }, 'reviewer-1');
+    await after.decide(waitOf(rewaiting), { outcome: 'approved' }, 'reviewer-1');
     const outcome = await h.outcomeOf(submitted);
 
     // Assess
@@ -318,7 +324,7 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     await h.accounts.delete(account.accountId);
 
     // Act
-    await h.workflow().decide(waiting.taskToken as string, { outcome: 'approved' }, 'reviewer-1');
+    await h.workflow().decide(waitOf(waiting), { outcome: 'approved' }, 'reviewer-1');
     const outcome = await h.outcomeOf(submitted);
 
     // Assess
@@ -337,17 +343,120 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     // Act
     const refused = h
       .workflow()
-      .decide(
-        waiting.taskToken as string,
-        { outcome: 'rejected', reason: 'not-a-reason' } as never,
-        'reviewer-1',
-      );
+      .decide(waitOf(waiting), { outcome: 'rejected', reason: 'not-a-reason' } as never, 'reviewer-1');
 
     // Assess
     await expect(refused).rejects.toBeInstanceOf(InvalidDecisionError);
-    await h.workflow().decide(waiting.taskToken as string, { outcome: 'approved' }, 'reviewer-1');
+    await h.workflow().decide(waitOf(waiting), { outcome: 'approved' }, 'reviewer-1');
     expect((await h.checkWhen(account, (check) => check.state === 'approved')).decision?.decidedBy).toBe(
       'reviewer-1',
     );
+  });
+
+  it('reviews the upload as it was checked: a file replaced after submission is not what the reviewer sees', async () => {
+    // Prepare: a second form for the photo's key (S3 takes a form until it expires)
+    const h = await harness();
+    const account = await h.newAccount();
+    const submitted = await h.submitCheck(account);
+    const waiting = await h.checkWhen(account, waitingWithToken);
+    const replacing = await h.media.createUpload({
+      key: submitted.photo?.key as string,
+      contentType: 'image/jpeg',
+      maxBytes: 10_000,
+      expiresInSeconds: 60,
+    });
+
+    // Act
+    await postUpload(replacing, Buffer.concat([jpegBytes(), Buffer.from('someone else')]));
+    const reviewed = await h.media.describe(waiting.validation?.photo.key as string);
+    const replaced = await h.media.describe(submitted.photo?.key as string);
+
+    // Assess
+    expect(waiting.validation?.photo.key).toBe(`${submitted.photo?.key}.reviewed`);
+    expect(reviewed?.etag).toBe(waiting.validation?.photo.etag);
+    expect(replaced?.etag).not.toBe(waiting.validation?.photo.etag);
+  });
+
+  it('refuses an approval for another submission than the one waiting, and fails the check for ops', async () => {
+    // Prepare
+    const h = await harness();
+    const account = await h.newAccount();
+    const submitted = await h.submitCheck(account);
+    const waiting = await h.checkWhen(account, waitingWithToken);
+
+    // Act
+    await h.workflow().decide({ ...waitOf(waiting), attempt: 2 }, { outcome: 'approved' }, 'reviewer-1');
+    const outcome = await h.outcomeOf(submitted);
+
+    // Assess
+    expect(outcome).toEqual({ status: 'FAILED', error: 'PhotoIdCheckFailed' });
+    expect(await h.checks.current(account.accountId)).toMatchObject({
+      state: 'failed',
+      failure: { step: 'ApplyDecision', error: 'CheckState' },
+    });
+    expect((await h.accounts.findById(account.accountId))?.proofingLevel).toBe('P0');
+  });
+
+  it('does not prove an account with another NHS number than it proved before: it is suspended for ops', async () => {
+    // Prepare: the account proved Sam's NHS number (P5) before; the photo ID check names Jane's
+    const h = await harness();
+    const account = await h.newAccount();
+    await h.accounts.setIdentity(account.accountId, 'P5', { nhsNumber: '9000000017', familyName: 'Jones' });
+    const submitted = await h.submitCheck(account);
+    const waiting = await h.checkWhen(account, waitingWithToken);
+
+    // Act
+    await h.workflow().decide(waitOf(waiting), { outcome: 'approved' }, 'reviewer-1');
+    const outcome = await h.outcomeOf(submitted);
+
+    // Assess
+    expect(outcome.status).toBe('FAILED');
+    const after = await h.accounts.findById(account.accountId);
+    expect(after?.identity?.nhsNumber).toBe('9000000017');
+    expect(after?.proofingLevel).toBe('P5');
+    expect(after?.disabled?.reason).toBe('suspended');
+    expect(await h.checks.current(account.accountId)).toMatchObject({ state: 'failed' });
+  });
+
+  it('emails the outcome and deletes the media even when the patient starts again at once', async () => {
+    // Prepare: the email waits until the patient has started a new check
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const h = await harness({
+      email: (outbox) => ({
+        send: async (message) => {
+          await held;
+          await outbox.send(message);
+        },
+      }),
+    });
+    const account = await h.newAccount();
+    const submitted = await h.submitCheck(account);
+    const waiting = await h.checkWhen(account, waitingWithToken);
+
+    // Act
+    await h.workflow().decide(waitOf(waiting), { outcome: 'rejected', reason: 'id-expired' }, 'reviewer-1');
+    await h.checkWhen(account, (check) => check.state === 'rejected');
+    const next = await h.submission.chooseIdType(account, 'uk-driving-licence');
+    release();
+    const outcome = await h.outcomeOf(submitted);
+
+    // Assess
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(next.checkId).not.toBe(submitted.checkId);
+    expect(
+      h.outbox
+        .messages()
+        .filter((message) => message.to === account.email)
+        .map((message) => message.kind),
+    ).toEqual(['identity-check-rejected']);
+    expect(await h.media.describe(submitted.photo?.key as string)).toBeUndefined();
+    expect(await h.media.describe(waiting.validation?.video.key as string)).toBeUndefined();
+    expect(await h.checks.current(account.accountId)).toMatchObject({
+      checkId: next.checkId,
+      state: 'collecting',
+    });
   });
 });

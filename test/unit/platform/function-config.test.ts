@@ -106,7 +106,7 @@ describe('loadFunctionConfig', () => {
       { PHOTO_ID: '{"staffedHours": {"opens": "21:00", "closes": "09:00"}}' },
       'PHOTO_ID',
     ],
-    ['a retention beyond 30 days', { PHOTO_ID: '{"mediaRetentionDays": 90}' }, 'PHOTO_ID'],
+    ['a retention beyond 14 days', { PHOTO_ID: '{"mediaRetentionDays": 15}' }, 'PHOTO_ID'],
     ['a plain http PDS', { PDS_BASE_URL: 'http://pds.example.nhs.uk/FHIR/R4' }, 'PDS_BASE_URL'],
     [
       'a PDS base with a trailing slash',

@@ -58,8 +58,20 @@ describe('the photo-ID check workflow definition', () => {
   });
 
   it('gives every Task a timeout, retries and a catch, and never retries a check that is gone or in the wrong state', () => {
+    // Prepare: the steps that read the check, and so may find it gone or in the wrong state
+    const readingTheCheck = [
+      'ValidateSubmission',
+      'MatchDetails',
+      'PrepareReview',
+      'WaitForReview',
+      'Escalate',
+      'SendDelayedEmail',
+      'ApplyDecision',
+      'SendOutcomeEmail',
+    ];
+
     // Assess
-    expect(tasks.length).toBeGreaterThanOrEqual(10);
+    expect(tasks.length).toBeGreaterThanOrEqual(12);
     for (const [name, state] of tasks) {
       expect(state.TimeoutSeconds ?? state.TimeoutSecondsPath, name).toBeDefined();
       expect(state.Retry?.length, name).toBeGreaterThan(0);
@@ -67,9 +79,38 @@ describe('the photo-ID check workflow definition', () => {
         state.Catch?.some((catcher) => catcher.ErrorEquals.includes('States.ALL')),
         name,
       ).toBe(true);
+      expect(
+        state.Retry?.some((retrier) => retrier.ErrorEquals.includes('States.TaskFailed')),
+        name,
+      ).toBe(true);
       const gone = state.Retry?.find((retrier) => retrier.ErrorEquals.includes('CheckGone'));
-      if (name !== 'RecordFailure') expect(gone?.MaxAttempts, name).toBe(0);
+      if (readingTheCheck.includes(name)) {
+        expect(gone, name).toMatchObject({ ErrorEquals: ['CheckGone', 'CheckState'], MaxAttempts: 0 });
+        expect(state.Retry?.[0], name).toBe(gone);
+      }
     }
+  });
+
+  it('deletes a gone check’s media, and carries a decision’s email and deletion past what the patient does next', () => {
+    // Act
+    const goneTargets = tasks
+      .flatMap(([, state]) => state.Catch ?? [])
+      .filter((catcher) => catcher.ErrorEquals.includes('CheckGone'))
+      .map((catcher) => catcher.Next);
+    const apply = definition.States.ApplyDecision as State & { ResultSelector?: Record<string, string> };
+
+    // Assess
+    expect(new Set(goneTargets)).toEqual(new Set(['DeleteGoneMedia', 'ScheduleMediaDeletion']));
+    expect(definition.States.DeleteGoneMedia?.Next).toBe('CheckGone');
+    expect(apply.Parameters?.Payload?.['decided.$']).toBe('$.decision');
+    expect(Object.keys(apply.ResultSelector ?? {}).sort()).toEqual([
+      'decidedAt.$',
+      'email.$',
+      'mediaKeys.$',
+      'outcome.$',
+    ]);
+    for (const name of ['SendOutcomeEmail', 'ScheduleMediaDeletion', 'DeleteMedia'])
+      expect((definition.States[name] as State).Parameters?.Payload?.['outcome.$'], name).toBe('$.outcome');
   });
 
   it('runs each task on the function that holds it, with the check', () => {
@@ -119,7 +160,7 @@ describe('the photo-ID check workflow definition', () => {
 
     // Assess
     expect([...seen].sort()).toEqual(Object.keys(definition.States).sort());
-    expect(ends.sort()).toEqual(['CheckFailed', 'CheckGone', 'Done']);
+    expect(ends.sort()).toEqual(['CheckFailed', 'CheckGone', 'Done', 'MediaNotDeleted']);
     expect(definition.States.RecordFailure?.Next).toBe('CheckFailed');
   });
 });

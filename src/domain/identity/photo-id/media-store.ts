@@ -82,9 +82,27 @@ export interface MediaStore {
    * showed, never the declared one) and never cached.
    */
   downloadUrl(key: string, options: DownloadOptions): Promise<string>;
+  /**
+   * Copies the object, as it is at version `etag`, to its reviewed key (`reviewedKey`), which no
+   * upload form can write: what the workflow checked is what the reviewer sees, even if the
+   * patient's form (which works until it expires) replaces the upload later. MediaChangedError
+   * when the object is no longer at that version (the step reads it again).
+   */
+  keep(key: string, etag: string): Promise<string>;
   /** Deletes the objects; keys with nothing stored are ignored. */
   delete(keys: readonly string[]): Promise<void>;
+  /** Deletes every object whose key starts with the prefix (a check's media, when its account is gone). */
+  deleteUnder(prefix: string): Promise<void>;
 }
+
+/** The object changed since it was described: describe it again. */
+export class MediaChangedError extends DomainError {
+  readonly code = 'media_changed';
+  readonly status = 409;
+}
+
+/** Where a checked upload is kept for review: beside it, under a key no upload form names. */
+export const reviewedKey = (key: string): string => `${key}.reviewed`;
 
 /** The store cannot be reached, or refused a call: safe to retry later. */
 export class MediaStoreUnavailableError extends DomainError {
@@ -92,14 +110,25 @@ export class MediaStoreUnavailableError extends DomainError {
   readonly status = 503;
 }
 
+const SAFE_PART = /^[A-Za-z0-9-]{1,64}$/;
+
+/** The prefix of every object of a check: its media, of every attempt. */
+export const checkMediaPrefix = (checkId: string): string => {
+  if (!SAFE_PART.test(checkId)) throw new Error('A check id is letters, digits and hyphens');
+  return `checks/${checkId}/`;
+};
+
 /**
- * The key of one kind of media of one submission of a check: `<checkId>/<attempt>/<kind>`, so
- * a resubmission never overwrites what a decision was made on, and a check's media share a prefix.
+ * The key of one kind of media of one submission of a check: `checks/<checkId>/<attempt>/<kind>`,
+ * so a resubmission never overwrites what a decision was made on, and a check's media share a
+ * prefix. A video's key also names its challenge (`video-<challengeId>`): a video uploaded for
+ * one set of numbers cannot be recorded against another.
  */
-export const mediaKey = (checkId: string, attempt: number, kind: MediaKind): string => {
-  if (!/^[A-Za-z0-9-]{1,64}$/.test(checkId)) throw new Error('A check id is letters, digits and hyphens');
+export const mediaKey = (checkId: string, attempt: number, kind: MediaKind, variant?: string): string => {
   if (!Number.isInteger(attempt) || attempt < 1) throw new Error('An attempt is a whole number from 1');
-  return `checks/${checkId}/${attempt}/${kind}`;
+  if (variant !== undefined && !SAFE_PART.test(variant))
+    throw new Error('A variant is letters, digits and hyphens');
+  return `${checkMediaPrefix(checkId)}${attempt}/${kind}${variant === undefined ? '' : `-${variant}`}`;
 };
 
 /** The type the bytes show, for the types media may be; undefined for anything else. */

@@ -69,14 +69,30 @@ export interface RecordedDecision {
 
 /** What the details check against PDS found for the reviewer (and the NHS number an approval proves). */
 export type DetailsMatch =
-  | { readonly kind: 'matched'; readonly nhsNumber: string; readonly checkedAt: string }
+  | {
+      readonly kind: 'matched';
+      readonly nhsNumber: string;
+      /** The record's name and date of birth, for the reviewer to compare with the ID. */
+      readonly givenName: string | undefined;
+      readonly familyName: string | undefined;
+      readonly birthDate: string | undefined;
+      readonly checkedAt: string;
+    }
   | { readonly kind: 'not-matched'; readonly checkedAt: string }
   | { readonly kind: 'unavailable'; readonly checkedAt: string };
 
 /** What the workflow found the uploads to be, by their bytes. */
 export interface MediaValidation {
-  readonly photo: { readonly contentType: string; readonly size: number; readonly etag: string };
-  readonly video: { readonly contentType: string; readonly size: number; readonly etag: string };
+  /** The reviewed copy (its `key`), of the upload at version `etag`, as its bytes showed it. */
+  readonly photo: ValidatedMedia;
+  readonly video: ValidatedMedia;
+}
+
+export interface ValidatedMedia {
+  readonly key: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly etag: string;
 }
 
 /** One patient's photo-ID check: one at a time per account, kept under the account. */

@@ -47,7 +47,7 @@ export const resolvePhotoIdSettings = (overrides: unknown = {}): PhotoIdSettings
       given.mediaRetentionDays ?? defaultPhotoIdSettings.mediaRetentionDays,
       'mediaRetentionDays',
       0,
-      30,
+      14,
     ),
   };
 };

@@ -87,8 +87,7 @@ export class PhotoIdSubmission {
     account: Account,
     options: { readonly returnTo?: string; readonly contentType?: string },
   ) {
-    const check = await this.#open(account);
-    return this.#upload(check, 'photo', options);
+    return this.#upload(await this.#started(account), 'photo', options);
   }
 
   /**
@@ -98,18 +97,19 @@ export class PhotoIdSubmission {
   async videoUpload(
     account: Account,
   ): Promise<{ readonly challenge: SpokenNumbersChallenge; readonly uploads: readonly MediaUpload[] }> {
-    const check = await this.#open(account);
+    const check = await this.#started(account);
     const challenge = await this.#deps.spokenNumbers.issue(account.accountId);
     const uploads = await Promise.all(
-      mediaLimits.video.contentTypes.map((contentType) => this.#upload(check, 'video', { contentType })),
+      mediaLimits.video.contentTypes.map((contentType) =>
+        this.#upload(check, 'video', { contentType }, challenge.challengeId),
+      ),
     );
     return { challenge, uploads };
   }
 
-  /** Records the uploaded photo, once the store has it. */
+  /** Records the uploaded photo the media store sent the patient back from (the workflow checks it arrived). */
   async photoUploaded(account: Account, key: string): Promise<PhotoIdCheck> {
-    const check = await this.#open(account);
-    await this.#requireUpload(check, 'photo', key);
+    this.#requireKey(await this.#started(account), 'photo', key);
     return this.#change(account, (current) => ({
       ...current,
       photo: { key, uploadedAt: this.#now() },
@@ -121,8 +121,7 @@ export class PhotoIdSubmission {
     account: Account,
     upload: { readonly key: string; readonly challengeId: string; readonly method: VideoMethod },
   ): Promise<PhotoIdCheck> {
-    const check = await this.#open(account);
-    await this.#requireUpload(check, 'video', upload.key);
+    this.#requireKey(await this.#started(account), 'video', upload.key, upload.challengeId);
     const numbers = await this.#deps.spokenNumbers.use(account.accountId, upload.challengeId);
     return this.#change(account, (current) => ({
       ...current,
@@ -201,6 +200,18 @@ export class PhotoIdSubmission {
     };
   }
 
+  /**
+   * The account's open check, saved already (an ID type was chosen): upload forms name its keys,
+   * so a check made up for a page and never saved cannot have any. CheckIncompleteError otherwise.
+   */
+  async #started(account: Account): Promise<PhotoIdCheck> {
+    const check = await this.#open(account);
+    const stored = await this.#deps.checks.current(account.accountId);
+    if (stored?.checkId !== check.checkId || (!check.idType && check.state !== 'more-needed'))
+      throw new CheckIncompleteError('id-type');
+    return check;
+  }
+
   async #change(account: Account, change: (check: PhotoIdCheck) => PhotoIdCheck): Promise<PhotoIdCheck> {
     const check = await this.#open(account);
     // After "more needed", the first change starts the next attempt (new keys for new media).
@@ -217,6 +228,11 @@ export class PhotoIdSubmission {
       outcomeEmail: _email,
       mediaDeletedAt: _deleted,
       detailsMatch: _match,
+      delayedEmailSent: _delayed,
+      failure: _failure,
+      taskToken: _token,
+      overdue: _overdue,
+      escalations: _escalations,
       ...rest
     } = check;
     return {
@@ -233,6 +249,7 @@ export class PhotoIdSubmission {
     check: PhotoIdCheck,
     kind: MediaKind,
     options: { readonly returnTo?: string; readonly contentType?: string },
+    variant?: string,
   ): Promise<MediaUpload> {
     const limits = mediaLimits[kind];
     const contentType =
@@ -241,7 +258,7 @@ export class PhotoIdSubmission {
         : limits.contentTypes[0];
     const attempt = check.state === 'more-needed' ? check.attempt + 1 : check.attempt;
     return this.#deps.media.createUpload({
-      key: mediaKey(check.checkId, attempt, kind),
+      key: mediaKey(check.checkId, attempt, kind, variant),
       contentType,
       maxBytes: limits.maxBytes,
       expiresInSeconds: uploadLifetimeSeconds,
@@ -249,12 +266,15 @@ export class PhotoIdSubmission {
     });
   }
 
-  async #requireUpload(check: PhotoIdCheck, kind: MediaKind, key: string): Promise<void> {
+  /**
+   * The key the page names must be the one this check's form used. Whether the file arrived is
+   * the workflow's to see (this function may sign uploads, never read them): a missing file is
+   * asked for again, without a reviewer.
+   */
+  #requireKey(check: PhotoIdCheck, kind: MediaKind, key: string, variant?: string): void {
     const attempt = check.state === 'more-needed' ? check.attempt + 1 : check.attempt;
-    if (key !== mediaKey(check.checkId, attempt, kind))
+    if (key !== mediaKey(check.checkId, attempt, kind, variant))
       throw new UploadMissingError('The upload is not this check’s.', { logDetail: `${kind}-key` });
-    if (!(await this.#deps.media.describe(key)))
-      throw new UploadMissingError('The upload did not arrive.', { logDetail: `${kind}-absent` });
   }
 
   #now(): string {

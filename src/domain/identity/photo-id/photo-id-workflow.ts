@@ -2,6 +2,7 @@ import type { AccountStore } from '../../accounts/account.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Clock } from '../../clock.ts';
 import { DomainError } from '../../errors.ts';
+import type { IdentityCheckRejectionReason } from '../../messaging/email-templates.ts';
 import {
   identityCheckApprovedMessage,
   identityCheckDelayedMessage,
@@ -18,14 +19,17 @@ import {
 import { recordMatches } from '../details-match.ts';
 import { upliftAccount } from '../identity-uplift.ts';
 import { identityOf } from '../record-identity.ts';
-import { type MediaStore, mediaLimits, sniffMediaType } from './media-store.ts';
+import { checkMediaPrefix, type MediaStore, mediaLimits, sniffMediaType } from './media-store.ts';
 import {
+  closedStates,
   type DetailsMatch,
   type PhotoIdCheck,
   type PhotoIdCheckStore,
   type RecordedDecision,
   type ReviewDecision,
   readReviewDecision,
+  type UploadedMedia,
+  type UploadedVideo,
 } from './photo-id-check.ts';
 
 /** What every task of the workflow is given: the check, by its account, and which submission of it. */
@@ -43,16 +47,24 @@ export interface PhotoIdWorkflow {
   start(check: CheckReference): Promise<void>;
 }
 
+/** The wait a decision is for: its token, and the check and submission the reviewer looked at. */
+export interface WaitingReview {
+  readonly taskToken: string;
+  readonly checkId: string;
+  readonly attempt: number;
+}
+
 /**
  * How a reviewer's decision reaches the waiting workflow: Step Functions' SendTaskSuccess with
  * the task token the wait stored (the review console uses this; tests and the dev control too).
  */
 export interface ReviewDecisions {
   /**
-   * Resumes the wait whose token this is with the decision and who made it; TaskTokenUnusableError
-   * when the wait has ended (decided, or replaced by an escalation's: read the check's token again).
+   * Resumes the wait with the decision and who made it; the decision names the check and
+   * submission, and one for another is refused by the workflow. TaskTokenUnusableError when the
+   * wait has ended (decided, or replaced by an escalation's: read the check's token again).
    */
-  decide(taskToken: string, decision: ReviewDecision, reviewer: string): Promise<void>;
+  decide(waiting: WaitingReview, decision: ReviewDecision, reviewer: string): Promise<void>;
 }
 
 /** The token names no waiting task: it was replaced by an escalation's, or the wait ended. */
@@ -81,6 +93,25 @@ export class CheckStateError extends Error {
   override readonly name = 'CheckState';
 }
 
+/** Another writer changed the check while the step ran: the step's retry reads it again. */
+export class CheckChangedError extends Error {
+  override readonly name = 'CheckChanged';
+}
+
+/** The email a decision leads to, carried by the workflow so it goes whatever the patient does next. */
+export type OutcomeEmail =
+  | { readonly kind: 'approved' }
+  | { readonly kind: 'rejected'; readonly reason: IdentityCheckRejectionReason }
+  | { readonly kind: 'more-needed'; readonly needed: 'photo' | 'video' };
+
+/** What ApplyDecision hands on: the email to send and the media to delete, by key. */
+export interface AppliedDecision {
+  readonly outcome: ReviewDecision['outcome'];
+  readonly email: OutcomeEmail;
+  readonly mediaKeys: readonly string[];
+  readonly decidedAt: string;
+}
+
 export interface PhotoIdWorkflowSettings {
   /** How often an overdue check raises its alert again, in seconds. */
   readonly escalationRepeatSeconds: number;
@@ -100,7 +131,7 @@ export interface PhotoIdWorkflowDependencies {
   readonly checks: PhotoIdCheckStore;
   readonly media: MediaStore;
   readonly demographics: Demographics;
-  readonly accounts: Pick<AccountStore, 'findById' | 'setIdentity' | 'holdIdentity'>;
+  readonly accounts: Pick<AccountStore, 'findById' | 'setIdentity' | 'holdIdentity' | 'disable'>;
   readonly email: EmailSender;
   readonly audit: AuditLog;
   readonly clock: Clock;
@@ -132,7 +163,11 @@ export class PhotoIdWorkflowTasks {
     this.#deps = deps;
   }
 
-  /** The photo and video are there, within their limits, and are what their bytes say (JPEG, PNG, WebM, MP4). */
+  /**
+   * The photo and video are there, within their limits, and are what their bytes say (JPEG, PNG,
+   * WebM, MP4); each is copied, at the version checked, to a key no upload form can write, which
+   * is what the reviewer sees. An unreadable or missing upload is "more needed", decided here.
+   */
   async validateSubmission(ref: CheckReference): Promise<{ readonly outcome: 'valid' | 'unreadable' }> {
     const check = await this.#load(ref);
     if (check.validation) return { outcome: 'valid' };
@@ -159,21 +194,32 @@ export class PhotoIdWorkflowTasks {
       });
       return { outcome: 'unreadable' };
     }
+    const [photoKey, videoKey] = await Promise.all([
+      this.#deps.media.keep(check.photo.key, photo.etag),
+      this.#deps.media.keep(check.video.key, video.etag),
+    ]);
     await this.#write({
       ...check,
       validation: {
-        photo: { contentType: photoType as string, size: photo.size, etag: photo.etag },
-        video: { contentType: videoType as string, size: video.size, etag: video.etag },
+        photo: { key: photoKey, contentType: photoType as string, size: photo.size, etag: photo.etag },
+        video: { key: videoKey, contentType: videoType as string, size: video.size, etag: video.etag },
       },
     });
     return { outcome: 'valid' };
   }
 
-  /** The entered details against PDS, for the reviewer, and the NHS number an approval proves. */
+  /** The entered details against PDS: the record the reviewer compares with the ID, and an approval proves. */
   async matchDetails(ref: CheckReference): Promise<{ readonly kind: DetailsMatch['kind'] }> {
     const check = await this.#load(ref);
     if (check.detailsMatch?.kind === 'matched') return { kind: 'matched' };
-    const match = await this.#match(check);
+    let match: DetailsMatch;
+    try {
+      const record = await this.#find(check);
+      match = record ? this.#matched(record) : { kind: 'not-matched', checkedAt: this.#now() };
+    } catch (error) {
+      if (!(error instanceof DemographicsUnavailableError)) throw error;
+      match = { kind: 'unavailable', checkedAt: this.#now() };
+    }
     await this.#write({ ...check, detailsMatch: match });
     return { kind: match.kind };
   }
@@ -232,158 +278,237 @@ export class PhotoIdWorkflowTasks {
   }
 
   /**
-   * Carries out the reviewer's decision (or the workflow's own, for an unreadable upload):
-   * approval proves the account at P9 through the uplift (one account per NHS number: where
+   * Carries out the reviewer's decision (or the workflow's own, for an unreadable upload).
+   * Approval proves the account at P9 through the uplift (one account per NHS number: where
    * another account has the number, the identity is held and the patient chooses at the next
-   * login, CID1006); rejection and "more needed" are recorded for the patient and the email.
+   * login, CID1006), and only with the record the reviewer saw: PDS is asked again, and the
+   * check fails for ops if the record is gone or another, if the account is disabled, or if the
+   * account proved another NHS number before (then it is suspended, as CID1101). Rejection and
+   * "more needed" are recorded. What follows (the email, the deletion) is handed on, so it
+   * happens whatever the patient does next.
    */
-  async applyDecision(
-    ref: CheckReference & { readonly decision?: unknown; readonly reviewer?: unknown },
-  ): Promise<{ readonly outcome: ReviewDecision['outcome'] }> {
+  async applyDecision(ref: CheckReference & { readonly decided?: unknown }): Promise<AppliedDecision> {
     const check = await this.#load(ref);
     if (check.state === 'approved' || check.state === 'rejected' || check.state === 'more-needed')
-      return { outcome: check.state };
+      return this.#applied(check);
     const recorded = this.#decisionOf(check, ref);
     const { decision } = recorded;
     const { taskToken: _ended, ...rest } = check;
+    let decided: PhotoIdCheck;
     if (decision.outcome === 'approved') {
-      const { match, record } = await this.#matchForApproval(check);
       const account = await this.#deps.accounts.findById(check.accountId);
       if (!account) throw new CheckGoneError('The account was deleted');
-      if (!record || match.kind !== 'matched') throw new CheckStateError('Approved without an NHS record');
+      if (account.disabled) throw new CheckStateError('Approved for a disabled account');
+      const record = await this.#find(check);
+      if (
+        !record ||
+        check.detailsMatch?.kind !== 'matched' ||
+        record.nhsNumber !== check.detailsMatch.nhsNumber
+      )
+        throw new CheckStateError('Approved without the NHS record the reviewer saw');
+      if (account.identity?.nhsNumber && account.identity.nhsNumber !== record.nhsNumber) {
+        await this.#deps.accounts.disable(account.accountId, { reason: 'suspended', at: this.#now() });
+        throw new CheckStateError('The photo ID names another NHS number than the account proved');
+      }
       await upliftAccount(this.#deps, account, 'P9', {
         ...account.identity,
         ...identityOf(record, account),
         checkedAt: this.#now(),
       });
-      await this.#write({ ...rest, detailsMatch: match, decision: recorded, state: 'approved' });
+      decided = { ...rest, detailsMatch: this.#matched(record), decision: recorded, state: 'approved' };
     } else if (decision.outcome === 'rejected') {
-      await this.#write({ ...rest, decision: recorded, state: 'rejected' });
+      decided = { ...rest, decision: recorded, state: 'rejected' };
     } else {
-      await this.#write({ ...rest, decision: recorded, state: 'more-needed', needed: decision.needed });
+      decided = { ...rest, decision: recorded, state: 'more-needed', needed: decision.needed };
     }
+    await this.#write(decided);
     await this.#deps.audit.record({
       accountId: check.accountId,
       type: 'photo-id-decided',
       at: this.#now(),
       detail: decision.outcome === 'rejected' ? `rejected:${decision.reason}` : decision.outcome,
     });
-    return { outcome: decision.outcome };
+    return this.#applied(decided);
   }
 
   /** The outcome email (approved, rejected with why and what next, more needed), sent once. */
-  async sendOutcomeEmail(ref: CheckReference): Promise<void> {
-    const check = await this.#load(ref);
-    if (check.outcomeEmail === 'sent') return;
-    const account = await this.#deps.accounts.findById(check.accountId);
+  async sendOutcomeEmail(ref: CheckReference & { readonly outcome?: unknown }): Promise<void> {
+    const applied = readApplied(ref.outcome);
+    const check = await this.#sameSubmission(ref);
+    if (check?.outcomeEmail === 'sent') return;
+    const account = await this.#deps.accounts.findById(ref.accountId);
     if (!account) throw new CheckGoneError('The account was deleted');
-    const decision = check.decision?.decision;
     const to = { to: account.email, serviceName: this.#deps.service.serviceName };
-    if (check.state === 'approved') await this.#deps.email.send(identityCheckApprovedMessage(to));
-    else if (check.state === 'rejected' && decision?.outcome === 'rejected')
-      await this.#deps.email.send(
-        identityCheckRejectedMessage({
-          ...to,
-          reason: decision.reason,
-          contactLink: this.#deps.service.contactLink,
-        }),
-      );
-    else if (check.state === 'more-needed' && decision?.outcome === 'more-needed')
-      await this.#deps.email.send(
-        identityCheckMoreNeededMessage({
-          ...to,
-          needed: decision.needed,
-          startLink: this.#deps.service.startLink,
-        }),
-      );
-    else throw new CheckStateError(`No outcome to email in state ${check.state}`);
-    await this.#write({ ...check, outcomeEmail: 'sent' });
+    const { email } = applied;
+    await this.#deps.email.send(
+      email.kind === 'approved'
+        ? identityCheckApprovedMessage(to)
+        : email.kind === 'rejected'
+          ? identityCheckRejectedMessage({
+              ...to,
+              reason: email.reason,
+              contactLink: this.#deps.service.contactLink,
+            })
+          : identityCheckMoreNeededMessage({
+              ...to,
+              needed: email.needed,
+              startLink: this.#deps.service.startLink,
+            }),
+    );
+    // Marked on the check while it is still this submission (the patient may have moved on).
+    await this.#markIfSame(ref, (same) => ({ ...same, outcomeEmail: 'sent' }));
   }
 
   /** The email could not be sent after its retries: the check says so, where ops see it. */
   async recordEmailFailure(ref: CheckReference): Promise<void> {
-    const check = await this.#load(ref);
-    if (check.outcomeEmail === 'sent') return;
-    await this.#write({ ...check, outcomeEmail: 'failed' });
-    this.#deps.alert('email-failed', { checkId: check.checkId });
+    this.#deps.alert('email-failed', { checkId: ref.checkId });
+    await this.#markIfSame(ref, (same) =>
+      same.outcomeEmail === 'sent' ? same : { ...same, outcomeEmail: 'failed' },
+    );
   }
 
   /** When the media may be deleted: the decision's time plus the retention (0 days: now). */
-  async scheduleMediaDeletion(ref: CheckReference): Promise<{ readonly deleteAt: string }> {
-    const check = await this.#load(ref);
-    const decidedAt = new Date(check.decision?.decidedAt ?? this.#now());
+  async scheduleMediaDeletion(
+    ref: CheckReference & { readonly outcome?: unknown },
+  ): Promise<{ readonly deleteAt: string }> {
+    const decidedAt = new Date(readApplied(ref.outcome).decidedAt);
     const deleteAt = new Date(decidedAt.getTime() + this.#deps.settings.mediaRetentionDays * 86_400_000);
     return { deleteAt: deleteAt.toISOString() };
   }
 
   /**
-   * Deletes the media the decision was made on. After "more needed", only what is to be sent
-   * again: the rest is part of the next submission. The bucket's lifecycle rule removes what an
-   * abandoned submission leaves.
+   * Deletes the media the decision was made on, by the keys the decision handed on, whatever the
+   * check is now. After "more needed", only what is to be sent again (and the reviewed copies):
+   * the rest is part of the next submission.
    */
-  async deleteMedia(ref: CheckReference): Promise<void> {
-    const check = await this.#load(ref);
-    if (check.mediaDeletedAt) return;
-    const kept = check.state === 'more-needed' ? (check.needed === 'photo' ? 'video' : 'photo') : undefined;
-    const keys = [
-      ...(check.photo && kept !== 'photo' ? [check.photo.key] : []),
-      ...(check.video && kept !== 'video' ? [check.video.key] : []),
-    ];
-    await this.#deps.media.delete(keys);
+  async deleteMedia(ref: CheckReference & { readonly outcome?: unknown }): Promise<void> {
+    const { mediaKeys } = readApplied(ref.outcome);
+    await this.#deps.media.delete(mediaKeys);
+    const check = await this.#sameSubmission(ref);
+    if (!check || check.mediaDeletedAt) return;
     const { photo, video, ...rest } = check;
+    const kept = (media: UploadedMedia | undefined) => media !== undefined && !mediaKeys.includes(media.key);
     await this.#write({
       ...rest,
-      ...(kept === 'photo' && photo ? { photo } : {}),
-      ...(kept === 'video' && video ? { video } : {}),
+      ...(kept(photo) ? { photo } : {}),
+      ...(kept(video) ? { video: video as UploadedVideo } : {}),
       mediaDeletedAt: this.#now(),
     });
+  }
+
+  /**
+   * The account was deleted, or the check is no longer this one: its media go now, not when the
+   * bucket's lifecycle rule gets to them. The whole check's when the check is gone; else this
+   * submission's.
+   */
+  async deleteGoneMedia(ref: CheckReference): Promise<void> {
+    const current = await this.#deps.checks.current(ref.accountId);
+    const prefix = checkMediaPrefix(ref.checkId);
+    await this.#deps.media.deleteUnder(
+      current?.checkId === ref.checkId ? `${prefix}${ref.attempt}/` : prefix,
+    );
   }
 
   /** The workflow could not finish: the check is failed, with the step and the error's name, and ops alerted. */
   async recordFailure(
     ref: CheckReference & { readonly step?: unknown; readonly error?: { readonly Error?: unknown } },
   ): Promise<void> {
-    const check = await this.#deps.checks.current(ref.accountId);
+    const check = await this.#sameSubmission(ref);
     const step = typeof ref.step === 'string' ? ref.step : 'unknown';
     const error = typeof ref.error?.Error === 'string' ? ref.error.Error.slice(0, 100) : 'unknown';
     this.#deps.alert('failed', { checkId: ref.checkId, step, error });
-    if (!check || check.checkId !== ref.checkId || check.attempt !== ref.attempt) return;
+    if (!check || closedStates.includes(check.state)) return;
     const { taskToken: _ended, ...rest } = check;
     await this.#write({ ...rest, state: 'failed', failure: { step, error, at: this.#now() } });
   }
 
   async #load(ref: CheckReference): Promise<PhotoIdCheck> {
-    const check = await this.#deps.checks.current(ref.accountId);
-    if (!check || check.checkId !== ref.checkId || check.attempt !== ref.attempt)
-      throw new CheckGoneError('The check is not there, or moved on to another submission');
+    const check = await this.#sameSubmission(ref);
+    if (!check) throw new CheckGoneError('The check is not there, or moved on to another submission');
     return check;
+  }
+
+  /** The check if it is still this submission; undefined when the account or check is gone or moved on. */
+  async #sameSubmission(ref: CheckReference): Promise<PhotoIdCheck | undefined> {
+    const check = await this.#deps.checks.current(ref.accountId);
+    return check && check.checkId === ref.checkId && check.attempt === ref.attempt ? check : undefined;
+  }
+
+  /**
+   * Records what a step did on the check while it is still this submission; once the patient has
+   * moved on (a new check, the next attempt), there is nothing to record it on, and that is fine.
+   */
+  async #markIfSame(ref: CheckReference, change: (check: PhotoIdCheck) => PhotoIdCheck): Promise<void> {
+    for (let tries = 0; tries < 3; tries += 1) {
+      const check = await this.#sameSubmission(ref);
+      if (!check || (await this.#deps.checks.save(change(check)))) return;
+    }
+    throw new CheckChangedError('The check kept changing while the step ran');
   }
 
   /** Writes the check, or fails the step when another writer changed it first (the retry reads it again). */
   async #write(check: PhotoIdCheck): Promise<void> {
     if (!(await this.#deps.checks.save(check)))
-      throw new CheckStateError('The check changed while the step ran');
+      throw new CheckChangedError('The check changed while the step ran');
   }
 
   #now(): string {
     return this.#deps.clock().toISOString();
   }
 
-  #decisionOf(
-    check: PhotoIdCheck,
-    input: { readonly decision?: unknown; readonly reviewer?: unknown },
-  ): RecordedDecision {
+  #matched(record: DemographicsRecord): DetailsMatch {
+    return {
+      kind: 'matched',
+      nhsNumber: record.nhsNumber,
+      givenName: record.givenNames[0],
+      familyName: record.familyName,
+      birthDate: record.birthDate,
+      checkedAt: this.#now(),
+    };
+  }
+
+  /** The email and the media to delete that a decided check leads to. */
+  #applied(check: PhotoIdCheck): AppliedDecision {
+    const decision = check.decision?.decision;
+    if (!decision) throw new CheckStateError('Decided without a decision');
+    const reviewed = [check.validation?.photo.key, check.validation?.video.key];
+    const originals =
+      decision.outcome === 'more-needed'
+        ? [decision.needed === 'photo' ? check.photo?.key : check.video?.key]
+        : [check.photo?.key, check.video?.key];
+    return {
+      outcome: decision.outcome,
+      email:
+        decision.outcome === 'approved'
+          ? { kind: 'approved' }
+          : decision.outcome === 'rejected'
+            ? { kind: 'rejected', reason: decision.reason }
+            : { kind: 'more-needed', needed: decision.needed },
+      mediaKeys: [...originals, ...reviewed].filter((key): key is string => key !== undefined),
+      decidedAt: check.decision?.decidedAt ?? this.#now(),
+    };
+  }
+
+  #decisionOf(check: PhotoIdCheck, input: { readonly decided?: unknown }): RecordedDecision {
+    const decided = (input.decided ?? {}) as Record<string, unknown>;
     // The workflow's own decision (an unreadable upload) was recorded by the validation.
-    if (check.decision && input.decision == null) return check.decision;
-    const decision = readReviewDecision(input.decision);
+    if (decided.decision == null) {
+      if (!check.decision) throw new CheckStateError('No decision was made');
+      return check.decision;
+    }
+    if (check.state !== 'in-review') throw new CheckStateError(`A decision in state ${check.state}`);
+    if (decided.checkId !== check.checkId || decided.attempt !== check.attempt)
+      throw new CheckStateError('The decision is for another check or submission');
+    const decision = readReviewDecision(decided.decision);
     if (!decision) throw new CheckStateError('The decision is not one the workflow knows');
     return {
       decision,
-      decidedBy: typeof input.reviewer === 'string' ? input.reviewer.slice(0, 100) : 'reviewer',
+      decidedBy: typeof decided.reviewer === 'string' ? decided.reviewer.slice(0, 100) : 'reviewer',
       decidedAt: this.#now(),
     };
   }
 
+  /** The record by NHS number, or the single one a search finds, if it matches what was entered. */
   async #find(check: PhotoIdCheck): Promise<DemographicsRecord | undefined> {
     const details = check.details;
     if (!details) return undefined;
@@ -398,27 +523,18 @@ export class PhotoIdWorkflowTasks {
       throw error;
     }
   }
-
-  async #match(check: PhotoIdCheck): Promise<DetailsMatch> {
-    try {
-      const record = await this.#find(check);
-      return record
-        ? { kind: 'matched', nhsNumber: record.nhsNumber, checkedAt: this.#now() }
-        : { kind: 'not-matched', checkedAt: this.#now() };
-    } catch (error) {
-      if (error instanceof DemographicsUnavailableError)
-        return { kind: 'unavailable', checkedAt: this.#now() };
-      throw error;
-    }
-  }
-
-  /** PDS asked again at approval: the record proved is the one PDS has now (the step retries while PDS is down). */
-  async #matchForApproval(
-    check: PhotoIdCheck,
-  ): Promise<{ match: DetailsMatch; record?: DemographicsRecord }> {
-    const record = await this.#find(check);
-    return record
-      ? { match: { kind: 'matched', nhsNumber: record.nhsNumber, checkedAt: this.#now() }, record }
-      : { match: { kind: 'not-matched', checkedAt: this.#now() } };
-  }
 }
+
+/** The decision's hand-on, as the state machine carries it, read strictly. */
+const readApplied = (value: unknown): AppliedDecision => {
+  const applied = (value ?? {}) as Partial<AppliedDecision>;
+  const email = applied.email as OutcomeEmail | undefined;
+  if (
+    !email ||
+    !['approved', 'rejected', 'more-needed'].includes(email.kind) ||
+    !Array.isArray(applied.mediaKeys) ||
+    typeof applied.decidedAt !== 'string'
+  )
+    throw new CheckStateError('The decision handed on is not one the workflow made');
+  return applied as AppliedDecision;
+};

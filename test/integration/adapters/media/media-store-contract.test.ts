@@ -4,17 +4,22 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NotFound,
   S3Client,
+  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalMediaStore } from '../../../../src/adapters/local/local-media-store.ts';
 import { S3MediaStore } from '../../../../src/adapters/s3/s3-media-store.ts';
 import {
+  checkMediaPrefix,
+  MediaChangedError,
   type MediaStore,
   type MediaUpload,
   mediaKey,
@@ -126,6 +131,22 @@ const s3Harness = async (): Promise<Harness> => {
     const bytes = Range ? object.bytes.subarray(Number(from), Number(to) + 1) : object.bytes;
     return { Body: { transformToByteArray: async () => new Uint8Array(bytes) } };
   });
+  s3.on(CopyObjectCommand).callsFake(({ CopySource, CopySourceIfMatch, Key }) => {
+    const source = decodeURIComponent(String(CopySource).replace(`${BUCKET}/`, ''));
+    const object = objects.get(source);
+    if (!object || object.etag !== CopySourceIfMatch)
+      throw new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 412 },
+      });
+    objects.set(Key, object);
+    return {};
+  });
+  s3.on(ListObjectsV2Command).callsFake(({ Prefix }) => ({
+    Contents: [...objects.keys()].filter((key) => key.startsWith(Prefix ?? '')).map((Key) => ({ Key })),
+    IsTruncated: false,
+  }));
   s3.on(DeleteObjectsCommand).callsFake(({ Delete }) => {
     for (const { Key } of Delete.Objects) objects.delete(Key);
     return { Errors: [] };
@@ -327,6 +348,44 @@ describe.each([
     expect(await harness.store.describe(other.key)).toMatchObject({ size: 10 });
   });
 
+  it('keeps a copy of an upload at the version checked, which a later upload to the same key does not change', async () => {
+    // Prepare
+    const first = await photoUpload();
+    await harness.post(first, new Blob([jpeg(10)]));
+    const checked = await harness.store.describe(first.key);
+
+    // Act
+    const kept = await harness.store.keep(first.key, checked?.etag as string);
+    const second = await photoUpload();
+    await harness.post(second, new Blob([jpeg(20)]));
+    const stale = await harness.store
+      .keep(first.key, checked?.etag as string)
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(kept).toBe(`${first.key}.reviewed`);
+    expect(await harness.store.describe(kept)).toMatchObject({ size: 10, etag: checked?.etag });
+    expect(await harness.store.describe(first.key)).toMatchObject({ size: 20 });
+    expect(stale).toBeInstanceOf(MediaChangedError);
+  });
+
+  it('deletes everything under a check’s prefix, and nothing of another check', async () => {
+    // Prepare
+    const ours = await photoUpload();
+    const theirs = await photoUpload({ key: mediaKey('check-2', 1, 'photo') });
+    await harness.post(ours, new Blob([jpeg(10)]));
+    await harness.post(theirs, new Blob([jpeg(10)]));
+    await harness.store.keep(ours.key, (await harness.store.describe(ours.key))?.etag as string);
+
+    // Act
+    await harness.store.deleteUnder(checkMediaPrefix('check-1'));
+
+    // Assess
+    expect(await harness.store.describe(ours.key)).toBeUndefined();
+    expect(await harness.store.describe(`${ours.key}.reviewed`)).toBeUndefined();
+    expect(await harness.store.describe(theirs.key)).toMatchObject({ size: 10 });
+  });
+
   it('states the limits it was asked for in the upload', async () => {
     // Act
     const upload = await harness.store.createUpload({
@@ -366,6 +425,46 @@ describe('the local media store, beyond S3', () => {
     // Assess
     expect(second).toMatchObject({ status: 403, code: 'AccessDenied' });
     expect(await harness.store.describe(upload.key)).toMatchObject({ size: 10 });
+    await harness.close();
+  });
+
+  it('refuses what S3 refuses: a field the policy does not cover, two files, a field after the file', async () => {
+    // Prepare
+    const harness = await localHarness();
+    const upload = await harness.store.createUpload({
+      key: mediaKey('check-1', 1, 'photo'),
+      contentType: 'image/jpeg',
+      maxBytes: 1000,
+      expiresInSeconds: 600,
+    });
+    const post = (form: FormData) =>
+      fetch(upload.url, { method: 'POST', body: form }).then(async (response) => ({
+        status: response.status,
+        code: /<Code>([^<]+)<\/Code>/.exec(await response.text())?.[1],
+      }));
+    const base = () => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+      return form;
+    };
+
+    // Act
+    const extra = base();
+    extra.append('x-amz-meta-note', 'uncovered');
+    extra.append('file', new Blob([jpeg(10)]));
+    const twoFiles = base();
+    twoFiles.append('file', new Blob([jpeg(10)]));
+    twoFiles.append('other', new Blob([jpeg(10)]));
+    const fieldAfter = base();
+    fieldAfter.append('file', new Blob([jpeg(10)]));
+    fieldAfter.append('key', upload.key);
+    const outcomes = [await post(extra), await post(twoFiles), await post(fieldAfter)];
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([403, 403, 400]);
+    expect(await harness.store.describe(upload.key)).toBeUndefined();
+    // The form was not used up by the refusals
+    expect(await harness.post(upload, new Blob([jpeg(10)]))).toMatchObject({ status: 204 });
     await harness.close();
   });
 });

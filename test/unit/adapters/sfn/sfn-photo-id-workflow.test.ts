@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SfnPhotoIdWorkflow } from '../../../../src/adapters/sfn/sfn-photo-id-workflow.ts';
-import { ServiceUnavailableError } from '../../../../src/domain/errors.ts';
+import { ConflictError, ServiceUnavailableError } from '../../../../src/domain/errors.ts';
 import {
   InvalidDecisionError,
   TaskTokenUnusableError,
@@ -23,7 +23,7 @@ const workflow = () =>
 const CHECK = { accountId: 'account-1', checkId: 'check-1', attempt: 2 };
 
 describe('the photo-ID workflow on Step Functions', () => {
-  it('starts one execution per submission, named after it, with the check as input', async () => {
+  it('starts one execution per submission, named after it, and refuses a submission that ran already', async () => {
     // Prepare
     sfn
       .on(StartExecutionCommand)
@@ -32,9 +32,10 @@ describe('the photo-ID workflow on Step Functions', () => {
 
     // Act
     await workflow().start(CHECK);
-    await workflow().start(CHECK);
+    const again = workflow().start(CHECK);
 
     // Assess
+    await expect(again).rejects.toBeInstanceOf(ConflictError);
     const calls = sfn.commandCalls(StartExecutionCommand);
     expect(calls).toHaveLength(2);
     expect(calls[0]?.args[0].input).toEqual({
@@ -52,8 +53,16 @@ describe('the photo-ID workflow on Step Functions', () => {
       .rejects(new TaskTimedOut({ message: 'timed out', $metadata: {} }));
 
     // Act
-    await workflow().decide('token-1', { outcome: 'rejected', reason: 'id-expired' }, 'reviewer-1');
-    const late = workflow().decide('token-0', { outcome: 'approved' }, 'reviewer-1');
+    await workflow().decide(
+      { taskToken: 'token-1', checkId: 'check-1', attempt: 2 },
+      { outcome: 'rejected', reason: 'id-expired' },
+      'reviewer-1',
+    );
+    const late = workflow().decide(
+      { taskToken: 'token-0', checkId: 'check-1', attempt: 1 },
+      { outcome: 'approved' },
+      'reviewer-1',
+    );
 
     // Assess
     expect(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input).toEqual({
@@ -61,6 +70,8 @@ describe('the photo-ID workflow on Step Functions', () => {
       output: JSON.stringify({
         decision: { outcome: 'rejected', reason: 'id-expired' },
         reviewer: 'reviewer-1',
+        checkId: 'check-1',
+        attempt: 2,
       }),
     });
     await expect(late).rejects.toBeInstanceOf(TaskTokenUnusableError);
@@ -68,7 +79,11 @@ describe('the photo-ID workflow on Step Functions', () => {
 
   it('refuses a decision that is not one of the fixed outcomes without calling Step Functions', async () => {
     // Act
-    const refused = workflow().decide('token-1', { outcome: 'rejected', reason: 'because' } as never, 'r');
+    const refused = workflow().decide(
+      { taskToken: 'token-1', checkId: 'check-1', attempt: 1 },
+      { outcome: 'rejected', reason: 'because' } as never,
+      'r',
+    );
 
     // Assess
     await expect(refused).rejects.toBeInstanceOf(InvalidDecisionError);
