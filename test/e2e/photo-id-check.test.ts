@@ -290,4 +290,41 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
     expect(cannotRecord).toContain('CID4017');
     expect(accessibility).toEqual([]);
   }, 180_000);
+
+  it('works without JavaScript up to the video, which says what to do (CID4017); a key from another check is refused (CID4011)', async () => {
+    // Prepare: a patient with JavaScript on to create the account, then the same session without it
+    const request = await p9Request();
+    const setUp = await browser.newContext();
+    const page = await setUp.newPage();
+    await newPatient(page, request.url, 'photo-id-no-script@example.com', '07700 900803');
+    const { cookies } = await setUp.storageState();
+    await setUp.close();
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    await context.addCookies(cookies);
+    const plain = await context.newPage();
+
+    // Act: the ID and its photo, by plain forms (the photo's straight to the media store and back)
+    await plain.goto(`${stack.issuer}/prove-who-you-are/photo-id`);
+    await plain.getByLabel('Passport').check();
+    await plain.getByRole('button', { name: 'Continue' }).click();
+    await plain.locator('input[type="file"][name="file"]').setInputFiles(photoOfId());
+    await plain.getByRole('button', { name: 'Upload photo' }).click();
+    await plain.waitForURL(/\/photo-id\/video/);
+    // (axe needs script in the page: these pages are checked with it in the other tests)
+    const noScript = await plain.locator('main').innerText();
+
+    // Act: the media store's way back, with another check's key in it
+    await plain.goto(
+      `${stack.issuer}/prove-who-you-are/photo-id/photo/uploaded?key=checks/00000000-0000-4000-8000-000000000000/1/photo`,
+    );
+    const refusedTitle = (await plain.locator('h1').first().innerText()).trim();
+    const refused = await plain.locator('main').innerText();
+    await context.close();
+
+    // Assess
+    expect(noScript).toContain('Turn on JavaScript to record your video');
+    expect(noScript).toContain('CID4017');
+    expect(refusedTitle).toBe('Your photo or video did not upload');
+    expect(refused).toContain('CID4011');
+  }, 180_000);
 });
