@@ -50,6 +50,23 @@ describe('the local dev server', () => {
     expect(Object.keys(handlers).sort()).toEqual(httpFunctions.sort());
   });
 
+  it('allows the camera and microphone on the photo-ID video page alone', async () => {
+    // Act
+    const policyOf = async (path: string) =>
+      (await fetch(`${baseUrl}${path}`, { redirect: 'manual' })).headers.get('permissions-policy') ?? '';
+    const video = await policyOf('/prove-who-you-are/photo-id/video');
+    const photo = await policyOf('/prove-who-you-are/photo-id/photo');
+    const login = await policyOf('/login');
+
+    // Assess
+    expect(video).toContain('camera=(self)');
+    expect(video).toContain('microphone=(self)');
+    for (const other of [photo, login]) {
+      expect(other).toContain('camera=()');
+      expect(other).toContain('microphone=()');
+    }
+  });
+
   it('serves every route of the route table through its handler', async () => {
     for (const route of routes) {
       // Act: a request the handler answers, though not always with 200 (a form post without a session)
