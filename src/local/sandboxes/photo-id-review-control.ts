@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type DetailsMatch,
+  type PhotoIdCheck,
   type PhotoIdCheckStore,
   photoIdTypes,
   readReviewDecision,
   videoMethods,
 } from '../../domain/identity/photo-id/photo-id-check.ts';
 import type { ReviewDecisions } from '../../domain/identity/photo-id/photo-id-workflow.ts';
+import { reviewQueue } from '../../domain/identity/photo-id/review-queue.ts';
 import { identityCheckRejectionReasons } from '../../domain/messaging/email-templates.ts';
 import { escapeHtml } from '../../domain/messaging/escape-html.ts';
 
@@ -66,14 +68,14 @@ export const createPhotoIdReviewControl =
           response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
           response.end(
             JSON.stringify({
-              checks: checks.map(({ accountId, checkId, attempt, state, deadline, overdue, taskToken }) => ({
-                accountId,
-                checkId,
-                attempt,
-                state,
-                deadline,
-                overdue: overdue ?? false,
-                waitingForDecision: taskToken !== undefined,
+              checks: reviewQueue(checks, new Date()).map((entry) => ({
+                accountId: entry.accountId,
+                checkId: entry.checkId,
+                attempt: entry.attempt,
+                deadline: entry.deadline,
+                minutesLeft: entry.minutesLeft,
+                overdue: entry.overdue,
+                waitingForDecision: entry.decidable,
               })),
             }),
           );
@@ -86,14 +88,16 @@ export const createPhotoIdReviewControl =
       request.resume();
       void deps.checks.waiting().then(
         (checks) => {
-          const rows = checks.map((check) => {
+          const byId = new Map(checks.map((check) => [check.checkId, check]));
+          const rows = reviewQueue(checks, new Date()).map((entry) => {
+            const check = byId.get(entry.checkId) as PhotoIdCheck;
             const details = check.details;
             const entered = details
               ? 'nhsNumber' in details
                 ? `born ${details.birthDate}, NHS number ${details.nhsNumber}`
                 : `born ${details.birthDate}, ${details.givenName} ${details.familyName}, ${details.postcode}`
               : '';
-            return `<tr><td>${escapeHtml(check.checkId)}</td><td>${escapeHtml(check.deadline ?? '')}${check.overdue ? ' <strong>overdue</strong>' : ''}</td><td>${check.idType ? escapeHtml(photoIdTypes[check.idType]) : ''}</td><td>${escapeHtml(check.video?.numbers ?? '')} (${check.video ? escapeHtml(videoMethods[check.video.method]) : ''})</td><td>${escapeHtml(entered)}</td><td>${escapeHtml(pdsCell(check.detailsMatch))}</td><td>${check.taskToken ? decisionForm(check.accountId, check.checkId) : 'starting'}</td></tr>`;
+            return `<tr><td>${escapeHtml(check.checkId)}</td><td>${escapeHtml(entry.deadline)} (${entry.overdue ? `<strong>overdue</strong> by ${-entry.minutesLeft} minutes` : `${entry.minutesLeft} minutes left`})</td><td>${check.idType ? escapeHtml(photoIdTypes[check.idType]) : ''}</td><td>${escapeHtml(check.video?.numbers ?? '')} (${check.video ? escapeHtml(videoMethods[check.video.method]) : ''})</td><td>${escapeHtml(entered)}</td><td>${escapeHtml(pdsCell(check.detailsMatch))}</td><td>${entry.decidable ? decisionForm(check.accountId, check.checkId) : 'starting'}</td></tr>`;
           });
           send(
             response,

@@ -61,6 +61,7 @@ describe('the local photo-ID review control', () => {
     expect(page).toContain(submitted.checkId);
     expect(page).toContain(waiting.video?.numbers as string);
     expect(page).toContain('matched: Jane Smith, born 1980-10-22, NHS number 9000000009');
+    expect(page).toMatch(/minutes left|overdue<\/strong> by \d+ minutes/);
     expect(fromNowhere.status).toBe(403);
     expect(fromElsewhere.status).toBe(403);
     expect(notADecision.status).toBe(400);
