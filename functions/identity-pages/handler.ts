@@ -18,7 +18,7 @@ import {
   pendingAuthorizationOf,
 } from '../../src/web/pending-authorization.ts';
 import { currentAccount, sessionAccount } from '../../src/web/session-account.ts';
-import { createPhotoIdPages, type PhotoIdPagesDependencies } from './photo-id-pages.ts';
+import { createPhotoIdPages, detailsFields, type PhotoIdPagesDependencies } from './photo-id-pages.ts';
 
 export interface IdentityFunctionDependencies extends PagesHandlerDependencies, PhotoIdPagesDependencies {
   readonly accounts: AccountStore;
@@ -31,17 +31,6 @@ export interface IdentityFunctionDependencies extends PagesHandlerDependencies, 
 }
 
 const gpFields = textFields('linkageKey', 'odsCode', 'gpAccountId', 'surname', 'day', 'month', 'year');
-
-const detailsFields = textFields(
-  'day',
-  'month',
-  'year',
-  'knowsNhsNumber',
-  'nhsNumber',
-  'givenName',
-  'familyName',
-  'postcode',
-);
 
 /**
  * Proving who you are, for a service that needs more than a login: the ways there are (checking

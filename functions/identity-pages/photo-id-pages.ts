@@ -49,7 +49,8 @@ export interface PhotoIdPagesDependencies {
   readonly clock: Clock;
 }
 
-const detailsFields = textFields(
+/** The "check your details" form's fields: the P5 check's page and the photo-ID details page. */
+export const detailsFields = textFields(
   'day',
   'month',
   'year',

@@ -77,39 +77,29 @@ export const commaList = z.pipe(
 );
 const atLeastOne = z.array(z.string()).check(z.minLength(1));
 
+/** A setting holding a JSON object, read by `resolve` (which throws with the problem it finds). */
+const jsonObjectSetting = <T>(resolve: (value: unknown) => T) =>
+  z.pipe(
+    z.string(),
+    z.transform((value, context): T => {
+      try {
+        return resolve(JSON.parse(value));
+      } catch (error) {
+        context.issues.push({
+          code: 'custom',
+          input: value,
+          message: error instanceof SyntaxError ? 'must be a JSON object' : (error as Error).message,
+        });
+        return z.NEVER;
+      }
+    }),
+  );
+
 /** A JSON object of limit overrides (`{"securityCodeAttempts": 3}`), checked by `resolveLimits`. */
-export const limitsJsonSchema = z.pipe(
-  z.string(),
-  z.transform((value, context): Limits => {
-    try {
-      return resolveLimits(JSON.parse(value));
-    } catch (error) {
-      context.issues.push({
-        code: 'custom',
-        input: value,
-        message: error instanceof SyntaxError ? 'must be a JSON object' : (error as Error).message,
-      });
-      return z.NEVER;
-    }
-  }),
-);
+export const limitsJsonSchema = jsonObjectSetting<Limits>(resolveLimits);
 
 /** A JSON object of photo-ID check overrides (staffed hours, escalation, retention), checked. */
-export const photoIdJsonSchema = z.pipe(
-  z.string(),
-  z.transform((value, context): PhotoIdSettings => {
-    try {
-      return resolvePhotoIdSettings(JSON.parse(value));
-    } catch (error) {
-      context.issues.push({
-        code: 'custom',
-        input: value,
-        message: error instanceof SyntaxError ? 'must be a JSON object' : (error as Error).message,
-      });
-      return z.NEVER;
-    }
-  }),
-);
+export const photoIdJsonSchema = jsonObjectSetting<PhotoIdSettings>(resolvePhotoIdSettings);
 
 /** One environment variable: its name and how its value is read (from a string, or its absence). */
 export interface Setting<Schema extends z.ZodMiniType = z.ZodMiniType> {

@@ -185,19 +185,27 @@ export class PhotoIdSubmission {
    * or there is none; CheckInProgressError while one is with the reviewers.
    */
   async #open(account: Account): Promise<PhotoIdCheck> {
-    if (account.disabled) throw new PatientProblemError(disabledProblem(account.disabled.reason));
-    const check = await this.#deps.checks.current(account.accountId);
-    if (check && inProgressStates.includes(check.state))
-      throw new CheckInProgressError('A check is with the reviewers.');
-    if (check && !closedStates.includes(check.state)) return check;
+    const { open, version } = await this.#stored(account);
+    if (open) return open;
     return {
       checkId: randomUUID(),
       accountId: account.accountId,
       state: 'collecting',
       attempt: 1,
       createdAt: this.#now(),
-      version: check?.version ?? 0,
+      version,
     };
+  }
+
+  /** The account's stored check if it is open, and the version a new one replaces; refused while one is in progress. */
+  async #stored(account: Account): Promise<{ readonly open?: PhotoIdCheck; readonly version: number }> {
+    if (account.disabled) throw new PatientProblemError(disabledProblem(account.disabled.reason));
+    const check = await this.#deps.checks.current(account.accountId);
+    if (check && inProgressStates.includes(check.state))
+      throw new CheckInProgressError('A check is with the reviewers.');
+    return check && !closedStates.includes(check.state)
+      ? { open: check, version: check.version }
+      : { version: check?.version ?? 0 };
   }
 
   /**
@@ -205,11 +213,9 @@ export class PhotoIdSubmission {
    * so a check made up for a page and never saved cannot have any. CheckIncompleteError otherwise.
    */
   async #started(account: Account): Promise<PhotoIdCheck> {
-    const check = await this.#open(account);
-    const stored = await this.#deps.checks.current(account.accountId);
-    if (stored?.checkId !== check.checkId || (!check.idType && check.state !== 'more-needed'))
-      throw new CheckIncompleteError('id-type');
-    return check;
+    const { open } = await this.#stored(account);
+    if (!open || (!open.idType && open.state !== 'more-needed')) throw new CheckIncompleteError('id-type');
+    return open;
   }
 
   async #change(account: Account, change: (check: PhotoIdCheck) => PhotoIdCheck): Promise<PhotoIdCheck> {
