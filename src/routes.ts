@@ -26,7 +26,11 @@ export type Permission =
   /** Delete photo-ID media once the decision is made. */
   | 'media:delete'
   /** Start the photo-ID check's workflow for a submission. */
-  | 'photo-id-workflow:start';
+  | 'photo-id-workflow:start'
+  /** Resume a photo-ID check's wait with a reviewer's decision (SendTaskSuccess): the review console alone. */
+  | 'photo-id-review:decide'
+  /** Decrypt staff authenticator secrets with the staff secrets key: the review console alone. */
+  | 'staff-secrets:open';
 
 /** Files a function reads at run time, which the bundle must carry beside its code. */
 export type BundledFiles = 'views' | 'assets' | 'common-passwords';
@@ -166,12 +170,12 @@ export type BrowserFeature =
   | 'publickey-credentials-get'
   | 'publickey-credentials-create';
 
-export interface RouteSpec {
+export interface RouteSpec<F extends string = HttpFunctionName> {
   readonly id: string;
   readonly method: HttpMethod;
   /** API Gateway path syntax: `{name}` for a path parameter. */
   readonly path: string;
-  readonly function: HttpFunctionName;
+  readonly function: F;
   /** What the route's pages may use (the video check, passkeys); none unless named. */
   readonly browserFeatures?: readonly BrowserFeature[];
 }

@@ -7,6 +7,7 @@ import type { GpCredentialsKey } from './gp-credentials-key.ts';
 import type { MediaBucket } from './media-bucket.ts';
 import type { PdsKey } from './pds-key.ts';
 import type { SigningKeys } from './signing-keys.ts';
+import type { StaffSecretsKey } from './staff-secrets-key.ts';
 
 /** The resources a function's permissions refer to. */
 export interface PermissionTargets {
@@ -16,6 +17,7 @@ export interface PermissionTargets {
   readonly pdsKey: PdsKey;
   readonly gpCredentialsKey: GpCredentialsKey;
   readonly media: MediaBucket;
+  readonly staffSecretsKey: StaffSecretsKey;
   /** The photo-ID check's state machine, by the ARN its fixed name gives (the functions it invokes cannot refer to it). */
   readonly photoIdStateMachineArn: string;
 }
@@ -57,6 +59,14 @@ const grants: Record<Permission, (targets: PermissionTargets, grantee: iam.IGran
       actions: ['states:StartExecution'],
       resourceArns: [photoIdStateMachineArn],
     }),
+  // The task-token calls name the state machine whose wait they answer: no other one can be resumed.
+  'photo-id-review:decide': ({ photoIdStateMachineArn }, grantee) =>
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      resourceArns: [photoIdStateMachineArn],
+    }),
+  'staff-secrets:open': ({ staffSecretsKey }, grantee) => staffSecretsKey.grantOpen(grantee),
 };
 
 export const grantPermission = (

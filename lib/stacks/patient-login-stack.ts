@@ -12,6 +12,7 @@ import { PdsKey } from '../constructs/pds-key.ts';
 import { PhotoIdCheckStateMachine } from '../constructs/photo-id-check-state-machine.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
 import { SigningKeys } from '../constructs/signing-keys.ts';
+import { StaffSecretsKey } from '../constructs/staff-secrets-key.ts';
 import { StoreTable } from '../constructs/store-table.ts';
 import { type CustomDomain, defaultApiThrottle, type StageSettings } from '../stages.ts';
 
@@ -31,6 +32,7 @@ export class PatientLoginStack extends Stack {
   readonly email: EmailSending;
   readonly pdsKey: PdsKey;
   readonly gpCredentialsKey: GpCredentialsKey;
+  readonly staffSecretsKey: StaffSecretsKey;
   readonly httpApi: apigwv2.HttpApi;
   /** The API's one stage, `$default`: throttled, access-logged and deployed on every change. */
   readonly apiStage: apigwv2.HttpStage;
@@ -51,6 +53,9 @@ export class PatientLoginStack extends Stack {
     this.pdsKey = new PdsKey(this, 'PdsKey', { alias: `alias/patient-login/${stage.name}/pds` });
     this.gpCredentialsKey = new GpCredentialsKey(this, 'GpCredentialsKey', {
       alias: `alias/patient-login/${stage.name}/gp-credentials`,
+    });
+    this.staffSecretsKey = new StaffSecretsKey(this, 'StaffSecretsKey', {
+      alias: `alias/patient-login/${stage.name}/staff-secrets`,
     });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `patient-login-${stage.name}`,
@@ -93,6 +98,7 @@ export class PatientLoginStack extends Stack {
         pdsKey: this.pdsKey,
         gpCredentialsKey: this.gpCredentialsKey,
         media: this.media,
+        staffSecretsKey: this.staffSecretsKey,
         photoIdStateMachineArn,
       },
       settings: {
@@ -120,6 +126,7 @@ export class PatientLoginStack extends Stack {
         mediaBucket: this.media.bucket.bucketName,
         photoIdStateMachineArn,
         photoId: stage.photoId && JSON.stringify(stage.photoId),
+        staffSecretsKeyId: this.staffSecretsKey.key.keyArn,
       },
     });
     const taskFunction = (name: (typeof workflowFunctionNames)[number]) => {

@@ -2,23 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { DynamoClientStore } from '../adapters/dynamodb/dynamo-client-store.ts';
-import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { registerClient } from '../domain/clients/client-registration.ts';
 import type { ClientStore, RelyingPartyClient } from '../domain/clients/relying-party-client.ts';
 import { systemClock } from '../domain/clock.ts';
-import { DomainError } from '../domain/errors.ts';
 import { defaultVtr } from '../domain/oidc/vectors-of-trust.ts';
-import {
-  ensureTable,
-  isAnswering,
-  localClient,
-  startDynamoDbLocal,
-  useRunningDynamoDb,
-} from './dynamodb-local.ts';
-import { readLocalSettings } from './local-settings.ts';
-import { dataPaths } from './local-stack.ts';
+import { openCommandTable, runCommand, UsageError } from './cli-table.ts';
 
 const usage = `Manage relying-party clients.
 
@@ -60,9 +49,6 @@ export interface CliIo {
   readonly out: (line: string) => void;
   readonly readFile: (path: string) => Promise<string>;
 }
-
-/** A problem the operator can fix: printed as it is, without a stack trace. */
-export class UsageError extends Error {}
 
 export const describeClient = (client: RelyingPartyClient): string =>
   [
@@ -158,38 +144,12 @@ export const runClientCommand = async (
 const openStore = async (
   table: string | undefined,
 ): Promise<{ clients: ClientStore; allowLocalRedirects: boolean; close: () => Promise<void> }> => {
-  if (table) {
-    const dynamoTable = new DynamoTable({
-      client: createDocumentClient(),
-      tableName: table,
-      clock: systemClock,
-    });
-    return { clients: new DynamoClientStore(dynamoTable), allowLocalRedirects: false, close: async () => {} };
-  }
-  const settings = readLocalSettings(process.env);
-  let endpoint = settings.dynamoDbEndpoint ?? `http://127.0.0.1:${settings.dynamoDbPort}`;
-  let close = async () => {};
-  if (settings.dynamoDbEndpoint) await useRunningDynamoDb(settings.dynamoDbEndpoint);
-  else if (!(await isAnswering(endpoint))) {
-    const dynamoDb = await startDynamoDbLocal({
-      port: settings.dynamoDbPort,
-      dataDirectory: dataPaths(settings.dataDirectory).dynamoDb,
-    });
-    endpoint = dynamoDb.endpoint;
-    close = () => dynamoDb.stop();
-  }
-  const admin = localClient(endpoint);
-  try {
-    await ensureTable(admin, settings.tableName);
-  } finally {
-    admin.destroy();
-  }
-  const dynamoTable = new DynamoTable({
-    client: createDocumentClient({ endpoint }),
-    tableName: settings.tableName,
-    clock: systemClock,
-  });
-  return { clients: new DynamoClientStore(dynamoTable), allowLocalRedirects: true, close };
+  const opened = await openCommandTable(table);
+  return {
+    clients: new DynamoClientStore(opened.table),
+    allowLocalRedirects: opened.local !== undefined,
+    close: opened.close,
+  };
 };
 
 const main = async () => {
@@ -217,17 +177,4 @@ const main = async () => {
   }
 };
 
-if (import.meta.main) {
-  main().catch((error: unknown) => {
-    const badArguments = String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
-    const known = error instanceof DomainError || error instanceof UsageError || badArguments;
-    const message =
-      error instanceof DomainError
-        ? error.description
-        : error instanceof Error
-          ? error.message
-          : String(error);
-    process.stderr.write(`${known ? message : `The command failed: ${message}`}\n`);
-    process.exit(1);
-  });
-}
+if (import.meta.main) runCommand(main);

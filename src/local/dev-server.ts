@@ -13,10 +13,13 @@ import { defaultRoute, type HttpFunctionName, type RouteSpec, routes } from '../
 /** Lambda takes at most 6 MB of event, and base64 adds a third: larger bodies are refused with 413. */
 const MAXIMUM_BODY_BYTES = 4.5 * 1024 * 1024;
 
-export interface DevServerOptions {
+export interface DevServerOptions<F extends string = HttpFunctionName> {
   /** One handler per function of the route table, the same code as in Lambda. */
-  readonly handlers: Readonly<Record<HttpFunctionName, HttpHandler>>;
-  readonly routeTable?: readonly RouteSpec[];
+  readonly handlers: Readonly<Record<F, HttpHandler>>;
+  /** The patients' route table unless given (the review console has its own). */
+  readonly routeTable?: readonly RouteSpec<F>[];
+  /** The function of the `$default` route: what no route takes goes to it. */
+  readonly defaultFunction?: F;
   /** Extra routes served only by the local stack (never deployed); tried when no table route matches. */
   readonly localRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /**
@@ -86,8 +89,14 @@ const gatewayMessage = (statusCode: number, message: string): RawHttpResponse =>
  * The local HTTP server: for each request it finds the route in the route table, builds the
  * API Gateway v2 event, calls the same handler Lambda runs, in process, and writes its result.
  */
-export const createDevServer = (options: DevServerOptions): Server => {
-  const table = options.routeTable ?? routes;
+export const createDevServer = <F extends string = HttpFunctionName>(
+  options: DevServerOptions<F>,
+): Server => {
+  const table = options.routeTable ?? (routes as readonly RouteSpec<string>[] as readonly RouteSpec<F>[]);
+  const fallback = {
+    routeKey: defaultRoute.routeKey,
+    function: options.defaultFunction ?? (defaultRoute.function as F),
+  };
   const allowedHosts = options.allowedHosts?.map((host) => host.toLowerCase());
   return createServer(async (request, response) => {
     try {
@@ -109,8 +118,7 @@ export const createDevServer = (options: DevServerOptions): Server => {
       const matched = matchRoute(table, request.method ?? 'GET', path);
       if (matched.kind === 'not-found' && options.localRoutes?.(request, response)) return;
       // What no route takes goes to the `$default` route's function, as API Gateway sends it.
-      const match =
-        matched.kind === 'matched' ? matched : { route: defaultRoute, routeKey: defaultRoute.routeKey };
+      const match = matched.kind === 'matched' ? matched : { route: fallback, routeKey: fallback.routeKey };
       const body = await readBody(request);
       const event = toApiGatewayEvent(
         {

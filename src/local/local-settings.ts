@@ -21,6 +21,8 @@ const localSettingsSchema = z.object({
   PORT: z._default(port(0), 3000),
   HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
   DEMO_RP_PORT: z._default(port(1), 3001),
+  // The review console for ops staff: a port (an origin) of its own, never under the patients' pages.
+  CONSOLE_PORT: z._default(port(0), 3002),
   DYNAMODB_PORT: z._default(port(1), 8000),
   // A DynamoDB already running (another DynamoDB Local, a shared one, a proxy in front of one).
   DYNAMODB_ENDPOINT: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
@@ -49,6 +51,8 @@ export interface LocalSettings {
   readonly port: number;
   readonly host: string;
   readonly demoRelyingPartyPort: number;
+  /** The review console's port (0: any free one). */
+  readonly consolePort: number;
   readonly dynamoDbPort: number;
   /** A DynamoDB that is already running, used instead of starting DynamoDB Local on `dynamoDbPort`. */
   readonly dynamoDbEndpoint: string | undefined;
@@ -83,6 +87,7 @@ export const readLocalSettings = (env: Record<string, string | undefined>): Loca
     port: settings.PORT,
     host: settings.HOST,
     demoRelyingPartyPort: settings.DEMO_RP_PORT,
+    consolePort: settings.CONSOLE_PORT,
     dynamoDbPort: settings.DYNAMODB_PORT,
     dynamoDbEndpoint: settings.DYNAMODB_ENDPOINT?.replace(/\/$/, ''),
     dataDirectory: resolve(settings.DATA_DIR),

@@ -13,6 +13,7 @@ import { LocalTokenSigner } from '../adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../adapters/local/outbox.ts';
 import { createOutboxPages } from '../adapters/local/outbox-pages.ts';
 import { PdsFhirClient } from '../adapters/pds/pds-fhir-client.ts';
+import { consoleDefaultRoute, consoleRoutes } from '../console-routes.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createPhotoIdWorkflowTasks } from '../wiring/photo-id-workflow-services.ts';
@@ -21,6 +22,7 @@ import { startDemoRelyingParty } from './demo-relying-party.ts';
 import { createDevServer } from './dev-server.ts';
 import { ensureTable, localClient, startDynamoDbLocal, useRunningDynamoDb } from './dynamodb-local.ts';
 import { findFreePort, listenOn } from './free-port.ts';
+import { createLocalConsoleHandler } from './local-console.ts';
 import { createLocalHandlers } from './local-handlers.ts';
 import { LocalPhotoIdWorkflow } from './local-photo-id-workflow.ts';
 import type { LocalSettings } from './local-settings.ts';
@@ -36,6 +38,8 @@ export interface RunningLocalStack {
   readonly demoClient: DemoClient;
   /** The demo relying party's start page. */
   readonly demoRelyingParty: string;
+  /** The review console for ops staff, on its own port. */
+  readonly reviewConsole: string;
   readonly outbox: LocalOutbox;
   stop(): Promise<void>;
 }
@@ -60,6 +64,8 @@ export const dataPaths = (dataDirectory: string) => ({
   gpCredentialsKey: join(dataDirectory, 'gp-credentials-key'),
   /** Photo-ID media, uploaded to the dev server, and the key its upload forms are signed with. */
   media: join(dataDirectory, 'media'),
+  /** The local stand-in for the KMS key staff authenticator secrets are sealed with. */
+  staffSecretsKey: join(dataDirectory, 'staff-secrets-key'),
 });
 
 /**
@@ -140,6 +146,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       }),
     });
     stops.push(() => photoIdWorkflow.stop());
+    const hasher = new Argon2PasswordHasher();
     const handlers = createLocalHandlers({
       issuer,
       signer,
@@ -150,7 +157,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       allowedPhoneCountries: settings.allowedPhoneCountries,
       email: outbox,
       sms: outbox,
-      hasher: new Argon2PasswordHasher(),
+      hasher,
       commonPasswords: createCommonPasswordList(),
       serviceName: settings.serviceName,
       contactUrl: settings.contactUrl,
@@ -188,6 +195,42 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
         }),
     );
 
+    // The review console: its own server on its own port (its own origin, so its own cookies).
+    const consolePort = settings.consolePort === 0 ? await findFreePort() : settings.consolePort;
+    const consoleServer = createDevServer({
+      handlers: {
+        'review-console': createLocalConsoleHandler({
+          table,
+          clock: systemClock,
+          limits: settings.limits,
+          logger,
+          hasher,
+          secrets: await LocalSecretBox.loadOrCreate(paths.staffSecretsKey),
+          media,
+          mediaOrigin: new URL(issuer).origin,
+          decisions: photoIdWorkflow,
+          serviceName: settings.serviceName,
+          secureCookies: false,
+        }),
+      },
+      routeTable: consoleRoutes,
+      defaultFunction: consoleDefaultRoute.function,
+      allowedHosts: ['localhost', '127.0.0.1', '::1', settings.host],
+    });
+    await listenOn(consoleServer, {
+      port: consolePort,
+      host: settings.host,
+      setting: 'CONSOLE_PORT',
+      what: 'the review console',
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          consoleServer.close(() => resolve());
+          consoleServer.closeAllConnections();
+        }),
+    );
+
     const demo = await startDemoRelyingParty({
       issuer,
       clientId: demoClient.clientId,
@@ -209,6 +252,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       dynamoDbEndpoint: dynamoDb.endpoint,
       demoClient,
       demoRelyingParty: demoRelyingPartyUrl,
+      reviewConsole: `http://localhost:${consolePort}/`,
       outbox,
       stop,
     };

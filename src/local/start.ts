@@ -15,6 +15,7 @@ const main = async () => {
     `  Patient pages:   ${stack.issuer}/`,
     `  Demo service:    ${stack.demoRelyingParty} (a relying party to try the login with)`,
     `  Outbox:          ${stack.issuer}/_dev/outbox (emails and texts sent, local stack only)`,
+    `  Review console:  ${stack.reviewConsole} (ops staff: add one with npm run staff -- add --role reviewer)`,
     settings.dynamoDbEndpoint
       ? `  DynamoDB:        ${stack.dynamoDbEndpoint} (DYNAMODB_ENDPOINT, table ${settings.tableName})`
       : `  DynamoDB Local:  ${stack.dynamoDbEndpoint} (table ${settings.tableName}, data in ${settings.dataDirectory})`,

@@ -35,6 +35,7 @@ export const configNames = {
   mediaBucket: 'MEDIA_BUCKET',
   photoIdStateMachineArn: 'PHOTO_ID_STATE_MACHINE_ARN',
   photoId: 'PHOTO_ID',
+  staffSecretsKeyId: 'STAFF_SECRETS_KEY_ID',
 } as const;
 
 /** The issuer of a deployed function: an absolute https URL without a trailing slash (as NHS login's is). */
@@ -189,6 +190,8 @@ export const settings = {
     configNames.photoId,
     z._default(photoIdJsonSchema, () => resolvePhotoIdSettings()),
   ),
+  /** The symmetric KMS key staff authenticator secrets are sealed with: the review console decrypts. */
+  staffSecretsKeyId: setting(configNames.staffSecretsKeyId, z.string().check(z.minLength(1))),
 } as const;
 
 /** The configuration the chosen settings make: each setting's value, by its key. */

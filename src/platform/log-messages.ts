@@ -57,6 +57,10 @@ export const logMessages = {
  * a compile error.
  */
 export const limitLogMessages = {
+  'staff-login-locked': {
+    messageCode: 'PL_LIMIT_STAFF_LOGIN_LOCKED',
+    message: 'Review console login locked after too many wrong passwords or codes',
+  },
   'password-delayed': { messageCode: 'PL_LIMIT_PASSWORD_DELAYED', message: 'Password attempt delayed' },
   'password-hard-stop': {
     messageCode: 'PL_LIMIT_PASSWORD_HARD_STOP',

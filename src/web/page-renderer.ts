@@ -39,7 +39,14 @@ export const breakableEmail = (address: unknown): nunjucks.runtime.SafeString =>
       .replace(/\./g, '<wbr>.'),
   );
 
-export const createPageRenderer = (paths: ViewPaths, globals: { serviceName: string }): PageRenderer => {
+export const createPageRenderer = (
+  paths: ViewPaths,
+  globals: {
+    serviceName: string;
+    /** Globals of another set of pages (the review console's own `consoleUrlFor`). */
+    readonly extra?: Readonly<Record<string, unknown>>;
+  },
+): PageRenderer => {
   const environment = new nunjucks.Environment(
     new nunjucks.FileSystemLoader([paths.views, paths.nhsukFrontend]),
     {
@@ -52,6 +59,7 @@ export const createPageRenderer = (paths: ViewPaths, globals: { serviceName: str
   environment.addFilter('breakableEmail', breakableEmail);
   // Templates link to pages by route id, as the code does: `href="{{ urlFor('login') }}"`.
   environment.addGlobal('urlFor', urlFor);
+  for (const [name, value] of Object.entries(globals.extra ?? {})) environment.addGlobal(name, value);
   return {
     render: (template, data) => {
       const nonce = randomBytes(16).toString('base64');

@@ -382,6 +382,12 @@ const limitWording: Record<
     what: 'For your security, we cannot check your GP online services details again yet.',
     action: { text: 'Other ways to prove who you are', href: urlFor('prove-identity') },
   },
+  // The review console's own lockout: its pages show it, never a patient's (listed for completeness).
+  'staff-login-locked': {
+    title: 'You cannot log in for a while',
+    what: 'The password or authenticator code was entered wrongly too many times.',
+    action: { text: 'Go to the start page', href: urlFor('start') },
+  },
 };
 
 /** The problem pages, with the time and the limits in force: what a page says, and when to try again. */

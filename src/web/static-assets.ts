@@ -1,5 +1,8 @@
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NotFoundError } from '../domain/errors.ts';
+import { defineRoute, type RouteDefinition } from '../platform/http/http-handler.ts';
 
 export interface StaticAsset {
   /** Absolute path of the file to serve. */
@@ -50,4 +53,32 @@ export const loadAssetCatalogue = (roots: AssetRoots): ReadonlyMap<string, Stati
       return found ? [[path, found] as const] : [];
     }),
   );
+};
+
+/**
+ * The route that serves the catalogue's files by their `{path+}`: each read once per container
+ * and then kept in memory (the patients' assets function, and the review console's own).
+ */
+export const staticAssetRoute = (assets: ReadonlyMap<string, StaticAsset>): RouteDefinition => {
+  const bodies = new Map<string, Promise<string>>();
+  const bodyOf = (asset: StaticAsset): Promise<string> => {
+    let body = bodies.get(asset.file);
+    if (!body) {
+      body = readFile(asset.file).then((content) => content.toString(asset.binary ? 'base64' : 'utf8'));
+      bodies.set(asset.file, body);
+    }
+    return body;
+  };
+  return defineRoute({
+    handle: async ({ event }) => {
+      const asset = assets.get(event.pathParameters?.path ?? '');
+      if (!asset) throw new NotFoundError('No such file.');
+      return {
+        statusCode: 200,
+        headers: { 'content-type': asset.contentType, 'cache-control': 'public, max-age=86400' },
+        body: await bodyOf(asset),
+        isBase64Encoded: asset.binary,
+      };
+    },
+  });
 };

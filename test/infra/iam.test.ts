@@ -7,6 +7,7 @@ import { MediaBucket } from '../../lib/constructs/media-bucket.ts';
 import { PdsKey } from '../../lib/constructs/pds-key.ts';
 import { RouteTableApi } from '../../lib/constructs/route-table-api.ts';
 import { SigningKeys } from '../../lib/constructs/signing-keys.ts';
+import { StaffSecretsKey } from '../../lib/constructs/staff-secrets-key.ts';
 import { StoreTable } from '../../lib/constructs/store-table.ts';
 import type { EmailSettings } from '../../lib/stages.ts';
 import { type FunctionName, functionSpecs, type Permission } from '../../src/routes.ts';
@@ -51,6 +52,7 @@ const stackWithPermissions = (permissions: Permission[], email: EmailSettings = 
         abandonedAfterDays: 30,
         retentionDays: 0,
       }),
+      staffSecretsKey: new StaffSecretsKey(stack, 'StaffSecretsKey', { alias: 'alias/t/staff' }),
       photoIdStateMachineArn: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
     },
   });

@@ -67,6 +67,7 @@ export const testFunctionSettings: FunctionSettings = {
   mediaBucket: 'media-bucket',
   photoIdStateMachineArn: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
   photoId: undefined,
+  staffSecretsKeyId: 'staff-secrets-key',
 };
 
 /** A bare stack, for testing a construct on its own. */

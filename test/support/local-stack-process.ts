@@ -7,6 +7,8 @@ export interface LocalStackProcess {
   readonly output: () => string;
   readonly dynamoDbPort: number;
   readonly demoRelyingPartyPort: number;
+  /** The review console's address (its own port). */
+  readonly reviewConsole: string;
   stop(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export const startLocalStackProcess = async (
 ): Promise<LocalStackProcess> => {
   const [port, dynamoDbPort] = [await findFreePort(), await findFreePort()];
   const demoPort = options.demoRelyingPartyPort ?? (await findFreePort());
+  const consolePort = await findFreePort();
   const child: ChildProcess = spawn(process.execPath, ['src/local/start.ts'], {
     detached: true,
     env: {
@@ -27,6 +30,7 @@ export const startLocalStackProcess = async (
       PORT: String(port),
       DYNAMODB_PORT: String(dynamoDbPort),
       DEMO_RP_PORT: String(demoPort),
+      CONSOLE_PORT: String(consolePort),
       DATA_DIR: dataDirectory,
       LOG_LEVEL: 'WARN',
       ...options.env,
@@ -77,6 +81,7 @@ export const startLocalStackProcess = async (
     issuer,
     dynamoDbPort,
     demoRelyingPartyPort: demoPort,
+    reviewConsole: `http://localhost:${consolePort}`,
     output: () => output,
     /** Stops it as Ctrl+C's SIGTERM cousin would, signalling only the stack's own process. */
     stop: async () => {

@@ -15,6 +15,9 @@ export interface ItemKey {
  */
 const digest = (value: string): string => createHash('sha256').update(value).digest('base64url');
 
+/** The partition of one day's (UTC, YYYY-MM-DD) staff audit events. */
+export const staffAuditDay = (day: string): string => `STAFF_AUDIT#${day}`;
+
 export const keys = {
   client: (clientId: string): ItemKey => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' }),
   /** One fixed window of a rate limit's count (scope e.g. `password-ip`), starting at epoch seconds. */
@@ -129,6 +132,25 @@ export const keys = {
     pk: `ACCOUNT#${accountId}`,
     sk: `CLIENT_METADATA#${clientId}`,
   }),
+  /** The console's record of who reviewed an account's photo-ID checks and who its waiting one is given to. */
+  photoIdReviewers: (accountId: string): ItemKey => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: 'PHOTO_ID_REVIEWERS',
+  }),
+  /** A member of staff (the review console), apart from every patient item. */
+  staffMember: (staffId: string): ItemKey => ({ pk: `STAFF#${staffId}`, sk: 'STAFF' }),
+  /** The claim that makes a work email address one staff account's (digested). */
+  staffEmailClaim: (normalisedEmail: string): ItemKey => ({
+    pk: `STAFF_EMAIL#${digest(normalisedEmail)}`,
+    sk: 'STAFF_EMAIL',
+  }),
+  /** A review console session, by the digest of its id. */
+  staffSession: (idHash: string): ItemKey => ({ pk: `STAFF_SESSION#${idHash}`, sk: 'STAFF_SESSION' }),
+  /** One staff audit event, under its day (UTC), ordered by time. */
+  staffAuditEvent: (day: string, at: string, eventId: string): ItemKey => ({
+    pk: staffAuditDay(day),
+    sk: `${at}#${eventId}`,
+  }),
 } as const;
 
 /** Sort-key prefixes of the items kept under an account's partition. */
@@ -143,4 +165,8 @@ export const listings = {
   subject: (subject: string) => `SUBJECT#${subject}`,
   /** The pending links of one account, so deleting the account deletes them too. */
   accountLinks: (accountId: string) => `ACCOUNT_LINKS#${accountId}`,
+  /** Every member of staff, by email address. */
+  staffMembers: 'STAFF_MEMBERS',
+  /** The staff audit events about one patient account's photo-ID checks. */
+  staffAuditOfAccount: (accountId: string) => `STAFF_AUDIT_ACCOUNT#${accountId}`,
 } as const;

@@ -130,6 +130,16 @@ export const defaultLimits = {
   spokenNumbersLifetimeSeconds: 20 * 60,
   /** How long PDS's confirmation of an account's NHS number stands before a login checks it again. */
   nhsNumberCheckCacheSeconds: 3600,
+  /** Wrong passwords and authenticator codes a member of staff may enter before the review console's login locks. */
+  staffLoginAttempts: 5,
+  /** How long the review console's login stays locked after too many wrong passwords or codes. */
+  staffLoginLockoutSeconds: 900,
+  /** How long after the password the authenticator code may be entered. */
+  staffPendingLoginSeconds: 300,
+  /** Seconds without a request before a review console session ends. */
+  staffSessionIdleSeconds: 900,
+  /** Seconds after logging in at which a review console session ends whatever happens (a shift). */
+  staffSessionAbsoluteSeconds: 8 * 3600,
   /** PDS requests the whole service may make in a second (PDS's default rate limit is 5 a second per application). */
   pdsRequestsPerSecond: 5,
 } as const;

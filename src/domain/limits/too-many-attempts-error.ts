@@ -15,7 +15,9 @@ export type LimitReason =
   | 'texts-per-account'
   | 'new-number-ceiling'
   | 'details-checks'
-  | 'gp-checks';
+  | 'gp-checks'
+  /** A member of staff gave a wrong password or authenticator code too many times (the review console). */
+  | 'staff-login-locked';
 
 const descriptions: Record<LimitReason, string> = {
   'password-delayed': 'The wrong password was entered too many times: wait before trying again.',
@@ -34,6 +36,8 @@ const descriptions: Record<LimitReason, string> = {
     'Too many text messages are going to new phone numbers: none are sent to new numbers for a while.',
   'details-checks': 'Your details have been checked too many times today.',
   'gp-checks': 'Your GP online services details have been checked too many times today.',
+  'staff-login-locked':
+    'The wrong password or authenticator code was entered too many times: wait before trying again.',
 };
 
 /**

@@ -89,14 +89,29 @@ const onlyWithBody = (
  * mapper turns errors into responses after the parsers, and the security headers and the request
  * log still see those responses.
  */
-export const createHttpHandler = <F extends HttpFunctionName>(
-  options: HttpHandlerOptions<F>,
+export const createHttpHandler = <F extends HttpFunctionName>(options: HttpHandlerOptions<F>): HttpHandler =>
+  createRouteTableHandler(routes, options);
+
+/**
+ * The same stack for a function of another route table (the review console's): its routes are
+ * the table's entries that name the function.
+ */
+export const createRouteTableHandler = (
+  table: readonly RouteSpec<string>[],
+  options: Omit<HttpHandlerOptions<HttpFunctionName>, 'functionName' | 'routes'> & {
+    readonly functionName: string;
+    // biome-ignore lint/suspicious/noExplicitAny: each route has its own query and body types
+    readonly routes: Readonly<Record<string, RouteDefinition<any, any>>>;
+  },
 ): HttpHandler => {
-  const functionRoutes: readonly RouteSpec[] = routes.filter(
-    (route) => route.function === options.functionName,
-  );
+  const functionRoutes = table.filter((route) => route.function === options.functionName);
   const byRouteKey = new Map(
-    functionRoutes.map((route) => [routeKey(route), options.routes[route.id as RouteIdOf<F>]] as const),
+    functionRoutes.map((route) => {
+      const definition = options.routes[route.id];
+      if (!definition)
+        throw new Error(`The function ${options.functionName} has no code for route ${route.id}`);
+      return [routeKey(route), definition] as const;
+    }),
   );
   const featuresByRouteKey = new Map(
     functionRoutes.map((route) => [routeKey(route), route.browserFeatures ?? []] as const),

@@ -1,6 +1,6 @@
 import { type RouteSpec, routeKey } from '../../routes.ts';
 
-export type RouteMatch<R extends RouteSpec> =
+export type RouteMatch<R extends RouteSpec<string>> =
   | {
       readonly kind: 'matched';
       readonly route: R;
@@ -19,7 +19,7 @@ const unsafe = (value: string): boolean =>
  * Finds the route for a method and path as API Gateway does: exact segments, `{name}` matching one
  * segment and `{name+}` the rest of the path.
  */
-export const matchRoute = <R extends RouteSpec>(
+export const matchRoute = <R extends RouteSpec<string>>(
   table: readonly R[],
   method: string,
   path: string,

@@ -1,0 +1,57 @@
+import { Argon2PasswordHasher } from '../../src/adapters/argon2/argon2-password-hasher.ts';
+import { createDocumentClient } from '../../src/adapters/dynamodb/document-client.ts';
+import { DynamoTable } from '../../src/adapters/dynamodb/dynamo-table.ts';
+import { KmsSecretBox } from '../../src/adapters/kms/kms-secret-box.ts';
+import { S3MediaStore, s3MediaOrigin } from '../../src/adapters/s3/s3-media-store.ts';
+import { SfnPhotoIdWorkflow } from '../../src/adapters/sfn/sfn-photo-id-workflow.ts';
+import { consoleUrlFor } from '../../src/console-routes.ts';
+import { systemClock } from '../../src/domain/clock.ts';
+import { bundleLayout, inBundlePath } from '../../src/platform/bundle-files.ts';
+import { loadConfig, settings } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createPageRenderer } from '../../src/web/page-renderer.ts';
+import { loadAssetCatalogue } from '../../src/web/static-assets.ts';
+import { createReviewConsoleServices } from '../../src/wiring/review-console-services.ts';
+import type { ReviewConsoleDependencies } from './handler.ts';
+
+/** The console's composition root: the table, the media bucket, the state machine's task tokens, the staff key. */
+export const dependencies = (env: Record<string, string | undefined>): ReviewConsoleDependencies => {
+  const config = loadConfig(env, {
+    tableName: settings.tableName,
+    logLevel: settings.logLevel,
+    serviceName: settings.serviceName,
+    limits: settings.limits,
+    clientAddressSource: settings.clientAddressSource,
+    mediaBucket: settings.mediaBucket,
+    photoIdStateMachineArn: settings.photoIdStateMachineArn,
+    staffSecretsKeyId: settings.staffSecretsKeyId,
+  });
+  const clock = systemClock;
+  const media = new S3MediaStore({ bucket: config.mediaBucket });
+  const services = createReviewConsoleServices({
+    table: new DynamoTable({ client: createDocumentClient(), tableName: config.tableName, clock }),
+    clock,
+    limits: config.limits,
+    hasher: new Argon2PasswordHasher(),
+    secrets: new KmsSecretBox({ keyId: config.staffSecretsKeyId }),
+    media,
+    decisions: new SfnPhotoIdWorkflow({ stateMachineArn: config.photoIdStateMachineArn }),
+  });
+  return {
+    ...services,
+    logger: createLogger(config.logLevel),
+    clock,
+    limits: config.limits,
+    renderer: createPageRenderer(
+      { views: inBundlePath(bundleLayout.views), nhsukFrontend: inBundlePath(bundleLayout.nhsukFrontend) },
+      { serviceName: config.serviceName, extra: { consoleUrlFor } },
+    ),
+    secureCookies: true,
+    clientAddressSource: config.clientAddressSource,
+    assets: loadAssetCatalogue({
+      nhsukFrontend: inBundlePath(`${bundleLayout.nhsukFrontend}/nhsuk`),
+      ownAssets: inBundlePath(bundleLayout.ownAssets),
+    }),
+    mediaOrigin: s3MediaOrigin(config.mediaBucket, env.AWS_REGION ?? 'eu-west-2'),
+  };
+};

@@ -1,0 +1,4 @@
+import { dependencies } from './dependencies.ts';
+import { createHandler } from './handler.ts';
+
+export const handler = createHandler(dependencies(process.env));
