@@ -79,6 +79,11 @@ export interface StageSettings {
    * endpoint is disabled, so the domain (and whatever guards it) cannot be bypassed.
    */
   readonly customDomain?: CustomDomain;
+  /**
+   * The review console's own host name (never a path under the patients' domain); without one,
+   * its own execute-api URL.
+   */
+  readonly consoleDomain?: CustomDomain;
   /** `defaultApiThrottle` unless set. */
   readonly apiThrottle?: ApiThrottle;
   /** For the functions' logs and the API access log. */

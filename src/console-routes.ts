@@ -9,7 +9,7 @@ export const consoleFunctionSpecs = {
   'review-console': {
     description:
       'The review console for ops staff: staff login (password and authenticator code), the photo-ID review queue, a check with its media, decisions, assignments and the record of who decided what',
-    permissions: ['table:write', 'media:read', 'photo-id-review:decide', 'staff-secrets:open'],
+    permissions: ['table:write', 'media:read-reviewed', 'photo-id-review:decide', 'staff-secrets:open'],
     memoryMb: 1024,
     bundledFiles: ['views', 'assets'],
   },

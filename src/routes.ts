@@ -21,6 +21,8 @@ export type Permission =
   | 'media:upload'
   /** Read photo-ID media: the workflow's checks of the uploads. */
   | 'media:read'
+  /** Read the reviewed copies only (what the workflow checked): the review console's short-lived downloads. */
+  | 'media:read-reviewed'
   /** Copy a checked upload to its reviewed key, which no upload form can write. */
   | 'media:keep'
   /** Delete photo-ID media once the decision is made. */

@@ -1,4 +1,4 @@
-import { Argon2PasswordHasher } from '../../src/adapters/argon2/argon2-password-hasher.ts';
+import { WasmArgon2PasswordHasher } from '../../src/adapters/argon2/wasm-argon2-password-hasher.ts';
 import { createDocumentClient } from '../../src/adapters/dynamodb/document-client.ts';
 import { DynamoTable } from '../../src/adapters/dynamodb/dynamo-table.ts';
 import { KmsSecretBox } from '../../src/adapters/kms/kms-secret-box.ts';
@@ -32,7 +32,7 @@ export const dependencies = (env: Record<string, string | undefined>): ReviewCon
     table: new DynamoTable({ client: createDocumentClient(), tableName: config.tableName, clock }),
     clock,
     limits: config.limits,
-    hasher: new Argon2PasswordHasher(),
+    hasher: new WasmArgon2PasswordHasher(),
     secrets: new KmsSecretBox({ keyId: config.staffSecretsKeyId }),
     media,
     decisions: new SfnPhotoIdWorkflow({ stateMachineArn: config.photoIdStateMachineArn }),

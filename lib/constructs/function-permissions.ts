@@ -51,6 +51,7 @@ const grants: Record<Permission, (targets: PermissionTargets, grantee: iam.IGran
   'sms:send': (_, grantee) => grantTextMessages(grantee),
   'media:upload': ({ media }, grantee) => media.grantUpload(grantee),
   'media:read': ({ media }, grantee) => media.grantRead(grantee),
+  'media:read-reviewed': ({ media }, grantee) => media.grantReadReviewed(grantee),
   'media:keep': ({ media }, grantee) => media.grantKeep(grantee),
   'media:delete': ({ media }, grantee) => media.grantDelete(grantee),
   'photo-id-workflow:start': ({ photoIdStateMachineArn }, grantee) =>

@@ -10,6 +10,8 @@ export const mediaPrefix = 'checks/';
 export interface MediaBucketProps {
   /** The origin the patient pages are served from: the only one whose browsers may upload. */
   readonly uploadOrigin: string;
+  /** The review console's origin: the only one whose pages may show the media (CORS GET, for the console's COEP). */
+  readonly readOrigins?: readonly string[];
   readonly keyAlias: string;
   /**
    * Days after which anything left is deleted (an abandoned submission's uploads; media a
@@ -66,6 +68,16 @@ export class MediaBucket extends Construct {
           allowedHeaders: ['*'],
           maxAge: 600,
         },
+        ...(props.readOrigins && props.readOrigins.length > 0
+          ? [
+              {
+                allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+                allowedOrigins: [...props.readOrigins],
+                allowedHeaders: ['Range'],
+                maxAge: 600,
+              },
+            ]
+          : []),
       ],
     });
   }
@@ -97,6 +109,20 @@ export class MediaBucket extends Construct {
       resourceArns: [this.bucket.arnForObjects(`${mediaPrefix}*`)],
     });
     this.#grantList(grantee);
+    this.key.grantDecrypt(grantee);
+    return grant;
+  }
+
+  /**
+   * Reading the reviewed copies only, what the workflow checked (the review console's presigned
+   * downloads): never a patient's upload as it stands, nor a listing.
+   */
+  grantReadReviewed(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [this.bucket.arnForObjects(`${mediaPrefix}*.reviewed`)],
+    });
     this.key.grantDecrypt(grantee);
     return grant;
   }

@@ -3,15 +3,17 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { defaultRoute, type FunctionName, type FunctionSpec, type RouteSpec } from '../../src/routes.ts';
+import { defaultRoute, type FunctionSpec, type RouteSpec } from '../../src/routes.ts';
 import { grantPermission, type PermissionTargets } from './function-permissions.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
 
 export interface RouteTableApiProps {
   readonly httpApi: apigwv2.HttpApi;
   /** The functions to build: the stack passes every `functionSpecs` entry; a test may pass one. */
-  readonly functionSpecs: Readonly<Partial<Record<FunctionName, FunctionSpec>>>;
-  readonly routes: readonly RouteSpec[];
+  readonly functionSpecs: Readonly<Record<string, FunctionSpec>>;
+  readonly routes: readonly RouteSpec<string>[];
+  /** The function of the `$default` route (the patients' not-found pages unless given). */
+  readonly defaultFunction?: string;
   readonly settings: FunctionSettings;
   readonly logRetention: logs.RetentionDays;
   readonly permissionTargets: PermissionTargets;
@@ -22,14 +24,16 @@ export interface RouteTableApiProps {
  * permissions, and one route per route table entry to the function it names.
  */
 export class RouteTableApi extends Construct {
-  readonly functions: ReadonlyMap<FunctionName, NodejsFunction>;
+  readonly functions: ReadonlyMap<string, NodejsFunction>;
+  readonly logGroups: ReadonlyMap<string, logs.ILogGroup>;
 
   constructor(scope: Construct, id: string, props: RouteTableApiProps) {
     super(scope, id);
-    const functions = new Map<FunctionName, NodejsFunction>();
-    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    for (const [name, spec] of Object.entries(props.functionSpecs) as [FunctionName, FunctionSpec][]) {
-      const { function: fn } = new HouseFunction(this, name, {
+    const functions = new Map<string, NodejsFunction>();
+    const logGroups = new Map<string, logs.ILogGroup>();
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const [name, spec] of Object.entries(props.functionSpecs)) {
+      const { function: fn, logGroup } = new HouseFunction(this, name, {
         name,
         spec,
         settings: props.settings,
@@ -37,6 +41,7 @@ export class RouteTableApi extends Construct {
       });
       for (const permission of spec.permissions) grantPermission(fn, permission, props.permissionTargets);
       functions.set(name, fn);
+      logGroups.set(name, logGroup);
       integrations.set(
         name,
         new HttpLambdaIntegration(`${name}-integration`, fn, {
@@ -54,7 +59,7 @@ export class RouteTableApi extends Construct {
       });
     }
     // What no route takes: a page from our own function, never API Gateway's JSON.
-    const fallback = integrations.get(defaultRoute.function);
+    const fallback = integrations.get(props.defaultFunction ?? defaultRoute.function);
     if (fallback)
       new apigwv2.HttpRoute(this, 'route-default', {
         httpApi: props.httpApi,
@@ -62,5 +67,6 @@ export class RouteTableApi extends Construct {
         integration: fallback,
       });
     this.functions = functions;
+    this.logGroups = logGroups;
   }
 }

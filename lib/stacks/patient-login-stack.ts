@@ -9,7 +9,9 @@ import { EmailSending } from '../constructs/email-sending.ts';
 import { GpCredentialsKey } from '../constructs/gp-credentials-key.ts';
 import { MediaBucket } from '../constructs/media-bucket.ts';
 import { PdsKey } from '../constructs/pds-key.ts';
+import { PhotoIdCheckAlarms } from '../constructs/photo-id-check-alarms.ts';
 import { PhotoIdCheckStateMachine } from '../constructs/photo-id-check-state-machine.ts';
+import { ReviewConsoleApi } from '../constructs/review-console-api.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
 import { SigningKeys } from '../constructs/signing-keys.ts';
 import { StaffSecretsKey } from '../constructs/staff-secrets-key.ts';
@@ -38,8 +40,11 @@ export class PatientLoginStack extends Stack {
   readonly apiStage: apigwv2.HttpStage;
   readonly accessLog: ApiAccessLog;
   readonly api: RouteTableApi;
+  /** The review console for ops staff: its own API, host and function. */
+  readonly reviewConsole: ReviewConsoleApi;
   readonly media: MediaBucket;
   readonly photoIdCheck: PhotoIdCheckStateMachine;
+  readonly photoIdAlarms: PhotoIdCheckAlarms;
 
   constructor(scope: Construct, id: string, props: PatientLoginStackProps) {
     super(scope, id, props);
@@ -77,8 +82,14 @@ export class PatientLoginStack extends Stack {
       ? this.mapCustomDomain(stage.customDomain)
       : this.useExecuteApiEndpoint();
     const signingKeyIds = Fn.join(',', this.signingKeys.keyArns);
+    this.reviewConsole = new ReviewConsoleApi(this, 'ReviewConsole', {
+      stageName: stage.name,
+      ...(stage.consoleDomain ? { domain: stage.consoleDomain } : {}),
+      logRetention: stage.logRetention,
+    });
     this.media = new MediaBucket(this, 'Media', {
       uploadOrigin: this.issuer,
+      readOrigins: [this.reviewConsole.url],
       keyAlias: `alias/patient-login/${stage.name}/media`,
       abandonedAfterDays: 30,
       retentionDays: resolvePhotoIdSettings(stage.photoId).mediaRetentionDays,
@@ -86,49 +97,52 @@ export class PatientLoginStack extends Stack {
     // Named, so the functions can be given its ARN while it is given theirs.
     const photoIdStateMachineName = `patient-login-${stage.name}-photo-id-check`;
     const photoIdStateMachineArn = `arn:${this.partition}:states:${this.region}:${this.account}:stateMachine:${photoIdStateMachineName}`;
+    const permissionTargets = {
+      table: this.table,
+      signingKeys: this.signingKeys,
+      email: this.email,
+      pdsKey: this.pdsKey,
+      gpCredentialsKey: this.gpCredentialsKey,
+      media: this.media,
+      staffSecretsKey: this.staffSecretsKey,
+      photoIdStateMachineArn,
+    };
+    const settings = {
+      stage: stage.name,
+      issuer: this.issuer,
+      tableName: this.table.tableName,
+      signingKeyIds,
+      activeSigningKeyId: this.signingKeys.activeKey.keyArn,
+      logLevel: stage.logLevel,
+      serviceName: stage.serviceName,
+      emailFromAddress: stage.email.fromAddress,
+      sesConfigurationSet: stage.email.configurationSetName,
+      smsSenderId: stage.smsSenderId,
+      contactUrl: stage.contactUrl,
+      allowedPhoneCountries: stage.allowedPhoneCountries?.join(','),
+      limits: stage.limits && JSON.stringify(stage.limits),
+      clientAddressSource: stage.clientAddressSource,
+      pdsSigningKeyId: this.pdsKey.key.keyArn,
+      pdsBaseUrl: stage.pds?.baseUrl,
+      pdsTokenUrl: stage.pds?.tokenUrl,
+      pdsApiKey: stage.pds?.apiKey,
+      gpCredentialsKeyId: this.gpCredentialsKey.key.keyArn,
+      gpBaseUrl: stage.gp?.baseUrl,
+      gpApiKey: stage.gp?.apiKey,
+      mediaBucket: this.media.bucket.bucketName,
+      photoIdStateMachineArn,
+      photoId: stage.photoId && JSON.stringify(stage.photoId),
+      staffSecretsKeyId: this.staffSecretsKey.key.keyArn,
+    };
     this.api = new RouteTableApi(this, 'Api', {
       httpApi: this.httpApi,
       functionSpecs,
       routes,
       logRetention: stage.logRetention,
-      permissionTargets: {
-        table: this.table,
-        signingKeys: this.signingKeys,
-        email: this.email,
-        pdsKey: this.pdsKey,
-        gpCredentialsKey: this.gpCredentialsKey,
-        media: this.media,
-        staffSecretsKey: this.staffSecretsKey,
-        photoIdStateMachineArn,
-      },
-      settings: {
-        stage: stage.name,
-        issuer: this.issuer,
-        tableName: this.table.tableName,
-        signingKeyIds,
-        activeSigningKeyId: this.signingKeys.activeKey.keyArn,
-        logLevel: stage.logLevel,
-        serviceName: stage.serviceName,
-        emailFromAddress: stage.email.fromAddress,
-        sesConfigurationSet: stage.email.configurationSetName,
-        smsSenderId: stage.smsSenderId,
-        contactUrl: stage.contactUrl,
-        allowedPhoneCountries: stage.allowedPhoneCountries?.join(','),
-        limits: stage.limits && JSON.stringify(stage.limits),
-        clientAddressSource: stage.clientAddressSource,
-        pdsSigningKeyId: this.pdsKey.key.keyArn,
-        pdsBaseUrl: stage.pds?.baseUrl,
-        pdsTokenUrl: stage.pds?.tokenUrl,
-        pdsApiKey: stage.pds?.apiKey,
-        gpCredentialsKeyId: this.gpCredentialsKey.key.keyArn,
-        gpBaseUrl: stage.gp?.baseUrl,
-        gpApiKey: stage.gp?.apiKey,
-        mediaBucket: this.media.bucket.bucketName,
-        photoIdStateMachineArn,
-        photoId: stage.photoId && JSON.stringify(stage.photoId),
-        staffSecretsKeyId: this.staffSecretsKey.key.keyArn,
-      },
+      permissionTargets,
+      settings,
     });
+    this.reviewConsole.addFunctions({ settings, logRetention: stage.logRetention, permissionTargets });
     const taskFunction = (name: (typeof workflowFunctionNames)[number]) => {
       const fn = this.api.functions.get(name);
       if (!fn) throw new Error(`The workflow's function ${name} was not built`);
@@ -141,6 +155,16 @@ export class PatientLoginStack extends Stack {
       ) as Record<(typeof workflowFunctionNames)[number], ReturnType<typeof taskFunction>>,
       logRetention: stage.logRetention,
     });
+    this.photoIdAlarms = new PhotoIdCheckAlarms(this, 'PhotoIdAlarms', {
+      stageName: stage.name,
+      stateMachine: this.photoIdCheck.stateMachine,
+      taskLogGroups: workflowFunctionNames.map((name) => {
+        const logGroup = this.api.logGroups.get(name);
+        if (!logGroup) throw new Error(`The workflow's function ${name} has no log group`);
+        return logGroup;
+      }),
+    });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.photoIdAlarms.topic.topicArn });
     new CfnOutput(this, 'Issuer', { value: this.issuer });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'MediaBucketName', { value: this.media.bucket.bucketName });

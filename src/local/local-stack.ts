@@ -128,7 +128,14 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
     const logger = createLogger(settings.logLevel);
     const secrets = await LocalSecretBox.loadOrCreate(paths.gpCredentialsKey);
     // Photo ID: the media on this server, and the workflow from its ASL file, on the same adapters.
-    const media = await LocalMediaStore.open({ directory: paths.media, baseUrl: issuer, clock: systemClock });
+    // The review console's port is chosen now: its pages show the media, so the store lets its origin read.
+    const consolePort = settings.consolePort === 0 ? await findFreePort() : settings.consolePort;
+    const media = await LocalMediaStore.open({
+      directory: paths.media,
+      baseUrl: issuer,
+      clock: systemClock,
+      readOrigins: [`http://localhost:${consolePort}`, `http://127.0.0.1:${consolePort}`],
+    });
     const photoIdChecks = new DynamoPhotoIdCheckStore(table);
     const photoIdWorkflow = new LocalPhotoIdWorkflow({
       checks: photoIdChecks,
@@ -196,7 +203,6 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
     );
 
     // The review console: its own server on its own port (its own origin, so its own cookies).
-    const consolePort = settings.consolePort === 0 ? await findFreePort() : settings.consolePort;
     const consoleServer = createDevServer({
       handlers: {
         'review-console': createLocalConsoleHandler({

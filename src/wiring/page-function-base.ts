@@ -7,7 +7,10 @@ import type { ConfigOf, settings } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createPageRenderer } from '../web/page-renderer.ts';
 
-type BaseConfig = ConfigOf<typeof settings>;
+type BaseConfig = Pick<
+  ConfigOf<typeof settings>,
+  'tableName' | 'logLevel' | 'issuer' | 'serviceName' | 'limits' | 'clientAddressSource'
+>;
 
 /**
  * What every page function builds at cold start, whatever its journey: the table, its logger, the

@@ -9,7 +9,9 @@ import { allowedPhoneCountries } from '../platform/phone-config.ts';
 import { pageFunctionBase } from './page-function-base.ts';
 import { createPatientServices } from './patient-services.ts';
 
-const pageSettings = { ...settings, allowedPhoneCountries };
+/** Every setting but the staff key's: the patients' pages never touch staff secrets. */
+const { staffSecretsKeyId: _staffOnly, ...patientSettings } = settings;
+const pageSettings = { ...patientSettings, allowedPhoneCountries };
 type PageConfig = ConfigOf<typeof pageSettings>;
 
 /**

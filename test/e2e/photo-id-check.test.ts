@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { importPKCS8 } from 'jose';
 import * as oidc from 'openid-client';
+import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAccessibilityProblems } from '../support/browser.ts';
@@ -29,8 +32,9 @@ const photoOfId = () => ({
 
 /**
  * Seed 001 in a browser with a fake camera: a patient sends photo ID and a video of the 4
- * numbers, a decision reaches the workflow through its port (as the review console's will), the
- * patient is emailed, and the relying party then gets P9 and the NHS number.
+ * numbers, a reviewer added with `npm run staff` logs into the review console in another browser
+ * and approves it (or a decision reaches the workflow through the dev control), the patient is
+ * emailed, and the relying party then gets P9 and the NHS number.
  */
 describe('proving who you are with photo ID and a video, in a browser', () => {
   let dataDirectory: string;
@@ -119,7 +123,7 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
   };
 
   /** The photo-ID route from the prove-who-you-are page, up to the video page. */
-  const sendPhoto = async (page: Page) => {
+  const sendPhoto = async (page: Page, photo = photoOfId()) => {
     await page.getByRole('button', { name: 'Use photo ID and a video' }).click();
     expect(await check(page)).toBe('Prove who you are with photo ID and a video');
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -131,7 +135,7 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     expect(await check(page)).toBe('Take a photo of your ID');
     // The design system's file upload puts its own button over the input, which takes the file.
-    await page.locator('input[type="file"][name="file"]').setInputFiles(photoOfId());
+    await page.locator('input[type="file"][name="file"]').setInputFiles(photo);
     await page.getByRole('button', { name: 'Upload photo' }).click();
     await page.waitForURL(/\/photo-id\/video/);
   };
@@ -151,23 +155,74 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
     ((await (await fetch(`${stack.issuer}/_dev/photo-id-checks.json`)).json()) as { checks: WaitingCheck[] })
       .checks;
 
-  /** Sends a decision through the workflow's decision port, as a reviewer would from the console. */
-  const decide = async (decision: Record<string, string>) => {
+  /** The checks the workflow waits on a reviewer for, once there is one. */
+  const waitForDecidable = async (): Promise<WaitingCheck[]> => {
     for (let tries = 0; tries < 100; tries += 1) {
-      const [waiting] = (await waitingChecks()).filter((entry) => entry.waitingForDecision);
-      if (waiting) {
-        const response = await fetch(`${stack.issuer}/_dev/photo-id-checks/decide`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: stack.issuer },
-          body: new URLSearchParams({ accountId: waiting.accountId, checkId: waiting.checkId, ...decision }),
-          redirect: 'manual',
-        });
-        if (response.status === 303) return waiting;
-      }
+      const waiting = (await waitingChecks()).filter((entry) => entry.waitingForDecision);
+      if (waiting.length > 0) return waiting;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error('No check waited for a decision');
   };
+
+  /** A reviewer added as ops add one: the staff command, whose output hands over the password and key. */
+  const addReviewer = async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        'src/local/staff-cli.ts',
+        'add',
+        '--role',
+        'reviewer',
+        '--email',
+        'rita@staff.test',
+        '--name',
+        'Rita Reviewer',
+      ],
+      { env: { ...process.env, DYNAMODB_PORT: String(stack.dynamoDbPort), DATA_DIR: dataDirectory } },
+    );
+    return {
+      email: 'rita@staff.test',
+      password: /Password: +(\S+)/.exec(stdout)?.[1] ?? '',
+      key: /Authenticator key: +(\S+)/.exec(stdout)?.[1] ?? '',
+      stdout,
+    };
+  };
+
+  /** A real JPEG, drawn by the browser, so the console shows a picture (the workflow checks its bytes). */
+  const drawnPhotoOfId = async (page: Page) => ({
+    name: 'passport.jpg',
+    mimeType: 'image/jpeg',
+    buffer: Buffer.from(
+      await page.evaluate(() => {
+        // The page's own DOM (the project compiles without DOM types: the shapes used are named here).
+        type Drawing = {
+          fillStyle: string;
+          font: string;
+          fillRect(x: number, y: number, w: number, h: number): void;
+          fillText(text: string, x: number, y: number): void;
+        };
+        type Canvas = {
+          width: number;
+          height: number;
+          getContext(kind: '2d'): Drawing;
+          toDataURL(type: string, quality: number): string;
+        };
+        const { document } = globalThis as unknown as { document: { createElement(tag: 'canvas'): Canvas } };
+        const canvas = document.createElement('canvas');
+        canvas.width = 320;
+        canvas.height = 200;
+        const context = canvas.getContext('2d');
+        context.fillStyle = '#005eb8';
+        context.fillRect(0, 0, 320, 200);
+        context.fillStyle = '#ffffff';
+        context.font = '28px sans-serif';
+        context.fillText('PASSPORT', 24, 110);
+        return canvas.toDataURL('image/jpeg', 0.9).split(',')[1] ?? '';
+      }),
+      'base64',
+    ),
+  });
 
   const emailOf = async (kind: string, to: string) => {
     for (let tries = 0; tries < 100; tries += 1) {
@@ -178,7 +233,7 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
     throw new Error(`No ${kind} email to ${to}`);
   };
 
-  it('sends photo ID and a video, is approved through the decision port, is emailed, and the relying party gets P9', async () => {
+  it('sends photo ID and a video, a reviewer approves it in the review console, the patient is emailed, and the relying party gets P9', async () => {
     // Prepare
     const first = await p9Request();
     const context = await browser.newContext();
@@ -188,7 +243,7 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
     // Act: the patient's side, in the seed's order
     await newPatient(page, first.url, email, '07700 900801');
     expect(await check(page)).toBe('Prove who you are');
-    await sendPhoto(page);
+    await sendPhoto(page, await drawnPhotoOfId(page));
     const numbers = (await page.locator('#numbers').innerText()).replace(/\s/g, '');
     await recordVideo(page);
     expect(await check(page)).toBe('Enter your details');
@@ -207,8 +262,53 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
     await page.goto(`${stack.issuer}/prove-who-you-are/photo-id/photo`);
     const again = await check(page);
 
-    // Act: a reviewer approves through the port; the patient comes back to the service
-    const decided = await decide({ outcome: 'approved' });
+    // Act: a reviewer, added with the staff command, logs into the console in another browser
+    const reviewer = await addReviewer();
+    const staffContext = await browser.newContext();
+    const staffPage = await staffContext.newPage();
+    await staffPage.goto(stack.reviewConsole);
+    const loginTitle = await check(staffPage);
+    await staffPage.getByLabel('Work email address').fill(reviewer.email);
+    await staffPage.getByLabel('Password', { exact: true }).fill(reviewer.password);
+    await staffPage.getByRole('button', { name: 'Continue' }).click();
+    const codeTitle = await check(staffPage);
+    await staffPage
+      .getByLabel('Authenticator code')
+      .fill(await generate({ secret: reviewer.key, epoch: Math.floor(Date.now() / 1000) }));
+    await staffPage.getByRole('button', { name: 'Log in' }).click();
+    const queueTitle = await check(staffPage);
+    // The check is in the queue once the workflow has checked its media and waits for a reviewer
+    const [waiting] = await waitForDecidable();
+    await staffPage.reload();
+    await staffPage.getByRole('link', { name: waiting?.checkId ?? 'no check' }).click();
+    const checkTitle = await check(staffPage);
+    const checkPage = await staffPage.locator('main').innerText();
+    type Picture = { decode(): Promise<void>; naturalWidth: number };
+    await staffPage
+      .locator('img[src*="reviewed"]')
+      .evaluate((image) => (image as unknown as Picture).decode());
+    const photoWidth = await staffPage
+      .locator('img[src*="reviewed"]')
+      .evaluate((image) => (image as unknown as Picture).naturalWidth);
+    const videoReady = await staffPage.locator('video').evaluate(
+      (element) =>
+        new Promise<number>((resolve) => {
+          const video = element as unknown as {
+            readyState: number;
+            addEventListener(event: string, listener: () => void): void;
+            load(): void;
+          };
+          if (video.readyState >= 1) resolve(video.readyState);
+          video.addEventListener('loadedmetadata', () => resolve(video.readyState));
+          video.addEventListener('error', () => resolve(-1));
+          video.load();
+        }),
+    );
+    await staffPage.getByRole('button', { name: /^Approve/ }).click();
+    const sent = await staffPage.locator('.nhsuk-notification-banner').innerText();
+    await staffContext.close();
+
+    // Act: the patient comes back to the service
     const approvedEmail = await emailOf('identity-check-approved', email);
     const second = await p9Request();
     await page.goto(second.url.href);
@@ -232,7 +332,19 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
     expect(statusText).toContain('We should check them within 2 hours');
     expect(statusText).toContain(email);
     expect(again).toBe('We are checking your photo ID and video');
-    expect(decided.checkId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(reviewer.stdout).toContain('Rita Reviewer');
+    expect([loginTitle, codeTitle, queueTitle]).toEqual([
+      'Log in to the review console',
+      'Enter the code from your authenticator app',
+      'Photo-ID checks waiting for review',
+    ]);
+    expect(checkTitle).toBe(`Photo-ID check ${waiting?.checkId}`);
+    expect(checkPage).toContain(numbers.split('').join(' '));
+    expect(checkPage).toContain('Matched an NHS record');
+    expect(checkPage).toContain('9000000009');
+    expect(photoWidth).toBe(320);
+    expect(videoReady).toBeGreaterThanOrEqual(1);
+    expect(sent).toContain(`Your decision on check ${waiting?.checkId} was sent`);
     expect(approvedEmail).toContain('You have proved who you are');
     expect(approvedEmail).not.toContain('9000000009');
     expect(tokens.claims()).toMatchObject({ vot: 'P9.Cp.Cd', identity_proofing_level: 'P9' });

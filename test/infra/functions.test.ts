@@ -11,6 +11,7 @@ import { functionsDir } from '../../lib/project-paths.ts';
 import { PatientLoginStack } from '../../lib/stacks/patient-login-stack.ts';
 import { stages } from '../../lib/stages.ts';
 import { commonPasswordsFile } from '../../src/adapters/files/common-password-file.ts';
+import { consoleFunctionSpecs } from '../../src/console-routes.ts';
 import type { LimitOverrides } from '../../src/domain/limits/limits.ts';
 import { bundleLayout } from '../../src/platform/bundle-files.ts';
 import { configNames } from '../../src/platform/config.ts';
@@ -65,21 +66,24 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('builds exactly one function per functionSpecs entry', () => {
+  it('builds exactly one function per functionSpecs entry, and the review console’s on its own API', () => {
     // Prepare
     const specNames = Object.keys(functionSpecs).sort();
+    const consoleNames = Object.keys(consoleFunctionSpecs);
 
     // Act
     const builtNames = [...stack.api.functions.keys()].sort();
+    const consoleBuilt = [...stack.reviewConsole.api.functions.keys()];
 
     // Assess
     expect(builtNames).toEqual(specNames);
-    expect(functions).toHaveLength(specNames.length);
+    expect(consoleBuilt).toEqual(consoleNames);
+    expect(functions).toHaveLength(specNames.length + consoleNames.length);
   });
 
-  it('has a functionSpecs entry for every folder under functions/, and a lambda.ts for every entry', () => {
+  it('has a function spec (the patients’ or the console’s) for every folder under functions/, and a lambda.ts for every one', () => {
     // Prepare
-    const specNames = Object.keys(functionSpecs).sort();
+    const specNames = [...Object.keys(functionSpecs), ...Object.keys(consoleFunctionSpecs)].sort();
 
     // Act
     const folders = readdirSync(functionsDir, { withFileTypes: true })
@@ -122,6 +126,7 @@ describe('Lambda functions', () => {
         `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:patient-login-test-photo-id-check`,
       ),
       [configNames.photoId]: JSON.stringify(testStage.photoId),
+      [configNames.staffSecretsKeyId]: resolve(stack.staffSecretsKey.key.keyArn),
     };
 
     // Act
@@ -207,9 +212,15 @@ describe('Lambda functions', () => {
       ]),
     );
 
+    const consoleFunction = stack.reviewConsole.api.functions.get('review-console');
+    const consoleMemory = consoleFunction
+      ? (template.toJSON().Resources[logicalIdOf(consoleFunction)] as Resource).Properties.MemorySize
+      : undefined;
+
     // Assess
     expect(expected['login-pages']).toBe(1024);
     expect(actual).toEqual(expected);
+    expect(consoleMemory).toBe(consoleFunctionSpecs['review-console'].memoryMb);
   });
 });
 
@@ -218,14 +229,17 @@ describe('Lambda bundles', () => {
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   /** Bundles one function as `cdk synth` would (esbuild, then the copy hook), once, and returns its folder. */
-  const bundles = new Map<FunctionName, string>();
-  const bundleOf = (name: FunctionName): string => {
+  type BundledName = FunctionName | keyof typeof consoleFunctionSpecs;
+  const specOf = (name: BundledName): FunctionSpec =>
+    name === 'review-console' ? consoleFunctionSpecs[name] : functionSpecs[name];
+  const bundles = new Map<BundledName, string>();
+  const bundleOf = (name: BundledName): string => {
     const built = bundles.get(name);
     if (built) return built;
     const stack = new Stack(bundlingApp(outdir), `bundle-${name}`);
     new HouseFunction(stack, 'Function', {
       name,
-      spec: functionSpecs[name],
+      spec: specOf(name),
       settings: testFunctionSettings,
       logRetention: testStage.logRetention,
     });
@@ -239,7 +253,7 @@ describe('Lambda bundles', () => {
   };
 
   /** Every file in a bundle, by its path in it. */
-  const filesOf = (name: FunctionName): string[] => {
+  const filesOf = (name: BundledName): string[] => {
     const folder = bundleOf(name);
     return readdirSync(folder, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
@@ -250,7 +264,7 @@ describe('Lambda bundles', () => {
    * Imports a bundle in a Node of its own, with the environment a deployed function gets (DynamoDB
    * pointed at a closed port), calls its handler with an API Gateway event, and returns the response.
    */
-  const invoke = (name: FunctionName, method: 'GET', path: string, routeKey: string, parameters?: object) => {
+  const invoke = (name: BundledName, method: 'GET', path: string, routeKey: string, parameters?: object) => {
     const script = join(outdir, 'invoke.mjs');
     writeFileSync(
       script,
@@ -280,6 +294,7 @@ describe('Lambda bundles', () => {
           GP_CREDENTIALS_KEY_ID: 'gp-credentials-key',
           MEDIA_BUCKET: 'media-bucket',
           PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
+          STAFF_SECRETS_KEY_ID: 'staff-secrets-key',
           EMAIL_FROM_ADDRESS: 'no-reply@issuer.test',
           LOG_LEVEL: 'SILENT',
           AWS_REGION: 'eu-west-2',
@@ -378,5 +393,20 @@ describe('Lambda bundles', () => {
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(response.body).toContain('<title>Sorry, there is a problem - NHS login</title>');
     expect(response.body).toContain('nhsuk-header');
+  });
+
+  it('serve the review console from its own bundle: its login page in the console layout (503 with the store down) and its own styles', () => {
+    // Act
+    const login = invoke('review-console', 'GET', '/login', 'GET /login');
+    const styles = invoke('review-console', 'GET', '/assets/nhsuk-frontend.min.css', 'GET /assets/{path+}', {
+      path: 'nhsuk-frontend.min.css',
+    });
+
+    // Assess: the login form needs a session for its CSRF token, so an unreachable store is the console's problem page
+    expect(login.statusCode).toBe(503);
+    expect(login.body).toContain('Sorry, there is a problem with the console');
+    expect(login.body).toContain('NHS login review console');
+    expect(styles.statusCode).toBe(200);
+    expect(styles.body).toContain('.nhsuk-header');
   });
 });

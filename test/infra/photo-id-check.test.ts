@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { consoleFunctionSpecs } from '../../src/console-routes.ts';
 import { type FunctionName, functionSpecs, workflowFunctionNames } from '../../src/routes.ts';
 import {
   photoIdCheckDefinitionText,
@@ -20,14 +21,16 @@ describe('the photo-ID check in AWS', () => {
   const { stack, template } = synthesizeStack();
   const bucketId = logicalIdOf(stack.media.bucket);
   const mediaKeyId = logicalIdOf(stack.media.key);
-  const functionId = (name: FunctionName) => {
-    const fn = stack.api.functions.get(name);
+  /** Every function of the stack: the patients' API's, the workflow's, and the review console's. */
+  const allFunctionNames = [...Object.keys(functionSpecs), ...Object.keys(consoleFunctionSpecs)];
+  const functionId = (name: string) => {
+    const fn = stack.api.functions.get(name) ?? stack.reviewConsole.api.functions.get(name);
     if (!fn) throw new Error(`No function ${name}`);
     return logicalIdOf(fn);
   };
   /** The functions whose role allows one of the actions (on the resource, when it is named). */
   const functionsAllowed = (actions: string[], resourceMentions?: string) =>
-    (Object.keys(functionSpecs) as FunctionName[]).filter((name) =>
+    allFunctionNames.filter((name) =>
       statementsOfFunction(template, functionId(name)).some(
         (statement: PolicyStatement) =>
           statement.Effect === 'Allow' &&
@@ -74,7 +77,7 @@ describe('the photo-ID check in AWS', () => {
     expect(resourcesOfType(template, 'AWS::S3::Bucket')[0]?.[1].DeletionPolicy).toBe('Retain');
   });
 
-  it('deletes what an abandoned submission leaves, and lets only the patient pages’ origin upload', () => {
+  it('deletes what an abandoned submission leaves, lets only the patient pages’ origin upload and only the console’s read', () => {
     // Act
     const [[, bucket]] = propertiesOfEvery<Record<string, unknown>>(template, 'AWS::S3::Bucket') as [
       [string, Record<string, unknown>],
@@ -95,8 +98,11 @@ describe('the photo-ID check in AWS', () => {
     const cors = (
       bucket.CorsConfiguration as { CorsRules: { AllowedMethods: string[]; AllowedOrigins: unknown[] }[] }
     ).CorsRules;
-    expect(cors.map((rule) => rule.AllowedMethods)).toEqual([['POST']]);
-    for (const rule of cors) expect(rule.AllowedOrigins).toEqual([stack.resolve(stack.issuer)]);
+    expect(cors.map((rule) => rule.AllowedMethods)).toEqual([['POST'], ['GET', 'HEAD']]);
+    expect(cors.map((rule) => rule.AllowedOrigins)).toEqual([
+      [stack.resolve(stack.issuer)],
+      [stack.resolve(stack.reviewConsole.url)],
+    ]);
   });
 
   it('builds a Standard state machine from workflows/photo-id-check.asl.json, inline, with the task functions substituted', () => {
@@ -157,14 +163,19 @@ describe('the photo-ID check in AWS', () => {
       expect(permitted.filter((target) => target.includes(functionId(name)))).toEqual([]);
   });
 
-  it('lets the identity pages alone start the workflow, and no function send a decision yet (the console will)', () => {
+  it('lets the identity pages alone start the workflow, and the review console alone send a decision, to this state machine only', () => {
     // Act
     const starters = functionsAllowed(['states:StartExecution']);
     const deciders = functionsAllowed(['states:SendTaskSuccess', 'states:SendTaskFailure']);
+    const decisionResources = statementsOfFunction(template, functionId('review-console'))
+      .filter((statement) => actionsOf(statement).includes('states:SendTaskSuccess'))
+      .flatMap((statement) => asList(statement.Resource));
 
     // Assess
     expect(starters).toEqual(['identity-pages']);
-    expect(deciders).toEqual([]);
+    expect(deciders).toEqual(['review-console']);
+    expect(JSON.stringify(decisionResources)).toContain('stateMachine:patient-login-test-photo-id-check');
+    expect(decisionResources).toHaveLength(1);
   });
 
   it('lets only the media’s own steps touch the bucket: the pages sign uploads, the intake reads and keeps, the media step deletes', () => {
@@ -172,7 +183,7 @@ describe('the photo-ID check in AWS', () => {
     const uploaders = functionsAllowed(['s3:PutObject'], '/checks/*"');
     const keepers = functionsAllowed(['s3:PutObject'], '.reviewed');
     const listers = functionsAllowed(['s3:ListBucket']);
-    const deniedReviewed = (Object.keys(functionSpecs) as FunctionName[]).filter((name) =>
+    const deniedReviewed = allFunctionNames.filter((name) =>
       statementsOfFunction(template, functionId(name)).some(
         (statement) =>
           statement.Effect === 'Deny' &&
@@ -183,7 +194,7 @@ describe('the photo-ID check in AWS', () => {
     const readers = functionsAllowed(['s3:GetObject']);
     const deleters = functionsAllowed(['s3:DeleteObject']);
     const decrypters = functionsAllowed(['kms:Decrypt'], mediaKeyId);
-    const anyS3 = (Object.keys(functionSpecs) as FunctionName[]).filter((name) =>
+    const anyS3 = allFunctionNames.filter((name) =>
       statementsOfFunction(template, functionId(name)).some((statement) =>
         actionsOf(statement).some((action) => action.startsWith('s3:')),
       ),
@@ -193,10 +204,13 @@ describe('the photo-ID check in AWS', () => {
     expect(uploaders).toEqual(['identity-pages']);
     expect(deniedReviewed).toEqual(['identity-pages']);
     expect(keepers).toEqual(['photo-id-intake']);
-    expect(readers).toEqual(['photo-id-intake']);
+    expect(readers).toEqual(['photo-id-intake', 'review-console']);
+    // The console reads the reviewed copies only: never an upload as it stands
+    expect(functionsAllowed(['s3:GetObject'], '/checks/*"')).toEqual(['photo-id-intake']);
+    expect(functionsAllowed(['s3:GetObject'], '.reviewed')).toEqual(['review-console']);
     expect(listers.sort()).toEqual(['photo-id-intake', 'photo-id-media']);
     expect(deleters).toEqual(['photo-id-media']);
-    expect(decrypters).toEqual(['photo-id-intake']);
-    expect(anyS3.sort()).toEqual(['identity-pages', 'photo-id-intake', 'photo-id-media']);
+    expect(decrypters).toEqual(['photo-id-intake', 'review-console']);
+    expect(anyS3.sort()).toEqual(['identity-pages', 'photo-id-intake', 'photo-id-media', 'review-console']);
   });
 });

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { consoleFunctionSpecs } from '../../src/console-routes.ts';
 import {
   type BrowserFeature,
   defaultRoute,
@@ -44,7 +45,9 @@ describe('the route table', () => {
     const folders = readdirSync(new URL('../../functions', import.meta.url), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name);
-    expect(folders.sort()).toEqual(Object.keys(functionSpecs).sort());
+    expect(folders.sort()).toEqual(
+      [...Object.keys(functionSpecs), ...Object.keys(consoleFunctionSpecs)].sort(),
+    );
   });
 
   it('allows no browser feature to a route unless the reviewed list names it for that route', () => {

@@ -85,17 +85,21 @@ export class LocalMediaStore implements MediaStore {
   readonly #key: Buffer;
   readonly #baseUrl: string;
   readonly #clock: Clock;
+  readonly #readOrigins: readonly string[];
 
   constructor(options: {
     readonly directory: string;
     readonly key: Buffer;
     readonly baseUrl: string;
     readonly clock: Clock;
+    /** Pages of other origins that show downloads (the review console's), as the bucket's CORS rule allows them. */
+    readonly readOrigins?: readonly string[];
   }) {
     this.#directory = options.directory;
     this.#key = options.key;
     this.#baseUrl = options.baseUrl;
     this.#clock = options.clock;
+    this.#readOrigins = options.readOrigins ?? [];
   }
 
   /** The store in `directory`, signing with the key kept there (made on first use, readable by its owner only). */
@@ -103,6 +107,7 @@ export class LocalMediaStore implements MediaStore {
     readonly directory: string;
     readonly baseUrl: string;
     readonly clock: Clock;
+    readonly readOrigins?: readonly string[];
   }): Promise<LocalMediaStore> {
     const keyPath = join(options.directory, 'signing-key');
     await mkdir(join(options.directory, 'objects'), { recursive: true });
@@ -214,7 +219,7 @@ export class LocalMediaStore implements MediaStore {
     }
     if (url.pathname === downloadPath && request.method === 'GET') {
       request.resume();
-      this.#download(url.searchParams, response).catch(() =>
+      this.#download(url.searchParams, request, response).catch(() =>
         s3Error(response, new UploadRefused(500, 'InternalError', 'We encountered an internal error.')),
       );
       return true;
@@ -328,7 +333,7 @@ export class LocalMediaStore implements MediaStore {
     return redirect.toString();
   }
 
-  async #download(query: URLSearchParams, response: ServerResponse): Promise<void> {
+  async #download(query: URLSearchParams, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const signature = query.get('signature') ?? '';
     const signed = new URLSearchParams(query);
     signed.delete('signature');
@@ -343,7 +348,14 @@ export class LocalMediaStore implements MediaStore {
     if (!meta)
       return s3Error(response, new UploadRefused(404, 'NoSuchKey', 'The specified key does not exist.'));
     const bytes = await readFile(this.#objectPath(key));
+    // S3 answers a CORS request from an origin its rule names; the console's pages load media in that mode.
+    const origin = request.headers.origin;
+    const cors =
+      origin && this.#readOrigins.includes(origin)
+        ? { 'access-control-allow-origin': origin, vary: 'Origin' }
+        : { vary: 'Origin' };
     response.writeHead(200, {
+      ...cors,
       'content-type': query.get('type') ?? 'application/octet-stream',
       'content-length': bytes.length,
       'content-disposition': 'inline',

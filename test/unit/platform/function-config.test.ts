@@ -14,6 +14,7 @@ const validEnv = {
   GP_CREDENTIALS_KEY_ID: 'arn:key/gp',
   MEDIA_BUCKET: 'media-bucket',
   PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
+  STAFF_SECRETS_KEY_ID: 'arn:key/staff',
 };
 
 describe('loadFunctionConfig', () => {
@@ -47,6 +48,7 @@ describe('loadFunctionConfig', () => {
       mediaBucket: 'media-bucket',
       photoIdStateMachineArn: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
       photoId: defaultPhotoIdSettings,
+      staffSecretsKeyId: 'arn:key/staff',
     });
   });
 
@@ -94,6 +96,7 @@ describe('loadFunctionConfig', () => {
     ['no GP credentials key', { GP_CREDENTIALS_KEY_ID: undefined }, 'GP_CREDENTIALS_KEY_ID'],
     ['a plain http GP broker', { GP_BASE_URL: 'http://gp.example.nhs.uk' }, 'GP_BASE_URL'],
     ['no media bucket', { MEDIA_BUCKET: undefined }, 'MEDIA_BUCKET'],
+    ['no staff secrets key', { STAFF_SECRETS_KEY_ID: undefined }, 'STAFF_SECRETS_KEY_ID'],
     [
       'a state machine that is not one',
       { PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:lambda:x' },
