@@ -1,3 +1,4 @@
+import { ConflictError } from '../../domain/errors.ts';
 import type { StaffAccount, StaffAccountStore } from '../../domain/staff/staff-account.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
 import { keys, listings } from './keys.ts';
@@ -18,10 +19,16 @@ export class DynamoStaffAccountStore implements StaffAccountStore {
   }
 
   async create(account: StaffAccount): Promise<void> {
-    await this.#table.transact([
-      { kind: 'create', item: { ...keys.staffEmailClaim(account.email), staffId: account.staffId } },
-      { kind: 'create', item: this.#item(account, 1) },
-    ]);
+    try {
+      await this.#table.transact([
+        { kind: 'create', item: { ...keys.staffEmailClaim(account.email), staffId: account.staffId } },
+        { kind: 'create', item: this.#item(account, 1) },
+      ]);
+    } catch (error) {
+      if (error instanceof ConflictError)
+        throw new ConflictError('A member of staff has that email address already.', { cause: error });
+      throw error;
+    }
   }
 
   async findByEmail(email: string): Promise<StaffAccount | undefined> {

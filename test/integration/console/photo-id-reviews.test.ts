@@ -263,4 +263,33 @@ describe('reviewing photo-ID checks in the console', () => {
     expect(shown.html).toContain(first.checkId);
     expect(othersAfter.html).not.toContain(first.checkId);
   }, 60_000);
+
+  it('serves a check page uncached, with a CSP that lets its images and video come from the media origin alone', async () => {
+    // Prepare
+    const check = waitingCheck();
+    await h.checks.save(check);
+    const reviewer = await h.addStaff('reviewer');
+    const { client } = await h.logIn(reviewer);
+    const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const mediaOrigin = new URL(
+      await h.media.downloadUrl('x', { expiresInSeconds: 1, contentType: 'image/jpeg' }),
+    ).origin;
+
+    // Act
+    const response = await fetch(`${h.baseUrl}/checks/${check.accountId}`, { headers: { cookie } });
+    const queue = await fetch(`${h.baseUrl}/`, { headers: { cookie } });
+    const policy = response.headers.get('content-security-policy') ?? '';
+    const queuePolicy = queue.headers.get('content-security-policy') ?? '';
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(policy).toContain(`img-src 'self' data: ${mediaOrigin}`);
+    expect(policy).toContain(`media-src 'self' ${mediaOrigin}`);
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("form-action 'self'");
+    expect(queuePolicy).not.toContain(mediaOrigin);
+    expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect(response.headers.get('permissions-policy')).toContain('camera=()');
+  });
 });
