@@ -27,6 +27,10 @@ export type Permission =
   | 'media:keep'
   /** Delete photo-ID media once the decision is made. */
   | 'media:delete'
+  /** Compare faces with Amazon Rekognition (CompareFaces, which names no resource: allowed on "*"). */
+  | 'face-comparison:compare'
+  /** Read a document's text with Amazon Textract (DetectDocumentText, which names no resource: allowed on "*"). */
+  | 'document-text:detect'
   /** Start the photo-ID check's workflow for a submission. */
   | 'photo-id-workflow:start'
   /** Resume a photo-ID check's wait with a reviewer's decision (SendTaskSuccess): the review console alone. */
@@ -114,6 +118,13 @@ export const functionSpecs = {
     description:
       'Photo-ID check workflow: checks the uploaded photo and video, and matches the entered details against PDS',
     permissions: ['table:write', 'media:read', 'media:keep', 'pds-key:sign'],
+    invokedBy: 'photo-id-workflow',
+  },
+  'photo-id-checks': {
+    description:
+      'Photo-ID check workflow: the automated checks for the reviewer (the face against the ID photo, the ID’s text and machine-readable zone, expiry, age)',
+    permissions: ['table:write', 'media:read-reviewed', 'face-comparison:compare', 'document-text:detect'],
+    memoryMb: 512,
     invokedBy: 'photo-id-workflow',
   },
   'photo-id-review': {

@@ -224,7 +224,7 @@ export const createPhotoIdPages = (
       handle: async (request, account) => {
         const check = await deps.photoIdSubmission.current(account);
         if (!check?.photo) return { redirect: urlFor('prove-identity-photo-id') };
-        const { challenge, uploads } = await deps.photoIdSubmission.videoUpload(account);
+        const { challenge, uploads, stillUpload } = await deps.photoIdSubmission.videoUpload(account);
         return {
           view: 'pages/photo-id-video.njk',
           data: {
@@ -241,6 +241,13 @@ export const createPhotoIdPages = (
                 key,
               })),
             ),
+            stillUploadJson: JSON.stringify({
+              url: stillUpload.url,
+              fields: stillUpload.fields,
+              contentType: stillUpload.contentType,
+              maxBytes: stillUpload.maxBytes,
+              key: stillUpload.key,
+            }),
             methods: methodItems(request.query.method),
             numbersReplaced: request.query.numbers === 'replaced',
           },
@@ -249,9 +256,9 @@ export const createPhotoIdPages = (
     }),
     'prove-identity-photo-id-video-submit': journeyPage({
       bindsToAuthorization: true,
-      fields: textFields('key', 'challengeId', 'method'),
+      fields: textFields('key', 'challengeId', 'method', 'stillKey'),
       handle: async (request, account) => {
-        const { key, challengeId, method } = request.form;
+        const { key, challengeId, method, stillKey } = request.form;
         if (!Object.hasOwn(videoMethods, method ?? ''))
           return { redirect: urlFor('prove-identity-photo-id-video') };
         try {
@@ -259,6 +266,7 @@ export const createPhotoIdPages = (
             key: key ?? '',
             challengeId: challengeId ?? '',
             method: method as keyof typeof videoMethods,
+            stillKey,
           });
           return { redirect: urlFor(nextStep(check)) };
         } catch (error) {

@@ -1,4 +1,5 @@
 import { consoleUrlFor } from '../../src/console-routes.ts';
+import type { AutomatedCheckResults } from '../../src/domain/identity/photo-id/automated-checks.ts';
 import {
   type DetailsMatch,
   type PhotoIdCheck,
@@ -96,6 +97,94 @@ const pdsRecord = (match: DetailsMatch | undefined) => {
   };
 };
 
+const percent = (value: number) => `${value.toFixed(1)}%`;
+
+const notRunReasons = {
+  'no-still': 'Not run: the patient’s browser sent no still from the video',
+  'too-large': 'Not run: the image is larger than the service takes',
+  unavailable: 'Not run: the service could not be reached; check by eye',
+} as const;
+
+const yesNo = (value: boolean | undefined, what: string) =>
+  value === undefined ? `No ${what} to compare with` : value ? 'Matches' : 'Does not match';
+
+/** The automated checks as rows for the reviewer, each with its confidence: advisory, never a decision. */
+const automatedRows = (results: AutomatedCheckResults | undefined) => {
+  if (!results) return undefined;
+  const { face, text, mrz, expiry, age } = results;
+  const faceRow =
+    face.kind === 'compared'
+      ? {
+          value: `${percent(face.similarity)} similar`,
+          detail: `Faces found with ${percent(face.photoFaceConfidence)} confidence on the ID and ${percent(face.stillFaceConfidence)} in the still`,
+          flag: face.similarity < 90,
+        }
+      : face.kind === 'no-face'
+        ? {
+            value: `No face found in the ${face.in === 'photo' ? 'photo of the ID' : 'still from the video'}`,
+            flag: true,
+          }
+        : { value: notRunReasons[face.why], flag: true };
+  const lines = text.kind === 'read' ? text.lines : [];
+  const textRow =
+    text.kind === 'read'
+      ? {
+          value: `${lines.length} line${lines.length === 1 ? '' : 's'} read`,
+          detail:
+            lines.length > 0
+              ? `Lowest confidence ${percent(Math.min(...lines.map((line) => line.confidence)))}`
+              : 'No text found on the photo of the ID',
+          flag: lines.length === 0,
+        }
+      : { value: notRunReasons[text.why], flag: true };
+  const mrzRow =
+    mrz.kind === 'not-on-this-id'
+      ? { value: 'This ID has no machine-readable zone: compare its printed details by eye', flag: false }
+      : mrz.kind === 'not-found'
+        ? { value: 'No machine-readable zone could be read', flag: true }
+        : {
+            value: mrz.valid ? 'Read, every check digit right' : 'Read, with check digits or fields wrong',
+            detail: [
+              `${mrz.surname ?? '?'}, ${mrz.givenNames ?? '?'}; born ${mrz.birthDate ?? '?'}; document ${mrz.documentNumber ?? '?'}; expires ${mrz.expiryDate ?? '?'}`,
+              `Surname: ${yesNo(mrz.surnameMatches, 'surname')}. Date of birth: ${yesNo(mrz.birthDateMatches, 'date of birth')}.`,
+              ...mrz.checks.filter((check) => !check.valid).map((check) => `Wrong: ${check.label}`),
+            ].join(' '),
+            flag: !mrz.valid || mrz.surnameMatches === false || mrz.birthDateMatches === false,
+          };
+  const expiryRow =
+    expiry.kind === 'unknown'
+      ? { value: 'Not found on the ID: check the expiry date by eye', flag: true }
+      : {
+          value:
+            expiry.kind === 'in-date'
+              ? `In date (expires ${expiry.expiryDate})`
+              : expiry.kind === 'in-grace'
+                ? `Expired ${expiry.expiryDate}, within the 12 months allowed`
+                : `Expired ${expiry.expiryDate}, more than 12 months ago`,
+          flag: expiry.kind === 'expired',
+        };
+  return {
+    ranAt: londonTime(results.ranAt),
+    rows: [
+      { key: 'Face on the ID and in the video', ...faceRow },
+      { key: 'Text on the ID', ...textRow },
+      { key: 'Machine-readable zone', ...mrzRow },
+      { key: 'Expiry', ...expiryRow },
+      ...(age
+        ? [
+            {
+              key: 'Age',
+              value: `${age.years} years`,
+              detail: age.from === 'nhs-record' ? 'From the NHS record' : 'From the date of birth entered',
+              flag: age.years < 13,
+            },
+          ]
+        : []),
+    ],
+    lines: lines.map((line) => ({ text: line.text, confidence: percent(line.confidence) })),
+  };
+};
+
 const describeStep = (step: RecordedStep): string => {
   if (step.type === 'check-assigned') return 'Assigned the check';
   const [outcome, why] = (step.detail ?? '').split(':');
@@ -152,6 +241,8 @@ export const consoleReviewPages = (
       pds: pdsRecord(check.detailsMatch),
       photoUrl: review.photoUrl,
       videoUrl: review.videoUrl,
+      stillUrl: review.stillUrl,
+      automated: automatedRows(check.automatedChecks),
       decidable: review.decidable && staffMay(staff.role, 'decide'),
       approvable: review.approvable,
       rejectionReasons,

@@ -68,6 +68,11 @@ const grants: Record<Permission, (targets: PermissionTargets, grantee: iam.IGran
       resourceArns: [photoIdStateMachineArn],
     }),
   'staff-secrets:open': ({ staffSecretsKey }, grantee) => staffSecretsKey.grantOpen(grantee),
+  // Neither action has a resource to name (the images go by value): each is its one action on "*".
+  'face-comparison:compare': (_, grantee) =>
+    iam.Grant.addToPrincipal({ grantee, actions: ['rekognition:CompareFaces'], resourceArns: ['*'] }),
+  'document-text:detect': (_, grantee) =>
+    iam.Grant.addToPrincipal({ grantee, actions: ['textract:DetectDocumentText'], resourceArns: ['*'] }),
 };
 
 export const grantPermission = (

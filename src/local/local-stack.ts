@@ -12,6 +12,8 @@ import { LocalSecretBox } from '../adapters/local/local-secret-box.ts';
 import { LocalTokenSigner } from '../adapters/local/local-token-signer.ts';
 import { LocalOutbox } from '../adapters/local/outbox.ts';
 import { createOutboxPages } from '../adapters/local/outbox-pages.ts';
+import { SandboxDocumentText } from '../adapters/local/sandbox-document-text.ts';
+import { SandboxFaceComparison } from '../adapters/local/sandbox-face-comparison.ts';
 import { PdsFhirClient } from '../adapters/pds/pds-fhir-client.ts';
 import { consoleDefaultRoute, consoleRoutes } from '../console-routes.ts';
 import { systemClock } from '../domain/clock.ts';
@@ -145,6 +147,9 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
         media,
         demographics,
         email: outbox,
+        // The automated checks' sandboxes: results from the images' sandbox markers (docs/sandpit.md).
+        faceComparison: new SandboxFaceComparison(),
+        documentText: new SandboxDocumentText(),
         logger,
         issuer,
         serviceName: settings.serviceName,

@@ -38,6 +38,7 @@ export const unconfiguredGp: GpOnlineServices = {
 export const unconfiguredMedia: MediaStore = {
   createUpload: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),
   describe: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),
+  read: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),
   downloadUrl: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),
   delete: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),
   keep: () => Promise.reject(new MediaStoreUnavailableError('No media store is configured.')),

@@ -2,6 +2,7 @@ import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { systemClock } from '../domain/clock.ts';
 import type { Demographics } from '../domain/identity/demographics.ts';
+import type { DocumentText, FaceComparison } from '../domain/identity/photo-id/automated-checks.ts';
 import type { MediaStore } from '../domain/identity/photo-id/media-store.ts';
 import type { PhotoIdWorkflowTasks } from '../domain/identity/photo-id/photo-id-workflow.ts';
 import type { EmailSender } from '../domain/messaging/message-senders.ts';
@@ -28,6 +29,8 @@ export const photoIdTaskDependencies = (
     readonly media?: (bucket: string) => MediaStore;
     readonly demographics?: (env: Record<string, string | undefined>) => Demographics;
     readonly email?: (env: Record<string, string | undefined>) => EmailSender;
+    readonly faceComparison?: () => FaceComparison;
+    readonly documentText?: () => DocumentText;
   },
 ) => {
   const config = loadConfig(env, {
@@ -47,6 +50,8 @@ export const photoIdTaskDependencies = (
     media: adapters.media ? adapters.media(config.mediaBucket) : notHere('media store'),
     demographics: adapters.demographics ? adapters.demographics(env) : notHere('PDS'),
     email: adapters.email ? adapters.email(env) : notHere('email'),
+    faceComparison: adapters.faceComparison ? adapters.faceComparison() : notHere('face comparison'),
+    documentText: adapters.documentText ? adapters.documentText() : notHere('document text reader'),
     logger,
     issuer: config.issuer,
     serviceName: config.serviceName,

@@ -4,6 +4,7 @@ import { DynamoPhotoIdCheckStore } from '../adapters/dynamodb/dynamo-photo-id-ch
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Demographics } from '../domain/identity/demographics.ts';
+import type { DocumentText, FaceComparison } from '../domain/identity/photo-id/automated-checks.ts';
 import type { MediaStore } from '../domain/identity/photo-id/media-store.ts';
 import type { PhotoIdSettings } from '../domain/identity/photo-id/photo-id-settings.ts';
 import {
@@ -37,6 +38,8 @@ export const createPhotoIdWorkflowTasks = (adapters: {
   readonly media: MediaStore;
   readonly demographics: Demographics;
   readonly email: EmailSender;
+  readonly faceComparison: FaceComparison;
+  readonly documentText: DocumentText;
   readonly logger: Pick<Logger, 'error'>;
   readonly issuer: string;
   readonly serviceName: string;
@@ -46,6 +49,8 @@ export const createPhotoIdWorkflowTasks = (adapters: {
   new PhotoIdWorkflowTasks({
     checks: new DynamoPhotoIdCheckStore(adapters.table),
     media: adapters.media,
+    faceComparison: adapters.faceComparison,
+    documentText: adapters.documentText,
     demographics: adapters.demographics,
     accounts: new DynamoAccountStore(adapters.table),
     email: adapters.email,

@@ -6,11 +6,13 @@ export const photoIdCheckDefinitionPath = new URL('../../workflows/photo-id-chec
 
 /**
  * The functions the workflow's Task states invoke, each with the tasks it runs: split by what
- * they may touch (the intake reads the media and asks PDS; the review writes the decision and,
+ * they may touch (the intake reads the media and asks PDS; the checks read the reviewed media and
+ * call Rekognition and Textract; the review writes the decision and,
  * for an approval, asks PDS again; the outcome sends email; the media function deletes media).
  */
 export const photoIdTaskFunctions = {
   'photo-id-intake': ['validate-submission', 'match-details'],
+  'photo-id-checks': ['run-automated-checks'],
   'photo-id-review': ['prepare-review', 'await-review', 'escalate', 'apply-decision', 'record-failure'],
   'photo-id-outcome': ['send-delayed-email', 'send-outcome-email', 'record-email-failure'],
   'photo-id-media': ['schedule-media-deletion', 'delete-media', 'delete-gone-media'],
@@ -22,6 +24,7 @@ export type PhotoIdTaskName = (typeof photoIdTaskFunctions)[PhotoIdTaskFunction]
 /** The definition's substitution for each task function's ARN. */
 export const photoIdTaskSubstitutions: Readonly<Record<PhotoIdTaskFunction, string>> = {
   'photo-id-intake': 'PhotoIdIntakeFunctionArn',
+  'photo-id-checks': 'PhotoIdChecksFunctionArn',
   'photo-id-review': 'PhotoIdReviewFunctionArn',
   'photo-id-outcome': 'PhotoIdOutcomeFunctionArn',
   'photo-id-media': 'PhotoIdMediaFunctionArn',
@@ -65,6 +68,8 @@ export const runPhotoIdTask = async (
       return tasks.validateSubmission(check);
     case 'match-details':
       return tasks.matchDetails(check);
+    case 'run-automated-checks':
+      return tasks.runAutomatedChecks(check);
     case 'prepare-review':
       return tasks.prepareReview(check);
     case 'await-review': {

@@ -9,6 +9,7 @@ import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAccessibilityProblems } from '../support/browser.ts';
+import { janeSmithPassport } from '../support/id-fixtures.ts';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
 
 interface OutboxMessage {
@@ -123,7 +124,10 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
   };
 
   /** The photo-ID route from the prove-who-you-are page, up to the video page. */
-  const sendPhoto = async (page: Page, photo = photoOfId()) => {
+  const sendPhoto = async (
+    page: Page,
+    photo: { name: string; mimeType: string; buffer: Buffer } = photoOfId(),
+  ) => {
     await page.getByRole('button', { name: 'Use photo ID and a video' }).click();
     expect(await check(page)).toBe('Prove who you are with photo ID and a video');
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -189,38 +193,45 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
     };
   };
 
-  /** A real JPEG, drawn by the browser, so the console shows a picture (the workflow checks its bytes). */
+  /**
+   * A real JPEG, drawn by the browser, so the console shows a picture (the workflow checks its
+   * bytes), carrying Jane Smith's sandbox marker: her face, and her passport's text and zone.
+   */
   const drawnPhotoOfId = async (page: Page) => ({
     name: 'passport.jpg',
     mimeType: 'image/jpeg',
-    buffer: Buffer.from(
-      await page.evaluate(() => {
-        // The page's own DOM (the project compiles without DOM types: the shapes used are named here).
-        type Drawing = {
-          fillStyle: string;
-          font: string;
-          fillRect(x: number, y: number, w: number, h: number): void;
-          fillText(text: string, x: number, y: number): void;
-        };
-        type Canvas = {
-          width: number;
-          height: number;
-          getContext(kind: '2d'): Drawing;
-          toDataURL(type: string, quality: number): string;
-        };
-        const { document } = globalThis as unknown as { document: { createElement(tag: 'canvas'): Canvas } };
-        const canvas = document.createElement('canvas');
-        canvas.width = 320;
-        canvas.height = 200;
-        const context = canvas.getContext('2d');
-        context.fillStyle = '#005eb8';
-        context.fillRect(0, 0, 320, 200);
-        context.fillStyle = '#ffffff';
-        context.font = '28px sans-serif';
-        context.fillText('PASSPORT', 24, 110);
-        return canvas.toDataURL('image/jpeg', 0.9).split(',')[1] ?? '';
-      }),
-      'base64',
+    buffer: janeSmithPassport(
+      Buffer.from(
+        await page.evaluate(() => {
+          // The page's own DOM (the project compiles without DOM types: the shapes used are named here).
+          type Drawing = {
+            fillStyle: string;
+            font: string;
+            fillRect(x: number, y: number, w: number, h: number): void;
+            fillText(text: string, x: number, y: number): void;
+          };
+          type Canvas = {
+            width: number;
+            height: number;
+            getContext(kind: '2d'): Drawing;
+            toDataURL(type: string, quality: number): string;
+          };
+          const { document } = globalThis as unknown as {
+            document: { createElement(tag: 'canvas'): Canvas };
+          };
+          const canvas = document.createElement('canvas');
+          canvas.width = 320;
+          canvas.height = 200;
+          const context = canvas.getContext('2d');
+          context.fillStyle = '#005eb8';
+          context.fillRect(0, 0, 320, 200);
+          context.fillStyle = '#ffffff';
+          context.font = '28px sans-serif';
+          context.fillText('PASSPORT', 24, 110);
+          return canvas.toDataURL('image/jpeg', 0.9).split(',')[1] ?? '';
+        }),
+        'base64',
+      ),
     ),
   });
 
@@ -283,12 +294,13 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
     await staffPage.getByRole('link', { name: waiting?.checkId ?? 'no check' }).click();
     const checkTitle = await check(staffPage);
     const checkPage = await staffPage.locator('main').innerText();
+    const automated = await staffPage.locator('#automated-checks').innerText();
     type Picture = { decode(): Promise<void>; naturalWidth: number };
     await staffPage
-      .locator('img[src*="reviewed"]')
+      .locator('img[src*="photo.reviewed"]')
       .evaluate((image) => (image as unknown as Picture).decode());
     const photoWidth = await staffPage
-      .locator('img[src*="reviewed"]')
+      .locator('img[src*="photo.reviewed"]')
       .evaluate((image) => (image as unknown as Picture).naturalWidth);
     const videoReady = await staffPage.locator('video').evaluate(
       (element) =>
@@ -343,6 +355,10 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
     expect(checkPage).toContain('Matched an NHS record');
     expect(checkPage).toContain('9000000009');
     expect(photoWidth).toBe(320);
+    // The page took a still from the recording (the fake camera's frame has no sandbox face) and the zone was read
+    expect(automated).toContain('No face found in the still from the video');
+    expect(automated).toContain('Read, every check digit right');
+    expect(automated).toContain('Surname: Matches. Date of birth: Matches.');
     expect(videoReady).toBeGreaterThanOrEqual(1);
     expect(sent).toContain(`Your decision on check ${waiting?.checkId} was sent`);
     expect(approvedEmail).toContain('You have proved who you are');

@@ -178,7 +178,7 @@ describe('the photo-ID check in AWS', () => {
     expect(decisionResources).toHaveLength(1);
   });
 
-  it('lets only the media’s own steps touch the bucket: the pages sign uploads, the intake reads and keeps, the media step deletes', () => {
+  it('lets only the media’s own steps touch the bucket: the pages sign uploads, the intake reads and keeps, the checks and the console read the reviewed copies, the media step deletes', () => {
     // Act
     const uploaders = functionsAllowed(['s3:PutObject'], '/checks/*"');
     const keepers = functionsAllowed(['s3:PutObject'], '.reviewed');
@@ -204,13 +204,19 @@ describe('the photo-ID check in AWS', () => {
     expect(uploaders).toEqual(['identity-pages']);
     expect(deniedReviewed).toEqual(['identity-pages']);
     expect(keepers).toEqual(['photo-id-intake']);
-    expect(readers).toEqual(['photo-id-intake', 'review-console']);
-    // The console reads the reviewed copies only: never an upload as it stands
+    expect(readers).toEqual(['photo-id-intake', 'photo-id-checks', 'review-console']);
+    // The checks and the console read the reviewed copies only: never an upload as it stands
     expect(functionsAllowed(['s3:GetObject'], '/checks/*"')).toEqual(['photo-id-intake']);
-    expect(functionsAllowed(['s3:GetObject'], '.reviewed')).toEqual(['review-console']);
+    expect(functionsAllowed(['s3:GetObject'], '.reviewed')).toEqual(['photo-id-checks', 'review-console']);
     expect(listers.sort()).toEqual(['photo-id-intake', 'photo-id-media']);
     expect(deleters).toEqual(['photo-id-media']);
-    expect(decrypters).toEqual(['photo-id-intake', 'review-console']);
-    expect(anyS3.sort()).toEqual(['identity-pages', 'photo-id-intake', 'photo-id-media', 'review-console']);
+    expect(decrypters).toEqual(['photo-id-intake', 'photo-id-checks', 'review-console']);
+    expect(anyS3.sort()).toEqual([
+      'identity-pages',
+      'photo-id-checks',
+      'photo-id-intake',
+      'photo-id-media',
+      'review-console',
+    ]);
   });
 });

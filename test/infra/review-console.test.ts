@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consoleFunctionSpecs } from '../../src/console-routes.ts';
-import { functionSpecs } from '../../src/routes.ts';
+import { functionSpecs, workflowFunctionNames } from '../../src/routes.ts';
 import { logicalIdOf, synthesizeStack } from './synthesize.ts';
 import {
   actionsOf,
@@ -111,13 +111,11 @@ describe('the review console and the photo-ID alarms in AWS', () => {
 
   it('counts the workflow’s alert log lines from every task function’s log group into the alarms’ metrics', () => {
     // Prepare
-    const taskLogGroups = ['photo-id-intake', 'photo-id-review', 'photo-id-outcome', 'photo-id-media'].map(
-      (name) => {
-        const logGroup = stack.api.logGroups.get(name);
-        if (!logGroup) throw new Error(`No log group for ${name}`);
-        return JSON.stringify({ Ref: logicalIdOf(logGroup) });
-      },
-    );
+    const taskLogGroups = workflowFunctionNames.map((name) => {
+      const logGroup = stack.api.logGroups.get(name);
+      if (!logGroup) throw new Error(`No log group for ${name}`);
+      return JSON.stringify({ Ref: logicalIdOf(logGroup) });
+    });
 
     // Act
     const filters = propertiesOfEvery<MetricFilterProperties>(template, 'AWS::Logs::MetricFilter').map(
@@ -134,5 +132,19 @@ describe('the review console and the photo-ID alarms in AWS', () => {
     for (const filter of overdueFilters)
       expect(filter.FilterPattern).toBe('{ $.messageCode = "PL_PHOTO_ID_CHECK_OVERDUE" }');
     expect(resourcesOfType(template, 'AWS::SNS::Topic')).toHaveLength(1);
+  });
+
+  it('lets the automated checks’ function alone call Rekognition and Textract, and nothing else of either', () => {
+    // Act
+    const callers = allFunctions
+      .map(([name, fn]) => [name, [...allowedActionsOfFunction(template, logicalIdOf(fn))]] as const)
+      .filter(([, actions]) => actions.some((action) => /^(rekognition|textract):/.test(action)));
+
+    // Assess
+    expect(callers.map(([name]) => name)).toEqual(['photo-id-checks']);
+    expect(callers[0]?.[1].filter((action) => /^(rekognition|textract):/.test(action)).sort()).toEqual([
+      'rekognition:CompareFaces',
+      'textract:DetectDocumentText',
+    ]);
   });
 });

@@ -11,6 +11,8 @@ import { DynamoSpokenNumbersStore } from '../../src/adapters/dynamodb/dynamo-spo
 import type { DynamoTable } from '../../src/adapters/dynamodb/dynamo-table.ts';
 import { LocalMediaStore } from '../../src/adapters/local/local-media-store.ts';
 import { LocalOutbox } from '../../src/adapters/local/outbox.ts';
+import { SandboxDocumentText } from '../../src/adapters/local/sandbox-document-text.ts';
+import { SandboxFaceComparison } from '../../src/adapters/local/sandbox-face-comparison.ts';
 import type { Account } from '../../src/domain/accounts/account.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import type { MediaStore, MediaUpload } from '../../src/domain/identity/photo-id/media-store.ts';
@@ -86,6 +88,8 @@ export const startPhotoIdHarness = async (
   const tasks = new PhotoIdWorkflowTasks({
     checks,
     media: options.workflowMedia ? options.workflowMedia(media) : media,
+    faceComparison: new SandboxFaceComparison(),
+    documentText: new SandboxDocumentText(),
     demographics: pds.demographics,
     accounts,
     email: options.email ? options.email(outbox) : outbox,
@@ -137,14 +141,16 @@ export const startPhotoIdHarness = async (
   };
 
   /** Uploads a video as the page does: new numbers, the form, the file, then the record of it. */
-  const sendVideo = async (account: Account, bytes: Buffer = webmBytes()) => {
-    const { challenge, uploads } = await submission.videoUpload(account);
+  const sendVideo = async (account: Account, bytes: Buffer = webmBytes(), still?: Buffer) => {
+    const { challenge, uploads, stillUpload } = await submission.videoUpload(account);
     const upload = uploads[0] as MediaUpload;
     await postUpload(upload, bytes);
+    if (still) await postUpload(stillUpload, still);
     return submission.videoUploaded(account, {
       key: upload.key,
       challengeId: challenge.challengeId,
       method: 'say',
+      ...(still ? { stillKey: stillUpload.key } : {}),
     });
   };
   const sendPhoto = async (account: Account, bytes: Buffer = jpegBytes()) => {
@@ -154,10 +160,14 @@ export const startPhotoIdHarness = async (
   };
 
   /** Jane Smith of the test patients (9000000009) sends a complete check. */
-  const submitCheck = async (account: Account, photo: Buffer = jpegBytes()): Promise<PhotoIdCheck> => {
+  const submitCheck = async (
+    account: Account,
+    photo: Buffer = jpegBytes(),
+    still?: Buffer,
+  ): Promise<PhotoIdCheck> => {
     await submission.chooseIdType(account, 'passport');
     await sendPhoto(account, photo);
-    await sendVideo(account);
+    await sendVideo(account, webmBytes(), still);
     await submission.enterDetails(account, { birthDate: '1980-10-22', nhsNumber: '9000000009' });
     return submission.submit(account, '203.0.113.9');
   };

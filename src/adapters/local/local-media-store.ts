@@ -162,6 +162,12 @@ export class LocalMediaStore implements MediaStore {
     };
   }
 
+  async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    if (!(await this.#meta(key))) return undefined;
+    const bytes = await readFile(this.#objectPath(key));
+    return bytes.length > maxBytes ? undefined : new Uint8Array(bytes);
+  }
+
   async downloadUrl(key: string, options: DownloadOptions): Promise<string> {
     const query = new URLSearchParams({
       key,

@@ -114,6 +114,20 @@ export class S3MediaStore implements MediaStore {
     }
   }
 
+  async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    try {
+      const head = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
+      if ((head.ContentLength ?? 0) > maxBytes) return undefined;
+      const object = await this.#client.send(
+        new GetObjectCommand({ Bucket: this.#bucket, Key: key, IfMatch: head.ETag || undefined }),
+      );
+      return object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
+    } catch (error) {
+      if (error instanceof NotFound || error instanceof NoSuchKey) return undefined;
+      throw unavailable('read', error);
+    }
+  }
+
   async downloadUrl(key: string, options: DownloadOptions): Promise<string> {
     try {
       return await getSignedUrl(

@@ -46,6 +46,7 @@ if (photoForm) {
 const videoForm = document.getElementById('video-form');
 if (videoForm) {
   const uploads = JSON.parse(videoForm.dataset.uploads ?? '[]');
+  const stillUpload = JSON.parse(videoForm.dataset.stillUpload ?? 'null');
   const recorderBox = document.getElementById('recorder');
   const preview = document.getElementById('preview');
   const status = document.getElementById('recording-status');
@@ -64,6 +65,25 @@ if (videoForm) {
   let recording;
   let chosen;
   let stopTimer;
+  let still;
+  let stillTimer;
+
+  // A still of the face from the recording, for the reviewer's automated face check: one frame a
+  // second in, as a JPEG. Without one (a browser that cannot draw the frame) the video still goes.
+  const takeStill = () => {
+    if (!preview.videoWidth) return;
+    const canvas = document.createElement('canvas');
+    canvas.width = preview.videoWidth;
+    canvas.height = preview.videoHeight;
+    canvas.getContext('2d')?.drawImage(preview, 0, 0);
+    canvas.toBlob(
+      (blob) => {
+        if (blob) still = blob;
+      },
+      'image/jpeg',
+      0.9,
+    );
+  };
 
   if (!navigator.mediaDevices?.getUserMedia || !supported) cannotRecord();
   else recorderBox.hidden = false;
@@ -103,6 +123,9 @@ if (videoForm) {
       status.textContent = 'Your video is recorded. Watch it back, then use it or record again.';
     });
     recording = undefined;
+    still = undefined;
+    clearTimeout(stillTimer);
+    stillTimer = setTimeout(takeStill, 1000);
     sendVideo.hidden = true;
     preview.controls = false;
     preview.srcObject = stream;
@@ -131,6 +154,11 @@ if (videoForm) {
       if (!(await upload(chosen.url, chosen.fields, recording, `video.${extension}`)))
         throw new Error('refused');
       document.getElementById('video-key').value = chosen.key;
+      // The still helps the reviewer; a still that does not upload does not stop the video.
+      if (still && stillUpload && still.size <= stillUpload.maxBytes) {
+        const sent = await upload(stillUpload.url, stillUpload.fields, still, 'still.jpg').catch(() => false);
+        if (sent) document.getElementById('still-key').value = stillUpload.key;
+      }
       for (const track of stream?.getTracks() ?? []) track.stop();
       videoForm.submit();
     } catch {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhotoIdCheck } from '../../../src/domain/identity/photo-id/photo-id-check.ts';
 import { startConsoleHarness } from '../../support/console-harness.ts';
+import { janeSmithPassport, markedJpeg } from '../../support/id-fixtures.ts';
 import { headingOf } from '../../support/page-client.ts';
 
 type Harness = Awaited<ReturnType<typeof startConsoleHarness>>;
@@ -291,5 +292,38 @@ describe('reviewing photo-ID checks in the console', () => {
     expect(queuePolicy).not.toContain(mediaOrigin);
     expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     expect(response.headers.get('permissions-policy')).toContain('camera=()');
+  });
+
+  it('shows the automated checks’ sandbox results with their confidence, flagging what needs a closer look', async () => {
+    // Prepare: Jane Smith's passport, with a still of somebody else's face
+    const account = await h.newAccount();
+    await h.submitCheck(
+      account,
+      janeSmithPassport(),
+      markedJpeg({ face: 'ann-jones', faceConfidence: 97.3 }),
+    );
+    await h.checkWhen(account, (check) => check.state === 'in-review' && check.taskToken !== undefined);
+    const reviewer = await h.addStaff('reviewer');
+    const { client } = await h.logIn(reviewer);
+
+    // Act
+    const page = await client.get(`/checks/${account.accountId}`);
+    const results = (
+      /<dl class="nhsuk-summary-list" id="automated-checks">([\s\S]*?)<\/dl>/.exec(page.html)?.[1] ?? ''
+    )
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ');
+
+    // Assess
+    expect(results).toContain('Look closely 2.4% similar');
+    expect(results).toContain('Faces found with 99.7% confidence on the ID and 97.3% in the still');
+    expect(results).toContain('6 lines read Lowest confidence 98.4%');
+    expect(results).toContain('Read, every check digit right');
+    expect(results).toContain('SMITH, JANE; born 1980-10-22; document 123456789; expires 2031-05-01');
+    expect(results).toContain('Surname: Matches. Date of birth: Matches.');
+    expect(results).toContain('In date (expires 2031-05-01)');
+    expect(results).toMatch(/Age 4[56] years From the NHS record/);
+    expect(page.html).toContain('alt="A still of the patient’s face from their video"');
+    expect(page.html).toContain('<code>P&lt;GBRSMITH&lt;&lt;JANE');
   });
 });

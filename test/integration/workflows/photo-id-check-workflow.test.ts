@@ -7,6 +7,7 @@ import {
   TaskTokenUnusableError,
 } from '../../../src/domain/identity/photo-id/photo-id-workflow.ts';
 import { MessageNotSentError } from '../../../src/domain/messaging/message-errors.ts';
+import { janeSmithPassport, markedJpeg } from '../../support/id-fixtures.ts';
 import { jpegBytes, postUpload, startPhotoIdHarness } from '../../support/photo-id-harness.ts';
 
 type Harness = Awaited<ReturnType<typeof startPhotoIdHarness>>;
@@ -64,6 +65,64 @@ describe('the photo-ID check workflow, run from its ASL file', () => {
     expect(await h.media.describe(waiting.validation?.photo.key as string)).toBeUndefined();
     expect(await h.media.describe(waiting.validation?.video.key as string)).toBeUndefined();
     expect(await h.checks.waiting()).toEqual([]);
+  });
+
+  it('runs the automated checks before the review: the face on the ID against the still, the zone against the record, expiry and age', async () => {
+    // Prepare: Jane Smith's passport and a still of her face, as the sandboxes read them
+    const h = await harness();
+    const account = await h.newAccount();
+    const submitted = await h.submitCheck(
+      account,
+      janeSmithPassport(),
+      markedJpeg({ face: 'jane-smith', faceConfidence: 99.2 }),
+    );
+
+    // Act
+    const waiting = await h.checkWhen(account, waitingWithToken);
+    await h.workflow().decide(waitOf(waiting), { outcome: 'approved' }, 'reviewer-1');
+    await h.outcomeOf(submitted);
+
+    // Assess
+    expect(waiting.validation?.still?.key).toBe(`${submitted.video?.stillKey}.reviewed`);
+    expect(waiting.automatedChecks).toMatchObject({
+      face: { kind: 'compared', similarity: 98.6, photoFaceConfidence: 99.7, stillFaceConfidence: 99.2 },
+      text: { kind: 'read' },
+      mrz: { kind: 'read', valid: true, surname: 'SMITH', surnameMatches: true, birthDateMatches: true },
+      expiry: { kind: 'in-date', expiryDate: '2031-05-01' },
+      age: { from: 'nhs-record' },
+    });
+    expect(waiting.automatedChecks?.text.kind === 'read' && waiting.automatedChecks.text.lines[0]).toEqual({
+      text: 'PASSPORT',
+      confidence: 98.4,
+    });
+    // The still goes with the rest of the media once decided
+    expect(await h.media.describe(submitted.video?.stillKey as string)).toBeUndefined();
+    expect(await h.media.describe(waiting.validation?.still?.key as string)).toBeUndefined();
+  });
+
+  it('goes on to the review when the automated checks cannot run: each says why, none holds the check back', async () => {
+    // Prepare: the services are down for these images, and no still came
+    const h = await harness();
+    const down = await h.newAccount();
+    const noStill = await h.newAccount();
+    await h.submitCheck(down, markedJpeg({ unavailable: true }), markedJpeg({ unavailable: true }));
+    await h.submitCheck(noStill, janeSmithPassport());
+
+    // Act
+    const [first, second] = await Promise.all([
+      h.checkWhen(down, waitingWithToken),
+      h.checkWhen(noStill, waitingWithToken),
+    ]);
+
+    // Assess
+    expect(first.automatedChecks).toMatchObject({
+      face: { kind: 'not-run', why: 'unavailable' },
+      text: { kind: 'not-run', why: 'unavailable' },
+      mrz: { kind: 'not-found' },
+      expiry: { kind: 'unknown' },
+    });
+    expect(second.automatedChecks?.face).toEqual({ kind: 'not-run', why: 'no-still' });
+    expect(second.automatedChecks?.mrz).toMatchObject({ kind: 'read', valid: true });
   });
 
   it('rejects with the reason: the email says why and what to do, and the account stays as it was', async () => {

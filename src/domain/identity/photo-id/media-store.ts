@@ -1,7 +1,11 @@
 import { DomainError } from '../../errors.ts';
 
-/** What a photo-ID check is made of: the photo of the ID and the video of the patient. */
-export type MediaKind = 'photo' | 'video';
+/**
+ * What a photo-ID check is made of: the photo of the ID, the video of the patient, and a still of
+ * the patient's face the page takes from the recording (for the face comparison: no frame can be
+ * taken from a video on the server without a video decoder, which Lambda does not have).
+ */
+export type MediaKind = 'photo' | 'video' | 'still';
 
 /** What an upload of one kind may be: the store's policy states these, and refuses anything else. */
 export interface MediaLimits {
@@ -19,6 +23,8 @@ const megabytes = (count: number) => count * 1024 * 1024;
 export const mediaLimits: Readonly<Record<MediaKind, MediaLimits>> = {
   photo: { contentTypes: ['image/jpeg', 'image/png'], maxBytes: megabytes(15) },
   video: { contentTypes: ['video/webm', 'video/mp4'], maxBytes: megabytes(50) },
+  // A JPEG of one frame at the camera's resolution: well under a megabyte.
+  still: { contentTypes: ['image/jpeg'], maxBytes: megabytes(5) },
 };
 
 /** How long an upload form works: long enough to take a photo and send it on a slow connection. */
@@ -77,6 +83,11 @@ export interface MediaStore {
   createUpload(request: UploadRequest): Promise<MediaUpload>;
   /** What is stored under the key, or undefined when nothing is. */
   describe(key: string): Promise<StoredMedia | undefined>;
+  /**
+   * The object's bytes, for the automated checks (which take images by value): undefined when
+   * nothing is stored, or when it is larger than `maxBytes` (it is then not read at all).
+   */
+  read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
   /**
    * A URL that reads the object for a short while, served as `contentType` (the type its bytes
    * showed, never the declared one) and never cached.

@@ -3,6 +3,7 @@ import {
   identityCheckRejectionReasons,
 } from '../../messaging/email-templates.ts';
 import type { TypedDetails } from '../details-match.ts';
+import type { AutomatedCheckResults } from './automated-checks.ts';
 
 /** The photo ID a patient may use (seed 001; reference 6.3). */
 export const photoIdTypes = {
@@ -31,6 +32,8 @@ export interface UploadedVideo extends UploadedMedia {
   /** The 4 numbers the video must show: the challenge's, kept with the check for the reviewer. */
   readonly numbers: string;
   readonly method: VideoMethod;
+  /** The still of the face the page took from the recording (none where it could not). */
+  readonly stillKey?: string;
 }
 
 /**
@@ -86,6 +89,8 @@ export interface MediaValidation {
   /** The reviewed copy (its `key`), of the upload at version `etag`, as its bytes showed it. */
   readonly photo: ValidatedMedia;
   readonly video: ValidatedMedia;
+  /** The still of the face, when one came and is a JPEG within its limit. */
+  readonly still?: ValidatedMedia;
 }
 
 export interface ValidatedMedia {
@@ -116,6 +121,8 @@ export interface PhotoIdCheck {
   readonly escalations?: number;
   readonly validation?: MediaValidation;
   readonly detailsMatch?: DetailsMatch;
+  /** What the automated checks found (advisory to the reviewer). */
+  readonly automatedChecks?: AutomatedCheckResults;
   readonly decision?: RecordedDecision;
   /** What a "more needed" asked for, kept while the patient sends it. */
   readonly needed?: 'photo' | 'video';

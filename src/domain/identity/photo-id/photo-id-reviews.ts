@@ -43,6 +43,8 @@ export interface CheckReview {
   /** Presigned downloads of the reviewed copies; none once the media is deleted. */
   readonly photoUrl?: string;
   readonly videoUrl?: string;
+  /** The still of the face the automated face check compared with the ID's photo. */
+  readonly stillUrl?: string;
   /** The workflow waits for a decision on this submission now. */
   readonly decidable: boolean;
   /** Approving is possible: the entered details matched an NHS record. */
@@ -108,13 +110,15 @@ export class PhotoIdReviews {
     const mediaShown = check.validation !== undefined && check.mediaDeletedAt === undefined;
     const link = (key: string, contentType: string) =>
       this.#deps.media.downloadUrl(key, { expiresInSeconds: this.#deps.mediaLinkSeconds, contentType });
-    const [photoUrl, videoUrl] =
-      mediaShown && check.validation
+    const { photo, video, still } = check.validation ?? {};
+    const [photoUrl, videoUrl, stillUrl] =
+      mediaShown && photo && video
         ? await Promise.all([
-            link(check.validation.photo.key, check.validation.photo.contentType),
-            link(check.validation.video.key, check.validation.video.contentType),
+            link(photo.key, photo.contentType),
+            link(video.key, video.contentType),
+            still ? link(still.key, still.contentType) : undefined,
           ])
-        : [undefined, undefined];
+        : [undefined, undefined, undefined];
     await this.#record(
       staff,
       {
@@ -130,6 +134,7 @@ export class PhotoIdReviews {
       check,
       ...(photoUrl ? { photoUrl } : {}),
       ...(videoUrl ? { videoUrl } : {}),
+      ...(stillUrl ? { stillUrl } : {}),
       decidable: isDecidable(check),
       approvable: check.detailsMatch?.kind === 'matched',
       ...(assignment ? { assignment } : {}),

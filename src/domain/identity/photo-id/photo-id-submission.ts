@@ -94,17 +94,21 @@ export class PhotoIdSubmission {
    * The 4 numbers to show in the video (new ones each time) and a form that uploads it for each
    * type a browser may record (WebM in most, MP4 in Safari): the page uses the one it records.
    */
-  async videoUpload(
-    account: Account,
-  ): Promise<{ readonly challenge: SpokenNumbersChallenge; readonly uploads: readonly MediaUpload[] }> {
+  async videoUpload(account: Account): Promise<{
+    readonly challenge: SpokenNumbersChallenge;
+    readonly uploads: readonly MediaUpload[];
+    /** For the still of the face the page takes from the recording. */
+    readonly stillUpload: MediaUpload;
+  }> {
     const check = await this.#started(account);
     const challenge = await this.#deps.spokenNumbers.issue(account.accountId);
-    const uploads = await Promise.all(
-      mediaLimits.video.contentTypes.map((contentType) =>
+    const [stillUpload, ...uploads] = await Promise.all([
+      this.#upload(check, 'still', {}, challenge.challengeId),
+      ...mediaLimits.video.contentTypes.map((contentType) =>
         this.#upload(check, 'video', { contentType }, challenge.challengeId),
       ),
-    );
-    return { challenge, uploads };
+    ]);
+    return { challenge, uploads, stillUpload: stillUpload as MediaUpload };
   }
 
   /** Records the uploaded photo the media store sent the patient back from (the workflow checks it arrived). */
@@ -119,13 +123,27 @@ export class PhotoIdSubmission {
   /** Records the uploaded video with the numbers it must show (the challenge is used up: single use). */
   async videoUploaded(
     account: Account,
-    upload: { readonly key: string; readonly challengeId: string; readonly method: VideoMethod },
+    upload: {
+      readonly key: string;
+      readonly challengeId: string;
+      readonly method: VideoMethod;
+      /** The still's key, when the page sent one (it is the same challenge's, or refused). */
+      readonly stillKey?: string | undefined;
+    },
   ): Promise<PhotoIdCheck> {
-    this.#requireKey(await this.#started(account), 'video', upload.key, upload.challengeId);
+    const check = await this.#started(account);
+    this.#requireKey(check, 'video', upload.key, upload.challengeId);
+    if (upload.stillKey) this.#requireKey(check, 'still', upload.stillKey, upload.challengeId);
     const numbers = await this.#deps.spokenNumbers.use(account.accountId, upload.challengeId);
     return this.#change(account, (current) => ({
       ...current,
-      video: { key: upload.key, uploadedAt: this.#now(), numbers, method: upload.method },
+      video: {
+        key: upload.key,
+        uploadedAt: this.#now(),
+        numbers,
+        method: upload.method,
+        ...(upload.stillKey ? { stillKey: upload.stillKey } : {}),
+      },
     }));
   }
 
@@ -147,6 +165,7 @@ export class PhotoIdSubmission {
       decision: _decision,
       needed: _needed,
       validation: _validation,
+      automatedChecks: _checks,
       outcomeEmail: _email,
       mediaDeletedAt: _deleted,
       taskToken: _token,
@@ -231,6 +250,7 @@ export class PhotoIdSubmission {
     const {
       decision: _decision,
       validation: _validation,
+      automatedChecks: _checks,
       outcomeEmail: _email,
       mediaDeletedAt: _deleted,
       detailsMatch: _match,

@@ -19,6 +19,16 @@ import {
 import { recordMatches } from '../details-match.ts';
 import { upliftAccount } from '../identity-uplift.ts';
 import { identityOf } from '../record-identity.ts';
+import {
+  type AutomatedCheckResults,
+  AutomatedCheckUnavailableError,
+  ageOn,
+  automatedCheckImageLimits,
+  checkExpiry,
+  type DocumentText,
+  type FaceComparison,
+  readMrz,
+} from './automated-checks.ts';
 import { checkMediaPrefix, type MediaStore, mediaLimits, sniffMediaType } from './media-store.ts';
 import {
   closedStates,
@@ -130,6 +140,9 @@ export const defaultPhotoIdWorkflowSettings: PhotoIdWorkflowSettings = {
 export interface PhotoIdWorkflowDependencies {
   readonly checks: PhotoIdCheckStore;
   readonly media: MediaStore;
+  /** The automated checks' services (advisory to the reviewer). */
+  readonly faceComparison: FaceComparison;
+  readonly documentText: DocumentText;
   readonly demographics: Demographics;
   readonly accounts: Pick<AccountStore, 'findById' | 'setIdentity' | 'holdIdentity' | 'disable'>;
   readonly email: EmailSender;
@@ -198,14 +211,29 @@ export class PhotoIdWorkflowTasks {
       this.#deps.media.keep(check.photo.key, photo.etag),
       this.#deps.media.keep(check.video.key, video.etag),
     ]);
+    const still = await this.#keepStill(check.video.stillKey);
     await this.#write({
       ...check,
       validation: {
         photo: { key: photoKey, contentType: photoType as string, size: photo.size, etag: photo.etag },
         video: { key: videoKey, contentType: videoType as string, size: video.size, etag: video.etag },
+        ...(still ? { still } : {}),
       },
     });
     return { outcome: 'valid' };
+  }
+
+  /**
+   * The still of the face, kept for review when it is a JPEG within its limit; anything else is
+   * left out (the face check then says there was no still), never a reason to ask again.
+   */
+  async #keepStill(key: string | undefined) {
+    if (!key) return undefined;
+    const still = await this.#deps.media.describe(key);
+    if (!still || still.size === 0 || still.size > mediaLimits.still.maxBytes) return undefined;
+    if (sniffMediaType(still.leadingBytes) !== 'image/jpeg') return undefined;
+    const kept = await this.#deps.media.keep(key, still.etag);
+    return { key: kept, contentType: 'image/jpeg', size: still.size, etag: still.etag };
   }
 
   /** The entered details against PDS: the record the reviewer compares with the ID, and an approval proves. */
@@ -222,6 +250,66 @@ export class PhotoIdWorkflowTasks {
     }
     await this.#write({ ...check, detailsMatch: match });
     return { kind: match.kind };
+  }
+
+  /**
+   * The automated checks, advisory to the reviewer (none approves or rejects): the face on the ID
+   * against the still from the video, the ID's text and its machine-readable zone (check digits,
+   * against the NHS record or the details), its expiry and the patient's age. A service that
+   * cannot be reached leaves its check "not run"; the review goes on whatever happens here.
+   */
+  async runAutomatedChecks(ref: CheckReference): Promise<{ readonly ran: boolean }> {
+    const check = await this.#load(ref);
+    if (check.automatedChecks) return { ran: true };
+    if (!check.validation) throw new CheckStateError('Automated checks before the media was checked');
+    const now = this.#deps.clock();
+    const { photo, still } = check.validation;
+    const face = await this.#faceCheck(photo.key, still?.key);
+    const text = await this.#textCheck(photo.key);
+    const lines = text.kind === 'read' ? text.lines : [];
+    const mrz = readMrz(check.idType, lines, { details: check.details, match: check.detailsMatch }, now);
+    const birthDate =
+      check.detailsMatch?.kind === 'matched' && check.detailsMatch.birthDate
+        ? { date: check.detailsMatch.birthDate, from: 'nhs-record' as const }
+        : check.details
+          ? { date: check.details.birthDate, from: 'entered' as const }
+          : undefined;
+    const results: AutomatedCheckResults = {
+      ranAt: now.toISOString(),
+      face,
+      text,
+      mrz,
+      expiry: checkExpiry(mrz, lines, now),
+      ...(birthDate ? { age: { years: ageOn(birthDate.date, now), from: birthDate.from } } : {}),
+    };
+    await this.#write({ ...check, automatedChecks: results });
+    return { ran: true };
+  }
+
+  async #faceCheck(photoKey: string, stillKey: string | undefined): Promise<AutomatedCheckResults['face']> {
+    if (!stillKey) return { kind: 'not-run', why: 'no-still' };
+    const [photo, still] = await Promise.all([
+      this.#deps.media.read(photoKey, automatedCheckImageLimits.face),
+      this.#deps.media.read(stillKey, automatedCheckImageLimits.face),
+    ]);
+    if (!photo || !still) return { kind: 'not-run', why: 'too-large' };
+    try {
+      return await this.#deps.faceComparison.compare(photo, still);
+    } catch (error) {
+      if (error instanceof AutomatedCheckUnavailableError) return { kind: 'not-run', why: 'unavailable' };
+      throw error;
+    }
+  }
+
+  async #textCheck(photoKey: string): Promise<AutomatedCheckResults['text']> {
+    const photo = await this.#deps.media.read(photoKey, automatedCheckImageLimits.text);
+    if (!photo) return { kind: 'not-run', why: 'too-large' };
+    try {
+      return { kind: 'read', lines: await this.#deps.documentText.detect(photo) };
+    } catch (error) {
+      if (error instanceof AutomatedCheckUnavailableError) return { kind: 'not-run', why: 'unavailable' };
+      throw error;
+    }
   }
 
   /** Puts the check in the review queue; the wait's timeout is the time left to the deadline. */
@@ -471,11 +559,15 @@ export class PhotoIdWorkflowTasks {
   #applied(check: PhotoIdCheck): AppliedDecision {
     const decision = check.decision?.decision;
     if (!decision) throw new CheckStateError('Decided without a decision');
-    const reviewed = [check.validation?.photo.key, check.validation?.video.key];
+    const reviewed = [check.validation?.photo.key, check.validation?.video.key, check.validation?.still?.key];
+    // The still goes with its video: kept when only a new photo is asked for.
+    const video = [check.video?.key, check.video?.stillKey];
     const originals =
       decision.outcome === 'more-needed'
-        ? [decision.needed === 'photo' ? check.photo?.key : check.video?.key]
-        : [check.photo?.key, check.video?.key];
+        ? decision.needed === 'photo'
+          ? [check.photo?.key]
+          : video
+        : [check.photo?.key, ...video];
     return {
       outcome: decision.outcome,
       email:

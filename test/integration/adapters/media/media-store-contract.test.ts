@@ -222,6 +222,22 @@ describe.each([
     expect(Buffer.from(stored?.leadingBytes ?? [])).toEqual(jpeg(1000).subarray(0, 16));
   });
 
+  it('reads an object whole for the automated checks, and not one larger than asked for, nor one not there', async () => {
+    // Prepare
+    const upload = await photoUpload();
+    await harness.post(upload, new Blob([jpeg(1000)], { type: 'image/jpeg' }));
+
+    // Act
+    const whole = await harness.store.read(upload.key, 1000);
+    const tooLarge = await harness.store.read(upload.key, 999);
+    const missing = await harness.store.read(mediaKey('check-1', 1, 'still'), 1000);
+
+    // Assess
+    expect(Buffer.from(whole ?? [])).toEqual(jpeg(1000));
+    expect(tooLarge).toBeUndefined();
+    expect(missing).toBeUndefined();
+  });
+
   it('says nothing is stored under a key no upload used', async () => {
     // Act
     const stored = await harness.store.describe(mediaKey('check-1', 1, 'video'));
