@@ -165,6 +165,8 @@ export class PatientLoginStack extends Stack {
       }),
     });
     new CfnOutput(this, 'AlertTopicArn', { value: this.photoIdAlarms.topic.topicArn });
+    // For `npm run staff -- --table <TableName> --key-id <StaffSecretsKeyArn>` (operators' own credentials).
+    new CfnOutput(this, 'StaffSecretsKeyArn', { value: this.staffSecretsKey.key.keyArn });
     new CfnOutput(this, 'Issuer', { value: this.issuer });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'MediaBucketName', { value: this.media.bucket.bucketName });
