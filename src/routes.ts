@@ -33,7 +33,7 @@ export type Permission =
   | 'document-text:detect'
   /** Start the photo-ID check's workflow for a submission. */
   | 'photo-id-workflow:start'
-  /** Resume a photo-ID check's wait with a reviewer's decision (SendTaskSuccess): the review console alone. */
+  /** Resume a photo-ID check's wait with a reviewer's decision (SendTaskSuccess only): the review console alone. */
   | 'photo-id-review:decide'
   /** Decrypt staff authenticator secrets with the staff secrets key: the review console alone. */
   | 'staff-secrets:open';

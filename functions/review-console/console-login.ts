@@ -77,7 +77,13 @@ export const consoleLoginPages = (
         const account = await deps.login.checkCode(staffId, form.code, sourceIp);
         return {
           redirect: consoleUrlFor('console-queue'),
-          session: { renew: { ...emptySession(), staffId: account.staffId } },
+          session: {
+            renew: {
+              ...emptySession(),
+              staffId: account.staffId,
+              credentialsVersion: account.credentialsVersion ?? 0,
+            },
+          },
         };
       } catch (error) {
         if (!(error instanceof StaffLoginRefusedError)) throw error;

@@ -1,4 +1,5 @@
 import { consoleUrlFor } from '../../src/console-routes.ts';
+import { InvalidRequestError, NotFoundError } from '../../src/domain/errors.ts';
 import type { AutomatedCheckResults } from '../../src/domain/identity/photo-id/automated-checks.ts';
 import {
   type DetailsMatch,
@@ -99,6 +100,9 @@ const pdsRecord = (match: DetailsMatch | undefined) => {
 
 const percent = (value: number) => `${value.toFixed(1)}%`;
 
+/** A similarity this high is more often the same picture than two pictures of one person. */
+const NEAR_IDENTICAL = 99.5;
+
 const notRunReasons = {
   'no-still': 'Not run: the patient’s browser sent no still from the video',
   'too-large': 'Not run: the image is larger than the service takes',
@@ -116,8 +120,14 @@ const automatedRows = (results: AutomatedCheckResults | undefined) => {
     face.kind === 'compared'
       ? {
           value: `${percent(face.similarity)} similar`,
-          detail: `Faces found with ${percent(face.photoFaceConfidence)} confidence on the ID and ${percent(face.stillFaceConfidence)} in the still`,
-          flag: face.similarity < 90,
+          detail: [
+            `Faces found with ${percent(face.photoFaceConfidence)} confidence on the ID and ${percent(face.stillFaceConfidence)} in the still (which the patient’s browser sent).`,
+            // Two photos of one face are rarely this alike: the still may be the ID's photo itself.
+            ...(face.similarity >= NEAR_IDENTICAL
+              ? ['Nearly identical: check the still is a frame of the video, not the ID.']
+              : []),
+          ].join(' '),
+          flag: face.similarity < 90 || face.similarity >= NEAR_IDENTICAL,
         }
       : face.kind === 'no-face'
         ? {
@@ -200,6 +210,13 @@ const rejectionReasons = Object.entries(identityCheckRejectionReasons).map(([val
   text: reason.why,
 }));
 
+/** Ids in paths and forms are ours (UUIDs): anything else is no check of ours, never a store key. */
+const ID = /^[A-Za-z0-9-]{1,64}$/;
+const idOf = (value: string | undefined, what: string): string => {
+  if (value === undefined || !ID.test(value)) throw new NotFoundError(`There is no such ${what}.`);
+  return value;
+};
+
 const decisionFields = textFields('checkId', 'attempt', 'outcome', 'reason', 'needed');
 const assignmentFields = textFields('reviewer');
 
@@ -218,7 +235,7 @@ export const consoleReviewPages = (
 
   /** The check page's data: opening it is the audited view. */
   const checkPage = async ({ staff, path, sourceIp }: StaffRequest<unknown>) => {
-    const accountId = path.accountId ?? '';
+    const accountId = idOf(path.accountId, 'check');
     const review = await deps.reviews.open(staff, accountId, sourceIp);
     const [reviewers, history] = await Promise.all([
       deps.reviews.reviewers(staff),
@@ -252,9 +269,9 @@ export const consoleReviewPages = (
       reviewers: reviewers.map((member) => ({
         value: member.staffId,
         text: `${member.name} (${member.role})`,
-        selected: member.staffId === review.assignment?.assignedTo,
+        selected: member.staffId === review.assignedTo,
       })),
-      assignedTo: nameOf(reviewers, review.assignment?.assignedTo),
+      assignedTo: nameOf(reviewers, review.assignedTo),
       history: history.map((step) => ({
         at: londonTime(step.at),
         who: step.staffName,
@@ -277,7 +294,7 @@ export const consoleReviewPages = (
           view: 'console/queue.njk',
           data: {
             title: 'Photo-ID checks waiting for review',
-            decided: query.decided,
+            decided: query.decided && ID.test(query.decided) ? query.decided : undefined,
             canOpen: staffMay(staff.role, 'open-check'),
             checks: entries.map((entry) => ({
               checkId: entry.checkId,
@@ -314,9 +331,12 @@ export const consoleReviewPages = (
                 : { field: 'outcome', message: 'Choose a decision' },
           ]);
         }
+        // The hidden fields name the submission the page showed: anything else is not a decision of ours.
+        if (!/^\d{1,4}$/.test(form.attempt) || !ID.test(form.checkId))
+          throw new InvalidRequestError('That is not a decision on a check.');
         await deps.reviews.decide(
           staff,
-          { accountId: path.accountId ?? '', checkId: form.checkId, attempt: Number(form.attempt) },
+          { accountId: idOf(path.accountId, 'check'), checkId: form.checkId, attempt: Number(form.attempt) },
           decision,
           sourceIp,
         );
@@ -326,8 +346,8 @@ export const consoleReviewPages = (
     'console-assignment': staffPage({
       fields: assignmentFields,
       handle: async ({ staff, form, path, sourceIp }) => {
-        const accountId = path.accountId ?? '';
-        await deps.reviews.assign(staff, accountId, form.reviewer, sourceIp);
+        const accountId = idOf(path.accountId, 'check');
+        await deps.reviews.assign(staff, accountId, idOf(form.reviewer, 'reviewer'), sourceIp);
         return { redirect: consoleUrlFor('console-check', { accountId }) };
       },
     }),

@@ -21,7 +21,6 @@ export const dependencies = (env: Record<string, string | undefined>): ReviewCon
     logLevel: settings.logLevel,
     serviceName: settings.serviceName,
     limits: settings.limits,
-    clientAddressSource: settings.clientAddressSource,
     mediaBucket: settings.mediaBucket,
     photoIdStateMachineArn: settings.photoIdStateMachineArn,
     staffSecretsKeyId: settings.staffSecretsKeyId,
@@ -47,7 +46,8 @@ export const dependencies = (env: Record<string, string | undefined>): ReviewCon
       { serviceName: config.serviceName, extra: { consoleUrlFor } },
     ),
     secureCookies: true,
-    clientAddressSource: config.clientAddressSource,
+    // Nothing sits in front of the console's API to vouch for a viewer-address header: the connection's.
+    clientAddressSource: 'connection',
     assets: loadAssetCatalogue({
       nhsukFrontend: inBundlePath(`${bundleLayout.nhsukFrontend}/nhsuk`),
       ownAssets: inBundlePath(bundleLayout.ownAssets),

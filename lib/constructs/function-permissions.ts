@@ -60,11 +60,12 @@ const grants: Record<Permission, (targets: PermissionTargets, grantee: iam.IGran
       actions: ['states:StartExecution'],
       resourceArns: [photoIdStateMachineArn],
     }),
-  // The task-token calls name the state machine whose wait they answer: no other one can be resumed.
+  // The task-token call names the state machine whose wait it answers: no other one can be resumed.
+  // Only SendTaskSuccess: a decision is a success of the wait (the console never fails one).
   'photo-id-review:decide': ({ photoIdStateMachineArn }, grantee) =>
     iam.Grant.addToPrincipal({
       grantee,
-      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      actions: ['states:SendTaskSuccess'],
       resourceArns: [photoIdStateMachineArn],
     }),
   'staff-secrets:open': ({ staffSecretsKey }, grantee) => staffSecretsKey.grantOpen(grantee),

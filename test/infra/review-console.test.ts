@@ -41,7 +41,7 @@ describe('the review console and the photo-ID alarms in AWS', () => {
     // Assess
     expect(
       actions.filter((action) => !action.startsWith('dynamodb:') && !action.startsWith('logs:')),
-    ).toEqual(['kms:Decrypt', 's3:GetObject', 'states:SendTaskFailure', 'states:SendTaskSuccess']);
+    ).toEqual(['kms:Decrypt', 's3:GetObject', 'states:SendTaskSuccess']);
     expect(
       actions.some((action) =>
         ['kms:Sign', 'ses:SendEmail', 'sns:Publish', 'states:StartExecution'].includes(action),

@@ -57,14 +57,16 @@ export const startConsoleHarness = async (
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const enrolment = { staff, hasher, secrets, clock, issuerName: 'Patient Login review console' };
   let added = 0;
   /** A new member of staff with the role, as the staff command adds them. */
   const addStaff = async (role: StaffRole, name = `${role} ${added + 1}`): Promise<StaffCredentials> => {
     added += 1;
-    return addStaffMember(
-      { staff, hasher, secrets, clock, issuerName: 'Patient Login review console' },
-      { email: `${role}-${added}-${randomBytes(3).toString('hex')}@staff.test`, name, role },
-    );
+    return addStaffMember(enrolment, {
+      email: `${role}-${added}-${randomBytes(3).toString('hex')}@staff.test`,
+      name,
+      role,
+    });
   };
 
   /** Logs in as a member of staff: the password, then the authenticator code of now. */
@@ -87,6 +89,8 @@ export const startConsoleHarness = async (
     baseUrl,
     staff,
     staffAudit: audit,
+    /** What the staff command adds and resets with. */
+    enrolment,
     addStaff,
     logIn,
     client: () => new PageClient(baseUrl),

@@ -2,6 +2,7 @@ import { ConflictError } from '../../domain/errors.ts';
 import type {
   ReviewAssignment,
   ReviewAssignmentStore,
+  SubmissionRef,
 } from '../../domain/identity/photo-id/review-assignments.ts';
 import type { DynamoTable, Item } from './dynamo-table.ts';
 import { keys } from './keys.ts';
@@ -10,6 +11,8 @@ type AssignmentItem = Item & { readonly assignment: ReviewAssignment; readonly v
 
 /** Tries a versioned change a few times: two supervisors or reviewers at once both land. */
 const ATTEMPTS = 5;
+
+const same = (a: SubmissionRef, b: SubmissionRef) => a.checkId === b.checkId && a.attempt === b.attempt;
 
 /**
  * Who reviewed an account's photo-ID checks, one item under the account (deleted with it), written
@@ -33,26 +36,30 @@ export class DynamoReviewAssignmentStore implements ReviewAssignmentStore {
     );
   }
 
-  async recordDecision(accountId: string, staffId: string): Promise<void> {
-    await this.#change(accountId, ({ assignedTo: _to, assignedBy: _by, assignedAt: _at, ...rest }) => ({
+  async recordDecision(
+    accountId: string,
+    decider: SubmissionRef & { readonly staffId: string },
+  ): Promise<void> {
+    await this.#change(accountId, ({ assigned, ...rest }) => ({
       ...rest,
-      decidedBy: rest.decidedBy.includes(staffId) ? rest.decidedBy : [...rest.decidedBy, staffId],
+      ...(assigned && !same(assigned, decider) ? { assigned } : {}),
+      deciders: rest.deciders.some((known) => known.staffId === decider.staffId && same(known, decider))
+        ? rest.deciders
+        : [...rest.deciders, decider],
     }));
   }
 
-  async assign(accountId: string, assignment: { staffId: string; by: string; at: string }): Promise<void> {
-    await this.#change(accountId, (current) => ({
-      ...current,
-      assignedTo: assignment.staffId,
-      assignedBy: assignment.by,
-      assignedAt: assignment.at,
-    }));
+  async assign(
+    accountId: string,
+    assignment: SubmissionRef & { readonly staffId: string; readonly by: string; readonly at: string },
+  ): Promise<void> {
+    await this.#change(accountId, (current) => ({ ...current, assigned: assignment }));
   }
 
   async #change(accountId: string, change: (current: ReviewAssignment) => ReviewAssignment): Promise<void> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
       const item = await this.#table.get<AssignmentItem>(keys.photoIdReviewers(accountId));
-      const current = item?.assignment ?? { accountId, decidedBy: [] };
+      const current = item?.assignment ?? { accountId, deciders: [] };
       const written = await this.#table.putIfVersion(
         { ...keys.photoIdReviewers(accountId), assignment: change(current) },
         item?.version ?? 0,

@@ -58,11 +58,13 @@ export class DynamoStaffAccountStore implements StaffAccountStore {
   }
 
   async replaceCredentials(staffId: string, passwordHash: string, sealedTotpSecret: string): Promise<void> {
-    await this.#change(staffId, ({ lastTotpStep: _last, ...account }) => ({
+    const changed = await this.#change(staffId, ({ lastTotpStep: _last, ...account }) => ({
       ...account,
       passwordHash,
       sealedTotpSecret,
+      credentialsVersion: (account.credentialsVersion ?? 0) + 1,
     }));
+    if (!changed) throw new ConflictError('The staff account changed meanwhile: run the reset again.');
   }
 
   /** Rewrites the account if it is unchanged since read; false when the change is refused or lost the race. */

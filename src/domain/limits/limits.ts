@@ -130,8 +130,13 @@ export const defaultLimits = {
   spokenNumbersLifetimeSeconds: 20 * 60,
   /** How long PDS's confirmation of an account's NHS number stands before a login checks it again. */
   nhsNumberCheckCacheSeconds: 3600,
-  /** Wrong passwords and authenticator codes a member of staff may enter before the review console's login locks. */
+  /** Login attempts (passwords and authenticator codes) at one staff address from one network before that network is locked out of it. */
   staffLoginAttempts: 5,
+  /**
+   * Attempts at one staff address from all networks together before its login locks everywhere:
+   * above the per-network limit, so a stranger elsewhere cannot lock a member of staff out alone.
+   */
+  staffLoginAttemptsFromAnywhere: 20,
   /** How long the review console's login stays locked after too many wrong passwords or codes. */
   staffLoginLockoutSeconds: 900,
   /** How long after the password the authenticator code may be entered. */

@@ -46,6 +46,8 @@ export interface StaffAccount {
   /** The time step of the last authenticator code accepted: a code is never taken twice. */
   readonly lastTotpStep?: number;
   readonly disabled?: boolean;
+  /** Raised by every reset of the password and key: a session from before it ends at its next request. */
+  readonly credentialsVersion?: number;
   /** ISO 8601. */
   readonly createdAt: string;
 }

@@ -7,6 +7,7 @@ import type { SecretBox } from '../identity/secret-box.ts';
 import type { FailureCounter } from '../limits/failure-counter.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { Lockouts } from '../limits/lockouts.ts';
+import { networkOf } from '../limits/network.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
 import { type StaffAccount, type StaffAccountStore, totpSecretContext } from './staff-account.ts';
 import type { StaffAuditLog } from './staff-audit.ts';
@@ -38,13 +39,17 @@ export interface StaffLoginDependencies {
   readonly lockouts: Lockouts;
   readonly audit: StaffAuditLog;
   readonly clock: Clock;
-  readonly limits: Pick<Limits, 'staffLoginAttempts' | 'staffLoginLockoutSeconds'>;
+  readonly limits: Pick<
+    Limits,
+    'staffLoginAttempts' | 'staffLoginAttemptsFromAnywhere' | 'staffLoginLockoutSeconds'
+  >;
 }
 
 /**
- * The review console's login: a password, then a code from the authenticator app (TOTP). Wrong
- * passwords and codes count together, per address, and lock the login for a while; each code is
- * taken once (its time step is recorded); every success and failure is an audit event.
+ * The review console's login: a password, then a code from the authenticator app (TOTP). Every
+ * attempt counts, before it is checked, per address and network and per address from anywhere,
+ * until a login completes; past a limit the login locks for a while. Each code is taken once (its
+ * time step is recorded); every success and failure is an audit event.
  */
 export class StaffLogin {
   readonly #deps: StaffLoginDependencies;
@@ -58,15 +63,20 @@ export class StaffLogin {
   /** The first step: the account whose password this is, which must now give its code. */
   async checkPassword(emailGiven: string, password: string, sourceIp: string): Promise<StaffAccount> {
     const email = normaliseStaffEmail(emailGiven);
-    await this.#refuseIfLocked(email);
     const account = await this.#deps.staff.findByEmail(email);
+    await this.#admit(email, account, sourceIp);
     this.#decoy ??= this.#deps.hasher.hash('not a staff password');
     const passwordMatches = await this.#deps.hasher.verify(
       account?.passwordHash ?? (await this.#decoy),
       password,
     );
     if (!account || account.disabled || !passwordMatches) {
-      await this.#failed(email, account, 'wrong-password', sourceIp);
+      await this.#record(
+        account,
+        'staff-login-failed',
+        sourceIp,
+        account ? 'wrong-password' : 'unknown-address',
+      );
       throw new StaffLoginRefusedError('The email address or password is not right.', {
         logDetail: !account ? 'unknown' : account.disabled ? 'disabled' : 'wrong-password',
       });
@@ -79,7 +89,7 @@ export class StaffLogin {
     const account = await this.#deps.staff.findById(staffId);
     if (!account || account.disabled)
       throw new StaffLoginRefusedError('The code is not right.', { logDetail: 'no-account' });
-    await this.#refuseIfLocked(account.email);
+    await this.#admit(account.email, account, sourceIp);
     const secret = await this.#deps.secrets.open(
       account.sealedTotpSecret,
       totpSecretContext(account.staffId),
@@ -91,57 +101,77 @@ export class StaffLogin {
           token,
           epoch: Math.floor(this.#deps.clock().getTime() / 1000),
           epochTolerance: CLOCK_DRIFT_SECONDS,
-          ...(account.lastTotpStep !== undefined ? { afterTimeStep: account.lastTotpStep } : {}),
         })
       : { valid: false as const };
     const step = result.valid && 'timeStep' in result ? result.timeStep : undefined;
-    const accepted = step !== undefined && (await this.#deps.staff.acceptTotpStep(account.staffId, step));
+    // A code of a step taken already is refused as used (the store's write takes each step once).
+    const fresh = step !== undefined && (account.lastTotpStep === undefined || step > account.lastTotpStep);
+    const accepted = fresh && (await this.#deps.staff.acceptTotpStep(account.staffId, step));
     if (!accepted) {
-      await this.#failed(account.email, account, result.valid ? 'code-reused' : 'wrong-code', sourceIp);
-      throw new StaffLoginRefusedError('The code is not right.', {
-        logDetail: result.valid ? 'code-reused' : 'wrong-code',
-      });
+      const why = result.valid ? 'code-reused' : 'wrong-code';
+      await this.#record(account, 'staff-login-failed', sourceIp, why);
+      throw new StaffLoginRefusedError('The code is not right.', { logDetail: why });
     }
-    await this.#deps.failures.clear(LOCK_SCOPE, loginKey(account.email));
-    await this.#deps.audit.record({
-      staffId: account.staffId,
-      type: 'staff-logged-in',
-      at: this.#deps.clock().toISOString(),
-      sourceIp,
-    });
+    await Promise.all(
+      this.#counters(account.email, sourceIp).map(({ key }) => this.#deps.failures.clear(LOCK_SCOPE, key)),
+    );
+    await this.#record(account, 'staff-logged-in', sourceIp);
     return account;
   }
 
-  async #refuseIfLocked(email: string): Promise<void> {
-    const until = await this.#deps.lockouts.lockedUntil(LOCK_SCOPE, loginKey(email));
-    if (until) throw new TooManyAttemptsError('staff-login-locked', until);
+  /**
+   * The counters an attempt counts against: the address from this network (so a stranger cannot
+   * lock a member of staff out from elsewhere), and the address from anywhere, with a higher limit
+   * (an attack spread over many networks).
+   */
+  #counters(email: string, sourceIp: string) {
+    return [
+      { key: loginKey(`${email}|${networkOf(sourceIp)}`), limit: this.#deps.limits.staffLoginAttempts },
+      { key: loginKey(email), limit: this.#deps.limits.staffLoginAttemptsFromAnywhere },
+    ];
   }
 
-  async #failed(
-    email: string,
-    account: StaffAccount | undefined,
-    detail: string,
-    sourceIp: string,
-  ): Promise<void> {
-    const { limits, clock } = this.#deps;
-    const failures = await this.#deps.failures.add(
-      LOCK_SCOPE,
-      loginKey(email),
-      limits.staffLoginLockoutSeconds,
+  /**
+   * Counts the attempt before it is checked, so requests in parallel cannot each get a guess past
+   * the limit: every attempt counts (a full login forgets them), and one past either limit locks
+   * that key, refused without a password or code being looked at.
+   */
+  async #admit(email: string, account: StaffAccount | undefined, sourceIp: string): Promise<void> {
+    const { limits, clock, lockouts, failures } = this.#deps;
+    const counters = this.#counters(email, sourceIp);
+    const locks = await Promise.all(counters.map(({ key }) => lockouts.lockedUntil(LOCK_SCOPE, key)));
+    const locked = locks.find((until) => until !== undefined);
+    if (locked) throw new TooManyAttemptsError('staff-login-locked', locked);
+    const counts = await Promise.all(
+      counters.map(({ key }) => failures.add(LOCK_SCOPE, key, limits.staffLoginLockoutSeconds)),
     );
-    const locked = failures >= limits.staffLoginAttempts;
-    if (account)
-      await this.#deps.audit.record({
-        staffId: account.staffId,
-        type: locked ? 'staff-login-locked' : 'staff-login-failed',
-        at: clock().toISOString(),
-        sourceIp,
-        detail,
-      });
-    if (!locked) return;
+    const over = counters.filter((counter, index) => (counts[index] ?? 0) > counter.limit);
+    if (over.length === 0) return;
     const until = new Date(clock().getTime() + limits.staffLoginLockoutSeconds * 1000);
-    await this.#deps.lockouts.lock(LOCK_SCOPE, loginKey(email), until);
-    await this.#deps.failures.clear(LOCK_SCOPE, loginKey(email));
+    // The count is not cleared: requests already past the lock's check in parallel stay over the limit.
+    await Promise.all(over.map(({ key }) => lockouts.lock(LOCK_SCOPE, key, until)));
+    await this.#record(
+      account,
+      'staff-login-locked',
+      sourceIp,
+      over.includes(counters[1] as (typeof counters)[number]) ? 'from-anywhere' : 'from-this-network',
+    );
     throw new TooManyAttemptsError('staff-login-locked', until);
+  }
+
+  /** An audit event; for an address with no account, one of its own (so both take the same writes). */
+  async #record(
+    account: StaffAccount | undefined,
+    type: 'staff-logged-in' | 'staff-login-failed' | 'staff-login-locked',
+    sourceIp: string,
+    detail?: string,
+  ): Promise<void> {
+    await this.#deps.audit.record({
+      staffId: account?.staffId ?? 'unknown',
+      type,
+      at: this.#deps.clock().toISOString(),
+      sourceIp,
+      ...(detail ? { detail } : {}),
+    });
   }
 }

@@ -12,6 +12,8 @@ export interface StaffSession {
   readonly pendingLogin?: { readonly staffId: string; readonly until: number };
   /** Logged in with password and code. */
   readonly staffId?: string;
+  /** The account's credentials version at the login: a reset since then ends the session. */
+  readonly credentialsVersion?: number;
 }
 
 /** Where console sessions are kept, by the digest of their id, apart from the patients' sessions. */

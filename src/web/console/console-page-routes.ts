@@ -198,6 +198,7 @@ export const createConsolePageRoutes = (deps: ConsolePageDependencies) => {
         const form = isPost ? firstValues(event.body) : {};
         checkLengths(form);
         checkLengths(firstValues(event.queryStringParameters));
+        checkLengths(firstValues(event.pathParameters));
         if (isPost && (!resumed || !sameToken(resumed.csrfToken, form.csrfToken)))
           throw new ConsoleSessionEndedError('The session has ended.', {
             logDetail: resumed ? 'csrf' : 'none',
@@ -205,7 +206,13 @@ export const createConsolePageRoutes = (deps: ConsolePageDependencies) => {
         const current = resumed && cookieId ? { id: cookieId, session: resumed } : deps.sessions.start();
         const staffId = current.session.staffId;
         const staff = staffId ? await deps.staff.findById(staffId) : undefined;
-        const active = staff && !staff.disabled ? staff : undefined;
+        // A disabled account, or one whose password and key were reset since this login, is logged out.
+        const active =
+          staff &&
+          !staff.disabled &&
+          (staff.credentialsVersion ?? 0) === (current.session.credentialsVersion ?? 0)
+            ? staff
+            : undefined;
         if (definition.forStaff && !active) {
           if (resumed && cookieId) await deps.sessions.end(cookieId);
           if (isPost) throw new ConsoleSessionEndedError('Not logged in.', { logDetail: 'not-logged-in' });

@@ -326,4 +326,71 @@ describe('reviewing photo-ID checks in the console', () => {
     expect(page.html).toContain('alt="A still of the patient’s face from their video"');
     expect(page.html).toContain('<code>P&lt;GBRSMITH&lt;&lt;JANE');
   });
+
+  it('answers tampered or foreign ids with a page, never a server error, and decides nothing', async () => {
+    // Prepare
+    const check = waitingCheck();
+    await h.checks.save(check);
+    const reviewer = await h.addStaff('reviewer');
+    const supervisor = await h.addStaff('supervisor');
+    const { client } = await h.logIn(reviewer);
+    const asSupervisor = (await h.logIn(supervisor)).client;
+
+    // Act
+    const notANumber = await client.post(`/checks/${check.accountId}/decision`, {
+      checkId: check.checkId,
+      attempt: 'abc',
+      outcome: 'approved',
+    });
+    const longCheckId = await client.post(`/checks/${check.accountId}/decision`, {
+      checkId: 'x'.repeat(3000),
+      attempt: '1',
+      outcome: 'approved',
+    });
+    const longPath = await client.get(`/checks/${'a'.repeat(3000)}`);
+    const oddPath = await client.get('/checks/not%20an%20id');
+    const longReviewer = await asSupervisor.post(`/checks/${check.accountId}/assignment`, {
+      reviewer: 'r'.repeat(5000),
+    });
+    const foreignBanner = await client.get('/?decided=%3Cb%3EYour%20account%20is%20suspended');
+
+    // Assess
+    expect(notANumber.status).toBe(400);
+    expect(notANumber.html).toContain('That is not a decision on a check.');
+    expect(longCheckId.status).toBe(400);
+    expect([404, 400]).toContain(longPath.status);
+    expect(oddPath.status).toBe(404);
+    expect(longReviewer.status).toBe(404);
+    expect(foreignBanner.html).not.toContain('Decision sent');
+    expect((await h.checks.current(check.accountId))?.state).toBe('in-review');
+  });
+
+  it('ignores an assignment to someone disabled since, or to an earlier submission: the check is back for every reviewer', async () => {
+    // Prepare: a supervisor gives a check to a reviewer, who then leaves
+    const check = waitingCheck();
+    await h.checks.save(check);
+    const leaver = await h.addStaff('reviewer');
+    const other = await h.addStaff('reviewer');
+    const asSupervisor = (await h.logIn(await h.addStaff('supervisor'))).client;
+    await asSupervisor.get(`/checks/${check.accountId}`);
+    await asSupervisor.post(`/checks/${check.accountId}/assignment`, { reviewer: leaver.account.staffId });
+    const asOther = (await h.logIn(other)).client;
+    const whileAssigned = await asOther.get('/');
+
+    // Act
+    await h.staff.setDisabled(leaver.account.staffId, true);
+    const afterLeaving = await asOther.get('/');
+    // The account's next submission: an assignment of the last one is not carried over
+    const next = waitingCheck({ accountId: randomUUID() });
+    await h.checks.save(next);
+    await asSupervisor.post(`/checks/${next.accountId}/assignment`, { reviewer: other.account.staffId });
+    const stored = await h.checks.current(next.accountId);
+    await h.checks.save({ ...(stored as PhotoIdCheck), attempt: 2 });
+    const nextAttempt = await (await h.logIn(await h.addStaff('reviewer'))).client.get('/');
+
+    // Assess
+    expect(whileAssigned.html).not.toContain(check.checkId);
+    expect(afterLeaving.html).toContain(check.checkId);
+    expect(nextAttempt.html).toContain(next.checkId);
+  });
 });

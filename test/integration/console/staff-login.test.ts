@@ -1,7 +1,8 @@
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetStaffCredentials } from '../../../src/domain/staff/staff-enrolment.ts';
 import { startConsoleHarness } from '../../support/console-harness.ts';
-import { errorsOf, headingOf } from '../../support/page-client.ts';
+import { errorsOf, headingOf, PageClient } from '../../support/page-client.ts';
 
 type Harness = Awaited<ReturnType<typeof startConsoleHarness>>;
 
@@ -73,7 +74,12 @@ describe('the review console login', () => {
   it('refuses a wrong code and a code used already, and a code without the password first', async () => {
     // Prepare
     const reviewer = await h.addStaff('reviewer');
-    const first = await h.logIn(reviewer);
+    // One code for both logins, so a 30-second boundary between them changes nothing
+    const usedCode = await generate({ secret: reviewer.totpSecret, epoch: now() });
+    const first = h.client();
+    await first.get('/login');
+    await first.post('/login', { email: reviewer.account.email, password: reviewer.password });
+    const firstLogin = await first.post('/login/code', { code: usedCode });
     const replay = h.client();
     await replay.get('/login');
     await replay.post('/login', { email: reviewer.account.email, password: reviewer.password });
@@ -81,15 +87,22 @@ describe('the review console login', () => {
     await skipping.get('/login');
 
     // Act
-    const usedCode = await generate({ secret: reviewer.totpSecret, epoch: now() });
     const again = await replay.post('/login/code', { code: usedCode });
     const wrong = await replay.post('/login/code', { code: '000000' === usedCode ? '111111' : '000000' });
     const notDigits = await replay.post('/login/code', { code: 'abcdef' });
     const withoutPassword = await skipping.post('/login/code', { code: usedCode });
 
+    const failures = await h.staffAudit.onDays(
+      [new Date().toISOString().slice(0, 10)],
+      ['staff-login-failed'],
+    );
+
     // Assess
-    expect(first.landed?.status).toBe(200);
+    expect(firstLogin.location).toBe('/');
     expect(again.status).toBe(400);
+    expect(
+      failures.filter((event) => event.staffId === reviewer.account.staffId).map((event) => event.detail),
+    ).toEqual(expect.arrayContaining(['code-reused', 'wrong-code']));
     expect(errorsOf(again.html)[0]).toContain('The code is not right');
     expect(wrong.status).toBe(400);
     expect(notDigits.status).toBe(400);
@@ -129,7 +142,7 @@ describe('the review console login', () => {
     const mine = events.filter((event) => event.staffId === reviewer.account.staffId);
     expect(mine.filter((event) => event.type === 'staff-login-failed')).toHaveLength(4);
     expect(mine.filter((event) => event.type === 'staff-login-locked').map((event) => event.detail)).toEqual([
-      'wrong-code',
+      'from-this-network',
     ]);
   });
 
@@ -172,5 +185,71 @@ describe('the review console login', () => {
     expect(patientCookie.location).toBe('/login');
     expect(logout.location).toBe('/login');
     expect(afterLogout.location).toBe('/login');
+  });
+
+  it('counts each attempt before it is checked: of 10 wrong passwords sent at once, 5 are looked at and 5 refused', async () => {
+    // Prepare
+    const reviewer = await h.addStaff('reviewer');
+    const client = h.client();
+    await client.get('/login');
+
+    // Act
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        client.post('/login', { email: reviewer.account.email, password: 'guess' }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status).sort();
+    const rightPassword = await client.post('/login', {
+      email: reviewer.account.email,
+      password: reviewer.password,
+    });
+
+    // Assess
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429, 429, 429, 429]);
+    expect(rightPassword.status).toBe(429);
+  });
+
+  it('locks a stranger’s network out of a staff address, not the member of staff on theirs', async () => {
+    // Prepare: someone on another network guesses at a reviewer's address
+    const reviewer = await h.addStaff('reviewer');
+    const stranger = new PageClient(h.baseUrl, { localAddress: '127.0.0.2' });
+    await stranger.get('/login');
+    for (let guess = 0; guess < 6; guess += 1)
+      await stranger.post('/login', { email: reviewer.account.email, password: `guess-${guess}` });
+
+    // Act
+    const strangerAgain = await stranger.post('/login', {
+      email: reviewer.account.email,
+      password: reviewer.password,
+    });
+    const own = await h.logIn(reviewer);
+
+    // Assess
+    expect(strangerAgain.status).toBe(429);
+    expect(headingOf(own.landed?.html ?? '')).toBe('Photo-ID checks waiting for review');
+  });
+
+  it('ends the sessions from before a reset of the password and key: only the new ones log in', async () => {
+    // Prepare
+    const reviewer = await h.addStaff('reviewer');
+    const before = await h.logIn(reviewer);
+    const reset = await resetStaffCredentials(h.enrolment, reviewer.account);
+
+    // Act
+    const oldSession = await before.client.get('/');
+    const oldPassword = h.client();
+    await oldPassword.get('/login');
+    const refused = await oldPassword.post('/login', {
+      email: reviewer.account.email,
+      password: reviewer.password,
+    });
+    const fresh = await h.logIn({ ...reset, account: reviewer.account });
+
+    // Assess
+    expect(oldSession.status).toBe(303);
+    expect(oldSession.location).toBe('/login');
+    expect(refused.status).toBe(400);
+    expect(headingOf(fresh.landed?.html ?? '')).toBe('Photo-ID checks waiting for review');
   });
 });

@@ -11,7 +11,12 @@ import type { StaffAuditEvent, StaffAuditLog } from '../../staff/staff-audit.ts'
 import type { MediaStore } from './media-store.ts';
 import type { PhotoIdCheck, PhotoIdCheckStore, ReviewDecision } from './photo-id-check.ts';
 import { type ReviewDecisions, TaskTokenUnusableError } from './photo-id-workflow.ts';
-import { isReviewableBy, type ReviewAssignment, type ReviewAssignmentStore } from './review-assignments.ts';
+import {
+  assigneeOf,
+  isReviewableBy,
+  type ReviewAssignment,
+  type ReviewAssignmentStore,
+} from './review-assignments.ts';
 import { type QueuedCheck, reviewQueue } from './review-queue.ts';
 
 /** The check is not waiting for this decision any more: decided, or a new submission has replaced it. */
@@ -49,7 +54,8 @@ export interface CheckReview {
   readonly decidable: boolean;
   /** Approving is possible: the entered details matched an NHS record. */
   readonly approvable: boolean;
-  readonly assignment?: ReviewAssignment;
+  /** Who the submission is given to (by a supervisor), while that holds. */
+  readonly assignedTo?: string;
 }
 
 /** A step of the record supervisors read: who did what to which check. */
@@ -89,14 +95,17 @@ export class PhotoIdReviews {
   async queue(staff: StaffAccount, sourceIp: string): Promise<QueueEntry[]> {
     await this.#require(staff, 'view-queue', sourceIp);
     const checks = await this.#deps.checks.waiting();
-    const assignments = await this.#deps.assignments.find(checks.map((check) => check.accountId));
+    const [assignments, isActive] = await Promise.all([
+      this.#deps.assignments.find(checks.map((check) => check.accountId)),
+      this.#activeStaff(),
+    ]);
     // Support sees where every check stands (for a patient who asks); reviewers only their own to do.
     const shown =
       staff.role === 'support'
         ? checks
-        : checks.filter((check) => isReviewableBy(staff, assignments.get(check.accountId)));
+        : checks.filter((check) => isReviewableBy(staff, assignments.get(check.accountId), check, isActive));
     const entries = reviewQueue(shown, this.#deps.clock()).map((entry) => {
-      const assignedTo = assignments.get(entry.accountId)?.assignedTo;
+      const assignedTo = assigneeOf(assignments.get(entry.accountId), entry, isActive);
       return assignedTo ? { ...entry, assignedTo } : entry;
     });
     await this.#record(staff, { type: 'queue-viewed', detail: String(entries.length) }, sourceIp);
@@ -106,7 +115,8 @@ export class PhotoIdReviews {
   /** A check's page: refused when the role may not open checks, or the check is not theirs to review. */
   async open(staff: StaffAccount, accountId: string, sourceIp: string): Promise<CheckReview> {
     await this.#require(staff, 'open-check', sourceIp);
-    const { check, assignment } = await this.#reviewable(staff, accountId, sourceIp, 'open-check');
+    const { check, assignment, isActive } = await this.#reviewable(staff, accountId, sourceIp, 'open-check');
+    const assignedTo = assigneeOf(assignment, check, isActive);
     const mediaShown = check.validation !== undefined && check.mediaDeletedAt === undefined;
     const link = (key: string, contentType: string) =>
       this.#deps.media.downloadUrl(key, { expiresInSeconds: this.#deps.mediaLinkSeconds, contentType });
@@ -137,7 +147,7 @@ export class PhotoIdReviews {
       ...(stillUrl ? { stillUrl } : {}),
       decidable: isDecidable(check),
       approvable: check.detailsMatch?.kind === 'matched',
-      ...(assignment ? { assignment } : {}),
+      ...(assignedTo ? { assignedTo } : {}),
     };
   }
 
@@ -182,6 +192,12 @@ export class PhotoIdReviews {
         'no-record',
         new ApprovalNeedsRecordError('The details did not match an NHS record: it cannot be approved.'),
       );
+    // Recorded before it is sent: a decision that reaches the workflow is always on the record.
+    await this.#deps.assignments.recordDecision(looked.accountId, {
+      staffId: staff.staffId,
+      checkId: check.checkId,
+      attempt: check.attempt,
+    });
     let waiting = check;
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -199,7 +215,6 @@ export class PhotoIdReviews {
         waiting = again;
       }
     }
-    await this.#deps.assignments.recordDecision(looked.accountId, staff.staffId);
     await this.#record(
       staff,
       {
@@ -223,6 +238,8 @@ export class PhotoIdReviews {
     if (!reviewer || reviewer.disabled || !staffMay(reviewer.role, 'decide'))
       throw new StaffNotAllowedError('That member of staff cannot review checks.', { logDetail: 'assignee' });
     await this.#deps.assignments.assign(accountId, {
+      checkId: check.checkId,
+      attempt: check.attempt,
       staffId: reviewer.staffId,
       by: staff.staffId,
       at: this.#deps.clock().toISOString(),
@@ -278,13 +295,21 @@ export class PhotoIdReviews {
     accountId: string,
     sourceIp: string,
     action: StaffAction,
-  ): Promise<{ check: PhotoIdCheck; assignment: ReviewAssignment | undefined }> {
+  ): Promise<{
+    check: PhotoIdCheck;
+    assignment: ReviewAssignment | undefined;
+    isActive: (staffId: string) => boolean;
+  }> {
     const check = await this.#deps.checks.current(accountId);
     if (!check) throw new CheckNotFoundError('There is no photo-ID check for that account.');
-    const assignment = (await this.#deps.assignments.find([accountId])).get(accountId);
+    const [assignments, isActive] = await Promise.all([
+      this.#deps.assignments.find([accountId]),
+      this.#activeStaff(),
+    ]);
+    const assignment = assignments.get(accountId);
     // A reviewer sees a check only while it waits and is theirs to review; a supervisor, any.
     const waiting = check.state === 'submitted' || check.state === 'in-review';
-    if (staff.role !== 'supervisor' && (!waiting || !isReviewableBy(staff, assignment))) {
+    if (staff.role !== 'supervisor' && (!waiting || !isReviewableBy(staff, assignment, check, isActive))) {
       await this.#record(
         staff,
         { type: 'access-refused', accountId, checkId: check.checkId, attempt: check.attempt, detail: action },
@@ -292,7 +317,17 @@ export class PhotoIdReviews {
       );
       throw new StaffNotAllowedError('This check is not yours to review.', { logDetail: 'not-reviewable' });
     }
-    return { check, assignment };
+    return { check, assignment, isActive };
+  }
+
+  /** Whether a member of staff may still review: an assignment to someone disabled counts for nothing. */
+  async #activeStaff(): Promise<(staffId: string) => boolean> {
+    const active = new Set(
+      (await this.#deps.staff.list())
+        .filter((member) => !member.disabled && staffMay(member.role, 'decide'))
+        .map((member) => member.staffId),
+    );
+    return (staffId) => active.has(staffId);
   }
 
   async #require(staff: StaffAccount, action: StaffAction, sourceIp: string): Promise<void> {
