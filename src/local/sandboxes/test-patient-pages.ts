@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../../domain/messaging/escape-html.ts';
 import { onJsonBody } from './json-body.ts';
 import type { PdsSandbox } from './pds-sandbox.ts';
+import { sandboxPassportPhoto } from './sandbox-passport.ts';
 import type { TestPatient, TestPatients } from './test-patients.ts';
 
 export const TEST_PATIENTS_PATH = '/_dev/test-patients';
@@ -74,17 +75,17 @@ const page = (
 <p>The local PDS and GP online-services sandboxes' patients: use their details to prove who you are in this copy of the service, with your details (P5) or with the GP online-services details (P9). Test NHS numbers only. As JSON: <a href="${TEST_PATIENTS_PATH}.json">${TEST_PATIENTS_PATH}.json</a>.</p>
 <p>One NHS login per NHS number: a second account that proves a patient who has one is told so (CID1006), and at P9 can replace it.</p>
 <table class="nhsuk-table"><caption class="nhsuk-table__caption">Patients, and what each tests</caption>
-<thead class="nhsuk-table__head"><tr><th scope="col">NHS number</th><th scope="col">Name</th><th scope="col">Date of birth</th><th scope="col">Postcode</th><th scope="col">GP online services</th><th scope="col">What it tests</th></tr></thead>
+<thead class="nhsuk-table__head"><tr><th scope="col">NHS number</th><th scope="col">Name</th><th scope="col">Date of birth</th><th scope="col">Postcode</th><th scope="col">GP online services</th><th scope="col">Photo ID</th><th scope="col">What it tests</th></tr></thead>
 <tbody class="nhsuk-table__body">
 ${sandbox
   .patients()
   .map(
     (patient) =>
-      `<tr><td>${escapeHtml(patient.nhsNumber)}</td><td>${escapeHtml(`${patient.given.join(' ')} ${patient.family}`)}</td><td>${escapeHtml(patient.birthDate)}</td><td>${escapeHtml(patient.postcode)}</td><td>${gpCell(patient)}</td><td>${escapeHtml(patient.tests)}</td></tr>`,
+      `<tr><td>${escapeHtml(patient.nhsNumber)}</td><td>${escapeHtml(`${patient.given.join(' ')} ${patient.family}`)}</td><td>${escapeHtml(patient.birthDate)}</td><td>${escapeHtml(patient.postcode)}</td><td>${gpCell(patient)}</td><td><a href="${TEST_PATIENTS_PATH}/${escapeHtml(patient.nhsNumber)}/passport.jpg" download>Sandbox passport</a></td><td>${escapeHtml(patient.tests)}</td></tr>`,
   )
   .join('\n')}
-<tr><td>(none)</td><td>${escapeHtml(`${noMatch.given} ${noMatch.family}`)}</td><td>${escapeHtml(noMatch.birthDate)}</td><td>${escapeHtml(noMatch.postcode)}</td><td>None</td><td>${escapeHtml(noMatch.tests)}</td></tr>
-<tr><td>9000000009</td><td>${escapeHtml(gpDetailsWrong.surname)}</td><td>${escapeHtml(gpDetailsWrong.birthDate)}</td><td></td><td>Linkage Key ${escapeHtml(gpDetailsWrong.linkageKey)}<br>ODS Code ${escapeHtml(gpDetailsWrong.odsCode)}<br>Account ID ${escapeHtml(gpDetailsWrong.accountId)}</td><td>${escapeHtml(gpDetailsWrong.tests)}</td></tr>
+<tr><td>(none)</td><td>${escapeHtml(`${noMatch.given} ${noMatch.family}`)}</td><td>${escapeHtml(noMatch.birthDate)}</td><td>${escapeHtml(noMatch.postcode)}</td><td>None</td><td>None</td><td>${escapeHtml(noMatch.tests)}</td></tr>
+<tr><td>9000000009</td><td>${escapeHtml(gpDetailsWrong.surname)}</td><td>${escapeHtml(gpDetailsWrong.birthDate)}</td><td></td><td>Linkage Key ${escapeHtml(gpDetailsWrong.linkageKey)}<br>ODS Code ${escapeHtml(gpDetailsWrong.odsCode)}<br>Account ID ${escapeHtml(gpDetailsWrong.accountId)}</td><td>None</td><td>${escapeHtml(gpDetailsWrong.tests)}</td></tr>
 </tbody></table>
 </main></div></body></html>
 `;
@@ -118,6 +119,24 @@ export const createTestPatientPages =
         noMatch: seed.noMatch,
         gpDetailsWrong: seed.gpDetailsWrong,
       });
+      return true;
+    }
+    // A test patient's sandbox passport: the automated checks' sandboxes read their details from it.
+    const passportOf = new RegExp(`^${TEST_PATIENTS_PATH}/(\\d{10})/passport\\.jpg$`).exec(path)?.[1];
+    if (request.method === 'GET' && passportOf) {
+      request.resume();
+      const patient = sandbox.patients().find((candidate) => candidate.nhsNumber === passportOf);
+      if (!patient) {
+        json(404, { error: 'No test patient has this NHS number' });
+        return true;
+      }
+      response.writeHead(200, {
+        'content-type': 'image/jpeg',
+        'content-disposition': `attachment; filename="sandbox-passport-${patient.nhsNumber}.jpg"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      response.end(sandboxPassportPhoto(patient, new Date()));
       return true;
     }
     const nhsNumber = new RegExp(`^${TEST_PATIENTS_PATH}/(\\d{10})$`).exec(path)?.[1];
