@@ -137,6 +137,18 @@ export const keys = {
     pk: `ACCOUNT#${accountId}`,
     sk: 'PHOTO_ID_REVIEWERS',
   }),
+  /** A passkey of an account, by the digest of its credential id (which may be up to 1023 bytes). */
+  passkey: (accountId: string, credentialId: string): ItemKey => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `PASSKEY#${digest(credentialId)}`,
+  }),
+  /** The claim that makes a credential id one account's: a login names only the credential. */
+  passkeyClaim: (credentialId: string): ItemKey => ({
+    pk: `PASSKEY_CREDENTIAL#${digest(credentialId)}`,
+    sk: 'PASSKEY_CREDENTIAL',
+  }),
+  /** A passkey ceremony's challenge, single use. */
+  passkeyChallenge: (id: string): ItemKey => ({ pk: `PASSKEY_CHALLENGE#${id}`, sk: 'PASSKEY_CHALLENGE' }),
   /** A member of staff (the review console), apart from every patient item. */
   staffMember: (staffId: string): ItemKey => ({ pk: `STAFF#${staffId}`, sk: 'STAFF' }),
   /** The claim that makes a work email address one staff account's (digested). */
@@ -154,7 +166,12 @@ export const keys = {
 } as const;
 
 /** Sort-key prefixes of the items kept under an account's partition. */
-export const accountItems = { device: 'DEVICE#', audit: 'AUDIT#', replaced: 'REPLACED#' } as const;
+export const accountItems = {
+  device: 'DEVICE#',
+  audit: 'AUDIT#',
+  replaced: 'REPLACED#',
+  passkey: 'PASSKEY#',
+} as const;
 
 /** Secondary index keys for listing items of one kind. */
 export const listings = {

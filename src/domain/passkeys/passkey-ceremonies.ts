@@ -1,0 +1,164 @@
+import {
+  type AuthenticationResponseJSON,
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  type RegistrationResponseJSON,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { type Passkey, PasskeyNotVerifiedError } from './passkey.ts';
+import { passkeyProviderName } from './passkey-providers.ts';
+
+/** ES256 and RS256 only (DESIGN.md): what every platform authenticator and security key offers. */
+export const passkeyAlgorithms = [-7, -257] as const;
+
+/** The relying party the passkeys are for: the service's name, its host, and the origin its pages are on. */
+export interface PasskeyRelyingParty {
+  readonly name: string;
+  readonly id: string;
+  readonly origin: string;
+}
+
+/** How long the browser may take over a ceremony (the challenge's own lifetime is a limit: docs/limits.md). */
+const TIMEOUT_MS = 5 * 60 * 1000;
+
+/**
+ * The options for setting up a passkey: resident key and user verification required, no
+ * attachment asked for (so the browser offers this device, another device by QR code, and
+ * security keys), the account's passkeys excluded, ES256 and RS256 only, no attestation.
+ */
+export const registrationOptions = (
+  rp: PasskeyRelyingParty,
+  account: { readonly accountId: string; readonly email: string },
+  existing: readonly Pick<Passkey, 'credentialId' | 'transports'>[],
+  /** Random bytes, new for each ceremony: the options carry them base64url, which the store keeps. */
+  challenge: Uint8Array<ArrayBuffer>,
+): Promise<PublicKeyCredentialCreationOptionsJSON> =>
+  generateRegistrationOptions({
+    rpName: rp.name,
+    rpID: rp.id,
+    userName: account.email,
+    userDisplayName: account.email,
+    // The account id as the user handle: it names the account at login, and nothing else of it.
+    userID: new TextEncoder().encode(account.accountId),
+    challenge,
+    timeout: TIMEOUT_MS,
+    attestationType: 'none',
+    excludeCredentials: existing.map((passkey) => ({
+      id: passkey.credentialId,
+      transports: [...passkey.transports],
+    })),
+    authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+    supportedAlgorithmIDs: [...passkeyAlgorithms],
+  });
+
+/**
+ * Verifies a new passkey against the challenge issued for it: the origin, the relying party, user
+ * verification, the algorithm. Anything SimpleWebAuthn refuses is PasskeyNotVerifiedError, its
+ * reason for the log only.
+ */
+export const verifyRegistration = async (
+  rp: PasskeyRelyingParty,
+  response: RegistrationResponseJSON,
+  expectedChallenge: string,
+  owner: { readonly accountId: string; readonly now: Date },
+): Promise<Omit<Passkey, 'name'> & { readonly suggestedName: string }> => {
+  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  try {
+    verified = await verifyRegistrationResponse({
+      response,
+      expectedChallenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: true,
+      supportedAlgorithmIDs: [...passkeyAlgorithms],
+    });
+  } catch (error) {
+    throw new PasskeyNotVerifiedError('The passkey could not be set up.', {
+      logDetail: `registration: ${(error as Error).message.slice(0, 200)}`,
+      cause: error,
+    });
+  }
+  if (!verified.verified)
+    throw new PasskeyNotVerifiedError('The passkey could not be set up.', {
+      logDetail: 'registration: not verified',
+    });
+  const { credential, aaguid, credentialDeviceType, credentialBackedUp } = verified.registrationInfo;
+  const providerName = passkeyProviderName(aaguid);
+  return {
+    credentialId: credential.id,
+    accountId: owner.accountId,
+    publicKey: isoBase64URL.fromBuffer(credential.publicKey),
+    signCount: credential.counter,
+    transports: credential.transports ?? [],
+    deviceType: credentialDeviceType,
+    backedUp: credentialBackedUp,
+    aaguid,
+    ...(providerName ? { providerName } : {}),
+    createdAt: owner.now.toISOString(),
+    suggestedName: providerName ?? 'Passkey',
+  };
+};
+
+/**
+ * The options for logging in with a passkey: no credentials listed (a discoverable passkey names
+ * its account, so the page is the same whether or not an email has passkeys), user verification
+ * required.
+ */
+export const authenticationOptions = (
+  rp: PasskeyRelyingParty,
+  challenge: Uint8Array<ArrayBuffer>,
+): Promise<PublicKeyCredentialRequestOptionsJSON> =>
+  generateAuthenticationOptions({
+    rpID: rp.id,
+    challenge,
+    timeout: TIMEOUT_MS,
+    userVerification: 'required',
+    allowCredentials: [],
+  });
+
+/**
+ * Verifies a login with the stored passkey against the challenge issued for it. The counter rule
+ * is the caller's (`counterVerdict` on the stored counter and the one this returns), so a cloned
+ * authenticator can be audited as such.
+ */
+export const verifyAuthentication = async (
+  rp: PasskeyRelyingParty,
+  response: AuthenticationResponseJSON,
+  expectedChallenge: string,
+  passkey: Passkey,
+): Promise<{ readonly signCount: number; readonly backedUp: boolean }> => {
+  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+  try {
+    verified = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: true,
+      credential: {
+        id: passkey.credentialId,
+        publicKey: isoBase64URL.toBuffer(passkey.publicKey),
+        // The counter rule is ours (`counterVerdict`), so a cloned authenticator is told from a bad signature.
+        counter: 0,
+        transports: [...passkey.transports] as never,
+      },
+    });
+  } catch (error) {
+    throw new PasskeyNotVerifiedError('The passkey could not be used.', {
+      logDetail: `authentication: ${(error as Error).message.slice(0, 200)}`,
+      cause: error,
+    });
+  }
+  if (!verified.verified)
+    throw new PasskeyNotVerifiedError('The passkey could not be used.', {
+      logDetail: 'authentication: not verified',
+    });
+  return {
+    signCount: verified.authenticationInfo.newCounter,
+    backedUp: verified.authenticationInfo.credentialBackedUp,
+  };
+};
