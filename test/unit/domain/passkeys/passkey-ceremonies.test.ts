@@ -8,6 +8,7 @@ import {
   verifyRegistration,
 } from '../../../../src/domain/passkeys/passkey-ceremonies.ts';
 import { passkeyProviderName } from '../../../../src/domain/passkeys/passkey-providers.ts';
+import { softwareAuthenticator } from '../../../support/software-authenticator.ts';
 
 const rp = { name: 'NHS login', id: 'localhost', origin: 'http://localhost:3000' };
 const challenge = new Uint8Array(32).fill(7);
@@ -111,5 +112,99 @@ describe('the passkey ceremonies (SimpleWebAuthn, wrapped)', () => {
     expect(passkeyProviderName('ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4')).toBe('Google Password Manager');
     expect(passkeyProviderName('00000000-0000-0000-0000-000000000000')).toBeUndefined();
     expect(passkeyProviderName('12345678-1234-1234-1234-123456789012')).toBeUndefined();
+  });
+});
+
+describe('the passkey ceremonies with an authenticator', () => {
+  it('sets up a passkey and logs in with it, the counter moving on; another origin or challenge is refused', async () => {
+    // Prepare
+    const authenticator = softwareAuthenticator({ rpId: rp.id, origin: rp.origin });
+    const setUpOptions = await registrationOptions(rp, account, [], challenge);
+
+    // Act
+    const registered = await verifyRegistration(
+      rp,
+      authenticator.register(setUpOptions.challenge),
+      setUpOptions.challenge,
+      {
+        accountId: account.accountId,
+        now: new Date('2026-12-02T10:00:00Z'),
+      },
+    );
+    const passkey = { ...registered, name: registered.suggestedName };
+    const loginChallenge = (await authenticationOptions(rp, new Uint8Array(32).fill(9))).challenge;
+    const login = await verifyAuthentication(
+      rp,
+      authenticator.authenticate(loginChallenge, account.accountId),
+      loginChallenge,
+      passkey,
+    );
+    const elsewhere = verifyAuthentication(
+      rp,
+      authenticator.authenticate(loginChallenge, account.accountId, 'https://evil.example'),
+      loginChallenge,
+      passkey,
+    );
+    const otherChallenge = verifyAuthentication(
+      rp,
+      authenticator.authenticate('b3RoZXItY2hhbGxlbmdl', account.accountId),
+      loginChallenge,
+      passkey,
+    );
+    const wrongOriginSetUp = verifyRegistration(
+      rp,
+      softwareAuthenticator({ rpId: rp.id, origin: rp.origin }).register(
+        setUpOptions.challenge,
+        'https://evil.example',
+      ),
+      setUpOptions.challenge,
+      { accountId: account.accountId, now: new Date() },
+    );
+
+    // Assess
+    expect(registered).toMatchObject({
+      credentialId: authenticator.credentialId,
+      accountId: account.accountId,
+      signCount: 0,
+      transports: ['internal', 'hybrid'],
+      deviceType: 'multiDevice',
+      backedUp: true,
+      providerName: 'Google Password Manager',
+      suggestedName: 'Google Password Manager',
+      createdAt: '2026-12-02T10:00:00.000Z',
+    });
+    expect(login).toEqual({ signCount: 1, backedUp: true });
+    await expect(elsewhere).rejects.toBeInstanceOf(PasskeyNotVerifiedError);
+    await expect(otherChallenge).rejects.toBeInstanceOf(PasskeyNotVerifiedError);
+    await expect(wrongOriginSetUp).rejects.toBeInstanceOf(PasskeyNotVerifiedError);
+  });
+
+  it('tells a cloned authenticator by its counter: a copy reporting an old counter passes the signature, not the rule', async () => {
+    // Prepare
+    const authenticator = softwareAuthenticator({ rpId: rp.id, origin: rp.origin, counter: 10 });
+    const setUpOptions = await registrationOptions(rp, account, [], challenge);
+    const registered = await verifyRegistration(
+      rp,
+      authenticator.register(setUpOptions.challenge),
+      setUpOptions.challenge,
+      {
+        accountId: account.accountId,
+        now: new Date(),
+      },
+    );
+    const stored = { ...registered, name: 'Phone', signCount: 15 };
+    authenticator.setCounter(11);
+
+    // Act
+    const login = await verifyAuthentication(
+      rp,
+      authenticator.authenticate(setUpOptions.challenge, account.accountId),
+      setUpOptions.challenge,
+      stored,
+    );
+
+    // Assess
+    expect(login.signCount).toBe(12);
+    expect(counterVerdict(stored.signCount, login.signCount)).toBe('cloned');
   });
 });
