@@ -57,6 +57,10 @@ export const logMessages = {
  * a compile error.
  */
 export const limitLogMessages = {
+  'passkey-set-ups': {
+    messageCode: 'PL_LIMIT_PASSKEY_SET_UPS',
+    message: 'Passkey set-ups refused for the account',
+  },
   'staff-login-locked': {
     messageCode: 'PL_LIMIT_STAFF_LOGIN_LOCKED',
     message: 'Review console login locked after too many wrong passwords or codes',

@@ -382,6 +382,11 @@ const limitWording: Record<
     what: 'For your security, we cannot check your GP online services details again yet.',
     action: { text: 'Other ways to prove who you are', href: urlFor('prove-identity') },
   },
+  'passkey-set-ups': {
+    title: 'You cannot set up a passkey again today',
+    what: 'You have tried to set up a passkey too many times today.',
+    action: { text: 'Go back to your login and security settings', href: urlFor('settings') },
+  },
   // The review console's own lockout: its pages show it, never a patient's (listed for completeness).
   'staff-login-locked': {
     title: 'You cannot log in for a while',

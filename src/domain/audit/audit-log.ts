@@ -55,7 +55,14 @@ export type AuditEventType =
   /** A photo-ID check was sent for review (detail: the attempt). */
   | 'photo-id-submitted'
   /** A photo-ID check was decided (detail: `approved`, `rejected:<reason>` or `more-needed`). */
-  | 'photo-id-decided';
+  | 'photo-id-decided'
+  /** A passkey was set up (detail: its provider, when known). */
+  | 'passkey-added'
+  | 'passkey-removed'
+  /** A login with a passkey (detail: its provider, when known). */
+  | 'passkey-login'
+  /** A passkey's counter went backwards or stood still: a copy of it is in use; the login was refused. */
+  | 'passkey-clone-refused';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {

@@ -145,6 +145,12 @@ export const defaultLimits = {
   staffSessionIdleSeconds: 900,
   /** Seconds after logging in at which a review console session ends whatever happens (a shift). */
   staffSessionAbsoluteSeconds: 8 * 3600,
+  /** Passkeys one account may have (each device or password manager one; a lost one is removed). */
+  passkeysPerAccount: 10,
+  /** Passkey set-ups one account may start in a day (each a challenge and a ceremony). */
+  passkeySetUpsPerAccount: 20,
+  /** How long a passkey ceremony's challenge works: the browser's own timeout is 5 minutes. */
+  passkeyChallengeLifetimeSeconds: 300,
   /** PDS requests the whole service may make in a second (PDS's default rate limit is 5 a second per application). */
   pdsRequestsPerSecond: 5,
 } as const;

@@ -17,7 +17,9 @@ export type LimitReason =
   | 'details-checks'
   | 'gp-checks'
   /** A member of staff gave a wrong password or authenticator code too many times (the review console). */
-  | 'staff-login-locked';
+  | 'staff-login-locked'
+  /** An account started too many passkey set-ups today. */
+  | 'passkey-set-ups';
 
 const descriptions: Record<LimitReason, string> = {
   'password-delayed': 'The wrong password was entered too many times: wait before trying again.',
@@ -38,6 +40,7 @@ const descriptions: Record<LimitReason, string> = {
   'gp-checks': 'Your GP online services details have been checked too many times today.',
   'staff-login-locked':
     'The wrong password or authenticator code was entered too many times: wait before trying again.',
+  'passkey-set-ups': 'You have tried to set up a passkey too many times today.',
 };
 
 /**

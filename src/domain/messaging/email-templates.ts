@@ -427,6 +427,48 @@ export const identityCheckDelayedMessage = (input: EmailAddressee): EmailMessage
     ],
   });
 
+/** A passkey was set up on the account (seed 004), with what to do if it was not the patient. */
+export const passkeyAddedMessage = (
+  input: EmailAddressee & ContactLink & { readonly passkeyName: string; readonly settingsLink: string },
+): EmailMessage =>
+  renderEmail({
+    kind: 'passkey-added',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `A passkey was added to your ${input.serviceName} account`,
+    blocks: [
+      paragraph(`A passkey (${input.passkeyName}) was added to your ${input.serviceName} account.`),
+      paragraph('You can now use it to log in without your password or a security code.'),
+      paragraph('If you added it, you do not need to do anything.'),
+      paragraph(
+        'If you did not add it, remove it in your login and security settings, change your password, and contact us.',
+      ),
+      link('Your login and security settings', input.settingsLink),
+      link('Contact us', input.contactLink),
+    ],
+  });
+
+/** A passkey was removed from the account; it also has to be removed from the device's settings. */
+export const passkeyRemovedMessage = (
+  input: EmailAddressee & ContactLink & { readonly passkeyName: string },
+): EmailMessage =>
+  renderEmail({
+    kind: 'passkey-removed',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `A passkey was removed from your ${input.serviceName} account`,
+    blocks: [
+      paragraph(
+        `A passkey (${input.passkeyName}) was removed from your ${input.serviceName} account. It can no longer be used to log in.`,
+      ),
+      paragraph(
+        'To remove it from your device too, go to the passkeys in your device or password manager settings.',
+      ),
+      paragraph('If you did not remove it, contact us.'),
+      link('Contact us', input.contactLink),
+    ],
+  });
+
 /** Every email kind with its template: the compiler refuses a kind without one. */
 export const emailTemplates = {
   'confirm-email': confirmEmailMessage,
@@ -448,4 +490,6 @@ export const emailTemplates = {
   'identity-check-rejected': identityCheckRejectedMessage,
   'identity-check-more-needed': identityCheckMoreNeededMessage,
   'identity-check-delayed': identityCheckDelayedMessage,
+  'passkey-added': passkeyAddedMessage,
+  'passkey-removed': passkeyRemovedMessage,
 } as const satisfies Record<EmailKind, (input: never) => EmailMessage>;

@@ -18,7 +18,9 @@ export type EmailKind =
   | 'identity-check-approved'
   | 'identity-check-rejected'
   | 'identity-check-more-needed'
-  | 'identity-check-delayed';
+  | 'identity-check-delayed'
+  | 'passkey-added'
+  | 'passkey-removed';
 
 export type SmsKind = 'security-code' | 'phone-changed';
 

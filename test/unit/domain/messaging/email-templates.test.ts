@@ -69,6 +69,14 @@ const examples: { readonly [K in EmailKind]: TemplateInput<K> } = {
   'identity-check-rejected': { to: TO, serviceName: SERVICE, contactLink: CONTACT, reason: 'id-expired' },
   'identity-check-more-needed': { to: TO, serviceName: SERVICE, needed: 'video', startLink: LINK },
   'identity-check-delayed': { to: TO, serviceName: SERVICE },
+  'passkey-added': {
+    to: TO,
+    serviceName: SERVICE,
+    contactLink: CONTACT,
+    passkeyName: 'Google Password Manager',
+    settingsLink: 'https://login.example.org/settings',
+  },
+  'passkey-removed': { to: TO, serviceName: SERVICE, contactLink: CONTACT, passkeyName: 'My phone' },
 };
 
 const build = <K extends EmailKind>(kind: K, input: TemplateInput<K>): EmailMessage =>
