@@ -301,9 +301,10 @@ export class DynamoAccountStore implements AccountStore {
       await this.#table.putAll(
         audit.filter((item) => item.expiresAt === undefined).map((item) => ({ ...item, expiresAt })),
       );
-      await this.#table.deleteAll(
-        [...rest, ...links, ...sessions].map((item) => ({ pk: item.pk, sk: item.sk })),
-      );
+      await this.#table.deleteAll([
+        ...[...rest, ...links, ...sessions].map((item) => ({ pk: item.pk, sk: item.sk })),
+        ...passkeyClaimsOf(rest),
+      ]);
       // The marker goes only once the address is told: an interrupted try tells it on the next.
       if (marker.replacedEmail) await notify({ email: marker.replacedEmail });
       await this.#table.deleteAll([{ pk: marker.pk, sk: marker.sk }]);
@@ -374,6 +375,18 @@ export class DynamoAccountStore implements AccountStore {
         { kind: 'delete', key: keys.emailClaim(normaliseEmail(account.email)), matching: { accountId } },
         { kind: 'delete', key: keys.account(accountId) },
       ]);
-    await this.#table.deleteAll([...[...items, ...links].map((item) => ({ pk: item.pk, sk: item.sk }))]);
+    await this.#table.deleteAll([
+      ...[...items, ...links].map((item) => ({ pk: item.pk, sk: item.sk })),
+      ...passkeyClaimsOf(items),
+    ]);
   }
 }
+
+/** The credential claims of the passkeys among an account's items: outside its partition, so deleted by name. */
+const passkeyClaimsOf = (items: readonly Item[]) =>
+  items.flatMap((item) => {
+    const credentialId = (item as { passkey?: { credentialId?: unknown } }).passkey?.credentialId;
+    return item.sk.startsWith(accountItems.passkey) && typeof credentialId === 'string'
+      ? [keys.passkeyClaim(credentialId)]
+      : [];
+  });

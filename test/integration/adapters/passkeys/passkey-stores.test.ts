@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '../../../../src/adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoPasskeyChallengeStore } from '../../../../src/adapters/dynamodb/dynamo-passkey-challenge-store.ts';
 import { DynamoPasskeyStore } from '../../../../src/adapters/dynamodb/dynamo-passkey-store.ts';
 import type { DynamoTable } from '../../../../src/adapters/dynamodb/dynamo-table.ts';
+import { keys } from '../../../../src/adapters/dynamodb/keys.ts';
 import {
   AlreadyUsedError,
   ConflictError,
@@ -125,5 +127,31 @@ describe('the passkey stores', () => {
     expect(wrongCeremony).toBeInstanceOf(NotFoundError);
     expect(notOurs).toBeInstanceOf(NotFoundError);
     expect(expired).toBeInstanceOf(ExpiredError);
+  });
+
+  it('goes with its account: deleting the account deletes its passkeys and their credential claims', async () => {
+    // Prepare
+    const accounts = new DynamoAccountStore(table);
+    const accountId = randomUUID();
+    await accounts.create({
+      accountId,
+      subject: randomUUID(),
+      email: `patient-${randomUUID()}@example.com`,
+      passwordHash: 'hash',
+      proofingLevel: 'P0',
+      createdAt: new Date().toISOString(),
+    });
+    const passkey = passkeyOf(accountId);
+    await passkeys.add(passkey);
+
+    // Act
+    await accounts.delete(accountId);
+    const claim = await table.get(keys.passkeyClaim(passkey.credentialId));
+    // The same credential can be set up again (on a new account), as nothing of the old one is left
+    await passkeys.add({ ...passkey, accountId: randomUUID() });
+
+    // Assess
+    expect(claim).toBeUndefined();
+    expect(await passkeys.find(passkey.credentialId)).toMatchObject({ credentialId: passkey.credentialId });
   });
 });
