@@ -237,11 +237,7 @@ export const consoleReviewPages = (
   const checkPage = async ({ staff, path, sourceIp }: StaffRequest<unknown>) => {
     const accountId = idOf(path.accountId, 'check');
     const review = await deps.reviews.open(staff, accountId, sourceIp);
-    const [reviewers, history] = await Promise.all([
-      deps.reviews.reviewers(staff),
-      deps.reviews.history(staff, accountId),
-    ]);
-    const { check } = review;
+    const { check, reviewers, history } = review;
     return {
       title: `Photo-ID check ${check.checkId}`,
       check: {

@@ -13,10 +13,12 @@ export interface CookieOptions {
   readonly maxAgeSeconds?: number;
   /** Secure (and so `__Host-` names) everywhere but plain-http localhost. */
   readonly secure: boolean;
+  /** Lax unless given: Strict where no link from elsewhere should arrive logged in (the review console). */
+  readonly sameSite?: 'Lax' | 'Strict';
 }
 
 /**
- * A `Set-Cookie` value: always HttpOnly, SameSite=Lax, Path=/ and no Domain, so that with
+ * A `Set-Cookie` value: always HttpOnly, SameSite (Lax unless asked), Path=/ and no Domain, so that with
  * Secure it meets the `__Host-` prefix rules.
  */
 export const serializeCookie = (name: string, value: string, options: CookieOptions): string =>
@@ -24,7 +26,7 @@ export const serializeCookie = (name: string, value: string, options: CookieOpti
     `${name}=${value}`,
     'Path=/',
     'HttpOnly',
-    'SameSite=Lax',
+    `SameSite=${options.sameSite ?? 'Lax'}`,
     ...(options.secure ? ['Secure'] : []),
     ...(options.maxAgeSeconds !== undefined ? [`Max-Age=${options.maxAgeSeconds}`] : []),
   ].join('; ');

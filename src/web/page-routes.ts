@@ -114,7 +114,8 @@ const answerOrigins = (session: BrowserSession | undefined): string[] => {
 const interactionOf = (session: BrowserSession | undefined) =>
   session?.pendingAuthorization && session.interactionId ? { interaction: session.interactionId } : {};
 
-const firstValues = (values: unknown): FormValues => {
+/** One value a field (the first, if it was sent twice), strings only: how every page reads a form or query. */
+export const firstValues = (values: unknown): FormValues => {
   if (typeof values !== 'object' || values === null) return {};
   return Object.fromEntries(
     Object.entries(values as Record<string, unknown>).flatMap(([name, value]) => {
@@ -124,11 +125,20 @@ const firstValues = (values: unknown): FormValues => {
   );
 };
 
-const sameToken = (expected: string, given: string | undefined): boolean => {
+/** A CSRF token compared in constant time. */
+export const sameToken = (expected: string, given: string | undefined): boolean => {
   if (!given) return false;
   const [a, b] = [Buffer.from(expected), Buffer.from(given)];
   return a.length === b.length && timingSafeEqual(a, b);
 };
+
+/** An InvalidInputError as the design system shows it: the error summary's list, and each field's message. */
+export const formProblems = (error: InvalidInputError) => ({
+  errors: error.problems.map((problem) => ({ text: problem.message, href: `#${problem.field}` })),
+  fieldErrors: Object.fromEntries(
+    error.problems.map((problem) => [problem.field, { text: problem.message }]),
+  ),
+});
 
 /**
  * Turns page definitions into routes: resumes or starts the browser session, checks the CSRF token
@@ -224,13 +234,7 @@ export const createPageRoutes = (deps: PageDependencies) => {
               ([name]) => name !== 'csrfToken' && !definition.secretFields?.includes(name),
             ),
           );
-          const errors = error.problems.map((problem) => ({
-            text: problem.message,
-            href: `#${problem.field}`,
-          }));
-          const fieldErrors = Object.fromEntries(
-            error.problems.map((problem) => [problem.field, { text: problem.message }]),
-          );
+          const { errors, fieldErrors } = formProblems(error);
           return render(
             formView,
             {

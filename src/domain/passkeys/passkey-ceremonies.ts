@@ -66,26 +66,16 @@ export const verifyRegistration = async (
   expectedChallenge: string,
   owner: { readonly accountId: string; readonly now: Date },
 ): Promise<Omit<Passkey, 'name'> & { readonly suggestedName: string }> => {
-  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
-  try {
-    verified = await verifyRegistrationResponse({
+  const verified = await verifiedBy('registration', 'The passkey could not be set up.', () =>
+    verifyRegistrationResponse({
       response,
       expectedChallenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
       requireUserVerification: true,
       supportedAlgorithmIDs: [...passkeyAlgorithms],
-    });
-  } catch (error) {
-    throw new PasskeyNotVerifiedError('The passkey could not be set up.', {
-      logDetail: `registration: ${(error as Error).message.slice(0, 200)}`,
-      cause: error,
-    });
-  }
-  if (!verified.verified)
-    throw new PasskeyNotVerifiedError('The passkey could not be set up.', {
-      logDetail: 'registration: not verified',
-    });
+    }),
+  );
   const { credential, aaguid, credentialDeviceType, credentialBackedUp } = verified.registrationInfo;
   const providerName = passkeyProviderName(aaguid);
   return {
@@ -131,9 +121,8 @@ export const verifyAuthentication = async (
   expectedChallenge: string,
   passkey: Passkey,
 ): Promise<{ readonly signCount: number; readonly backedUp: boolean }> => {
-  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
-  try {
-    verified = await verifyAuthenticationResponse({
+  const verified = await verifiedBy('authentication', 'The passkey could not be used.', () =>
+    verifyAuthenticationResponse({
       response,
       expectedChallenge,
       expectedOrigin: rp.origin,
@@ -146,19 +135,33 @@ export const verifyAuthentication = async (
         counter: 0,
         transports: [...passkey.transports] as never,
       },
-    });
-  } catch (error) {
-    throw new PasskeyNotVerifiedError('The passkey could not be used.', {
-      logDetail: `authentication: ${(error as Error).message.slice(0, 200)}`,
-      cause: error,
-    });
-  }
-  if (!verified.verified)
-    throw new PasskeyNotVerifiedError('The passkey could not be used.', {
-      logDetail: 'authentication: not verified',
-    });
+    }),
+  );
   return {
     signCount: verified.authenticationInfo.newCounter,
     backedUp: verified.authenticationInfo.credentialBackedUp,
   };
 };
+
+/**
+ * Runs one of SimpleWebAuthn's verifications: whatever it throws, or a response it does not
+ * verify, is PasskeyNotVerifiedError with the patient's description, its reason for the log only.
+ */
+async function verifiedBy<T extends { readonly verified: boolean }>(
+  ceremony: 'registration' | 'authentication',
+  description: string,
+  verify: () => Promise<T>,
+): Promise<Exclude<T, { verified: false }>> {
+  let result: T;
+  try {
+    result = await verify();
+  } catch (error) {
+    throw new PasskeyNotVerifiedError(description, {
+      logDetail: `${ceremony}: ${(error as Error).message.slice(0, 200)}`,
+      cause: error,
+    });
+  }
+  if (!result.verified)
+    throw new PasskeyNotVerifiedError(description, { logDetail: `${ceremony}: not verified` });
+  return result as Exclude<T, { verified: false }>;
+}

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type * as z from 'zod/mini';
 import { consoleUrlFor } from '../../console-routes.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -17,10 +16,10 @@ import { type ClientAddressSource, clientIp } from '../../platform/http/client-i
 import type { ErrorPresenter } from '../../platform/http/error-mapper.ts';
 import { defineRoute, type RouteDefinition } from '../../platform/http/http-handler.ts';
 import type { HttpEvent, HttpResponse } from '../../platform/http/http-types.ts';
-import { cookieName, readCookie } from '../cookies.ts';
+import { cookieName, readCookie, serializeCookie } from '../cookies.ts';
 import type { PageRenderer } from '../page-renderer.ts';
 import { type ContentSecurityAdditions, htmlResponse, redirectResponse } from '../page-response.ts';
-import type { FormValues } from '../page-routes.ts';
+import { type FormValues, firstValues, formProblems, sameToken } from '../page-routes.ts';
 
 export interface ConsoleRequest<Form = FormValues> {
   readonly event: HttpEvent;
@@ -89,22 +88,6 @@ export class ConsoleSessionEndedError extends DomainError {
   readonly status = 400;
 }
 
-const firstValues = (values: unknown): FormValues => {
-  if (typeof values !== 'object' || values === null) return {};
-  return Object.fromEntries(
-    Object.entries(values as Record<string, unknown>).flatMap(([name, value]) => {
-      const first = Array.isArray(value) ? value[0] : value;
-      return typeof first === 'string' ? [[name, first]] : [];
-    }),
-  );
-};
-
-const sameToken = (expected: string, given: string | undefined): boolean => {
-  if (!given) return false;
-  const [a, b] = [Buffer.from(expected), Buffer.from(given)];
-  return a.length === b.length && timingSafeEqual(a, b);
-};
-
 /** The links every console page's header shows, by what the role may do. */
 const navigationFor = (staff: StaffAccount | undefined) =>
   staff
@@ -158,14 +141,11 @@ const problemFor = (error: DomainError | undefined, clock: Clock) => {
 export const createConsolePageRoutes = (deps: ConsolePageDependencies) => {
   const name = cookieName(SESSION_COOKIE, deps.secureCookies);
   const cookie = (value: string, maxAgeSeconds?: number) =>
-    [
-      `${name}=${value}`,
-      'Path=/',
-      'HttpOnly',
-      'SameSite=Strict',
-      ...(deps.secureCookies ? ['Secure'] : []),
-      ...(maxAgeSeconds !== undefined ? [`Max-Age=${maxAgeSeconds}`] : []),
-    ].join('; ');
+    serializeCookie(name, value, {
+      secure: deps.secureCookies,
+      sameSite: 'Strict',
+      ...(maxAgeSeconds !== undefined ? { maxAgeSeconds } : {}),
+    });
 
   const render = (
     view: string,
@@ -248,10 +228,7 @@ export const createConsolePageRoutes = (deps: ConsolePageDependencies) => {
             {
               ...(await formData?.(request)),
               values,
-              errors: error.problems.map((problem) => ({ text: problem.message, href: `#${problem.field}` })),
-              fieldErrors: Object.fromEntries(
-                error.problems.map((problem) => [problem.field, { text: problem.message }]),
-              ),
+              ...formProblems(error),
               csrfToken: saved.csrfToken,
             },
             400,

@@ -56,6 +56,10 @@ export interface CheckReview {
   readonly approvable: boolean;
   /** Who the submission is given to (by a supervisor), while that holds. */
   readonly assignedTo?: string;
+  /** Who it can be given to (for a supervisor; none for others). */
+  readonly reviewers: readonly StaffAccount[];
+  /** What staff did with the account's checks (for a supervisor; none for others). */
+  readonly history: readonly RecordedStep[];
 }
 
 /** A step of the record supervisors read: who did what to which check. */
@@ -95,9 +99,9 @@ export class PhotoIdReviews {
   async queue(staff: StaffAccount, sourceIp: string): Promise<QueueEntry[]> {
     await this.#require(staff, 'view-queue', sourceIp);
     const checks = await this.#deps.checks.waiting();
-    const [assignments, isActive] = await Promise.all([
+    const [assignments, { isActive }] = await Promise.all([
       this.#deps.assignments.find(checks.map((check) => check.accountId)),
-      this.#activeStaff(),
+      this.#staffList(),
     ]);
     // Support sees where every check stands (for a patient who asks); reviewers only their own to do.
     const shown =
@@ -115,8 +119,17 @@ export class PhotoIdReviews {
   /** A check's page: refused when the role may not open checks, or the check is not theirs to review. */
   async open(staff: StaffAccount, accountId: string, sourceIp: string): Promise<CheckReview> {
     await this.#require(staff, 'open-check', sourceIp);
-    const { check, assignment, isActive } = await this.#reviewable(staff, accountId, sourceIp, 'open-check');
+    const { check, assignment, members, isActive } = await this.#reviewable(
+      staff,
+      accountId,
+      sourceIp,
+      'open-check',
+    );
     const assignedTo = assigneeOf(assignment, check, isActive);
+    // What a supervisor sees besides: who it can be given to, and what staff did with the account's checks.
+    const history = staffMay(staff.role, 'view-decisions')
+      ? withNames(await this.#deps.audit.forAccount(accountId, 50), members)
+      : [];
     const mediaShown = check.validation !== undefined && check.mediaDeletedAt === undefined;
     const link = (key: string, contentType: string) =>
       this.#deps.media.downloadUrl(key, { expiresInSeconds: this.#deps.mediaLinkSeconds, contentType });
@@ -148,6 +161,8 @@ export class PhotoIdReviews {
       decidable: isDecidable(check),
       approvable: check.detailsMatch?.kind === 'matched',
       ...(assignedTo ? { assignedTo } : {}),
+      reviewers: staffMay(staff.role, 'reassign') ? members.filter(canReview) : [],
+      history,
     };
   }
 
@@ -260,9 +275,7 @@ export class PhotoIdReviews {
   /** The members of staff a check can be given to. */
   async reviewers(staff: StaffAccount): Promise<StaffAccount[]> {
     if (!staffMay(staff.role, 'reassign')) return [];
-    return (await this.#deps.staff.list()).filter(
-      (member) => !member.disabled && staffMay(member.role, 'decide'),
-    );
+    return (await this.#deps.staff.list()).filter(canReview);
   }
 
   /** Who decided and assigned what over the last week, newest first, with their names (supervisors). */
@@ -280,16 +293,6 @@ export class PhotoIdReviews {
     return withNames(events, members);
   }
 
-  /** The console's steps about one account's checks (supervisors, on the check's page). */
-  async history(staff: StaffAccount, accountId: string): Promise<RecordedStep[]> {
-    if (!staffMay(staff.role, 'view-decisions')) return [];
-    const [events, members] = await Promise.all([
-      this.#deps.audit.forAccount(accountId, 50),
-      this.#deps.staff.list(),
-    ]);
-    return withNames(events, members);
-  }
-
   async #reviewable(
     staff: StaffAccount,
     accountId: string,
@@ -298,13 +301,14 @@ export class PhotoIdReviews {
   ): Promise<{
     check: PhotoIdCheck;
     assignment: ReviewAssignment | undefined;
+    members: StaffAccount[];
     isActive: (staffId: string) => boolean;
   }> {
     const check = await this.#deps.checks.current(accountId);
     if (!check) throw new CheckNotFoundError('There is no photo-ID check for that account.');
-    const [assignments, isActive] = await Promise.all([
+    const [assignments, { members, isActive }] = await Promise.all([
       this.#deps.assignments.find([accountId]),
-      this.#activeStaff(),
+      this.#staffList(),
     ]);
     const assignment = assignments.get(accountId);
     // A reviewer sees a check only while it waits and is theirs to review; a supervisor, any.
@@ -317,17 +321,14 @@ export class PhotoIdReviews {
       );
       throw new StaffNotAllowedError('This check is not yours to review.', { logDetail: 'not-reviewable' });
     }
-    return { check, assignment, isActive };
+    return { check, assignment, members, isActive };
   }
 
-  /** Whether a member of staff may still review: an assignment to someone disabled counts for nothing. */
-  async #activeStaff(): Promise<(staffId: string) => boolean> {
-    const active = new Set(
-      (await this.#deps.staff.list())
-        .filter((member) => !member.disabled && staffMay(member.role, 'decide'))
-        .map((member) => member.staffId),
-    );
-    return (staffId) => active.has(staffId);
+  /** Every member of staff, read once a request, and who of them may still review (an assignment to someone disabled counts for nothing). */
+  async #staffList(): Promise<{ members: StaffAccount[]; isActive: (staffId: string) => boolean }> {
+    const members = await this.#deps.staff.list();
+    const active = new Set(members.filter(canReview).map((member) => member.staffId));
+    return { members, isActive: (staffId) => active.has(staffId) };
   }
 
   async #require(staff: StaffAccount, action: StaffAction, sourceIp: string): Promise<void> {
@@ -349,6 +350,8 @@ export class PhotoIdReviews {
     });
   }
 }
+
+const canReview = (member: StaffAccount): boolean => !member.disabled && staffMay(member.role, 'decide');
 
 const isDecidable = (check: PhotoIdCheck): boolean =>
   check.state === 'in-review' && check.taskToken !== undefined;
