@@ -183,7 +183,11 @@ export class LocalPhotoIdWorkflow implements PhotoIdWorkflow, ReviewDecisions {
     );
   }
 
-  /** A `.waitForTaskToken` task: a fresh token, given to the task as Step Functions would, then registered. */
+  /**
+   * A `.waitForTaskToken` task: a fresh token, registered, then given to the task as Step Functions
+   * would. As there, the token can be used from the moment the task has it: a decision that comes
+   * while the task is still finishing (it has stored the token) is taken, never refused.
+   */
   async #wait(executionName: string, input: JSONValue): Promise<JSONValue> {
     const { FunctionName, Payload } = input as { FunctionName: string; Payload: Record<string, unknown> };
     // The runner's timer starts as this is called; a decision is refused a little before it fires,
@@ -191,8 +195,16 @@ export class LocalPhotoIdWorkflow implements PhotoIdWorkflow, ReviewDecisions {
     const timeoutSeconds = Number(Payload.timeoutSeconds ?? 60);
     const timesOutAt = Date.now() + timeoutSeconds * 1000 - timeoutMarginMs;
     const taskToken = `local.${randomUUID()}`;
-    await runPhotoIdTask(this.#tasks, functionNamed(FunctionName), { ...Payload, taskToken });
-    return new Promise((resolve) => this.#waiting.set(executionName, { taskToken, timesOutAt, resolve }));
+    const decided = new Promise<JSONValue>((resolve) =>
+      this.#waiting.set(executionName, { taskToken, timesOutAt, resolve }),
+    );
+    try {
+      await runPhotoIdTask(this.#tasks, functionNamed(FunctionName), { ...Payload, taskToken });
+    } catch (error) {
+      if (this.#waiting.get(executionName)?.taskToken === taskToken) this.#waiting.delete(executionName);
+      throw error;
+    }
+    return decided;
   }
 }
 
