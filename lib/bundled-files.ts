@@ -28,6 +28,11 @@ export const bundledFileCopies: Readonly<Record<BundledFiles, readonly FileCopy[
   assets: [
     { from: join(projectRoot, 'src', 'web', 'assets'), to: bundleLayout.ownAssets, include: ['*'] },
     {
+      from: join(projectRoot, 'node_modules', '@simplewebauthn', 'browser', 'dist', 'bundle'),
+      to: bundleLayout.simpleWebAuthnBrowser,
+      include: ['index.umd.min.js'],
+    },
+    {
       from: nhsukFrontendDist,
       to: nhsukFrontendInBundle,
       include: ['nhsuk-frontend.min.css', 'nhsuk-frontend.min.js', 'assets/**'],

@@ -44,7 +44,7 @@ export interface ConsentSharing {
 export const consentSharing = (
   source: ClaimsSource,
   scopes: readonly Scope[],
-  login: { readonly credentials: 'Cp' | 'Cp.Cd' } = { credentials: 'Cp.Cd' },
+  login: { readonly credentials: 'Cp' | 'Cp.Cd' | 'Cm' } = { credentials: 'Cp.Cd' },
 ): ConsentSharing => {
   // The GP credentials are kept sealed; only whether they exist matters here, never what they are.
   const sealed = source.identity?.sealedGpIntegrationCredentials;

@@ -3,6 +3,7 @@ import { urlFor } from '../../src/routes.ts';
 import { createPagesHandler, type PagesHandlerDependencies } from '../../src/web/pages-handler.ts';
 import { sessionAccount } from '../../src/web/session-account.ts';
 import { type LoginPagesDependencies, loginPages } from './login-pages.ts';
+import { passkeyCeremony, passkeyOffered } from './login-passkey.ts';
 
 export interface LoginFunctionDependencies extends PagesHandlerDependencies, LoginPagesDependencies {}
 
@@ -17,6 +18,8 @@ export const createHandler = (deps: LoginFunctionDependencies): HttpHandler =>
           title: 'Log in',
           values: {},
           allowRegistration: session.pendingAuthorization?.allowRegistration ?? true,
+          // The passkey button and the email field's autofill, where this login may be a passkey's.
+          ...(passkeyOffered(session) ? { passkey: await passkeyCeremony(deps) } : {}),
         },
       }),
     }),

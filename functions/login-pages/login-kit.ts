@@ -9,6 +9,7 @@ import type { RememberedDevices } from '../../src/domain/devices/remembered-devi
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import { type LimitReason, TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
 import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
+import type { Passkeys } from '../../src/domain/passkeys/passkeys.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { isReturnablePage, type RouteIdOf, routes, urlFor } from '../../src/routes.ts';
@@ -26,6 +27,7 @@ export interface LoginPagesDependencies {
   /** To answer the relying party's pending request as soon as the login is complete. */
   readonly authorization: Pick<AuthorizationDecision, 'next' | 'consentedScopes'>;
   readonly newPhones: NewPhoneNumbers;
+  readonly passkeys: Pick<Passkeys, 'beginLogin' | 'finishLogin'>;
   readonly devices: Pick<RememberedDevices, 'lifetimeSeconds'>;
   readonly clock: Clock;
   readonly limits: Limits;

@@ -10,7 +10,7 @@ import { bundleLayout, inBundlePath } from '../../src/platform/bundle-files.ts';
 import { loadConfig, settings } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createPageRenderer } from '../../src/web/page-renderer.ts';
-import { loadAssetCatalogue } from '../../src/web/static-assets.ts';
+import { bundledAssetRoots, loadAssetCatalogue } from '../../src/web/static-assets.ts';
 import { createReviewConsoleServices } from '../../src/wiring/review-console-services.ts';
 import type { ReviewConsoleDependencies } from './handler.ts';
 
@@ -48,10 +48,7 @@ export const dependencies = (env: Record<string, string | undefined>): ReviewCon
     secureCookies: true,
     // Nothing sits in front of the console's API to vouch for a viewer-address header: the connection's.
     clientAddressSource: 'connection',
-    assets: loadAssetCatalogue({
-      nhsukFrontend: inBundlePath(`${bundleLayout.nhsukFrontend}/nhsuk`),
-      ownAssets: inBundlePath(bundleLayout.ownAssets),
-    }),
+    assets: loadAssetCatalogue(bundledAssetRoots()),
     mediaOrigin: s3MediaOrigin(config.mediaBucket, env.AWS_REGION ?? 'eu-west-2'),
   };
 };

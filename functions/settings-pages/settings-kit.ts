@@ -5,6 +5,7 @@ import type { AuditLog } from '../../src/domain/audit/audit-log.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import type { RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
+import type { Passkeys } from '../../src/domain/passkeys/passkeys.ts';
 import {
   isRecentlyReauthenticated,
   type ReauthenticationNeed,
@@ -28,6 +29,7 @@ export interface SettingsPagesDependencies {
   readonly settings: AccountSettings;
   readonly reauthentication: Reauthentication;
   readonly devices: RememberedDevices;
+  readonly passkeys: Pick<Passkeys, 'list' | 'beginSetUp' | 'finishSetUp' | 'rename' | 'remove'>;
   readonly audit: AuditLog;
   readonly limits: Limits;
   readonly clock: Clock;
@@ -44,6 +46,7 @@ export type SettingsForm = Readonly<Record<string, unknown>>;
 /** The settings pages a re-authentication can lead to, and what each needs: a fixed list, never a URL from input. */
 export const reauthenticationTargets = {
   phone: { path: urlFor('settings-phone'), need: 'second-factor-or-lost-phone' },
+  passkey: { path: urlFor('settings-passkey-set-up'), need: 'second-factor' },
 } as const satisfies Record<string, { path: string; need: ReauthenticationNeed }>;
 
 export type ReauthenticationTarget = keyof typeof reauthenticationTargets;
@@ -64,6 +67,18 @@ export const confirmPage = (
   view: 'pages/confirm-link.njk',
   data: { title, paragraphs: [paragraph], action, token, submit },
 });
+
+/** A time as the settings pages show it: "2 December 2026 at 7:15am", in UK time. */
+export const shownTime = (iso: string): string =>
+  new Date(iso).toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: true,
+    timeZone: 'Europe/London',
+  });
 
 export type SettingsKit = ReturnType<typeof settingsKit>;
 

@@ -2,18 +2,12 @@ import { maskPhoneNumber } from '../../src/domain/accounts/phone-number.ts';
 import type { AuditEvent } from '../../src/domain/audit/audit-log.ts';
 import { cookieName, readCookie } from '../../src/web/cookies.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
-import type { SettingsKit, SettingsPagesDependencies, SettingsRoutes } from './settings-kit.ts';
-
-const when = (iso: string): string =>
-  new Date(iso).toLocaleString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    hour12: true,
-    timeZone: 'Europe/London',
-  });
+import {
+  type SettingsKit,
+  type SettingsPagesDependencies,
+  type SettingsRoutes,
+  shownTime as when,
+} from './settings-kit.ts';
 
 /** What the recent-activity list says for each event a patient would recognise. */
 const activityText: Partial<Record<AuditEvent['type'], string>> = {
@@ -34,6 +28,10 @@ const activityText: Partial<Record<AuditEvent['type'], string>> = {
   'phone-change-cancelled': 'Change of mobile phone number cancelled',
   'device-remembered': 'Device remembered',
   'device-removed': 'Remembered device removed',
+  'passkey-added': 'Passkey set up',
+  'passkey-removed': 'Passkey removed',
+  'passkey-login': 'Logged in with a passkey',
+  'passkey-clone-refused': 'A copy of one of your passkeys was refused',
   'logged-out': 'Logged out',
 };
 
@@ -56,9 +54,10 @@ export const overviewPages = (deps: SettingsPagesDependencies, { withAccount }: 
         // Which row is this browser: the device id before the cookie's secret (for the label only).
         const cookie = readCookie(event.cookies, cookieName('device', deps.secureCookies));
         const thisDevice = cookie?.split('.')[0];
-        const [devices, events] = await Promise.all([
+        const [devices, events, passkeys] = await Promise.all([
           deps.devices.list(account.accountId),
           deps.audit.recent(account.accountId, 30),
+          deps.passkeys.list(account),
         ]);
         // Coming back here ("Cancel and go back to your settings") ends a change in progress: a
         // new number's code can no longer be entered.
@@ -73,6 +72,10 @@ export const overviewPages = (deps: SettingsPagesDependencies, { withAccount }: 
             updated: Object.hasOwn(updates, query.updated ?? '') ? updates[query.updated ?? ''] : undefined,
             email: account.email,
             phone: account.phoneNumber ? maskPhoneNumber(account.phoneNumber) : 'None',
+            passkeys:
+              passkeys.length === 0
+                ? 'None set up'
+                : `${passkeys.length} set up (${passkeys.map((passkey) => passkey.name).join(', ')})`,
             devices: devices.map((device) => ({
               deviceId: device.deviceId,
               label: device.label,

@@ -4,6 +4,7 @@ import { emailChangePages } from './settings-email.ts';
 import { emailReportPages } from './settings-email-report.ts';
 import { type SettingsPagesDependencies, settingsKit } from './settings-kit.ts';
 import { overviewPages } from './settings-overview.ts';
+import { passkeyPages } from './settings-passkeys.ts';
 import { passwordChangePages } from './settings-password.ts';
 import { phoneChangePages } from './settings-phone.ts';
 import { reauthenticationPages } from './settings-reauthenticate.ts';
@@ -25,5 +26,6 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     ...phoneChangePages(deps, kit, page),
     ...reauthenticationPages(deps, kit, page),
     ...devicesAndDeletePages(deps, kit, page),
+    ...passkeyPages(deps, kit, page),
   };
 };

@@ -1,7 +1,6 @@
-import { bundleLayout, inBundlePath } from '../../src/platform/bundle-files.ts';
 import { loadConfig, settings } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { loadAssetCatalogue } from '../../src/web/static-assets.ts';
+import { bundledAssetRoots, loadAssetCatalogue } from '../../src/web/static-assets.ts';
 import type { StaticAssetsDependencies } from './handler.ts';
 
 /** The assets function's composition root: the catalogue of the files beside its bundle. */
@@ -9,9 +8,6 @@ export const dependencies = (env: Record<string, string | undefined>): StaticAss
   const config = loadConfig(env, { logLevel: settings.logLevel });
   return {
     logger: createLogger(config.logLevel),
-    assets: loadAssetCatalogue({
-      nhsukFrontend: inBundlePath(`${bundleLayout.nhsukFrontend}/nhsuk`),
-      ownAssets: inBundlePath(bundleLayout.ownAssets),
-    }),
+    assets: loadAssetCatalogue(bundledAssetRoots()),
   };
 };

@@ -44,6 +44,7 @@ export const createLocalConsoleHandler = (deps: {
     assets: loadAssetCatalogue({
       nhsukFrontend: workingCopyPaths.nhsukFrontend,
       ownAssets: workingCopyPaths.ownAssets,
+      simpleWebAuthnBrowser: workingCopyPaths.simpleWebAuthnBrowser,
     }),
     mediaOrigin: deps.mediaOrigin,
   });

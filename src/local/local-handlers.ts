@@ -50,6 +50,7 @@ export const workingCopyPaths = {
   nhsukFrontendDist: here('../../node_modules/nhsuk-frontend/dist'),
   nhsukFrontend: here('../../node_modules/nhsuk-frontend/dist/nhsuk'),
   ownAssets: here('../web/assets'),
+  simpleWebAuthnBrowser: here('../../node_modules/@simplewebauthn/browser/dist/bundle'),
 };
 
 export interface LocalDependencies {
@@ -143,6 +144,7 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<HttpFunctio
       assets: loadAssetCatalogue({
         nhsukFrontend: workingCopyPaths.nhsukFrontend,
         ownAssets: workingCopyPaths.ownAssets,
+        simpleWebAuthnBrowser: workingCopyPaths.simpleWebAuthnBrowser,
       }),
     }),
     'not-found-pages': createNotFoundPagesHandler(pages),

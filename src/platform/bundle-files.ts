@@ -12,6 +12,8 @@ export const bundleLayout = {
   nhsukFrontend: 'nhsuk-frontend',
   /** Our own client files (`src/web/assets`). */
   ownAssets: 'assets',
+  /** @simplewebauthn/browser's browser bundle (its `dist/bundle`). */
+  simpleWebAuthnBrowser: 'simplewebauthn-browser',
   /** The common-password list (`src/adapters/files/common-passwords.txt`). */
   commonPasswords: 'common-passwords.txt',
 } as const;

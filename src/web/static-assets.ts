@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFoundError } from '../domain/errors.ts';
+import { bundleLayout, inBundlePath } from '../platform/bundle-files.ts';
 import { defineRoute, type RouteDefinition } from '../platform/http/http-handler.ts';
 
 export interface StaticAsset {
@@ -12,10 +13,14 @@ export interface StaticAsset {
   readonly binary: boolean;
 }
 
-/** Where the files come from: nhsuk-frontend's `dist/nhsuk` folder and our own `src/web/assets`. */
+/**
+ * Where the files come from: nhsuk-frontend's `dist/nhsuk` folder, our own `src/web/assets`, and
+ * the folder of @simplewebauthn/browser's browser bundle (`dist/bundle`), for the passkey pages.
+ */
 export interface AssetRoots {
   readonly nhsukFrontend: string;
   readonly ownAssets: string;
+  readonly simpleWebAuthnBrowser: string;
 }
 
 const types: Record<string, { contentType: string; binary: boolean }> = {
@@ -26,6 +31,13 @@ const types: Record<string, { contentType: string; binary: boolean }> = {
   png: { contentType: 'image/png', binary: true },
   ico: { contentType: 'image/x-icon', binary: true },
 };
+
+/** The roots in a Lambda bundle, where the stack copied the files (`bundledFiles: ['assets']`). */
+export const bundledAssetRoots = (): AssetRoots => ({
+  nhsukFrontend: inBundlePath(`${bundleLayout.nhsukFrontend}/nhsuk`),
+  ownAssets: inBundlePath(bundleLayout.ownAssets),
+  simpleWebAuthnBrowser: inBundlePath(bundleLayout.simpleWebAuthnBrowser),
+});
 
 const asset = (file: string): StaticAsset | undefined => {
   const type = types[file.split('.').pop() ?? ''];
@@ -41,6 +53,7 @@ export const loadAssetCatalogue = (roots: AssetRoots): ReadonlyMap<string, Stati
     ['nhsuk-frontend.min.css', join(roots.nhsukFrontend, 'nhsuk-frontend.min.css')],
     ['nhsuk-frontend.min.js', join(roots.nhsukFrontend, 'nhsuk-frontend.min.js')],
     ['manifest.json', join(roots.nhsukFrontend, 'assets', 'manifest.json')],
+    ['simplewebauthn-browser.js', join(roots.simpleWebAuthnBrowser, 'index.umd.min.js')],
     ...readdirSync(join(roots.nhsukFrontend, 'assets', 'images')).map((name): [string, string] => [
       `images/${name}`,
       join(roots.nhsukFrontend, 'assets', 'images', name),

@@ -2,6 +2,8 @@ import { DynamoFailureCounter } from '../adapters/dynamodb/dynamo-failure-counte
 import { DynamoKnownPhoneNumbers } from '../adapters/dynamodb/dynamo-known-phone-numbers.ts';
 import { DynamoLinkStore } from '../adapters/dynamodb/dynamo-link-store.ts';
 import { DynamoLockouts } from '../adapters/dynamodb/dynamo-lockouts.ts';
+import { DynamoPasskeyChallengeStore } from '../adapters/dynamodb/dynamo-passkey-challenge-store.ts';
+import { DynamoPasskeyStore } from '../adapters/dynamodb/dynamo-passkey-store.ts';
 import { DynamoPasswordFailureStore } from '../adapters/dynamodb/dynamo-password-failure-store.ts';
 import { DynamoRateLimiter } from '../adapters/dynamodb/dynamo-rate-limiter.ts';
 import { DynamoSecurityCodeStore } from '../adapters/dynamodb/dynamo-security-code-store.ts';
@@ -29,6 +31,7 @@ import { PasswordThrottle } from '../domain/limits/password-throttle.ts';
 import { TextMessageCaps } from '../domain/limits/text-message-caps.ts';
 import { OneTimeLinks } from '../domain/links/one-time-links.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
+import { Passkeys } from '../domain/passkeys/passkeys.ts';
 import { SecondFactors } from '../domain/second-factors/second-factor.ts';
 import { SecurityCodeDelivery } from '../domain/second-factors/security-code-delivery.ts';
 import { SmsSecondFactor } from '../domain/second-factors/sms-second-factor.ts';
@@ -158,8 +161,27 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     service,
   });
   const loginSecondFactor = new LoginSecondFactor({ secondFactors, delivery, newPhones });
+  // Passkeys belong to the hosted pages' origin: its host is the WebAuthn relying party id.
+  const origin = new URL(baseUrl);
+  const passkeys = new Passkeys({
+    passkeys: new DynamoPasskeyStore(table),
+    challenges: new DynamoPasskeyChallengeStore(table),
+    accounts,
+    rateLimiter,
+    audit,
+    email,
+    clock,
+    limits,
+    relyingParty: { name: service.serviceName, id: origin.hostname, origin: origin.origin },
+    service: {
+      serviceName: service.serviceName,
+      contactLink: service.contactLink,
+      settingsLink: service.pageUrl('settings-passkeys'),
+    },
+  });
   return {
     ...core,
+    passkeys,
     loginSecondFactor,
     loginCompletion: new LoginCompletion({ secondFactor: loginSecondFactor, devices, audit, clock }),
     newPhones,

@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { importPKCS8 } from 'jose';
 import * as oidc from 'openid-client';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAccessibilityProblems } from '../support/browser.ts';
+import { demoClientConfiguration } from '../support/demo-client-configuration.ts';
 import { janeSmithPassport } from '../support/id-fixtures.ts';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
 
@@ -52,17 +52,7 @@ describe('proving who you are with photo ID and a video, in a browser', () => {
       launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']),
     ]);
     redirectUri = `http://localhost:${stack.demoRelyingPartyPort}/callback`;
-    const privateKey = await importPKCS8(
-      await readFile(join(dataDirectory, 'demo-client', 'private-key.pem'), 'utf8'),
-      'RS512',
-    );
-    config = await oidc.discovery(
-      new URL(stack.issuer),
-      'demo-service',
-      { id_token_signed_response_alg: 'RS512' },
-      oidc.PrivateKeyJwt(privateKey),
-      { execute: [oidc.allowInsecureRequests] },
-    );
+    config = await demoClientConfiguration(stack.issuer, dataDirectory);
   });
 
   afterAll(async () => {

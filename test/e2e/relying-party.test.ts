@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAccessibilityProblems } from '../support/browser.ts';
+import { demoClientConfiguration } from '../support/demo-client-configuration.ts';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
 
 interface OutboxMessage {
@@ -37,17 +38,7 @@ describe('a relying party using openid-client', () => {
       launchChromium(),
     ]);
     redirectUri = `http://localhost:${stack.demoRelyingPartyPort}/callback`;
-    const privateKey = await importPKCS8(
-      await readFile(join(dataDirectory, 'demo-client', 'private-key.pem'), 'utf8'),
-      'RS512',
-    );
-    config = await oidc.discovery(
-      new URL(stack.issuer),
-      'demo-service',
-      { id_token_signed_response_alg: 'RS512' },
-      oidc.PrivateKeyJwt(privateKey),
-      { execute: [oidc.allowInsecureRequests] },
-    );
+    config = await demoClientConfiguration(stack.issuer, dataDirectory);
   });
 
   afterAll(async () => {

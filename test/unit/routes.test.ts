@@ -19,6 +19,15 @@ import { photoIdTaskFunctions } from '../../src/workflows/photo-id-check-workflo
 const reviewedBrowserFeatures: Readonly<Record<string, readonly BrowserFeature[]>> = {
   // Recording the photo-ID video (seed 001): the camera and the microphone, on that page alone.
   'prove-identity-photo-id-video': ['camera', 'microphone'],
+  // Logging in with a passkey (seed 004): the login page (its button and the email field's
+  // autofill), its form shown again after a wrong password, and the email-first page.
+  login: ['publickey-credentials-get'],
+  'login-submit': ['publickey-credentials-get'],
+  'login-passkey': ['publickey-credentials-get'],
+  'login-passkey-submit': ['publickey-credentials-get'],
+  // Setting up a passkey, behind the re-authentication gate, and its page shown again after a failure.
+  'settings-passkey-set-up': ['publickey-credentials-create'],
+  'settings-passkey-set-up-submit': ['publickey-credentials-create'],
 };
 
 describe('the route table', () => {

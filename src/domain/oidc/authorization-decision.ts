@@ -119,6 +119,9 @@ export class AuthorizationDecision {
         return refuse('interaction_required', 'The patient must prove who they are or log in again.');
       if (match.reason === 'proofing-too-low')
         return account.heldIdentity ? { kind: 'existing-account' } : { kind: 'prove-identity' };
+      // A passkey login (Cm) where the request names only password credentials: the patient logs
+      // in again with the password and a code, which the login page then asks for.
+      if (authentication.secondFactor === 'passkey') return { kind: 'log-in' };
       return refuse('access_denied', 'The login does not meet the requested vectors of trust.');
     }
     if (this.#needsNhsNumberCheck(account, match.vot, request.scopes)) {

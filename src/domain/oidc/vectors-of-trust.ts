@@ -261,6 +261,15 @@ const proofingMet = (requested: ProofingLevel | undefined, achieved: ProofingLev
   requested === undefined || levelRank(requested) <= levelRank(achieved);
 
 /**
+ * Whether a login with these credentials alone could meet any requested vector (its proofing level
+ * aside): the login page offers a passkey (`Cm`) only when one of the vectors allows it.
+ */
+export const credentialsAllowed = (
+  requested: readonly RequestedVector[],
+  credentials: CredentialCombination,
+): boolean => requested.some((vector) => credentialsMet(vectorParts(vector).credentials, credentials));
+
+/**
  * The best requested vector a login meets: the highest proofing level, then the most credentials
  * named, then a vector written in full, then the relying party's order. The `vot` is that vector,
  * with a part it left out filled from the login (the account's level, the credentials used).

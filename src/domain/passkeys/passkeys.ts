@@ -9,6 +9,7 @@ import type { Account, AccountStore } from '../accounts/account.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
+import { InvalidInputError } from '../invalid-input-error.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
@@ -55,6 +56,9 @@ export interface PasskeysDependencies {
     readonly settingsLink: string;
   };
 }
+
+/** The longest name a patient may give a passkey. */
+export const passkeyNameLength = 50;
 
 const newChallenge = (): Uint8Array<ArrayBuffer> => new Uint8Array(randomBytes(32));
 
@@ -172,6 +176,28 @@ export class Passkeys {
       throw new PasskeyNotVerifiedError('The passkey could not be used.', { logDetail: 'no-account' });
     await this.#audit(account.accountId, 'passkey-login', sourceIp, passkey.providerName);
     return { account, passkey };
+  }
+
+  /** The account's passkeys, the newest first. */
+  async list(account: Account): Promise<Passkey[]> {
+    const passkeys = await this.#deps.passkeys.forAccount(account.accountId);
+    return passkeys.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /**
+   * Gives one of the account's passkeys the name the patient chose (trimmed, at most
+   * `passkeyNameLength` characters): InvalidInputError when it is empty or too long,
+   * NotFoundError when the account has no such passkey.
+   */
+  async rename(account: Account, credentialId: string, name: string): Promise<void> {
+    const trimmed = name.trim().replace(/\s+/g, ' ');
+    if (trimmed.length === 0)
+      throw new InvalidInputError([{ field: 'name', message: 'Enter a name for the passkey' }]);
+    if (trimmed.length > passkeyNameLength)
+      throw new InvalidInputError([
+        { field: 'name', message: `Enter a name of ${passkeyNameLength} characters or fewer` },
+      ]);
+    await this.#deps.passkeys.rename(account.accountId, credentialId, trimmed);
   }
 
   /** Removes one of the account's passkeys; the patient is emailed, and told to remove it from the device too. */

@@ -7,13 +7,17 @@ export interface SessionAuthentication {
   readonly accountId: string;
   /** The account's session generation at login; a revocation raises the account's and ends this session. */
   readonly generation: number;
-  /** Epoch seconds of the password check. */
+  /**
+   * Epoch seconds of the login's first step: the password check, or the passkey's use (a passkey
+   * login has no password step). The ID token's `auth_time`.
+   */
   readonly passwordAt: number;
   /**
-   * The second factor, once passed: a texted or emailed code, a remembered device, or a login a
-   * partner service handed over with `asserted_login_identity` (its second factor was passed there).
+   * The second factor, once passed: a texted or emailed code, a remembered device, a login a
+   * partner service handed over with `asserted_login_identity` (its second factor was passed there),
+   * or `passkey`: a passkey stood for the whole login (`Cm`, with no password).
    */
-  readonly secondFactor?: 'sms-code' | 'email-code' | 'remembered-device' | 'asserted-login';
+  readonly secondFactor?: 'sms-code' | 'email-code' | 'remembered-device' | 'asserted-login' | 'passkey';
   readonly secondFactorAt?: number;
   /**
    * The remembered device this login was made on (it stood for the code, or was remembered at

@@ -8,7 +8,7 @@ describe('the Permissions-Policy the dev server sends', () => {
   afterEach(() => pages?.stop());
 
   it.each([
-    ['a hosted page', '/login'],
+    ['a hosted page', '/register'],
     ['the discovery document', '/.well-known/openid-configuration'],
     ['a static asset', '/assets/nothing-here.css'],
   ])('disables the camera, microphone and passkeys on %s', async (_case, path) => {
@@ -29,6 +29,24 @@ describe('the Permissions-Policy the dev server sends', () => {
       expect(policy).toContain(`${feature}=()`);
     }
     expect(policy).not.toContain('(self)');
+  });
+
+  it.each([
+    ['the login page', '/login', 'publickey-credentials-get'],
+    ['the email-first passkey page', '/login/passkey', 'publickey-credentials-get'],
+  ])('allows passkeys on %s, and nothing else', async (_case, path, feature) => {
+    // Prepare
+    pages = await startPages();
+
+    // Act
+    const response = await fetch(`${pages.baseUrl}${path}`);
+
+    // Assess
+    const policy = response.headers.get('permissions-policy') ?? '';
+    expect(policy).toContain(`${feature}=(self)`);
+    expect(policy).toContain('publickey-credentials-create=()');
+    expect(policy).toContain('camera=()');
+    expect(policy.match(/\(self\)/g)).toHaveLength(1);
   });
 
   it('turns the old XSS auditor off and sends no empty reporting headers on a page', async () => {

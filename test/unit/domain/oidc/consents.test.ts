@@ -25,6 +25,12 @@ describe('achievedCredentials', () => {
     }
   });
 
+  it('counts a passkey login as Cm, with no password', () => {
+    expect(
+      achievedCredentials({ accountId: 'a', generation: 0, passwordAt: 1, secondFactor: 'passkey' }),
+    ).toBe('Cm');
+  });
+
   it('counts a password alone as Cp', () => {
     expect(achievedCredentials({ accountId: 'a', generation: 0, passwordAt: 1 })).toBe('Cp');
   });

@@ -3,6 +3,7 @@ import {
   allVectors,
   bestAchievedVector,
   coveredVectors,
+  credentialsAllowed,
   defaultVtr,
   isRequestedVector,
   isVectorOfTrust,
@@ -457,5 +458,24 @@ describe('bestAchievedVector', () => {
 
     // Assess
     expect(act).toThrow(RangeError);
+  });
+});
+
+describe('credentialsAllowed: whether a passkey (Cm) may make the login', () => {
+  it.each([
+    [['P9.Cm'], true],
+    [['P0.Cp.Cd', 'P0.Cm'], true],
+    [['P9'], true],
+    [['Cm'], true],
+    [['P9.Cp.Cd'], false],
+    [['P0.Cp'], false],
+    [['Cp.Cd', 'P9.Cp.Ck'], false],
+  ] as const)('%j: %s', (requested, allowed) => {
+    expect(credentialsAllowed(requested as readonly RequestedVector[], 'Cm')).toBe(allowed);
+  });
+
+  it('allows the password credentials where a vector names them or none', () => {
+    expect(credentialsAllowed(['P9.Cp.Cd'], 'Cp.Cd')).toBe(true);
+    expect(credentialsAllowed(['P9.Cm'], 'Cp.Cd')).toBe(false);
   });
 });
