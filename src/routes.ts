@@ -36,7 +36,11 @@ export type Permission =
   /** Resume a photo-ID check's wait with a reviewer's decision (SendTaskSuccess only): the review console alone. */
   | 'photo-id-review:decide'
   /** Decrypt staff authenticator secrets with the staff secrets key: the review console alone. */
-  | 'staff-secrets:open';
+  | 'staff-secrets:open'
+  /** Encrypt an authenticator app's secret (settings, where the app is set up). */
+  | 'app-secrets:seal'
+  /** Decrypt an authenticator app's secret: where its codes are checked (login, recovery, settings). */
+  | 'app-secrets:open';
 
 /** Files a function reads at run time, which the bundle must carry beside its code. */
 export type BundledFiles = 'views' | 'assets' | 'common-passwords';
@@ -64,21 +68,21 @@ export const functionSpecs = {
   },
   'login-pages': {
     description: 'Logging in: the password, a first mobile number, the security code, a remembered device',
-    permissions: ['table:write', 'email:send', 'sms:send'],
+    permissions: ['table:write', 'email:send', 'sms:send', 'app-secrets:open'],
     memoryMb: 1024,
     bundledFiles: ['views'],
   },
   'recovery-pages': {
     description:
       'A forgotten password and an unlock: the emailed link, the code to the phone, a new password',
-    permissions: ['table:write', 'email:send', 'sms:send'],
+    permissions: ['table:write', 'email:send', 'sms:send', 'app-secrets:open'],
     memoryMb: 1024,
     bundledFiles: ['views', 'common-passwords'],
   },
   'settings-pages': {
     description:
       'Login and security settings: email, password, phone, passkeys, devices, deleting the account',
-    permissions: ['table:write', 'email:send', 'sms:send'],
+    permissions: ['table:write', 'email:send', 'sms:send', 'app-secrets:seal', 'app-secrets:open'],
     memoryMb: 1024,
     bundledFiles: ['views', 'common-passwords'],
   },
@@ -326,6 +330,25 @@ export const routes = [
     id: 'settings-passkey-name-submit',
     method: 'POST',
     path: '/settings/passkeys/name',
+    function: 'settings-pages',
+  },
+  { id: 'settings-app', method: 'GET', path: '/settings/authenticator-app', function: 'settings-pages' },
+  {
+    id: 'settings-app-set-up',
+    method: 'GET',
+    path: '/settings/authenticator-app/set-up',
+    function: 'settings-pages',
+  },
+  {
+    id: 'settings-app-set-up-submit',
+    method: 'POST',
+    path: '/settings/authenticator-app/set-up',
+    function: 'settings-pages',
+  },
+  {
+    id: 'settings-app-remove',
+    method: 'POST',
+    path: '/settings/authenticator-app/remove',
     function: 'settings-pages',
   },
   {

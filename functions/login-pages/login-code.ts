@@ -58,7 +58,7 @@ export const securityCodePages = (
     }),
     'code-resend': page({
       bindsToAuthorization: true,
-      // `channel=sms` from the email code's page: back to a text, the account's own second factor.
+      // `channel=sms` from the email code's page or the app's: a text instead.
       fields: textFields('channel'),
       handle: async (request) => {
         const account = await atSecondStep(request);
@@ -67,7 +67,7 @@ export const securityCodePages = (
         const journey = request.form.channel === 'sms' ? { ...kept, codeChannel: 'sms' as const } : kept;
         const notSent = await deps.loginSecondFactor.resend(account, journey, request.sourceIp).then(
           () => undefined,
-          (error: unknown) => refusedOnOneChannel(error, journey.codeChannel ?? 'sms'),
+          (error: unknown) => refusedOnOneChannel(error, journey.codeChannel === 'email' ? 'email' : 'sms'),
         );
         return {
           redirect: notSent ? urlFor('enter-code') : urlFor('enter-code', { sent: 'again' }),

@@ -102,8 +102,12 @@ export const loginKit = (deps: LoginPagesDependencies) => {
         session.journey.codeNotSent?.channel !== 'email' &&
         account !== undefined &&
         !deps.loginSecondFactor.needsFirstFactor(account),
+      // From the email code's page or the authenticator app's, back to a text (for an account with a phone).
       canUseText:
-        session.journey.codeChannel === 'email' && session.journey.codeNotSent?.otherChannel !== false,
+        (session.journey.codeChannel === 'email' || session.journey.codeChannel === 'app') &&
+        session.journey.codeNotSent?.otherChannel !== false &&
+        account !== undefined &&
+        deps.loginSecondFactor.canText(account),
     };
   };
 

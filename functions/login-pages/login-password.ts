@@ -74,9 +74,10 @@ export const passwordStepPages = (
           ]);
           return completed(authenticated, account, login, consented);
         }
-        const notSent = await deps.loginSecondFactor.start(account, sourceIp).then(
-          () => undefined,
-          (error: unknown) => refusal(error),
+        // The authenticator app when the account has one (nothing is sent), else a text.
+        const started = await deps.loginSecondFactor.start(account, sourceIp).then(
+          (challenge) => ({ channel: challenge.kind === 'app' ? ('app' as const) : ('sms' as const) }),
+          (error: unknown) => ({ channel: 'sms' as const, notSent: refusal(error) }),
         );
         // A text a limit refused still leads to the code page, where the email fallback is offered.
         return {
@@ -85,7 +86,10 @@ export const passwordStepPages = (
             kind: 'renew',
             session: {
               ...authenticated,
-              journey: { codeChannel: 'sms', ...(notSent ? { codeNotSent: notSent } : {}) },
+              journey: {
+                codeChannel: started.channel,
+                ...('notSent' in started ? { codeNotSent: started.notSent } : {}),
+              },
             },
           },
         };

@@ -19,6 +19,7 @@ export const linkAndCodePages = (deps: RecoveryPagesDependencies, page: Page) =>
   const codePage = (purpose: RecoveryPurpose, session: BrowserSession) =>
     codeForm(deps.limits, {
       sentTo: session.journey.codeSentTo ?? 'on your account',
+      factor: session.journey.codeFactor,
       action: journeys[purpose].code,
       resendAction: journeys[purpose].resend,
       links: [lostPhoneLink],
@@ -34,7 +35,11 @@ export const linkAndCodePages = (deps: RecoveryPagesDependencies, page: Page) =>
       const opened = await deps.recovery.open(purpose, request.form.token);
       if (opened.needsSecondFactor) {
         const challenge = await deps.recovery.sendCode(opened.step, request.sourceIp);
-        const journeyState = { recovery: opened.step, codeSentTo: challenge.sentTo };
+        const journeyState = {
+          recovery: opened.step,
+          codeSentTo: challenge.sentTo,
+          codeFactor: challenge.kind,
+        };
         return {
           redirect: paths.code,
           session: { kind: 'update', session: { ...request.session, journey: journeyState } },
@@ -91,7 +96,10 @@ export const linkAndCodePages = (deps: RecoveryPagesDependencies, page: Page) =>
             redirect: paths.code,
             session: {
               kind: 'update',
-              session: { ...session, journey: { ...session.journey, codeSentTo: challenge.sentTo } },
+              session: {
+                ...session,
+                journey: { ...session.journey, codeSentTo: challenge.sentTo, codeFactor: challenge.kind },
+              },
             },
           };
         },

@@ -44,6 +44,7 @@ export const emailReportPages = (deps: SettingsPagesDependencies, page: Page) =>
   const restoreCodeForm = (session: BrowserSession) =>
     codeForm(deps.limits, {
       sentTo: session.journey.codeSentTo ?? '',
+      factor: session.journey.codeFactor,
       action: urlFor('settings-email-report-code'),
       resendAction: urlFor('settings-email-report-code-resend'),
       links: [lostPhoneLink],
@@ -89,7 +90,10 @@ export const emailReportPages = (deps: SettingsPagesDependencies, page: Page) =>
           redirect: urlFor('settings-email-report-code'),
           session: {
             kind: 'update',
-            session: { ...session, journey: { emailReport, codeSentTo: challenge.sentTo } },
+            session: {
+              ...session,
+              journey: { emailReport, codeSentTo: challenge.sentTo, codeFactor: challenge.kind },
+            },
           },
         };
       },
@@ -121,7 +125,10 @@ export const emailReportPages = (deps: SettingsPagesDependencies, page: Page) =>
           redirect: urlFor('settings-email-report-code'),
           session: {
             kind: 'update',
-            session: { ...session, journey: { emailReport, codeSentTo: challenge.sentTo } },
+            session: {
+              ...session,
+              journey: { emailReport, codeSentTo: challenge.sentTo, codeFactor: challenge.kind },
+            },
           },
         };
       },

@@ -6,6 +6,7 @@ import type { Clock } from '../../src/domain/clock.ts';
 import type { RememberedDevices } from '../../src/domain/devices/remembered-devices.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
 import type { Passkeys } from '../../src/domain/passkeys/passkeys.ts';
+import type { AuthenticatorApps } from '../../src/domain/second-factors/authenticator-app.ts';
 import {
   isRecentlyReauthenticated,
   type ReauthenticationNeed,
@@ -30,6 +31,10 @@ export interface SettingsPagesDependencies {
   readonly reauthentication: Reauthentication;
   readonly devices: RememberedDevices;
   readonly passkeys: Pick<Passkeys, 'list' | 'beginSetUp' | 'finishSetUp' | 'rename' | 'remove'>;
+  readonly authenticatorApps: Pick<
+    AuthenticatorApps,
+    'beginSetUp' | 'pendingSetUp' | 'confirmSetUp' | 'remove'
+  >;
   readonly audit: AuditLog;
   readonly limits: Limits;
   readonly clock: Clock;
@@ -47,6 +52,7 @@ export type SettingsForm = Readonly<Record<string, unknown>>;
 export const reauthenticationTargets = {
   phone: { path: urlFor('settings-phone'), need: 'second-factor-or-lost-phone' },
   passkey: { path: urlFor('settings-passkey-set-up'), need: 'second-factor' },
+  app: { path: urlFor('settings-app-set-up'), need: 'second-factor' },
 } as const satisfies Record<string, { path: string; need: ReauthenticationNeed }>;
 
 export type ReauthenticationTarget = keyof typeof reauthenticationTargets;

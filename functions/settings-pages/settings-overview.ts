@@ -32,6 +32,9 @@ const activityText: Partial<Record<AuditEvent['type'], string>> = {
   'passkey-removed': 'Passkey removed',
   'passkey-login': 'Logged in with a passkey',
   'passkey-clone-refused': 'A copy of one of your passkeys was refused',
+  'authenticator-app-added': 'Authenticator app set up',
+  'authenticator-app-removed': 'Authenticator app removed',
+  'recovery-code-used': 'Recovery code used',
   'logged-out': 'Logged out',
 };
 
@@ -72,6 +75,7 @@ export const overviewPages = (deps: SettingsPagesDependencies, { withAccount }: 
             updated: Object.hasOwn(updates, query.updated ?? '') ? updates[query.updated ?? ''] : undefined,
             email: account.email,
             phone: account.phoneNumber ? maskPhoneNumber(account.phoneNumber) : 'None',
+            authenticatorApp: account.authenticatorApp ? 'Set up' : 'Not set up',
             passkeys:
               passkeys.length === 0
                 ? 'None set up'

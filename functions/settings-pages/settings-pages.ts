@@ -1,4 +1,5 @@
 import type { Page } from '../../src/web/pages-handler.ts';
+import { authenticatorAppPages } from './settings-app.ts';
 import { devicesAndDeletePages } from './settings-devices-delete.ts';
 import { emailChangePages } from './settings-email.ts';
 import { emailReportPages } from './settings-email-report.ts';
@@ -27,5 +28,6 @@ export const settingsPages = (deps: SettingsPagesDependencies, page: Page) => {
     ...reauthenticationPages(deps, kit, page),
     ...devicesAndDeletePages(deps, kit, page),
     ...passkeyPages(deps, kit, page),
+    ...authenticatorAppPages(deps, kit, page),
   };
 };

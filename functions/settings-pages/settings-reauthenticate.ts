@@ -50,7 +50,7 @@ export const reauthenticationPages = (
       }
       // A text a limit refuses still leads to the code page, where "I do not have this phone" is.
       const sent = await deps.reauthentication.sendCode(account, sourceIp).then(
-        (challenge) => ({ codeSentTo: challenge.sentTo }),
+        (challenge) => ({ codeSentTo: challenge.sentTo, codeFactor: challenge.kind }),
         (error: unknown) => {
           if (!(error instanceof TooManyAttemptsError)) throw error;
           return {
@@ -73,6 +73,7 @@ export const reauthenticationPages = (
   const reauthenticationCodeForm = (session: BrowserSession) => ({
     ...codeForm(deps.limits, {
       sentTo: session.journey.codeSentTo ?? '',
+      factor: session.journey.codeFactor,
       action: urlFor('settings-reauthenticate-code'),
       resendAction: urlFor('settings-reauthenticate-code-resend'),
       secondary:
@@ -158,7 +159,10 @@ export const reauthenticationPages = (
           redirect: urlFor('settings-reauthenticate-code'),
           session: {
             kind: 'update',
-            session: { ...session, journey: { ...journey, codeSentTo: challenge.sentTo } },
+            session: {
+              ...session,
+              journey: { ...journey, codeSentTo: challenge.sentTo, codeFactor: challenge.kind },
+            },
           },
         };
       }),

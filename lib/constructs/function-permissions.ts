@@ -2,6 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Permission } from '../../src/routes.ts';
+import type { AppSecretsKey } from './app-secrets-key.ts';
 import type { EmailSending } from './email-sending.ts';
 import type { GpCredentialsKey } from './gp-credentials-key.ts';
 import type { MediaBucket } from './media-bucket.ts';
@@ -18,6 +19,7 @@ export interface PermissionTargets {
   readonly gpCredentialsKey: GpCredentialsKey;
   readonly media: MediaBucket;
   readonly staffSecretsKey: StaffSecretsKey;
+  readonly appSecretsKey: AppSecretsKey;
   /** The photo-ID check's state machine, by the ARN its fixed name gives (the functions it invokes cannot refer to it). */
   readonly photoIdStateMachineArn: string;
 }
@@ -69,6 +71,8 @@ const grants: Record<Permission, (targets: PermissionTargets, grantee: iam.IGran
       resourceArns: [photoIdStateMachineArn],
     }),
   'staff-secrets:open': ({ staffSecretsKey }, grantee) => staffSecretsKey.grantOpen(grantee),
+  'app-secrets:seal': ({ appSecretsKey }, grantee) => appSecretsKey.grantSeal(grantee),
+  'app-secrets:open': ({ appSecretsKey }, grantee) => appSecretsKey.grantOpen(grantee),
   // Neither action has a resource to name (the images go by value): each is its one action on "*".
   'face-comparison:compare': (_, grantee) =>
     iam.Grant.addToPrincipal({ grantee, actions: ['rekognition:CompareFaces'], resourceArns: ['*'] }),

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { resolvePhotoIdSettings } from '../../src/domain/identity/photo-id/photo-id-settings.ts';
 import { functionSpecs, routes, workflowFunctionNames } from '../../src/routes.ts';
 import { ApiAccessLog } from '../constructs/api-access-log.ts';
+import { AppSecretsKey } from '../constructs/app-secrets-key.ts';
 import { EmailSending } from '../constructs/email-sending.ts';
 import { GpCredentialsKey } from '../constructs/gp-credentials-key.ts';
 import { MediaBucket } from '../constructs/media-bucket.ts';
@@ -35,6 +36,7 @@ export class PatientLoginStack extends Stack {
   readonly pdsKey: PdsKey;
   readonly gpCredentialsKey: GpCredentialsKey;
   readonly staffSecretsKey: StaffSecretsKey;
+  readonly appSecretsKey: AppSecretsKey;
   readonly httpApi: apigwv2.HttpApi;
   /** The API's one stage, `$default`: throttled, access-logged and deployed on every change. */
   readonly apiStage: apigwv2.HttpStage;
@@ -61,6 +63,9 @@ export class PatientLoginStack extends Stack {
     });
     this.staffSecretsKey = new StaffSecretsKey(this, 'StaffSecretsKey', {
       alias: `alias/patient-login/${stage.name}/staff-secrets`,
+    });
+    this.appSecretsKey = new AppSecretsKey(this, 'AppSecretsKey', {
+      alias: `alias/patient-login/${stage.name}/app-secrets`,
     });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `patient-login-${stage.name}`,
@@ -105,6 +110,7 @@ export class PatientLoginStack extends Stack {
       gpCredentialsKey: this.gpCredentialsKey,
       media: this.media,
       staffSecretsKey: this.staffSecretsKey,
+      appSecretsKey: this.appSecretsKey,
       photoIdStateMachineArn,
     };
     const settings = {
@@ -133,6 +139,7 @@ export class PatientLoginStack extends Stack {
       photoIdStateMachineArn,
       photoId: stage.photoId && JSON.stringify(stage.photoId),
       staffSecretsKeyId: this.staffSecretsKey.key.keyArn,
+      appSecretsKeyId: this.appSecretsKey.key.keyArn,
     };
     this.api = new RouteTableApi(this, 'Api', {
       httpApi: this.httpApi,

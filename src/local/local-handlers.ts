@@ -94,6 +94,7 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<HttpFunctio
     service,
     allowedPhoneCountries: deps.allowedPhoneCountries,
     allowTestPhoneNumbers: true,
+    appSecrets: deps.secrets,
   });
   const oidc = createOidcServices(deps);
   // Every page function's handler over the same services, as each Lambda builds its own.

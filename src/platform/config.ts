@@ -36,6 +36,7 @@ export const configNames = {
   photoIdStateMachineArn: 'PHOTO_ID_STATE_MACHINE_ARN',
   photoId: 'PHOTO_ID',
   staffSecretsKeyId: 'STAFF_SECRETS_KEY_ID',
+  appSecretsKeyId: 'APP_SECRETS_KEY_ID',
 } as const;
 
 /** The issuer of a deployed function: an absolute https URL without a trailing slash (as NHS login's is). */
@@ -192,6 +193,8 @@ export const settings = {
   ),
   /** The symmetric KMS key staff authenticator secrets are sealed with: the review console decrypts. */
   staffSecretsKeyId: setting(configNames.staffSecretsKeyId, z.string().check(z.minLength(1))),
+  /** The symmetric KMS key patients' authenticator-app secrets are sealed with: settings encrypts, the code pages decrypt. */
+  appSecretsKeyId: setting(configNames.appSecretsKeyId, z.string().check(z.minLength(1))),
 } as const;
 
 /** The configuration the chosen settings make: each setting's value, by its key. */

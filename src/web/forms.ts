@@ -57,6 +57,8 @@ export const codeForm = (
   limits: Limits,
   options: {
     readonly sentTo: string;
+    /** The factor asked for: a text (the default), or the authenticator app, which sends nothing. */
+    readonly factor?: 'sms' | 'app' | undefined;
     /** The code went to a number being added or changed to, not yet the account's. */
     readonly toNewNumber?: boolean;
     readonly action: string;
@@ -66,15 +68,23 @@ export const codeForm = (
   },
 ) => ({
   title: 'Enter the security code',
-  paragraphs: [
-    `We have sent a 6-digit security code by text message to your ${options.toNewNumber ? 'new ' : ''}mobile phone number ${options.sentTo}.`,
-    `The code expires after ${limits.securityCodeLifetimeSeconds / 60} minutes.`,
-  ],
+  paragraphs:
+    options.factor === 'app'
+      ? [
+          'Enter the 6-digit code your authenticator app shows.',
+          'If you cannot use the app, enter one of your recovery codes instead. Each recovery code works once.',
+        ]
+      : [
+          `We have sent a 6-digit security code by text message to your ${options.toNewNumber ? 'new ' : ''}mobile phone number ${options.sentTo}.`,
+          `The code expires after ${limits.securityCodeLifetimeSeconds / 60} minutes.`,
+        ],
   action: options.action,
   fields: [fields.code],
   submit: 'Continue',
   secondary: [
-    { action: options.resendAction, text: 'Send the code again', heading: 'Not received a code?' },
+    ...(options.factor === 'app'
+      ? []
+      : [{ action: options.resendAction, text: 'Send the code again', heading: 'Not received a code?' }]),
     ...(options.secondary ?? []),
   ],
   links: options.links ?? [],

@@ -1,5 +1,6 @@
 import { WasmArgon2PasswordHasher } from '../adapters/argon2/wasm-argon2-password-hasher.ts';
 import { createCommonPasswordList } from '../adapters/files/common-password-file.ts';
+import { KmsSecretBox } from '../adapters/kms/kms-secret-box.ts';
 import { MessageNotSentError } from '../domain/messaging/message-errors.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
@@ -58,6 +59,8 @@ export const pageFunctionDependencies = (
       },
       allowedPhoneCountries: config.allowedPhoneCountries,
       allowTestPhoneNumbers: false,
+      // Only the functions with `app-secrets:*` may use it; the others never check an app's code.
+      appSecrets: new KmsSecretBox({ keyId: config.appSecretsKeyId }),
     }),
     ...page,
     /** The support team's own contact route, offered on the help page, when the stage sets one. */

@@ -24,6 +24,7 @@ import { Registration } from '../domain/accounts/registration.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { CommonPasswordList } from '../domain/credentials/common-passwords.ts';
 import type { PasswordHasher } from '../domain/credentials/password-hasher.ts';
+import type { SecretBox } from '../domain/identity/secret-box.ts';
 import { CodeSendThrottle } from '../domain/limits/code-send-throttle.ts';
 import { EmailSendThrottle } from '../domain/limits/email-send-throttle.ts';
 import type { Limits } from '../domain/limits/limits.ts';
@@ -32,6 +33,7 @@ import { TextMessageCaps } from '../domain/limits/text-message-caps.ts';
 import { OneTimeLinks } from '../domain/links/one-time-links.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
 import { Passkeys } from '../domain/passkeys/passkeys.ts';
+import { AuthenticatorApps } from '../domain/second-factors/authenticator-app.ts';
 import { SecondFactors } from '../domain/second-factors/second-factor.ts';
 import { SecurityCodeDelivery } from '../domain/second-factors/security-code-delivery.ts';
 import { SmsSecondFactor } from '../domain/second-factors/sms-second-factor.ts';
@@ -55,6 +57,8 @@ export interface PatientServiceAdapters {
   };
   readonly allowedPhoneCountries: readonly string[];
   readonly allowTestPhoneNumbers: boolean;
+  /** Seals and opens authenticator-app secrets (KMS in AWS, a local key on `npm start`). */
+  readonly appSecrets: SecretBox;
 }
 
 /**
@@ -105,7 +109,17 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     limits,
     service,
   });
-  const secondFactors = new SecondFactors([new SmsSecondFactor(delivery)]);
+  const authenticatorApps = new AuthenticatorApps({
+    accounts,
+    secrets: adapters.appSecrets,
+    delivery,
+    audit,
+    email,
+    clock,
+    service,
+  });
+  // The app first: an account that has one is asked for its code rather than texted.
+  const secondFactors = new SecondFactors([authenticatorApps, new SmsSecondFactor(delivery)]);
   const newPhones = new NewPhoneNumbers({
     accounts,
     delivery,
@@ -182,6 +196,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
   return {
     ...core,
     passkeys,
+    authenticatorApps,
     loginSecondFactor,
     loginCompletion: new LoginCompletion({ secondFactor: loginSecondFactor, devices, audit, clock }),
     newPhones,

@@ -295,6 +295,7 @@ describe('Lambda bundles', () => {
           MEDIA_BUCKET: 'media-bucket',
           PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
           STAFF_SECRETS_KEY_ID: 'staff-secrets-key',
+          APP_SECRETS_KEY_ID: 'app-secrets-key',
           EMAIL_FROM_ADDRESS: 'no-reply@issuer.test',
           LOG_LEVEL: 'SILENT',
           AWS_REGION: 'eu-west-2',

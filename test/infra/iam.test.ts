@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { describe, expect, it } from 'vitest';
+import { AppSecretsKey } from '../../lib/constructs/app-secrets-key.ts';
 import { EmailSending } from '../../lib/constructs/email-sending.ts';
 import { GpCredentialsKey } from '../../lib/constructs/gp-credentials-key.ts';
 import { MediaBucket } from '../../lib/constructs/media-bucket.ts';
@@ -53,6 +54,7 @@ const stackWithPermissions = (permissions: Permission[], email: EmailSettings = 
         retentionDays: 0,
       }),
       staffSecretsKey: new StaffSecretsKey(stack, 'StaffSecretsKey', { alias: 'alias/t/staff' }),
+      appSecretsKey: new AppSecretsKey(stack, 'AppSecretsKey', { alias: 'alias/t/app' }),
       photoIdStateMachineArn: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
     },
   });

@@ -68,6 +68,7 @@ export const testFunctionSettings: FunctionSettings = {
   photoIdStateMachineArn: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
   photoId: undefined,
   staffSecretsKeyId: 'staff-secrets-key',
+  appSecretsKeyId: 'app-secrets-key',
 };
 
 /** A bare stack, for testing a construct on its own. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type Account,
   type AccountStore,
+  type AuthenticatorApp,
   type HeldIdentity,
   normaliseEmail,
 } from '../../domain/accounts/account.ts';
@@ -112,6 +113,36 @@ export class DynamoAccountStore implements AccountStore {
       phoneNumber,
       ...(before ? { phoneBeforeChanges: before } : {}),
     });
+  }
+
+  async setPendingAuthenticatorApp(accountId: string, pending: Account['pendingAuthenticatorApp']) {
+    await this.#table.update(keys.account(accountId), { pendingAuthenticatorApp: pending });
+  }
+
+  async setAuthenticatorApp(accountId: string, app: AuthenticatorApp | undefined): Promise<void> {
+    await this.#table.update(keys.account(accountId), {
+      authenticatorApp: app,
+      authenticatorAppUses: app ? 0 : undefined,
+      pendingAuthenticatorApp: undefined,
+    });
+  }
+
+  async recordAuthenticatorAppUse(
+    accountId: string,
+    expectedUses: number,
+    app: AuthenticatorApp,
+  ): Promise<boolean> {
+    try {
+      await this.#table.update(
+        keys.account(accountId),
+        { authenticatorApp: app, authenticatorAppUses: expectedUses + 1 },
+        { authenticatorAppUses: expectedUses },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
   }
 
   async setIdentity(accountId: string, level: ProofingLevel, identity: VerifiedIdentity): Promise<void> {

@@ -32,6 +32,15 @@ export interface Account {
    * when a reviewer approved it, and chooses to log in to the other account or replace it.
    */
   readonly heldIdentity?: HeldIdentity;
+  /**
+   * An authenticator app (TOTP) as the second factor, with its recovery codes: preferred to texts
+   * at login when set up (docs/decisions.md, "The authenticator app").
+   */
+  readonly authenticatorApp?: AuthenticatorApp;
+  /** Moves on at each use of the app or a recovery code: each use's write is conditional on it. */
+  readonly authenticatorAppUses?: number;
+  /** An app being set up: its secret, until the patient enters a first code from it. */
+  readonly pendingAuthenticatorApp?: { readonly sealedSecret: string; readonly startedAt: string };
   /** ISO 8601. */
   readonly createdAt: string;
   /**
@@ -39,6 +48,18 @@ export interface Account {
    * under an earlier generation counts for nothing, even if its item survives or is written back.
    */
   readonly sessionGeneration?: number;
+}
+
+/** An authenticator app set up on an account. */
+export interface AuthenticatorApp {
+  /** The TOTP secret, sealed to its purpose and account (never kept in clear). */
+  readonly sealedSecret: string;
+  /** ISO 8601. */
+  readonly addedAt: string;
+  /** The last time step a code was accepted for: each step's code works once. */
+  readonly lastTimeStep: number;
+  /** SHA-256 digests of the recovery codes not used yet (each a single-use stand-in for a code). */
+  readonly recoveryCodes: readonly string[];
 }
 
 /** A proven identity waiting for the patient's choice, because another account has its NHS number. */
@@ -115,6 +136,15 @@ export interface AccountStore {
   disable(accountId: string, disabled: NonNullable<Account['disabled']>): Promise<void>;
   /** Makes every session logged in so far unusable, whatever the session store says; returns the new generation. */
   revokeSessions(accountId: string): Promise<number>;
+  /** Keeps (or with undefined forgets) the secret of an app being set up. */
+  setPendingAuthenticatorApp(accountId: string, pending: Account['pendingAuthenticatorApp']): Promise<void>;
+  /** Sets up (or with undefined removes) the account's app, forgetting any pending one. */
+  setAuthenticatorApp(accountId: string, app: AuthenticatorApp | undefined): Promise<void>;
+  /**
+   * Records a use of the app (a new last time step) or of a recovery code (the codes left), if the
+   * account's `authenticatorAppUses` is still `expectedUses`: false when another use came first.
+   */
+  recordAuthenticatorAppUse(accountId: string, expectedUses: number, app: AuthenticatorApp): Promise<boolean>;
   /** Moves the account to a new email address; EmailAlreadyRegisteredError when that address has an account. */
   changeEmail(accountId: string, newEmail: string): Promise<void>;
   /** Deletes the account and everything kept under it (devices, codes, audit events) and its email claim. */

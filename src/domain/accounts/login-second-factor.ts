@@ -17,12 +17,12 @@ export interface LoginSecondFactorDependencies {
 export interface LoginSecondStep {
   /** A first login's new mobile number, until its code is entered (E.164). */
   readonly pendingPhoneNumber?: string | undefined;
-  /** Where the last code went. */
-  readonly codeChannel?: 'sms' | 'email' | undefined;
+  /** Where the last code went (`app`: the authenticator app shows it). */
+  readonly codeChannel?: 'sms' | 'email' | 'app' | undefined;
 }
 
 /** How the second step was passed, for the session and the vector of trust. */
-export type LoginSecondFactorPassed = 'sms-code' | 'email-code';
+export type LoginSecondFactorPassed = 'sms-code' | 'email-code' | 'app-code';
 
 /**
  * The second step of every login: the account's second factor, or at a first login a mobile
@@ -42,9 +42,24 @@ export class LoginSecondFactor {
     return !this.#deps.secondFactors.has(account);
   }
 
-  /** After the password: challenges the account's second factor (NoSecondFactorError when it has none). */
+  /**
+   * After the password: challenges the account's preferred second factor (the authenticator app
+   * when it has one, else a text; NoSecondFactorError when it has none).
+   */
   async start(account: Account, sourceIp: string): Promise<SecondFactorChallenge> {
     return this.#deps.secondFactors.of(account).challenge(account, 'login', sourceIp);
+  }
+
+  /** A code by text instead of the app's ("Text me a code instead"): for an account with a phone. */
+  async sendByText(account: Account, sourceIp: string): Promise<SecondFactorChallenge> {
+    const sms = this.#deps.secondFactors.get(account, 'sms');
+    if (!sms) throw new NoSecondFactorError('The account has no mobile phone number.');
+    return sms.challenge(account, 'login', sourceIp);
+  }
+
+  /** Whether the account can be texted a code instead of its preferred factor. */
+  canText(account: Account): boolean {
+    return this.#deps.secondFactors.get(account, 'sms') !== undefined;
   }
 
   /** The login code by email instead of the second factor; only for an account that has one set up. */
@@ -64,6 +79,7 @@ export class LoginSecondFactor {
     if (step.pendingPhoneNumber)
       await this.#deps.newPhones.resendCode(account, step.pendingPhoneNumber, 'add-phone', sourceIp);
     else if (step.codeChannel === 'email') await this.sendByEmail(account, sourceIp);
+    else if (step.codeChannel === 'sms') await this.sendByText(account, sourceIp);
     else await this.start(account, sourceIp);
   }
 
@@ -83,8 +99,11 @@ export class LoginSecondFactor {
       await this.#deps.delivery.verify({ account, purpose: 'login-email', code, sourceIp });
       return 'email-code';
     }
-    await this.#deps.secondFactors.of(account).verify(account, 'login', code, sourceIp);
-    return 'sms-code';
+    const kind = step.codeChannel === 'app' ? 'app' : 'sms';
+    const factor = this.#deps.secondFactors.get(account, kind);
+    if (!factor) throw new NoSecondFactorError(`The account has no ${kind} second factor.`);
+    await factor.verify(account, 'login', code, sourceIp);
+    return kind === 'app' ? 'app-code' : 'sms-code';
   }
 
   #requireFactor(account: Account) {

@@ -62,7 +62,12 @@ export type AuditEventType =
   /** A login with a passkey (detail: its provider, when known). */
   | 'passkey-login'
   /** A passkey's counter went backwards or stood still: a copy of it is in use; the login was refused. */
-  | 'passkey-clone-refused';
+  | 'passkey-clone-refused'
+  /** An authenticator app was set up (recovery codes given) or removed. */
+  | 'authenticator-app-added'
+  | 'authenticator-app-removed'
+  /** One of the app's recovery codes stood in for its code (it cannot be used again). */
+  | 'recovery-code-used';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {

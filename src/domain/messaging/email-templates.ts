@@ -469,6 +469,39 @@ export const passkeyRemovedMessage = (
     ],
   });
 
+/** An authenticator app was set up as the account's second factor. */
+export const authenticatorAppAddedMessage = (input: EmailAddressee & ContactLink): EmailMessage =>
+  renderEmail({
+    kind: 'authenticator-app-added',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `An authenticator app was set up for your ${input.serviceName} account`,
+    blocks: [
+      paragraph(
+        `An authenticator app was set up for your ${input.serviceName} account. We will ask for its code when you log in, instead of texting you a security code.`,
+      ),
+      paragraph('If you set it up, you do not need to do anything. Keep your recovery codes somewhere safe.'),
+      paragraph('If you did not set it up, change your password and contact us.'),
+      link('Contact us', input.contactLink),
+    ],
+  });
+
+/** The authenticator app was removed: texted codes are the second factor again. */
+export const authenticatorAppRemovedMessage = (input: EmailAddressee & ContactLink): EmailMessage =>
+  renderEmail({
+    kind: 'authenticator-app-removed',
+    to: input.to,
+    serviceName: input.serviceName,
+    subject: `The authenticator app was removed from your ${input.serviceName} account`,
+    blocks: [
+      paragraph(
+        `The authenticator app was removed from your ${input.serviceName} account. Its codes and recovery codes no longer work; we will text you a security code when you log in.`,
+      ),
+      paragraph('If you did not remove it, change your password and contact us.'),
+      link('Contact us', input.contactLink),
+    ],
+  });
+
 /** Every email kind with its template: the compiler refuses a kind without one. */
 export const emailTemplates = {
   'confirm-email': confirmEmailMessage,
@@ -492,4 +525,6 @@ export const emailTemplates = {
   'identity-check-delayed': identityCheckDelayedMessage,
   'passkey-added': passkeyAddedMessage,
   'passkey-removed': passkeyRemovedMessage,
+  'authenticator-app-added': authenticatorAppAddedMessage,
+  'authenticator-app-removed': authenticatorAppRemovedMessage,
 } as const satisfies Record<EmailKind, (input: never) => EmailMessage>;

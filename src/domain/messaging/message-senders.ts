@@ -20,7 +20,9 @@ export type EmailKind =
   | 'identity-check-more-needed'
   | 'identity-check-delayed'
   | 'passkey-added'
-  | 'passkey-removed';
+  | 'passkey-removed'
+  | 'authenticator-app-added'
+  | 'authenticator-app-removed';
 
 export type SmsKind = 'security-code' | 'phone-changed';
 

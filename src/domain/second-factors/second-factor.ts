@@ -1,8 +1,8 @@
 import type { Account } from '../accounts/account.ts';
 import { DomainError } from '../errors.ts';
 
-/** The second factors an account can have; an authenticator app and passkeys plug in here later. */
-export type SecondFactorKind = 'sms';
+/** The second factors an account can have: the phone's texts, and an authenticator app. */
+export type SecondFactorKind = 'sms' | 'app';
 
 /** What a second factor is being asked for: each purpose has its own challenge, so one cannot answer another. */
 export type SecondFactorPurpose =
@@ -52,6 +52,11 @@ export class SecondFactors {
   /** Whether the account has any second factor set up: without one, a first login is not finished. */
   has(account: Account): boolean {
     return this.#methods.some((method) => method.isSetUp(account));
+  }
+
+  /** The account's factor of this kind, when it has it set up. */
+  get(account: Account, kind: SecondFactorKind): SecondFactorMethod | undefined {
+    return this.#methods.find((candidate) => candidate.kind === kind && candidate.isSetUp(account));
   }
 
   /** The account's preferred second factor; NoSecondFactorError when it has none. */

@@ -108,6 +108,52 @@ export class SecurityCodeDelivery {
    * Checks a code for a purpose. A wrong, expired or spent code is an InvalidInputError for the
    * `code` field saying what to do; too many wrong codes a TooManyAttemptsError.
    */
+  /**
+   * An answer checked by its factor (an authenticator app's code, a recovery code), with the same
+   * attempt limits, page messages and audit events as a code we sent: `check` says if it is right.
+   */
+  async verifyAnswer(answer: {
+    readonly account: Account;
+    readonly purpose: string;
+    readonly sourceIp: string;
+    readonly wellFormed: boolean;
+    readonly check: () => Promise<boolean>;
+    /** What the page asks for when the entry is not even the right shape. */
+    readonly malformedMessage: string;
+  }): Promise<void> {
+    const { account, purpose, sourceIp } = answer;
+    await this.#refusingWith(account, sourceIp, answer.malformedMessage, () =>
+      this.#deps.codes.verifyAnswer({
+        accountId: account.accountId,
+        wellFormed: answer.wellFormed,
+        check: answer.check,
+      }),
+    );
+    await this.#audit(account, 'code-verified', sourceIp, purpose);
+  }
+
+  /** Runs a verification, turning each refusal into the code page's message (a lockout is audited and thrown on). */
+  async #refusingWith(
+    account: Account,
+    sourceIp: string,
+    malformedMessage: string | undefined,
+    verification: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await verification();
+    } catch (error) {
+      if (error instanceof TooManyAttemptsError)
+        await this.#audit(account, 'locked-out', sourceIp, error.reason);
+      const message =
+        malformedMessage && error instanceof MalformedSecurityCodeError
+          ? malformedMessage
+          : codeMessage(error);
+      if (!message) throw error;
+      await this.#audit(account, 'code-failed', sourceIp, (error as DomainError).code);
+      throw new InvalidInputError([{ field: 'code', message }]);
+    }
+  }
+
   async verify(check: {
     readonly account: Account;
     readonly purpose: SecurityCodePurpose;
@@ -117,21 +163,14 @@ export class SecurityCodeDelivery {
     readonly destination?: string;
   }): Promise<void> {
     const { account, purpose, code, sourceIp, destination } = check;
-    try {
-      await this.#deps.codes.verify({
+    await this.#refusingWith(account, sourceIp, undefined, () =>
+      this.#deps.codes.verify({
         accountId: account.accountId,
         purpose,
         code,
         ...(destination ? { destination } : {}),
-      });
-    } catch (error) {
-      if (error instanceof TooManyAttemptsError)
-        await this.#audit(account, 'locked-out', sourceIp, error.reason);
-      const message = codeMessage(error);
-      if (!message) throw error;
-      await this.#audit(account, 'code-failed', sourceIp, (error as DomainError).code);
-      throw new InvalidInputError([{ field: 'code', message }]);
-    }
+      }),
+    );
     await this.#audit(account, 'code-verified', sourceIp, purpose);
   }
 

@@ -159,6 +159,36 @@ export class SecurityCodes {
     throw await this.#lockEntry(request.accountId);
   }
 
+  /**
+   * An answer the caller checks (an authenticator app's code, a recovery code): counted against
+   * the account's attempts exactly as an entry of a code we sent is, so wrong answers of every
+   * kind add up to the one lockout. `check` runs only for an entry that is counted and not locked.
+   * Throws MalformedSecurityCodeError (not counted) when `wellFormed` is false,
+   * IncorrectSecurityCodeError, or TooManyAttemptsError (`code-entry-locked`).
+   */
+  async verifyAnswer(request: {
+    readonly accountId: string;
+    readonly wellFormed: boolean;
+    readonly check: () => Promise<boolean>;
+  }): Promise<void> {
+    await this.#refuseWhileLocked(request.accountId);
+    if (!request.wellFormed) throw new MalformedSecurityCodeError();
+    const allowed = this.#limits.securityCodeAttempts;
+    const tries = await this.#failures.add(
+      codeFailuresScope,
+      request.accountId,
+      this.#limits.securityCodeLockoutSeconds,
+    );
+    await this.#refuseWhileLocked(request.accountId);
+    if (tries > allowed) throw await this.#lockEntry(request.accountId);
+    if (await request.check()) {
+      await this.#failures.clear(codeFailuresScope, request.accountId);
+      return;
+    }
+    if (tries < allowed) throw new IncorrectSecurityCodeError(allowed - tries);
+    throw await this.#lockEntry(request.accountId);
+  }
+
   async #refuseWhileLocked(accountId: string): Promise<void> {
     const lockedUntil = await this.#lockouts.lockedUntil(codeEntryScope, accountId);
     if (lockedUntil) throw new TooManyAttemptsError('code-entry-locked', lockedUntil);

@@ -17,7 +17,13 @@ export interface SessionAuthentication {
    * partner service handed over with `asserted_login_identity` (its second factor was passed there),
    * or `passkey`: a passkey stood for the whole login (`Cm`, with no password).
    */
-  readonly secondFactor?: 'sms-code' | 'email-code' | 'remembered-device' | 'asserted-login' | 'passkey';
+  readonly secondFactor?:
+    | 'sms-code'
+    | 'email-code'
+    | 'app-code'
+    | 'remembered-device'
+    | 'asserted-login'
+    | 'passkey';
   readonly secondFactorAt?: number;
   /**
    * The remembered device this login was made on (it stood for the code, or was remembered at
@@ -53,6 +59,8 @@ export interface JourneyState {
   readonly pendingPhoneNumber?: string;
   /** Where the last code of a step went, masked ("ending 123"), for its code page. */
   readonly codeSentTo?: string;
+  /** The factor a step's code page asks for: the phone's text, or the authenticator app's code. */
+  readonly codeFactor?: 'sms' | 'app';
   /** A code that could not be sent because a limit refused it: the code page says why and offers what else works. */
   readonly codeNotSent?: {
     readonly what: string;
@@ -62,8 +70,8 @@ export interface JourneyState {
     /** The limit was one channel's (a destination's day, the texts' caps): the other channel may still work. */
     readonly otherChannel?: boolean;
   };
-  /** Where the code was last sent, so the code page can say so. */
-  readonly codeChannel?: 'sms' | 'email';
+  /** Where the code was last sent (`app`: the authenticator app shows it), so the code page can say so. */
+  readonly codeChannel?: 'sms' | 'email' | 'app';
 }
 
 /** A browser session: server-side state behind a random id in a cookie. */

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { generateSecret, generateURI } from 'otplib';
 import { checkNewEmailAddress } from '../accounts/email-address.ts';
 import type { Clock } from '../clock.ts';
 import type { PasswordHasher } from '../credentials/password-hasher.ts';
 import type { SecretBox } from '../identity/secret-box.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
+import { newTotpSecret } from '../second-factors/totp.ts';
 import {
   type StaffAccount,
   type StaffAccountStore,
@@ -47,13 +47,13 @@ const credentialsFor = async (
   totpUri: string;
 }> => {
   const password = newPassword();
-  const totpSecret = generateSecret();
+  const totp = newTotpSecret(deps.issuerName, email);
   return {
     password,
     passwordHash: await deps.hasher.hash(password),
-    totpSecret,
-    sealedTotpSecret: await deps.secrets.seal(totpSecret, totpSecretContext(staffId)),
-    totpUri: generateURI({ issuer: deps.issuerName, label: email, secret: totpSecret }),
+    totpSecret: totp.secret,
+    sealedTotpSecret: await deps.secrets.seal(totp.secret, totpSecretContext(staffId)),
+    totpUri: totp.uri,
   };
 };
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { verify as verifyTotp } from 'otplib';
 import type { Clock } from '../clock.ts';
 import type { PasswordHasher } from '../credentials/password-hasher.ts';
 import { DomainError } from '../errors.ts';
@@ -9,6 +8,7 @@ import type { Limits } from '../limits/limits.ts';
 import type { Lockouts } from '../limits/lockouts.ts';
 import { networkOf } from '../limits/network.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
+import { totpStepOf } from '../second-factors/totp.ts';
 import { type StaffAccount, type StaffAccountStore, totpSecretContext } from './staff-account.ts';
 import type { StaffAuditLog } from './staff-audit.ts';
 
@@ -25,9 +25,6 @@ const LOCK_SCOPE = 'staff-login';
 
 /** The lockout and failure key of an address: a digest, so the counter items never hold it. */
 const loginKey = (email: string) => createHash('sha256').update(email).digest('base64url');
-
-/** The authenticator codes accepted either side of now: one 30-second step, for a phone's clock drift. */
-const CLOCK_DRIFT_SECONDS = 30;
 
 export const normaliseStaffEmail = (email: string): string => email.trim().toLowerCase();
 
@@ -94,21 +91,12 @@ export class StaffLogin {
       account.sealedTotpSecret,
       totpSecretContext(account.staffId),
     );
-    const token = code.replace(/\s/g, '');
-    const result = /^\d{6}$/.test(token)
-      ? await verifyTotp({
-          secret,
-          token,
-          epoch: Math.floor(this.#deps.clock().getTime() / 1000),
-          epochTolerance: CLOCK_DRIFT_SECONDS,
-        })
-      : { valid: false as const };
-    const step = result.valid && 'timeStep' in result ? result.timeStep : undefined;
+    const step = await totpStepOf(secret, code, this.#deps.clock());
     // A code of a step taken already is refused as used (the store's write takes each step once).
     const fresh = step !== undefined && (account.lastTotpStep === undefined || step > account.lastTotpStep);
     const accepted = fresh && (await this.#deps.staff.acceptTotpStep(account.staffId, step));
     if (!accepted) {
-      const why = result.valid ? 'code-reused' : 'wrong-code';
+      const why = step !== undefined ? 'code-reused' : 'wrong-code';
       await this.#record(account, 'staff-login-failed', sourceIp, why);
       throw new StaffLoginRefusedError('The code is not right.', { logDetail: why });
     }

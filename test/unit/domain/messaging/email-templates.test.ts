@@ -77,6 +77,8 @@ const examples: { readonly [K in EmailKind]: TemplateInput<K> } = {
     settingsLink: 'https://login.example.org/settings',
   },
   'passkey-removed': { to: TO, serviceName: SERVICE, contactLink: CONTACT, passkeyName: 'My phone' },
+  'authenticator-app-added': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
+  'authenticator-app-removed': { to: TO, serviceName: SERVICE, contactLink: CONTACT },
 };
 
 const build = <K extends EmailKind>(kind: K, input: TemplateInput<K>): EmailMessage =>
