@@ -98,6 +98,7 @@ export const passkeyLoginPages = (
             accountId: account.accountId,
             generation: sessionGenerationOf(account),
             passwordAt: at,
+            passkeyId: used.passkey.credentialId,
           },
           journey: {},
         };

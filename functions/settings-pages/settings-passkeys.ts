@@ -155,7 +155,7 @@ export const passkeyPages = (
     }),
     'settings-passkey-remove': page({
       fields: textFields('passkey', 'confirm'),
-      handle: withAccount(async ({ form, sourceIp }, account) => {
+      handle: withAccount(async ({ form, sourceIp, session }, account) => {
         const passkey = await owned(account, form.passkey);
         if (!passkey) return toPasskeys;
         // The Passkeys page's "Remove" asks first (seed 004); only the answer "yes" removes.
@@ -168,7 +168,13 @@ export const passkeyPages = (
           // Removed a moment ago from another page: it is gone either way.
           if (!(error instanceof NotFoundError)) throw error;
         });
-        return { redirect: urlFor('settings-passkeys', { updated: 'removed' }) };
+        const redirect = urlFor('settings-passkeys', { updated: 'removed' });
+        // Removing it ended the sessions logged in with it. When that is this browser's own, the
+        // patient who removed it stays logged in here, in a new session no passkey stands for.
+        const { authentication } = session;
+        if (authentication?.passkeyId !== passkey.credentialId) return { redirect };
+        const { passkeyId: _removed, ...kept } = authentication;
+        return { redirect, session: { kind: 'renew', session: { ...session, authentication: kept } } };
       }),
     }),
   } satisfies SettingsRoutes;

@@ -128,10 +128,30 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     allowedPhoneCountries: adapters.allowedPhoneCountries,
     allowTestPhoneNumbers: adapters.allowTestPhoneNumbers,
   });
+  // Passkeys belong to the hosted pages' origin: its host is the WebAuthn relying party id.
+  const origin = new URL(baseUrl);
+  const passkeys = new Passkeys({
+    passkeys: new DynamoPasskeyStore(table),
+    challenges: new DynamoPasskeyChallengeStore(table),
+    accounts,
+    sessions,
+    rateLimiter,
+    audit,
+    email,
+    clock,
+    limits,
+    relyingParty: { name: service.serviceName, id: origin.hostname, origin: origin.origin },
+    service: {
+      serviceName: service.serviceName,
+      contactLink: service.contactLink,
+      settingsLink: service.pageUrl('settings-passkeys'),
+    },
+  });
   const recovery = new AccountRecovery({
     accounts,
     links,
     secondFactors,
+    passkeys,
     email,
     emailThrottle,
     throttle,
@@ -175,24 +195,6 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     service,
   });
   const loginSecondFactor = new LoginSecondFactor({ secondFactors, delivery, newPhones });
-  // Passkeys belong to the hosted pages' origin: its host is the WebAuthn relying party id.
-  const origin = new URL(baseUrl);
-  const passkeys = new Passkeys({
-    passkeys: new DynamoPasskeyStore(table),
-    challenges: new DynamoPasskeyChallengeStore(table),
-    accounts,
-    rateLimiter,
-    audit,
-    email,
-    clock,
-    limits,
-    relyingParty: { name: service.serviceName, id: origin.hostname, origin: origin.origin },
-    service: {
-      serviceName: service.serviceName,
-      contactLink: service.contactLink,
-      settingsLink: service.pageUrl('settings-passkeys'),
-    },
-  });
   return {
     ...core,
     passkeys,
@@ -201,7 +203,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     loginCompletion: new LoginCompletion({ secondFactor: loginSecondFactor, devices, audit, clock }),
     newPhones,
     settings,
-    reauthentication: new Reauthentication({ settings, secondFactors, audit, clock }),
+    reauthentication: new Reauthentication({ settings, secondFactors, passkeys, audit, clock }),
     recovery,
     passwordReset: new PasswordReset({
       accounts,

@@ -127,6 +127,7 @@ describe('Lambda functions', () => {
       ),
       [configNames.photoId]: JSON.stringify(testStage.photoId),
       [configNames.staffSecretsKeyId]: resolve(stack.staffSecretsKey.key.keyArn),
+      [configNames.appSecretsKeyId]: resolve(stack.appSecretsKey.key.keyArn),
     };
 
     // Act

@@ -73,8 +73,9 @@ describe('the token signing keys', () => {
     const [first, second] = signingKeys.names.map((name) =>
       keyIdByAlias(template, `alias/patient-login/rotating/${name}`),
     ) as [string, string];
-    // The two token keys, the PDS key, the GP credentials key, the media key and the staff secrets key
-    expect(resourcesOfType(template, 'AWS::KMS::Key')).toHaveLength(6);
+    // The two token keys, the PDS key, the GP credentials key, the media key, the staff secrets key
+    // and the authenticator-app secrets key
+    expect(resourcesOfType(template, 'AWS::KMS::Key')).toHaveLength(7);
     for (const [, fn] of propertiesOfEvery<FunctionProperties>(template, 'AWS::Lambda::Function')) {
       expect(fn.Environment.Variables[configNames.signingKeyIds]).toEqual({
         'Fn::Join': [',', [arnOf(first), arnOf(second)]],

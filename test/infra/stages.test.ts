@@ -8,8 +8,9 @@ describe('stages', () => {
     const { template } = synthesizeStack(stage);
 
     // Assess
-    // The token signing keys, the PDS key, the GP credentials key, the media key and the staff secrets key
-    template.resourceCountIs('AWS::KMS::Key', stage.signingKeys.names.length + 4);
+    // The token signing keys, the PDS key, the GP credentials key, the media key, the staff secrets
+    // key and the authenticator-app secrets key
+    template.resourceCountIs('AWS::KMS::Key', stage.signingKeys.names.length + 5);
   });
 
   it('names the known stages when asked for an unknown one', () => {

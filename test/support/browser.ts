@@ -20,7 +20,14 @@ export const launchChromium = (extraArgs: readonly string[] = []): Promise<Brows
 
 /** Axe's serious and critical violations on the page, as "rule: target" lines (empty when it passes). */
 export const seriousAccessibilityProblems = async (page: Page): Promise<string[]> => {
-  const results = await new AxeBuilder({ page }).analyze();
+  // A page that navigates while axe runs can leave it waiting for ever: fail with where, not hang.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`axe did not finish on ${page.url()}`)), 30_000);
+  });
+  const results = await Promise.race([new AxeBuilder({ page }).analyze(), timeout]).finally(() =>
+    clearTimeout(timer),
+  );
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${node.target.join(' ')}`));

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import {
   type BrowserSession,
+  type SessionAuthentication,
   SessionEndedError,
   type SessionStore,
 } from '../../domain/sessions/browser-session.ts';
@@ -93,12 +94,23 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async deleteForDevice(accountId: string, deviceId: string): Promise<void> {
-    // The index holds keys only: each of the account's sessions (a handful) is read to see its device.
+    await this.#deleteWhere(accountId, (authentication) => authentication?.deviceId === deviceId);
+  }
+
+  async deleteForPasskey(accountId: string, credentialId: string): Promise<void> {
+    await this.#deleteWhere(accountId, (authentication) => authentication?.passkeyId === credentialId);
+  }
+
+  async #deleteWhere(
+    accountId: string,
+    madeWith: (authentication: SessionAuthentication | undefined) => boolean,
+  ): Promise<void> {
+    // The index holds keys only: each of the account's sessions (a handful) is read to see its login.
     const listed = await this.#table.queryIndex<Item>('sessions', listings.accountSessions(accountId));
     const sessions = await Promise.all(listed.map(({ pk, sk }) => this.#table.get<SessionItem>({ pk, sk })));
-    const onDevice = sessions.filter((item) => item?.session.authentication?.deviceId === deviceId);
+    const matching = sessions.filter((item) => item !== undefined && madeWith(item.session.authentication));
     await this.#table.deleteAll(
-      onDevice.map((item) => ({ pk: (item as SessionItem).pk, sk: (item as SessionItem).sk })),
+      matching.map((item) => ({ pk: (item as SessionItem).pk, sk: (item as SessionItem).sk })),
     );
   }
 

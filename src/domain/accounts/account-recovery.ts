@@ -1,3 +1,4 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { AuditEventType, AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
@@ -21,6 +22,7 @@ import {
   unlockNoAccountMessage,
 } from '../messaging/email-templates.ts';
 import type { EmailMessage, EmailSender } from '../messaging/message-senders.ts';
+import type { Passkeys } from '../passkeys/passkeys.ts';
 import { type PatientProblem, PatientProblemError } from '../patient-problems.ts';
 import type { SecondFactorChallenge, SecondFactors } from '../second-factors/second-factor.ts';
 import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
@@ -34,6 +36,8 @@ export interface AccountRecoveryDependencies {
   readonly accounts: AccountStore;
   readonly links: OneTimeLinks;
   readonly secondFactors: SecondFactors;
+  /** A passkey of the account may stand for its second factor. */
+  readonly passkeys: Pick<Passkeys, 'hasAny' | 'confirmIdentity'>;
   readonly email: EmailSender;
   readonly emailThrottle: EmailSendThrottle;
   readonly throttle: Pick<PasswordThrottle, 'isKnownNetwork'>;
@@ -163,6 +167,25 @@ export class AccountRecovery {
   async verifyCode(step: RecoveryStep, code: string, sourceIp: string): Promise<RecoveryStep> {
     const { account } = await this.#resolve(step);
     await this.#deps.secondFactors.of(account).verify(account, step.purpose, code, sourceIp);
+    await this.#deps.links.recordSecondFactor(step.purpose, { digest: step.linkDigest });
+    return { ...step, secondFactorPassed: true };
+  }
+
+  /** Whether the account has a passkey that may stand for its code in this recovery. */
+  async passkeyOffered(step: RecoveryStep): Promise<boolean> {
+    const { account } = await this.#resolve(step);
+    return this.#deps.passkeys.hasAny(account);
+  }
+
+  /** A passkey of the account in place of its code: then as `verifyCode`. PasskeyNotVerifiedError when refused. */
+  async verifyPasskey(
+    step: RecoveryStep,
+    challengeId: string,
+    response: AuthenticationResponseJSON,
+    sourceIp: string,
+  ): Promise<RecoveryStep> {
+    const { account } = await this.#resolve(step);
+    await this.#deps.passkeys.confirmIdentity(account, challengeId, response, sourceIp, step.purpose);
     await this.#deps.links.recordSecondFactor(step.purpose, { digest: step.linkDigest });
     return { ...step, secondFactorPassed: true };
   }

@@ -1,5 +1,7 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
+import type { Passkeys } from '../passkeys/passkeys.ts';
 import type { SecondFactorChallenge, SecondFactors } from '../second-factors/second-factor.ts';
 import type { Account } from './account.ts';
 import type { AccountSettings } from './account-settings.ts';
@@ -7,6 +9,8 @@ import type { AccountSettings } from './account-settings.ts';
 export interface ReauthenticationDependencies {
   readonly settings: Pick<AccountSettings, 'confirmPassword'>;
   readonly secondFactors: SecondFactors;
+  /** A passkey of the account may stand for its second factor. */
+  readonly passkeys: Pick<Passkeys, 'hasAny' | 'confirmIdentity'>;
   readonly audit: AuditLog;
   readonly clock: Clock;
 }
@@ -37,8 +41,28 @@ export class Reauthentication {
     return this.#deps.secondFactors.of(account).challenge(account, 'reauthenticate', sourceIp);
   }
 
+  /** Whether the account has a passkey that may stand for its code. */
+  async passkeyOffered(account: Account): Promise<boolean> {
+    return this.#deps.passkeys.hasAny(account);
+  }
+
+  /** A passkey of the account in place of its code. PasskeyNotVerifiedError when refused. */
+  async verifyPasskey(
+    account: Account,
+    challengeId: string,
+    response: AuthenticationResponseJSON,
+    sourceIp: string,
+  ): Promise<void> {
+    await this.#deps.passkeys.confirmIdentity(account, challengeId, response, sourceIp, 'reauthenticate');
+    await this.#recordPassed(account, sourceIp);
+  }
+
   async verifyCode(account: Account, code: string, sourceIp: string): Promise<void> {
     await this.#deps.secondFactors.of(account).verify(account, 'reauthenticate', code, sourceIp);
+    await this.#recordPassed(account, sourceIp);
+  }
+
+  async #recordPassed(account: Account, sourceIp: string): Promise<void> {
     await this.#deps.audit.record({
       accountId: account.accountId,
       type: 'reauthenticated',

@@ -61,6 +61,8 @@ export type AuditEventType =
   | 'passkey-removed'
   /** A login with a passkey (detail: its provider, when known). */
   | 'passkey-login'
+  /** A passkey stood for the second factor (detail: what for, and its provider). */
+  | 'passkey-used'
   /** A passkey's counter went backwards or stood still: a copy of it is in use; the login was refused. */
   | 'passkey-clone-refused'
   /** An authenticator app was set up (recovery codes given) or removed. */

@@ -15,6 +15,7 @@ import type { RateLimiter } from '../limits/rate-limiter.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
 import { passkeyAddedMessage, passkeyRemovedMessage } from '../messaging/email-templates.ts';
 import type { EmailSender } from '../messaging/message-senders.ts';
+import type { Sessions } from '../sessions/sessions.ts';
 import {
   ClonedAuthenticatorError,
   counterVerdict,
@@ -41,6 +42,7 @@ export interface PasskeysDependencies {
   readonly passkeys: PasskeyStore;
   readonly challenges: PasskeyChallengeStore;
   readonly accounts: Pick<AccountStore, 'findById'>;
+  readonly sessions: Pick<Sessions, 'endAllWithPasskey'>;
   readonly rateLimiter: RateLimiter;
   readonly audit: AuditLog;
   readonly email: EmailSender;
@@ -151,6 +153,18 @@ export class Passkeys {
     response: AuthenticationResponseJSON,
     sourceIp: string,
   ): Promise<{ readonly account: Account; readonly passkey: Passkey }> {
+    const used = await this.#verifyUse(challengeId, response, sourceIp);
+    await this.#audit(used.account.accountId, 'passkey-login', sourceIp, used.passkey.providerName);
+    return used;
+  }
+
+  /** A passkey's use, of any account (or of `accountId` only): its checks, and its counter moved on. */
+  async #verifyUse(
+    challengeId: string,
+    response: AuthenticationResponseJSON,
+    sourceIp: string,
+    accountId?: string,
+  ): Promise<{ readonly account: Account; readonly passkey: Passkey }> {
     const challenge = await this.#take(challengeId, 'authenticate');
     const passkey = await this.#deps.passkeys.find(response.id);
     const handle = response.response.userHandle;
@@ -158,6 +172,8 @@ export class Passkeys {
       throw new PasskeyNotVerifiedError('The passkey could not be used.', {
         logDetail: 'unknown-credential',
       });
+    if (accountId !== undefined && passkey.accountId !== accountId)
+      throw new PasskeyNotVerifiedError('The passkey could not be used.', { logDetail: 'another-account' });
     const used = await verifyAuthentication(this.#deps.relyingParty, response, challenge.challenge, passkey);
     if (counterVerdict(passkey.signCount, used.signCount) === 'cloned') {
       await this.#audit(passkey.accountId, 'passkey-clone-refused', sourceIp, passkey.providerName);
@@ -174,8 +190,33 @@ export class Passkeys {
     const account = await this.#deps.accounts.findById(passkey.accountId);
     if (!account)
       throw new PasskeyNotVerifiedError('The passkey could not be used.', { logDetail: 'no-account' });
-    await this.#audit(account.accountId, 'passkey-login', sourceIp, passkey.providerName);
     return { account, passkey };
+  }
+
+  /** Whether the account has any passkey (the code pages then offer one instead). */
+  async hasAny(account: Account): Promise<boolean> {
+    return (await this.#deps.passkeys.forAccount(account.accountId)).length > 0;
+  }
+
+  /**
+   * A passkey of this account standing for its second factor in a reset, an unlock or a
+   * re-authentication (issue 16, item 5): verified as a login's is (challenge once, signature,
+   * user handle, counter), and refused unless the passkey is the account's.
+   */
+  async confirmIdentity(
+    account: Account,
+    challengeId: string,
+    response: AuthenticationResponseJSON,
+    sourceIp: string,
+    purpose: string,
+  ): Promise<void> {
+    const { passkey } = await this.#verifyUse(challengeId, response, sourceIp, account.accountId);
+    await this.#audit(
+      account.accountId,
+      'passkey-used',
+      sourceIp,
+      `${purpose}: ${passkey.providerName ?? ''}`,
+    );
   }
 
   /** The account's passkeys, the newest first. */
@@ -200,12 +241,17 @@ export class Passkeys {
     await this.#deps.passkeys.rename(account.accountId, credentialId, trimmed);
   }
 
-  /** Removes one of the account's passkeys; the patient is emailed, and told to remove it from the device too. */
+  /**
+   * Removes one of the account's passkeys and ends the sessions logged in with it (a lost device's);
+   * the patient is emailed, and told to remove it from the device too.
+   */
   async remove(account: Account, credentialId: string, sourceIp: string): Promise<void> {
     const passkey = (await this.#deps.passkeys.forAccount(account.accountId)).find(
       (candidate) => candidate.credentialId === credentialId,
     );
     await this.#deps.passkeys.remove(account.accountId, credentialId);
+    // A lost device's logins go with its passkey.
+    await this.#deps.sessions.endAllWithPasskey(account.accountId, credentialId);
     await this.#audit(account.accountId, 'passkey-removed', sourceIp, passkey?.providerName);
     await this.#deps.email.send(
       passkeyRemovedMessage({
@@ -231,7 +277,7 @@ export class Passkeys {
 
   async #audit(
     accountId: string,
-    type: 'passkey-added' | 'passkey-removed' | 'passkey-login' | 'passkey-clone-refused',
+    type: 'passkey-added' | 'passkey-removed' | 'passkey-login' | 'passkey-used' | 'passkey-clone-refused',
     sourceIp: string,
     detail: string | undefined,
   ): Promise<void> {

@@ -30,6 +30,8 @@ export interface SessionAuthentication {
    * it): removing the device ends the session too.
    */
   readonly deviceId?: string;
+  /** The passkey this login was made with: removing the passkey ends the session too. */
+  readonly passkeyId?: string;
 }
 
 /** What a journey in progress keeps between pages (never a password, a code or a link's token). */
@@ -127,6 +129,8 @@ export interface SessionStore {
   deleteForAccount(accountId: string): Promise<void>;
   /** Deletes the account's sessions logged in on the remembered device (`SessionAuthentication.deviceId`). */
   deleteForDevice(accountId: string, deviceId: string): Promise<void>;
+  /** Deletes the account's sessions logged in with the passkey (`SessionAuthentication.passkeyId`). */
+  deleteForPasskey(accountId: string, credentialId: string): Promise<void>;
 }
 
 /** The session was ended (logout, reset, expiry) while a request was using it. */

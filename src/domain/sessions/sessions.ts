@@ -117,6 +117,11 @@ export class Sessions {
     await this.#store.deleteForDevice(accountId, deviceId);
   }
 
+  /** Ends the account's sessions that were logged in with a passkey (when it is removed: a lost device's). */
+  async endAllWithPasskey(accountId: string, credentialId: string): Promise<void> {
+    await this.#store.deleteForPasskey(accountId, credentialId);
+  }
+
   async endAllFor(accountId: string): Promise<void> {
     await this.#store.deleteForAccount(accountId);
   }

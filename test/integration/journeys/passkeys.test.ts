@@ -402,6 +402,46 @@ describe('passkeys (seed 004)', () => {
     expect(withCode.location).toBe('/login/done');
   });
 
+  it('ends the logins made with a passkey when it is removed from another device (a lost device)', async () => {
+    // Prepare
+    const client = await loggedIn();
+    const { authenticator, accountId } = await setUpPasskey(client);
+    const [passkey] = await new DynamoPasskeyStore(stack().dependencies.table).forAccount(accountId);
+    const lostDevice = stack().client({ localAddress: '127.0.0.2' });
+    await passkeyLogin(lostDevice, authenticator, accountId);
+    const before = await lostDevice.get('/settings');
+
+    // Act
+    await client.get('/settings/passkeys');
+    await client.post('/settings/passkeys/remove', { passkey: passkey?.credentialId ?? '', confirm: 'yes' });
+    const after = await lostDevice.get('/settings');
+
+    // Assess
+    expect(before.status).toBe(200);
+    expect(headingOf(after.html)).toBe('Your session has ended');
+    expect((await client.get('/settings')).status).toBe(200);
+  });
+
+  it('keeps this browser logged in when the passkey it logged in with is removed here', async () => {
+    // Prepare
+    const client = await loggedIn();
+    const { authenticator, accountId } = await setUpPasskey(client);
+    const [passkey] = await new DynamoPasskeyStore(stack().dependencies.table).forAccount(accountId);
+    await client.post('/logout');
+    await passkeyLogin(client, authenticator, accountId);
+
+    // Act
+    await client.get('/settings/passkeys');
+    const removed = await client.post('/settings/passkeys/remove', {
+      passkey: passkey?.credentialId ?? '',
+      confirm: 'yes',
+    });
+
+    // Assess
+    expect(removed.location).toBe('/settings/passkeys?updated=removed');
+    expect(headingOf(removed.next?.html ?? '')).toBe('Passkeys');
+  });
+
   it('does not let another account rename or remove a passkey', async () => {
     // Prepare
     const owner = await loggedIn();

@@ -15,6 +15,7 @@ const validEnv = {
   MEDIA_BUCKET: 'media-bucket',
   PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
   STAFF_SECRETS_KEY_ID: 'arn:key/staff',
+  APP_SECRETS_KEY_ID: 'arn:key/app',
 };
 
 describe('loadFunctionConfig', () => {
@@ -49,6 +50,7 @@ describe('loadFunctionConfig', () => {
       photoIdStateMachineArn: 'arn:aws:states:eu-west-2:111122223333:stateMachine:photo-id-check',
       photoId: defaultPhotoIdSettings,
       staffSecretsKeyId: 'arn:key/staff',
+      appSecretsKeyId: 'arn:key/app',
     });
   });
 
@@ -97,6 +99,7 @@ describe('loadFunctionConfig', () => {
     ['a plain http GP broker', { GP_BASE_URL: 'http://gp.example.nhs.uk' }, 'GP_BASE_URL'],
     ['no media bucket', { MEDIA_BUCKET: undefined }, 'MEDIA_BUCKET'],
     ['no staff secrets key', { STAFF_SECRETS_KEY_ID: undefined }, 'STAFF_SECRETS_KEY_ID'],
+    ['no app secrets key', { APP_SECRETS_KEY_ID: undefined }, 'APP_SECRETS_KEY_ID'],
     [
       'a state machine that is not one',
       { PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:lambda:x' },

@@ -21,6 +21,7 @@ const setup = () => {
     delete: async (idHash) => void items.delete(idHash),
     deleteForAccount: async () => {},
     deleteForDevice: async () => {},
+    deleteForPasskey: async () => {},
   };
   const sessions = new Sessions({
     store,

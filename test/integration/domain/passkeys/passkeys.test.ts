@@ -28,6 +28,8 @@ describe('passkeys', () => {
   let audit: DynamoAuditLog;
   let account: Account;
   let store: DynamoPasskeyStore;
+  /** The sessions ended because their passkey was removed. */
+  const endedWith: { accountId: string; credentialId: string }[] = [];
 
   const start = async (limits: { passkeysPerAccount?: number; passkeySetUpsPerAccount?: number } = {}) => {
     const table = await createTestTable();
@@ -50,6 +52,10 @@ describe('passkeys', () => {
       passkeys: store,
       challenges: new DynamoPasskeyChallengeStore(table),
       accounts,
+      sessions: {
+        endAllWithPasskey: async (accountId, credentialId) =>
+          void endedWith.push({ accountId, credentialId }),
+      },
       rateLimiter: new DynamoRateLimiter({ table, clock: () => new Date() }),
       audit,
       email: outbox,
@@ -207,6 +213,10 @@ describe('passkeys', () => {
     expect(outbox.latest({ kind: 'passkey-removed' })?.text).toContain('remove it from your device too');
     expect(after).toBeInstanceOf(PasskeyNotVerifiedError);
     expect(await store.forAccount(account.accountId)).toEqual([]);
+    expect(endedWith).toContainEqual({
+      accountId: account.accountId,
+      credentialId: authenticator.credentialId,
+    });
   });
 
   it('holds an account to its number of passkeys and of set-ups a day', async () => {

@@ -28,6 +28,13 @@ const memoryStore = () => {
           items.delete(key);
       }
     },
+    deleteForPasskey: async (accountId, credentialId) => {
+      for (const [key, value] of items) {
+        const authentication = value.session.authentication;
+        if (authentication?.accountId === accountId && authentication.passkeyId === credentialId)
+          items.delete(key);
+      }
+    },
   };
   return { store, items };
 };

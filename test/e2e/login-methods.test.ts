@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
+import { generate } from 'otplib';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAccessibilityProblems } from '../support/browser.ts';
@@ -17,12 +18,13 @@ interface OutboxMessage {
 const PASSWORD = 'correct horse battery';
 
 /**
- * Passkeys in Chromium (seed 004), with the DevTools Protocol's virtual authenticators: one
+ * Passkeys in Chromium (seed 004), and the authenticator app set up and used with codes computed here.
+ * Passkeys with the DevTools Protocol's virtual authenticators: one
  * internal (this device's own, as Windows Hello, Touch ID or Android would be) and one roaming
  * USB security key, which stands in for the other-device (QR code) and Windows Hello routes that
  * cannot run here: the registration options leave the attachment open so the browser offers all.
  */
-describe('passkeys in a browser', () => {
+describe('passkeys and the authenticator app in a browser', () => {
   let dataDirectory: string;
   let stack: LocalStackProcess;
   let browser: Browser;
@@ -62,6 +64,7 @@ describe('passkeys in a browser', () => {
   /** Checks the page with axe and remembers any serious problem, then returns its heading. */
   const check = async (page: Page): Promise<string> => {
     await page.locator('h1').first().waitFor();
+    if (process.env.DEBUG_E2E) console.error(new Date().toISOString(), 'check', page.url());
     problems.push(...(await seriousAccessibilityProblems(page)).map((problem) => `${page.url()} ${problem}`));
     return (await page.locator('h1').first().innerText()).trim();
   };
@@ -139,6 +142,8 @@ describe('passkeys in a browser', () => {
    */
   const withoutAutofill = async () => {
     const context = await browser.newContext();
+    if (process.env.DEBUG_E2E)
+      context.on('console', (message) => console.error(new Date().toISOString(), 'browser:', message.text()));
     await context.addInitScript(() => {
       const { PublicKeyCredential } = globalThis as unknown as {
         PublicKeyCredential: { isConditionalMediationAvailable: () => Promise<boolean> };
@@ -274,6 +279,53 @@ describe('passkeys in a browser', () => {
     expect(afterRemoval).toContain('You have no passkeys');
     expect(refused).toContain('We could not log you in with that passkey');
     expect(await latest('passkey-removed', 'passkey-3@example.com')).toContain('passkey');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+  it('sets up an authenticator app with its key, keeps the recovery codes, and logs in with the app’s code', async () => {
+    // Prepare
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await newPatient(page, 'app-1@example.com', '07700 900404');
+    const code = (secret: string, stepsLater = 0) =>
+      generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepsLater * 30 });
+
+    // Act: Login and security settings, Authenticator app, Set up (through "Confirm it is you")
+    await page.goto(`${stack.issuer}/settings`);
+    await page.getByRole('link', { name: /Manage\s+authenticator app/ }).click();
+    expect(await check(page)).toBe('Authenticator app');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    await page.getByLabel('Your password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Security code', { exact: true }).fill(await codeFor('app-1@example.com'));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Set up an authenticator app');
+    const qrCodes = await page.getByRole('img', { name: /QR code for your authenticator app/ }).count();
+    const key = (await page.locator('#setup-key').innerText()).replaceAll(' ', '');
+    await page.getByLabel('Code from the app').fill(await code(key));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Save your recovery codes');
+    const recoveryCodes = await page.locator('#recovery-codes li').count();
+    await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
+    const settled = await page.locator('main').innerText();
+    await logOut(context);
+
+    // Act: the next login asks for the app's code
+    await page.goto(`${stack.issuer}/login`);
+    await page.getByLabel('Email address').fill('app-1@example.com');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await check(page)).toBe('Enter the security code');
+    const asked = await page.locator('main').innerText();
+    await page.getByLabel('Security code', { exact: true }).fill(await code(key, 1));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/login\/done$/);
+
+    // Assess
+    expect(qrCodes).toBe(1);
+    expect(recoveryCodes).toBe(10);
+    expect(settled).toContain('Your authenticator app has been set up');
+    expect(asked).toContain('Enter the 6-digit code your authenticator app shows');
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
