@@ -37,7 +37,7 @@ export type Permission =
   | 'photo-id-review:decide'
   /** Decrypt staff authenticator secrets with the staff secrets key: the review console alone. */
   | 'staff-secrets:open'
-  /** Encrypt an authenticator app's secret (settings, where the app is set up). */
+  /** Encrypt an authenticator app's secret (where one is set up: settings, and a first login without a phone). */
   | 'app-secrets:seal'
   /** Decrypt an authenticator app's secret: where its codes are checked (login, recovery, settings). */
   | 'app-secrets:open';
@@ -68,7 +68,7 @@ export const functionSpecs = {
   },
   'login-pages': {
     description: 'Logging in: the password, a first mobile number, the security code, a remembered device',
-    permissions: ['table:write', 'email:send', 'sms:send', 'app-secrets:open'],
+    permissions: ['table:write', 'email:send', 'sms:send', 'app-secrets:seal', 'app-secrets:open'],
     memoryMb: 1024,
     bundledFiles: ['views'],
   },
@@ -260,6 +260,8 @@ export const routes = [
   },
   { id: 'add-phone', method: 'GET', path: '/login/phone', function: 'login-pages' },
   { id: 'add-phone-submit', method: 'POST', path: '/login/phone', function: 'login-pages' },
+  { id: 'login-app', method: 'GET', path: '/login/authenticator-app', function: 'login-pages' },
+  { id: 'login-app-submit', method: 'POST', path: '/login/authenticator-app', function: 'login-pages' },
   { id: 'enter-code', method: 'GET', path: '/login/code', function: 'login-pages' },
   { id: 'enter-code-submit', method: 'POST', path: '/login/code', function: 'login-pages' },
   { id: 'code-resend', method: 'POST', path: '/login/code/resend', function: 'login-pages' },
@@ -278,12 +280,26 @@ export const routes = [
   { id: 'password-reset-sent', method: 'GET', path: '/password/forgotten/sent', function: 'recovery-pages' },
   { id: 'password-reset', method: 'GET', path: '/password/reset', function: 'recovery-pages' },
   { id: 'password-reset-submit', method: 'POST', path: '/password/reset', function: 'recovery-pages' },
-  { id: 'password-reset-code', method: 'GET', path: '/password/reset/code', function: 'recovery-pages' },
+  {
+    id: 'password-reset-code',
+    method: 'GET',
+    path: '/password/reset/code',
+    function: 'recovery-pages',
+    browserFeatures: ['publickey-credentials-get'],
+  },
   {
     id: 'password-reset-code-submit',
     method: 'POST',
     path: '/password/reset/code',
     function: 'recovery-pages',
+    browserFeatures: ['publickey-credentials-get'],
+  },
+  {
+    id: 'password-reset-passkey',
+    method: 'POST',
+    path: '/password/reset/passkey',
+    function: 'recovery-pages',
+    browserFeatures: ['publickey-credentials-get'],
   },
   {
     id: 'password-reset-code-resend',
@@ -304,8 +320,27 @@ export const routes = [
   { id: 'unlock-sent', method: 'GET', path: '/login/unlock/sent', function: 'recovery-pages' },
   { id: 'unlock-confirm', method: 'GET', path: '/login/unlock/confirm', function: 'recovery-pages' },
   { id: 'unlock-confirm-submit', method: 'POST', path: '/login/unlock/confirm', function: 'recovery-pages' },
-  { id: 'unlock-code', method: 'GET', path: '/login/unlock/code', function: 'recovery-pages' },
-  { id: 'unlock-code-submit', method: 'POST', path: '/login/unlock/code', function: 'recovery-pages' },
+  {
+    id: 'unlock-code',
+    method: 'GET',
+    path: '/login/unlock/code',
+    function: 'recovery-pages',
+    browserFeatures: ['publickey-credentials-get'],
+  },
+  {
+    id: 'unlock-code-submit',
+    method: 'POST',
+    path: '/login/unlock/code',
+    function: 'recovery-pages',
+    browserFeatures: ['publickey-credentials-get'],
+  },
+  {
+    id: 'unlock-passkey',
+    method: 'POST',
+    path: '/login/unlock/passkey',
+    function: 'recovery-pages',
+    browserFeatures: ['publickey-credentials-get'],
+  },
   { id: 'unlock-code-resend', method: 'POST', path: '/login/unlock/code/resend', function: 'recovery-pages' },
   { id: 'unlock-done', method: 'GET', path: '/login/unlock/done', function: 'recovery-pages' },
   { id: 'lost-phone', method: 'GET', path: '/lost-phone', function: 'recovery-pages' },
@@ -414,12 +449,21 @@ export const routes = [
     method: 'GET',
     path: '/settings/confirm-it-is-you/code',
     function: 'settings-pages',
+    browserFeatures: ['publickey-credentials-get'],
+  },
+  {
+    id: 'settings-reauthenticate-passkey',
+    method: 'POST',
+    path: '/settings/confirm-it-is-you/passkey',
+    function: 'settings-pages',
+    browserFeatures: ['publickey-credentials-get'],
   },
   {
     id: 'settings-reauthenticate-code-submit',
     method: 'POST',
     path: '/settings/confirm-it-is-you/code',
     function: 'settings-pages',
+    browserFeatures: ['publickey-credentials-get'],
   },
   {
     id: 'settings-reauthenticate-code-resend',

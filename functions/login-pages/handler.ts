@@ -1,9 +1,10 @@
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
 import { urlFor } from '../../src/routes.ts';
 import { createPagesHandler, type PagesHandlerDependencies } from '../../src/web/pages-handler.ts';
+import { passkeyCeremony } from '../../src/web/passkey-forms.ts';
 import { sessionAccount } from '../../src/web/session-account.ts';
 import { type LoginPagesDependencies, loginPages } from './login-pages.ts';
-import { passkeyCeremony, passkeyOffered } from './login-passkey.ts';
+import { passkeyOffered } from './login-passkey.ts';
 
 export interface LoginFunctionDependencies extends PagesHandlerDependencies, LoginPagesDependencies {}
 
@@ -19,7 +20,7 @@ export const createHandler = (deps: LoginFunctionDependencies): HttpHandler =>
           values: {},
           allowRegistration: session.pendingAuthorization?.allowRegistration ?? true,
           // The passkey button and the email field's autofill, where this login may be a passkey's.
-          ...(passkeyOffered(session) ? { passkey: await passkeyCeremony(deps) } : {}),
+          ...(passkeyOffered(session) ? { passkey: await passkeyCeremony(deps.passkeys) } : {}),
         },
       }),
     }),

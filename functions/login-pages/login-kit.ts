@@ -10,6 +10,7 @@ import type { Limits } from '../../src/domain/limits/limits.ts';
 import { type LimitReason, TooManyAttemptsError } from '../../src/domain/limits/too-many-attempts-error.ts';
 import type { AuthorizationDecision } from '../../src/domain/oidc/authorization-decision.ts';
 import type { Passkeys } from '../../src/domain/passkeys/passkeys.ts';
+import type { AuthenticatorApps } from '../../src/domain/second-factors/authenticator-app.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { isReturnablePage, type RouteIdOf, routes, urlFor } from '../../src/routes.ts';
@@ -28,6 +29,8 @@ export interface LoginPagesDependencies {
   readonly authorization: Pick<AuthorizationDecision, 'next' | 'consentedScopes'>;
   readonly newPhones: NewPhoneNumbers;
   readonly passkeys: Pick<Passkeys, 'beginLogin' | 'finishLogin'>;
+  /** A first login's authenticator app, for a patient without a mobile phone. */
+  readonly authenticatorApps: Pick<AuthenticatorApps, 'beginSetUp' | 'pendingSetUp' | 'confirmSetUp'>;
   readonly devices: Pick<RememberedDevices, 'lifetimeSeconds'>;
   readonly clock: Clock;
   readonly limits: Limits;

@@ -1,12 +1,11 @@
 import { normaliseEmail, sessionGenerationOf } from '../../src/domain/accounts/account.ts';
 import { checkEmailAddress } from '../../src/domain/accounts/email-address.ts';
-import { DomainError } from '../../src/domain/errors.ts';
 import { InvalidInputError } from '../../src/domain/invalid-input-error.ts';
 import { credentialsAllowed } from '../../src/domain/oidc/vectors-of-trust.ts';
-import { readAuthenticationResponse } from '../../src/domain/passkeys/passkey-responses.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import { textFields } from '../../src/web/page-routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
+import { passkeyCeremony, usePostedPasskey } from '../../src/web/passkey-forms.ts';
 import { type LoginKit, type LoginPagesDependencies, type LoginRoutes, toLogin } from './login-kit.ts';
 
 /**
@@ -17,21 +16,10 @@ import { type LoginKit, type LoginPagesDependencies, type LoginRoutes, toLogin }
 export const passkeyOffered = (session: BrowserSession): boolean =>
   !session.pendingAuthorization || credentialsAllowed(session.pendingAuthorization.vtr, 'Cm');
 
-/** A new login ceremony for a page: its options (as the page's script reads them) and its challenge's id. */
-export const passkeyCeremony = async (deps: Pick<LoginPagesDependencies, 'passkeys'>) => {
-  const { options, challengeId } = await deps.passkeys.beginLogin();
-  return { options: JSON.stringify(options), challengeId };
-};
-
 /** What every passkey failure says: never which check failed, nor whether the email has passkeys. */
-const notUsed = (field: 'passkey' | 'email') =>
-  new InvalidInputError([
-    {
-      field,
-      message:
-        'We could not log you in with that passkey. Try again, or log in with your email address and password',
-    },
-  ]);
+const NOT_USED =
+  'We could not log you in with that passkey. Try again, or log in with your email address and password';
+const notUsed = (field: 'passkey' | 'email') => new InvalidInputError([{ field, message: NOT_USED }]);
 
 /**
  * Logging in with a passkey (seed 004): the login page's button and the email field's autofill
@@ -46,7 +34,7 @@ export const passkeyLoginPages = (
 ) => {
   const emailFirstPage = async () => ({
     title: 'Log in with a passkey',
-    passkey: await passkeyCeremony(deps),
+    passkey: await passkeyCeremony(deps.passkeys),
   });
 
   return {
@@ -78,17 +66,13 @@ export const passkeyLoginPages = (
             },
           ]);
         const field = emailFirst ? 'email' : 'passkey';
-        const used = await (async () =>
-          deps.passkeys.finishLogin(
-            form.challengeId,
-            readAuthenticationResponse(form.credential),
-            sourceIp,
-          ))().catch((error: unknown) => {
-          // Every refusal (unknown passkey, wrong signature, used challenge, a cloned
-          // authenticator) reads the same to the patient; the log has which.
-          if (error instanceof DomainError && error.status === 400) throw notUsed(field);
-          throw error;
-        });
+        // Every refusal (unknown passkey, wrong signature, used challenge, a cloned authenticator)
+        // reads the same to the patient; the log has which.
+        const used = await usePostedPasskey(
+          form.credential,
+          (response) => deps.passkeys.finishLogin(form.challengeId, response, sourceIp),
+          { field, message: NOT_USED },
+        );
         const { account } = used;
         if (emailFirst && normaliseEmail(form.email) !== normaliseEmail(account.email)) throw notUsed(field);
         const at = now();

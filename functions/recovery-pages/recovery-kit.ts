@@ -7,6 +7,7 @@ import type { AccountUnlock } from '../../src/domain/accounts/account-unlock.ts'
 import type { PasswordReset } from '../../src/domain/accounts/password-reset.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import type { Limits } from '../../src/domain/limits/limits.ts';
+import type { Passkeys } from '../../src/domain/passkeys/passkeys.ts';
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import { type RouteIdOf, urlFor } from '../../src/routes.ts';
@@ -15,6 +16,8 @@ export interface RecoveryPagesDependencies {
   readonly recovery: AccountRecovery;
   readonly passwordReset: PasswordReset;
   readonly accountUnlock: AccountUnlock;
+  /** For the code page's "Use a passkey instead": a ceremony's options. */
+  readonly passkeys: Pick<Passkeys, 'beginLogin'>;
   readonly clock: Clock;
   readonly limits: Limits;
 }
@@ -29,18 +32,24 @@ export const journeys = {
     link: urlFor('password-reset'),
     code: urlFor('password-reset-code'),
     resend: urlFor('password-reset-code-resend'),
+    passkey: urlFor('password-reset-passkey'),
     last: urlFor('password-reset-new'),
     intro: 'Reset your password',
     why: 'To reset your password, we need to check it is you. We will send a security code by text message to the mobile phone number on your account.',
+    whyApp:
+      'To reset your password, we need to check it is you. We will ask for the code from your authenticator app.',
   },
   'unlock-account': {
     ask: urlFor('unlock'),
     link: urlFor('unlock-confirm'),
     code: urlFor('unlock-code'),
     resend: urlFor('unlock-code-resend'),
+    passkey: urlFor('unlock-passkey'),
     last: urlFor('unlock-done'),
     intro: 'Unlock your account',
     why: 'To unlock your account, we need to check it is you. We will send a security code by text message to the mobile phone number on your account.',
+    whyApp:
+      'To unlock your account, we need to check it is you. We will ask for the code from your authenticator app.',
   },
 } as const satisfies Record<RecoveryPurpose, Record<string, string>>;
 

@@ -4,6 +4,7 @@ import type { BrowserSession } from '../../src/domain/sessions/browser-session.t
 import { codeForm, lostPhoneLink } from '../../src/web/forms.ts';
 import { type PageOutcome, type PageRequest, textFields } from '../../src/web/page-routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
+import { passkeyInstead, usePostedPasskey } from '../../src/web/passkey-forms.ts';
 import { createProblemPages } from '../../src/web/problem-pages.ts';
 import { journeys, type RecoveryPagesDependencies, type RecoveryRoutes, stepOf } from './recovery-kit.ts';
 
@@ -16,13 +17,28 @@ export const linkAndCodePages = (deps: RecoveryPagesDependencies, page: Page) =>
   const now = () => Math.floor(deps.clock().getTime() / 1000);
   const problemPages = createProblemPages(deps);
 
+  /** The code page, with "Use a passkey instead" for an account that has one. */
+  const codePageWithPasskey = async (purpose: RecoveryPurpose, session: BrowserSession) => {
+    const step = stepOf(session, purpose);
+    const offered = step ? await deps.recovery.passkeyOffered(step) : false;
+    return {
+      ...codePage(purpose, session),
+      ...(await passkeyInstead(deps.passkeys, offered, journeys[purpose].passkey)),
+    };
+  };
+
   const codePage = (purpose: RecoveryPurpose, session: BrowserSession) =>
     codeForm(deps.limits, {
       sentTo: session.journey.codeSentTo ?? 'on your account',
       factor: session.journey.codeFactor,
       action: journeys[purpose].code,
       resendAction: journeys[purpose].resend,
-      links: [lostPhoneLink],
+      // Without every factor, the help page (CID3001): never a way round the second factor.
+      links: [
+        session.journey.codeFactor === 'app'
+          ? { text: 'I cannot use my authenticator app or a recovery code', href: lostPhoneLink.href }
+          : lostPhoneLink,
+      ],
     });
 
   /** The pages of one purpose, from the emailed link to its last step. */
@@ -61,10 +77,17 @@ export const linkAndCodePages = (deps: RecoveryPagesDependencies, page: Page) =>
             view: 'pages/confirm-link.njk',
             data: {
               title: paths.intro,
-              paragraphs: [opened.needsSecondFactor ? paths.why : 'Select continue to carry on.'],
+              paragraphs: [
+                !opened.needsSecondFactor
+                  ? 'Select continue to carry on.'
+                  : opened.factor === 'app'
+                    ? paths.whyApp
+                    : paths.why,
+              ],
               action: paths.link,
               token: query.token,
-              submit: opened.needsSecondFactor ? 'Send the security code' : 'Continue',
+              submit:
+                opened.needsSecondFactor && opened.factor !== 'app' ? 'Send the security code' : 'Continue',
             },
           };
         },
@@ -73,17 +96,40 @@ export const linkAndCodePages = (deps: RecoveryPagesDependencies, page: Page) =>
       code: page({
         handle: async ({ session }) =>
           stepOf(session, purpose)
-            ? { view: 'pages/form.njk', data: { ...codePage(purpose, session), values: {} } }
+            ? {
+                view: 'pages/form.njk',
+                data: { ...(await codePageWithPasskey(purpose, session)), values: {} },
+              }
             : restart,
       }),
       codeSubmit: page({
         fields: textFields('code'),
         formView: 'pages/form.njk',
-        formData: ({ session }) => codePage(purpose, session),
+        formData: ({ session }) => codePageWithPasskey(purpose, session),
         handle: async ({ session, form, sourceIp }) => {
           const step = stepOf(session, purpose);
           if (!step) return restart;
           const passed = await deps.recovery.verifyCode(step, form.code, sourceIp);
+          return afterSecondFactor({ ...session, journey: { recovery: passed } }, passed, sourceIp);
+        },
+      }),
+      // A passkey of the account in place of the code (issue 16, item 5).
+      passkey: page({
+        fields: textFields('challengeId', 'credential'),
+        formView: 'pages/form.njk',
+        formData: ({ session }) => codePageWithPasskey(purpose, session),
+        secretFields: ['challengeId', 'credential'],
+        handle: async ({ session, form, sourceIp }) => {
+          const step = stepOf(session, purpose);
+          if (!step) return restart;
+          const passed = await usePostedPasskey(
+            form.credential,
+            (response) => deps.recovery.verifyPasskey(step, form.challengeId, response, sourceIp),
+            {
+              message:
+                'We could not check it is you with that passkey. Try again, or enter the security code',
+            },
+          );
           return afterSecondFactor({ ...session, journey: { recovery: passed } }, passed, sourceIp);
         },
       }),
@@ -136,11 +182,13 @@ export const linkAndCodePages = (deps: RecoveryPagesDependencies, page: Page) =>
     'password-reset-code': reset.code,
     'password-reset-code-submit': reset.codeSubmit,
     'password-reset-code-resend': reset.codeResend,
+    'password-reset-passkey': reset.passkey,
     'unlock-confirm': unlocking.link,
     'unlock-confirm-submit': unlocking.linkSubmit,
     'unlock-code': unlocking.code,
     'unlock-code-submit': unlocking.codeSubmit,
     'unlock-code-resend': unlocking.codeResend,
+    'unlock-passkey': unlocking.passkey,
 
     // For a patient who cannot get the code: how to get help, never a way round the second factor.
     'lost-phone': page({

@@ -1,7 +1,7 @@
-import QRCode from 'qrcode';
 import type { Account } from '../../src/domain/accounts/account.ts';
 import { NoPendingAppError } from '../../src/domain/second-factors/authenticator-app.ts';
 import { urlFor } from '../../src/routes.ts';
+import { appSetUpData } from '../../src/web/app-set-up.ts';
 import { type PageRequest, textFields } from '../../src/web/page-routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
 import { sessionAccount } from '../../src/web/session-account.ts';
@@ -11,16 +11,6 @@ import {
   type SettingsRoutes,
   shownTime,
 } from './settings-kit.ts';
-
-/** The key in groups of four, as apps' "enter a setup key" screens show it. */
-const grouped = (key: string) => key.match(/.{1,4}/g)?.join(' ') ?? key;
-
-/** What the set-up page shows for a secret: its QR code (an SVG drawn here, no script) and its key. */
-const setUpData = async (setUp: { readonly key: string; readonly uri: string }) => ({
-  title: 'Set up an authenticator app',
-  qrCode: await QRCode.toString(setUp.uri, { type: 'svg', margin: 2, width: 200, errorCorrectionLevel: 'M' }),
-  key: grouped(setUp.key),
-});
 
 /**
  * The authenticator app in the settings (beyond NHS login, which has no option without a phone):
@@ -35,7 +25,7 @@ export const authenticatorAppPages = (
   const pendingFormData = async (request: PageRequest<unknown>) => {
     const account = await sessionAccount(deps.accounts, request, 'full');
     const pending = account && (await deps.authenticatorApps.pendingSetUp(account));
-    return pending ? setUpData(pending) : { title: 'Set up an authenticator app' };
+    return pending ? appSetUpData(pending) : { title: 'Set up an authenticator app' };
   };
 
   const overview = (account: Account, updated: string | undefined) => {
@@ -63,7 +53,7 @@ export const authenticatorAppPages = (
     'settings-app-set-up': page({
       handle: behindGate('app', async (_request, account) => ({
         view: 'pages/settings-app-set-up.njk',
-        data: await setUpData(await deps.authenticatorApps.beginSetUp(account)),
+        data: await appSetUpData(await deps.authenticatorApps.beginSetUp(account)),
       })),
     }),
     'settings-app-set-up-submit': page({

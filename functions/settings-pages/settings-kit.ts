@@ -30,7 +30,10 @@ export interface SettingsPagesDependencies {
   readonly settings: AccountSettings;
   readonly reauthentication: Reauthentication;
   readonly devices: RememberedDevices;
-  readonly passkeys: Pick<Passkeys, 'list' | 'beginSetUp' | 'finishSetUp' | 'rename' | 'remove'>;
+  readonly passkeys: Pick<
+    Passkeys,
+    'list' | 'beginSetUp' | 'finishSetUp' | 'rename' | 'remove' | 'beginLogin'
+  >;
   readonly authenticatorApps: Pick<
     AuthenticatorApps,
     'beginSetUp' | 'pendingSetUp' | 'confirmSetUp' | 'remove'

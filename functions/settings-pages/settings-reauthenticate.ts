@@ -4,9 +4,11 @@ import type { BrowserSession } from '../../src/domain/sessions/browser-session.t
 import { isRecentlyReauthenticated } from '../../src/domain/sessions/recent-authentication.ts';
 import { urlFor } from '../../src/routes.ts';
 import { backToSettings, codeForm, fields } from '../../src/web/forms.ts';
-import { textFields } from '../../src/web/page-routes.ts';
+import { type PageOutcome, type PageRequest, textFields } from '../../src/web/page-routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
+import { passkeyInstead, usePostedPasskey } from '../../src/web/passkey-forms.ts';
 import { formatTime } from '../../src/web/problem-pages.ts';
+import { sessionAccount } from '../../src/web/session-account.ts';
 import {
   reauthenticationTargets,
   type SettingsForm,
@@ -99,6 +101,28 @@ export const reauthenticationPages = (
       : {}),
   });
 
+  /** The code page, with "Use a passkey instead" for an account that has one. */
+  const codeFormWithPasskey = async (request: PageRequest<unknown>, known?: Account) => {
+    const account = known ?? (await sessionAccount(deps.accounts, request, 'full'));
+    const offered = account ? await deps.reauthentication.passkeyOffered(account) : false;
+    return {
+      ...reauthenticationCodeForm(request.session),
+      ...(await passkeyInstead(deps.passkeys, offered, urlFor('settings-reauthenticate-passkey'))),
+    };
+  };
+
+  /** The second factor passed (a code or a passkey): on to the change the gate was opened for. */
+  const passedSecondFactor = (
+    session: BrowserSession,
+    reauthenticated: NonNullable<BrowserSession['reauthenticated']>,
+  ): PageOutcome => ({
+    redirect: reauthenticationTargets[targetOf(session.journey.reauthenticateFor)].path,
+    session: {
+      kind: 'update',
+      session: { ...session, reauthenticated: { ...reauthenticated, secondFactorAt: now() }, journey: {} },
+    },
+  });
+
   /** Whether the password was given again a moment ago in this session, by this account. */
   const passwordJustGiven = (session: BrowserSession, account: Account) =>
     isRecentlyReauthenticated(session.reauthenticated && { ...session.reauthenticated, oldPhoneLost: true }, {
@@ -121,33 +145,42 @@ export const reauthenticationPages = (
     }),
     'settings-reauthenticate-submit': reauthenticate.submit,
     'settings-reauthenticate-code': page({
-      handle: withAccount(async ({ session }, account) =>
-        passwordJustGiven(session, account)
-          ? { view: 'pages/form.njk', data: { ...reauthenticationCodeForm(session), values: {} } }
+      handle: withAccount(async (request, account) =>
+        passwordJustGiven(request.session, account)
+          ? { view: 'pages/form.njk', data: { ...(await codeFormWithPasskey(request, account)), values: {} } }
           : { redirect: urlFor('settings-reauthenticate') },
       ),
     }),
     'settings-reauthenticate-code-submit': page({
       fields: textFields('code'),
       formView: 'pages/form.njk',
-      formData: ({ session }) => reauthenticationCodeForm(session),
+      formData: (request) => codeFormWithPasskey(request),
       handle: withAccount(async ({ form: values, session, sourceIp }, account) => {
         const reauthenticated = session.reauthenticated;
         if (!reauthenticated || !passwordJustGiven(session, account))
           return { redirect: urlFor('settings-reauthenticate') };
         await deps.reauthentication.verifyCode(account, values.code, sourceIp);
-        const target = targetOf(session.journey.reauthenticateFor);
-        return {
-          redirect: reauthenticationTargets[target].path,
-          session: {
-            kind: 'update',
-            session: {
-              ...session,
-              reauthenticated: { ...reauthenticated, secondFactorAt: now() },
-              journey: {},
-            },
+        return passedSecondFactor(session, reauthenticated);
+      }),
+    }),
+    // A passkey of the account in place of the code (issue 16, item 5).
+    'settings-reauthenticate-passkey': page({
+      fields: textFields('challengeId', 'credential'),
+      formView: 'pages/form.njk',
+      formData: (request) => codeFormWithPasskey(request),
+      secretFields: ['challengeId', 'credential'],
+      handle: withAccount(async ({ form: values, session, sourceIp }, account) => {
+        const reauthenticated = session.reauthenticated;
+        if (!reauthenticated || !passwordJustGiven(session, account))
+          return { redirect: urlFor('settings-reauthenticate') };
+        await usePostedPasskey(
+          values.credential,
+          (response) => deps.reauthentication.verifyPasskey(account, values.challengeId, response, sourceIp),
+          {
+            message: 'We could not check it is you with that passkey. Try again, or enter the security code',
           },
-        };
+        );
+        return passedSecondFactor(session, reauthenticated);
       }),
     }),
     'settings-reauthenticate-code-resend': page({

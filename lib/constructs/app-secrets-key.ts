@@ -8,8 +8,9 @@ const purpose = { 'kms:EncryptionContext:purpose': 'authenticator-app-secret' };
 
 /**
  * The symmetric key patients' authenticator-app secrets are sealed with (encryption context: their
- * purpose and the account). Settings may encrypt (where an app is set up); settings, login and
- * recovery may decrypt (where its codes are checked); both only for that purpose. Rotated yearly.
+ * purpose and the account). Settings and login may encrypt (where an app is set up: a first login
+ * without a phone sets one up); settings, login and recovery may decrypt (where its codes are
+ * checked); both only for that purpose. Rotated yearly.
  */
 export class AppSecretsKey extends Construct {
   readonly key: kms.Key;

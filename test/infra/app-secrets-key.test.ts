@@ -24,7 +24,7 @@ describe('the authenticator-app secrets key', () => {
     const decrypters = grantsOf('kms:Decrypt');
 
     // Assess
-    expect(encrypters.map(({ name }) => name)).toEqual(['settings-pages']);
+    expect(encrypters.map(({ name }) => name).sort()).toEqual(['login-pages', 'settings-pages']);
     expect(decrypters.map(({ name }) => name).sort()).toEqual([
       'login-pages',
       'recovery-pages',

@@ -25,6 +25,17 @@ const reviewedBrowserFeatures: Readonly<Record<string, readonly BrowserFeature[]
   'login-submit': ['publickey-credentials-get'],
   'login-passkey': ['publickey-credentials-get'],
   'login-passkey-submit': ['publickey-credentials-get'],
+  // A passkey in place of the code in a reset, an unlock and "Confirm it is you" (issue 16, item 5):
+  // the code pages, their forms shown again, and the passkey's post.
+  'password-reset-code': ['publickey-credentials-get'],
+  'password-reset-code-submit': ['publickey-credentials-get'],
+  'password-reset-passkey': ['publickey-credentials-get'],
+  'unlock-code': ['publickey-credentials-get'],
+  'unlock-code-submit': ['publickey-credentials-get'],
+  'unlock-passkey': ['publickey-credentials-get'],
+  'settings-reauthenticate-code': ['publickey-credentials-get'],
+  'settings-reauthenticate-code-submit': ['publickey-credentials-get'],
+  'settings-reauthenticate-passkey': ['publickey-credentials-get'],
   // Setting up a passkey, behind the re-authentication gate, and its page shown again after a failure.
   'settings-passkey-set-up': ['publickey-credentials-create'],
   'settings-passkey-set-up-submit': ['publickey-credentials-create'],

@@ -24,7 +24,11 @@ import {
 import type { EmailMessage, EmailSender } from '../messaging/message-senders.ts';
 import type { Passkeys } from '../passkeys/passkeys.ts';
 import { type PatientProblem, PatientProblemError } from '../patient-problems.ts';
-import type { SecondFactorChallenge, SecondFactors } from '../second-factors/second-factor.ts';
+import type {
+  SecondFactorChallenge,
+  SecondFactorKind,
+  SecondFactors,
+} from '../second-factors/second-factor.ts';
 import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
 import { checkEmailAddress } from './email-address.ts';
 import type { PatientServiceSettings } from './patient-service.ts';
@@ -60,6 +64,8 @@ export interface OpenedRecovery {
   readonly step: RecoveryStep;
   /** Whether a security code must be sent to the account's phone first (false: the account has no second factor yet). */
   readonly needsSecondFactor: boolean;
+  /** The factor that will be asked for: a text, or the authenticator app's code (nothing is sent). */
+  readonly factor?: SecondFactorKind | undefined;
 }
 
 /** The problem pages of each purpose's links: expired, used, broken, replaced. */
@@ -151,7 +157,12 @@ export class AccountRecovery {
     const linkDigest = this.#digest(purpose, token);
     const step = { purpose, linkDigest };
     const { account } = await this.#resolve(step);
-    return { step, needsSecondFactor: this.#deps.secondFactors.has(account) };
+    const needsSecondFactor = this.#deps.secondFactors.has(account);
+    return {
+      step,
+      needsSecondFactor,
+      factor: needsSecondFactor ? this.#deps.secondFactors.of(account).kind : undefined,
+    };
   }
 
   /** Sends the account's second factor challenge for this recovery. */

@@ -25,7 +25,7 @@ for (const form of document.querySelectorAll('form[data-passkey]')) {
   const kind = form.dataset.passkey;
   const optionsJSON = JSON.parse(form.dataset.options);
   if (!supported) {
-    if (kind !== 'login') form.querySelector('button').disabled = true;
+    if (kind === 'register' || kind === 'login-email') form.querySelector('button').disabled = true;
     continue;
   }
   form.addEventListener('submit', async (event) => {

@@ -194,6 +194,52 @@ describe('an authenticator app instead of texts', () => {
     expect(codePage.next?.html).toContain('by text message to your mobile phone number');
   });
 
+  it('lets a patient without a mobile phone finish a first login with an app, and log in with it after', async () => {
+    // Prepare
+    pages = await startPages({ clock });
+    const client = pages.client();
+    await createAccount(client, pages.outbox, EMAIL, PASSWORD);
+    const login = await passwordStep(client);
+
+    // Act
+    const setUp = await client.get('/login/authenticator-app');
+    const key = (/<code id="setup-key">([^<]+)<\/code>/.exec(setUp.html)?.[1] ?? '').replaceAll(' ', '');
+    const wrong = await client.post('/login/authenticator-app', { code: '123456' });
+    const done = await client.post('/login/authenticator-app', { code: await appCode(key) });
+    const loggedIn = await client.get('/login/done');
+    await client.post('/logout');
+    const next = await passwordStep(client);
+    clock.advance(30);
+    const again = await client.post('/login/code', { code: await appCode(key) });
+
+    // Assess
+    expect(login.location).toBe('/login/phone');
+    expect(login.next?.html).toContain('Use an authenticator app instead');
+    expect(errorsOf(wrong.html)[0]).toMatch(/^The security code is not right/);
+    expect(headingOf(done.html)).toBe('Save your recovery codes');
+    expect(headingOf(loggedIn.html)).toBe('You are logged in');
+    expect(next.next?.html).toContain('Enter the 6-digit code your authenticator app shows');
+    // No phone: no text to offer instead.
+    expect(next.next?.html).not.toContain('Send the code by text message instead');
+    expect(again.location).toBe('/login/done');
+    const account = await new DynamoAccountStore(stack().dependencies.table).findByEmail(EMAIL);
+    expect(account?.phoneNumber).toBeUndefined();
+  });
+
+  it('does not let a login that has passed no password set up an app, nor an account with a second factor', async () => {
+    // Prepare
+    const { client } = await withApp();
+    const stranger = stack().client();
+
+    // Act
+    const withoutPassword = await stranger.get('/login/authenticator-app');
+    const withFactor = await client.get('/login/authenticator-app');
+
+    // Assess
+    expect(withoutPassword.location).toBe('/login');
+    expect(withFactor.location).toBe('/login');
+  });
+
   it('asks for the app’s code, or a recovery code, in a password reset', async () => {
     // Prepare
     const { client, key } = await withApp();

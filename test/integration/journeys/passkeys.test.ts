@@ -15,6 +15,7 @@ import {
   errorsOf,
   firstLogin,
   headingOf,
+  linkIn,
   type PageClient,
   type PageResponse,
   startPages,
@@ -460,6 +461,109 @@ describe('passkeys (seed 004)', () => {
     expect(rename.location).toBe('/settings/passkeys');
     const kept = await new DynamoPasskeyStore(stack().dependencies.table).forAccount(accountId);
     expect(kept.map((candidate) => candidate.name)).toEqual([passkey?.name]);
+  });
+
+  describe('in place of the security code', () => {
+    /** The passkey form of a code page answered by the authenticator, posted to its action. */
+    const answerWithPasskey = async (
+      client: PageClient,
+      page: PageResponse,
+      authenticator: ReturnType<typeof softwareAuthenticator>,
+      accountId: string,
+    ) => {
+      const form = passkeyForm<PublicKeyCredentialRequestOptionsJSON>(page.html);
+      const action = /data-passkey="confirm"/.test(page.html)
+        ? (/<form method="post" action="([^"]+)" data-passkey="confirm"/.exec(page.html)?.[1] ?? '')
+        : '';
+      if (!form || !action) throw new Error(`No passkey form on ${headingOf(page.html)}`);
+      return client.post(action, {
+        challengeId: form.challengeId,
+        credential: JSON.stringify(authenticator.authenticate(form.options.challenge, accountId)),
+      });
+    };
+
+    /** A forgotten password's emailed link opened, to its code page. */
+    const resetCodePage = async (client: PageClient) => {
+      await client.get('/password/forgotten');
+      await client.post('/password/forgotten', { email: EMAIL });
+      const link = linkIn(stack().outbox.latest({ kind: 'reset-password' })?.text ?? '', '/password/reset');
+      await client.get(link);
+      const posted = await client.post('/password/reset', {
+        token: new URL(link, ORIGIN).searchParams.get('token') ?? '',
+      });
+      return posted.next as PageResponse;
+    };
+
+    it('resets a password with a passkey instead of the texted code', async () => {
+      // Prepare
+      const client = await loggedIn();
+      const { authenticator, accountId } = await setUpPasskey(client);
+      await client.post('/logout');
+      const codePage = await resetCodePage(client);
+
+      // Act
+      const passed = await answerWithPasskey(client, codePage, authenticator, accountId);
+
+      // Assess
+      expect(codePage.html).toContain('Use a passkey instead');
+      expect(passed.location).toBe('/password/reset/new');
+    });
+
+    it('refuses another account’s passkey in a reset, and an answer that is not one, and goes no further', async () => {
+      // Prepare
+      const client = await loggedIn();
+      await setUpPasskey(client);
+      const other = await loggedIn('other@example.com');
+      const theirs = await setUpPasskey(other);
+      await client.post('/logout');
+      const codePage = await resetCodePage(client);
+
+      // Act
+      const wrongAccount = await answerWithPasskey(client, codePage, theirs.authenticator, theirs.accountId);
+      const garbage = await client.post('/password/reset/passkey', {
+        challengeId: 'x',
+        credential: '{"id":1}',
+      });
+      const onwards = await client.get('/password/reset/new');
+
+      // Assess
+      expect(errorsOf(wrongAccount.html)).toEqual([
+        'We could not check it is you with that passkey. Try again, or enter the security code',
+      ]);
+      expect(errorsOf(garbage.html)).toEqual([
+        'We could not check it is you with that passkey. Try again, or enter the security code',
+      ]);
+      // The new password waits for a second factor that was passed: the problem page says so.
+      expect(onwards.status).toBe(403);
+      expect(headingOf(onwards.html)).not.toBe('Create a new password');
+    });
+
+    it('offers no passkey on the code page of an account without one', async () => {
+      // Prepare
+      const client = await loggedIn();
+      await client.post('/logout');
+
+      // Act
+      const codePage = await resetCodePage(client);
+
+      // Assess
+      expect(headingOf(codePage.html)).toBe('Enter the security code');
+      expect(codePage.html).not.toContain('Use a passkey instead');
+    });
+
+    it('confirms it is you in settings with a passkey instead of the code', async () => {
+      // Prepare
+      const client = await loggedIn();
+      const { authenticator, accountId } = await setUpPasskey(client);
+      await client.get('/settings/confirm-it-is-you?for=phone');
+      const password = await client.post('/settings/confirm-it-is-you', { password: PASSWORD });
+
+      // Act
+      const passed = await answerWithPasskey(client, password.next as PageResponse, authenticator, accountId);
+
+      // Assess
+      expect(passed.location).toBe('/settings/phone');
+    });
   });
 
   describe('for a relying party', () => {
