@@ -253,6 +253,12 @@ describe('passkeys and the authenticator app in a browser', () => {
     // Act: a roaming security key (the other-device route's stand-in)
     await setUpPasskey(page, 'passkey-3@example.com', { confirm: true });
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId: securityKey });
+    await page.getByRole('link', { name: /^Change name/ }).click();
+    const renameHeading = await check(page);
+    await page.getByLabel('Name').fill('My security key');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.waitForURL(/\/settings\/passkeys\?updated=renamed$/);
+    const renamed = await page.locator('main').innerText();
     await page.getByRole('button', { name: /^Remove / }).click();
     const confirmHeading = await check(page);
     await page.getByRole('button', { name: 'Remove passkey' }).click();
@@ -274,6 +280,8 @@ describe('passkeys and the authenticator app in a browser', () => {
 
     // Assess
     expect(credentials).toHaveLength(1);
+    expect(renameHeading).toBe('Change the name of your passkey');
+    expect(renamed).toContain('My security key');
     expect(confirmHeading).toBe('Remove this passkey?');
     expect(afterRemoval).toContain('Your passkey has been removed from your account');
     expect(afterRemoval).toContain('You have no passkeys');
@@ -308,6 +316,9 @@ describe('passkeys and the authenticator app in a browser', () => {
     const recoveryCodes = await page.locator('#recovery-codes li').count();
     await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
     const settled = await page.locator('main').innerText();
+    // Removing asks first (not carried on here)
+    await page.getByRole('button', { name: 'Remove authenticator app' }).click();
+    const removalHeading = await check(page);
     await logOut(context);
 
     // Act: the next login asks for the app's code
@@ -325,6 +336,7 @@ describe('passkeys and the authenticator app in a browser', () => {
     expect(qrCodes).toBe(1);
     expect(recoveryCodes).toBe(10);
     expect(settled).toContain('Your authenticator app has been set up');
+    expect(removalHeading).toBe('Remove your authenticator app?');
     expect(asked).toContain('Enter the 6-digit code your authenticator app shows');
     expect(problems).toEqual([]);
     await context.close();
