@@ -31,6 +31,7 @@ const environment = {
   GP_CREDENTIALS_KEY_ID: 'arn:aws:kms:eu-west-2:111122223333:key/bench-gp',
   MEDIA_BUCKET: 'bench-media',
   STAFF_SECRETS_KEY_ID: 'arn:aws:kms:eu-west-2:111122223333:key/bench-staff',
+  APP_SECRETS_KEY_ID: 'arn:aws:kms:eu-west-2:111122223333:key/bench-app',
   PHOTO_ID_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:111122223333:stateMachine:bench-photo-id-check',
   EMAIL_FROM_ADDRESS: 'no-reply@login.example.org',
   LOG_LEVEL: 'SILENT',

@@ -1,5 +1,3 @@
-import QRCode from 'qrcode';
-
 /** The key in groups of four, as apps' "enter a setup key" screens show it. */
 const grouped = (key: string) => key.match(/.{1,4}/g)?.join(' ') ?? key;
 
@@ -9,6 +7,12 @@ const grouped = (key: string) => key.match(/.{1,4}/g)?.join(' ') ?? key;
  */
 export const appSetUpData = async (setUp: { readonly key: string; readonly uri: string }) => ({
   title: 'Set up an authenticator app',
-  qrCode: await QRCode.toString(setUp.uri, { type: 'svg', margin: 2, width: 200, errorCorrectionLevel: 'M' }),
+  // Loaded at the first set-up: the login and settings pages do not evaluate it at cold start.
+  qrCode: await (await import('qrcode')).default.toString(setUp.uri, {
+    type: 'svg',
+    margin: 2,
+    width: 200,
+    errorCorrectionLevel: 'M',
+  }),
   key: grouped(setUp.key),
 });

@@ -1,6 +1,6 @@
 import { WasmArgon2PasswordHasher } from '../adapters/argon2/wasm-argon2-password-hasher.ts';
 import { createCommonPasswordList } from '../adapters/files/common-password-file.ts';
-import { KmsSecretBox } from '../adapters/kms/kms-secret-box.ts';
+import type { SecretBox } from '../domain/identity/secret-box.ts';
 import { MessageNotSentError } from '../domain/messaging/message-errors.ts';
 import type { EmailSender, SmsSender } from '../domain/messaging/message-senders.ts';
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
@@ -24,7 +24,22 @@ export interface PageFunctionAdapters {
   readonly sms?: (config: PageConfig) => SmsSender;
   /** Our signing keys' public halves, to recognise ID tokens we issued. */
   readonly publicKeys?: (config: PageConfig) => Pick<TokenSigner, 'jwks'>;
+  /**
+   * Authenticator-app secrets (`app-secrets:*`): only the functions that set up or check an app
+   * build the KMS client, so the others neither load it nor could use it.
+   */
+  readonly appSecrets?: (config: PageConfig) => SecretBox;
 }
+
+/** The secret box of a function without `app-secrets:*`: a page that tried to use it would fail loudly. */
+const appSecretsNotPermitted: SecretBox = {
+  seal: async () => {
+    throw new Error('This function may not seal authenticator-app secrets.');
+  },
+  open: async () => {
+    throw new Error('This function may not open authenticator-app secrets.');
+  },
+};
 
 /** A sender a function without the permission has: a page that tried to use it would fail loudly, not quietly. */
 const notPermitted = (channel: 'email' | 'sms'): EmailSender & SmsSender => ({
@@ -59,8 +74,7 @@ export const pageFunctionDependencies = (
       },
       allowedPhoneCountries: config.allowedPhoneCountries,
       allowTestPhoneNumbers: false,
-      // Only the functions with `app-secrets:*` may use it; the others never check an app's code.
-      appSecrets: new KmsSecretBox({ keyId: config.appSecretsKeyId }),
+      appSecrets: adapters.appSecrets?.(config) ?? appSecretsNotPermitted,
     }),
     ...page,
     /** The support team's own contact route, offered on the help page, when the stage sets one. */

@@ -1,16 +1,18 @@
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { type Passkey, PasskeyNotVerifiedError } from './passkey.ts';
 import { passkeyProviderName } from './passkey-providers.ts';
+
+/**
+ * SimpleWebAuthn, loaded at the first ceremony: the page functions that never meet a passkey
+ * (and the cold start of those that do) do not pay for evaluating it at import.
+ */
+const webAuthn = () => import('@simplewebauthn/server');
+const base64Url = async () => (await import('@simplewebauthn/server/helpers')).isoBase64URL;
 
 /** ES256 and RS256 only (DESIGN.md): what every platform authenticator and security key offers. */
 export const passkeyAlgorithms = [-7, -257] as const;
@@ -30,14 +32,14 @@ const TIMEOUT_MS = 5 * 60 * 1000;
  * attachment asked for (so the browser offers this device, another device by QR code, and
  * security keys), the account's passkeys excluded, ES256 and RS256 only, no attestation.
  */
-export const registrationOptions = (
+export const registrationOptions = async (
   rp: PasskeyRelyingParty,
   account: { readonly accountId: string; readonly email: string },
   existing: readonly Pick<Passkey, 'credentialId' | 'transports'>[],
   /** Random bytes, new for each ceremony: the options carry them base64url, which the store keeps. */
   challenge: Uint8Array<ArrayBuffer>,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> =>
-  generateRegistrationOptions({
+  (await webAuthn()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userName: account.email,
@@ -66,8 +68,9 @@ export const verifyRegistration = async (
   expectedChallenge: string,
   owner: { readonly accountId: string; readonly now: Date },
 ): Promise<Omit<Passkey, 'name'> & { readonly suggestedName: string }> => {
+  const library = await webAuthn();
   const verified = await verifiedBy('registration', 'The passkey could not be set up.', () =>
-    verifyRegistrationResponse({
+    library.verifyRegistrationResponse({
       response,
       expectedChallenge,
       expectedOrigin: rp.origin,
@@ -81,7 +84,7 @@ export const verifyRegistration = async (
   return {
     credentialId: credential.id,
     accountId: owner.accountId,
-    publicKey: isoBase64URL.fromBuffer(credential.publicKey),
+    publicKey: (await base64Url()).fromBuffer(credential.publicKey),
     signCount: credential.counter,
     transports: credential.transports ?? [],
     deviceType: credentialDeviceType,
@@ -98,11 +101,11 @@ export const verifyRegistration = async (
  * its account, so the page is the same whether or not an email has passkeys), user verification
  * required.
  */
-export const authenticationOptions = (
+export const authenticationOptions = async (
   rp: PasskeyRelyingParty,
   challenge: Uint8Array<ArrayBuffer>,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> =>
-  generateAuthenticationOptions({
+  (await webAuthn()).generateAuthenticationOptions({
     rpID: rp.id,
     challenge,
     timeout: TIMEOUT_MS,
@@ -121,8 +124,9 @@ export const verifyAuthentication = async (
   expectedChallenge: string,
   passkey: Passkey,
 ): Promise<{ readonly signCount: number; readonly backedUp: boolean }> => {
+  const [library, base64] = await Promise.all([webAuthn(), base64Url()]);
   const verified = await verifiedBy('authentication', 'The passkey could not be used.', () =>
-    verifyAuthenticationResponse({
+    library.verifyAuthenticationResponse({
       response,
       expectedChallenge,
       expectedOrigin: rp.origin,
@@ -130,7 +134,7 @@ export const verifyAuthentication = async (
       requireUserVerification: true,
       credential: {
         id: passkey.credentialId,
-        publicKey: isoBase64URL.toBuffer(passkey.publicKey),
+        publicKey: base64.toBuffer(passkey.publicKey),
         // The counter rule is ours (`counterVerdict`), so a cloned authenticator is told from a bad signature.
         counter: 0,
         transports: [...passkey.transports] as never,

@@ -108,7 +108,7 @@ export class AuthenticatorApps implements SecondFactorMethod {
    * shows (the otpauth URI for the QR code, and the key to type in instead).
    */
   async beginSetUp(account: Account): Promise<{ readonly key: string; readonly uri: string }> {
-    const { secret, uri } = newTotpSecret(this.#deps.service.serviceName, account.email);
+    const { secret, uri } = await newTotpSecret(this.#deps.service.serviceName, account.email);
     await this.#deps.accounts.setPendingAuthenticatorApp(account.accountId, {
       sealedSecret: await this.#deps.secrets.seal(secret, secretContext(account.accountId)),
       startedAt: this.#deps.clock().toISOString(),
@@ -121,7 +121,7 @@ export class AuthenticatorApps implements SecondFactorMethod {
     const pending = account.pendingAuthenticatorApp;
     if (!pending) return undefined;
     const secret = await this.#deps.secrets.open(pending.sealedSecret, secretContext(account.accountId));
-    return { key: secret, uri: totpUri(this.#deps.service.serviceName, account.email, secret) };
+    return { key: secret, uri: await totpUri(this.#deps.service.serviceName, account.email, secret) };
   }
 
   /**

@@ -1,4 +1,5 @@
-import { generateSecret, generateURI, verify } from 'otplib';
+/** otplib, loaded at the first code: the functions that never check one do not evaluate it. */
+const otp = () => import('otplib');
 
 /** The authenticator codes accepted either side of now: one 30-second step, for a phone's clock drift. */
 const CLOCK_DRIFT_SECONDS = 30;
@@ -12,7 +13,7 @@ const CLOCK_DRIFT_SECONDS = 30;
 export const totpStepOf = async (secret: string, code: string, now: Date): Promise<number | undefined> => {
   const token = code.replace(/\s/g, '');
   if (!/^\d{6}$/.test(token)) return undefined;
-  const result = await verify({
+  const result = await (await otp()).verify({
     secret,
     token,
     epoch: Math.floor(now.getTime() / 1000),
@@ -22,11 +23,11 @@ export const totpStepOf = async (secret: string, code: string, now: Date): Promi
 };
 
 /** The otpauth URI an app's QR code scanner reads for a secret. */
-export const totpUri = (issuer: string, label: string, secret: string): string =>
-  generateURI({ issuer, label, secret });
+export const totpUri = async (issuer: string, label: string, secret: string): Promise<string> =>
+  (await otp()).generateURI({ issuer, label, secret });
 
 /** A new random secret (base32, 160 bits) and its otpauth URI. */
-export const newTotpSecret = (issuer: string, label: string) => {
-  const secret = generateSecret();
-  return { secret, uri: totpUri(issuer, label, secret) };
+export const newTotpSecret = async (issuer: string, label: string) => {
+  const secret = (await otp()).generateSecret();
+  return { secret, uri: await totpUri(issuer, label, secret) };
 };

@@ -47,7 +47,7 @@ const credentialsFor = async (
   totpUri: string;
 }> => {
   const password = newPassword();
-  const totp = newTotpSecret(deps.issuerName, email);
+  const totp = await newTotpSecret(deps.issuerName, email);
   return {
     password,
     passwordHash: await deps.hasher.hash(password),
