@@ -1,6 +1,5 @@
-import { NoPendingAppError } from '../../src/domain/second-factors/authenticator-app.ts';
 import { urlFor } from '../../src/routes.ts';
-import { appSetUpData } from '../../src/web/app-set-up.ts';
+import { appSetUpData, confirmPendingApp, pendingAppSetUpData } from '../../src/web/app-set-up.ts';
 import { type PageRequest, textFields } from '../../src/web/page-routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
 import { type LoginKit, type LoginPagesDependencies, type LoginRoutes, toLogin } from './login-kit.ts';
@@ -44,10 +43,8 @@ export const addPhonePages = (deps: LoginPagesDependencies, { passwordOnly, now 
       fields: textFields('code'),
       formView: 'pages/settings-app-set-up.njk',
       formData: async (request) => {
-        const account = await withoutSecondFactor(request);
-        const pending = account && (await deps.authenticatorApps.pendingSetUp(account));
         return {
-          ...(pending ? await appSetUpData(pending) : { title: 'Set up an authenticator app' }),
+          ...(await pendingAppSetUpData(deps.authenticatorApps, await withoutSecondFactor(request))),
           action: urlFor('login-app-submit'),
           cancel: { text: 'Use a mobile phone instead', href: urlFor('add-phone') },
         };
@@ -55,12 +52,12 @@ export const addPhonePages = (deps: LoginPagesDependencies, { passwordOnly, now 
       handle: async (request) => {
         const account = await withoutSecondFactor(request);
         if (!account) return toLogin;
-        const codes = await deps.authenticatorApps
-          .confirmSetUp(account, request.form.code, request.sourceIp)
-          .catch((error: unknown) => {
-            if (error instanceof NoPendingAppError) return undefined;
-            throw error;
-          });
+        const codes = await confirmPendingApp(
+          deps.authenticatorApps,
+          account,
+          request.form.code,
+          request.sourceIp,
+        );
         if (!codes) return { redirect: urlFor('login-app') };
         const { authentication } = request.session;
         if (!authentication) return toLogin;

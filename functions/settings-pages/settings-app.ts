@@ -1,7 +1,6 @@
 import type { Account } from '../../src/domain/accounts/account.ts';
-import { NoPendingAppError } from '../../src/domain/second-factors/authenticator-app.ts';
 import { urlFor } from '../../src/routes.ts';
-import { appSetUpData } from '../../src/web/app-set-up.ts';
+import { appSetUpData, confirmPendingApp, pendingAppSetUpData } from '../../src/web/app-set-up.ts';
 import { type PageRequest, textFields } from '../../src/web/page-routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
 import { sessionAccount } from '../../src/web/session-account.ts';
@@ -22,11 +21,8 @@ export const authenticatorAppPages = (
   { withAccount, behindGate }: SettingsKit,
   page: Page,
 ) => {
-  const pendingFormData = async (request: PageRequest<unknown>) => {
-    const account = await sessionAccount(deps.accounts, request, 'full');
-    const pending = account && (await deps.authenticatorApps.pendingSetUp(account));
-    return pending ? appSetUpData(pending) : { title: 'Set up an authenticator app' };
-  };
+  const pendingFormData = async (request: PageRequest<unknown>) =>
+    pendingAppSetUpData(deps.authenticatorApps, await sessionAccount(deps.accounts, request, 'full'));
 
   const overview = (account: Account, updated: string | undefined) => {
     const app = account.authenticatorApp;
@@ -61,13 +57,7 @@ export const authenticatorAppPages = (
       formView: 'pages/settings-app-set-up.njk',
       formData: pendingFormData,
       handle: behindGate('app', async ({ form, sourceIp }, account) => {
-        const codes = await deps.authenticatorApps
-          .confirmSetUp(account, form.code, sourceIp)
-          .catch((error: unknown) => {
-            if (error instanceof NoPendingAppError) return undefined;
-            throw error;
-          });
-        // Finished in another tab, or never started: start again.
+        const codes = await confirmPendingApp(deps.authenticatorApps, account, form.code, sourceIp);
         if (!codes) return { redirect: urlFor('settings-app-set-up') };
         // Shown once, in this response: they are kept only as digests.
         return {

@@ -2,6 +2,7 @@ import { urlFor } from '../../src/routes.ts';
 import { fields } from '../../src/web/forms.ts';
 import { textFields } from '../../src/web/page-routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
+import { keptAfterRemoving } from '../../src/web/session-account.ts';
 import type { SettingsForm, SettingsKit, SettingsPagesDependencies, SettingsRoutes } from './settings-kit.ts';
 
 const deleteForm = {
@@ -64,13 +65,9 @@ export const devicesAndDeletePages = (
         }
         const removed = await deps.settings.removeDevice(account, values.deviceId, sourceIp);
         if (!removed) return { redirect: urlFor('settings') };
-        const redirect = urlFor('settings', { updated: 'device' });
-        // Removing the device ended the sessions logged in on it. When that is this browser's own,
-        // the patient who removed it stays logged in here, in a new session no device stands for.
-        const { authentication } = session;
-        if (authentication?.deviceId !== values.deviceId) return { redirect };
-        const { deviceId: _removed, ...kept } = authentication;
-        return { redirect, session: { kind: 'renew', session: { ...session, authentication: kept } } };
+        // Removing the device ended the sessions logged in on it; this browser stays logged in.
+        const kept = keptAfterRemoving(session, 'deviceId', values.deviceId);
+        return { redirect: urlFor('settings', { updated: 'device' }), ...(kept ? { session: kept } : {}) };
       }),
     }),
     'settings-delete': remove.show,

@@ -7,7 +7,7 @@ import { passkeyNameLength, TooManyPasskeysError } from '../../src/domain/passke
 import { urlFor } from '../../src/routes.ts';
 import { type PageOutcome, type PageRequest, textFields } from '../../src/web/page-routes.ts';
 import type { Page } from '../../src/web/pages-handler.ts';
-import { sessionAccount } from '../../src/web/session-account.ts';
+import { keptAfterRemoving, sessionAccount } from '../../src/web/session-account.ts';
 import {
   type SettingsKit,
   type SettingsPagesDependencies,
@@ -168,13 +168,12 @@ export const passkeyPages = (
           // Removed a moment ago from another page: it is gone either way.
           if (!(error instanceof NotFoundError)) throw error;
         });
-        const redirect = urlFor('settings-passkeys', { updated: 'removed' });
-        // Removing it ended the sessions logged in with it. When that is this browser's own, the
-        // patient who removed it stays logged in here, in a new session no passkey stands for.
-        const { authentication } = session;
-        if (authentication?.passkeyId !== passkey.credentialId) return { redirect };
-        const { passkeyId: _removed, ...kept } = authentication;
-        return { redirect, session: { kind: 'renew', session: { ...session, authentication: kept } } };
+        // Removing it ended the sessions logged in with it; this browser stays logged in.
+        const kept = keptAfterRemoving(session, 'passkeyId', passkey.credentialId);
+        return {
+          redirect: urlFor('settings-passkeys', { updated: 'removed' }),
+          ...(kept ? { session: kept } : {}),
+        };
       }),
     }),
   } satisfies SettingsRoutes;

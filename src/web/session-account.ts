@@ -1,6 +1,6 @@
 import { type Account, type AccountStore, loginStands } from '../domain/accounts/account.ts';
 import { PatientProblemError } from '../domain/patient-problems.ts';
-import type { SessionAuthentication } from '../domain/sessions/browser-session.ts';
+import type { BrowserSession, SessionAuthentication } from '../domain/sessions/browser-session.ts';
 import type { PageRequest } from './page-routes.ts';
 
 /**
@@ -34,4 +34,20 @@ export const currentAccount = async (
 ): Promise<Account | undefined> => {
   const account = await accounts.findById(authentication.accountId);
   return loginStands(account, authentication.generation) ? account : undefined;
+};
+
+/**
+ * After removing a remembered device or a passkey, which ended the sessions logged in with it:
+ * when this browser's own login stood on it, the patient who removed it stays logged in here, in a
+ * renewed session it no longer stands for. Otherwise the session is left as it is.
+ */
+export const keptAfterRemoving = (
+  session: BrowserSession,
+  stoodOn: 'deviceId' | 'passkeyId',
+  removedId: string,
+): { readonly kind: 'renew'; readonly session: BrowserSession } | undefined => {
+  const { authentication } = session;
+  if (!authentication || authentication[stoodOn] !== removedId) return undefined;
+  const { [stoodOn]: _removed, ...kept } = authentication;
+  return { kind: 'renew', session: { ...session, authentication: kept } };
 };
