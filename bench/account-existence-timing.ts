@@ -31,6 +31,7 @@ import { ensureTable, localClient, startDynamoDbLocal } from '../src/local/dynam
 import { findFreePort } from '../src/local/free-port.ts';
 import { createLocalHandlers } from '../src/local/local-handlers.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import { InMemoryMetrics } from '../src/platform/metrics.ts';
 
 const TARGET_RATIO = 1.05;
 const WARM_UP_TRIES = 10;
@@ -225,6 +226,7 @@ try {
     issuer: 'http://localhost',
     signer: await LocalTokenSigner.fromPrivateJwks([await generatePrivateJwk()]),
     logger: createLogger('SILENT'),
+    metrics: new InMemoryMetrics(),
     table,
     clock: systemClock,
     limits: resolveLimits(limitOverrides),

@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { PhotoIdSettingOverrides } from '../src/domain/identity/photo-id/photo-id-settings.ts';
 import type { LimitOverrides } from '../src/domain/limits/limits.ts';
 import type { FunctionConfig } from '../src/platform/function-config.ts';
+import type { DeploymentStyle } from './constructs/gradual-deployments.ts';
 
 /** A custom domain for the API; the issuer becomes `https://<domainName>`. */
 export interface CustomDomain {
@@ -95,6 +96,16 @@ export interface StageSettings {
   readonly email: EmailSettings;
   /** The alphanumeric sender ID texts show where the country supports one (3 to 11 letters and digits). */
   readonly smsSenderId?: string;
+  /**
+   * The SNS account's monthly SMS spend limit in US dollars (set in SNS's text messaging
+   * preferences, raised by a quota case): the alarm warns at 80% of it. 1 (AWS's default) unless set.
+   */
+  readonly smsMonthlySpendLimitUsd?: number;
+  /**
+   * How new function versions take traffic: `all-at-once` unless set; `canary` (10% for 5
+   * minutes) or `linear` (10% a minute) roll back by themselves on the function's alarms.
+   */
+  readonly deployment?: DeploymentStyle;
   /** ISO 3166-1 alpha-2 codes of the countries whose mobile numbers can get security codes; `['GB']` unless set. */
   readonly allowedPhoneCountries?: readonly string[];
   /** Where patients can get help, an https URL; `<issuer>/contact` unless set. */

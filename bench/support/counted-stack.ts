@@ -26,6 +26,7 @@ import { ensureTable, localClient, startDynamoDbLocal } from '../../src/local/dy
 import { findFreePort } from '../../src/local/free-port.ts';
 import { createLocalHandlers } from '../../src/local/local-handlers.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { InMemoryMetrics } from '../../src/platform/metrics.ts';
 import { median } from './statistics.ts';
 
 /** One DynamoDB call, in milliseconds of this process's clock. */
@@ -111,6 +112,7 @@ const handlers = createLocalHandlers({
   issuer,
   signer: await LocalTokenSigner.fromPrivateJwks([await generatePrivateJwk()]),
   logger: createLogger('SILENT'),
+  metrics: new InMemoryMetrics(),
   table,
   clock: systemClock,
   limits: resolveLimits(),

@@ -8,6 +8,7 @@ import type { LoginIdentities } from '../../src/domain/oidc/login-identities.ts'
 import type { BrowserSession } from '../../src/domain/sessions/browser-session.ts';
 import type { RouteDefinition } from '../../src/platform/http/http-handler.ts';
 import type { Logger } from '../../src/platform/logger.ts';
+import type { ServiceMetrics } from '../../src/platform/metrics.ts';
 import type { RouteIdOf } from '../../src/routes.ts';
 import type { PageOutcome, PageRequest } from '../../src/web/page-routes.ts';
 import {
@@ -25,6 +26,7 @@ export interface AuthorizePagesDependencies {
   readonly audit: Pick<AuditLog, 'record'>;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
   /** Our issuer, the `iss` of every authorization response. */
   readonly issuer: string;
 }

@@ -83,6 +83,7 @@ export const authorizeRequestPages = (
       };
     }
     const { assertedLoginIdentity, ...pending } = outcome.request;
+    deps.metrics.add('LoginsStarted', { vector: pending.vtr[0] ?? 'none' });
     if (assertedLoginIdentity !== undefined && pending.prompt !== 'login')
       return handOff(request, { ...pending, assertedLoginIdentity });
     // prompt=login: whoever is logged in must log in again (SSO is skipped, an asserted login

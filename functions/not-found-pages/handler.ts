@@ -8,6 +8,7 @@ import type { HttpHandler, HttpResponse } from '../../src/platform/http/http-typ
 import { jsonResponse } from '../../src/platform/http/responses.ts';
 import { explainUnmatched } from '../../src/platform/http/route-matcher.ts';
 import type { Logger } from '../../src/platform/logger.ts';
+import type { ServiceMetrics } from '../../src/platform/metrics.ts';
 import { pageFunctionNames, type RouteSpec, routes } from '../../src/routes.ts';
 import type { PageRenderer } from '../../src/web/page-renderer.ts';
 import { htmlResponse } from '../../src/web/page-response.ts';
@@ -15,6 +16,7 @@ import { createProblemPages } from '../../src/web/problem-pages.ts';
 
 export interface NotFoundPagesDependencies {
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
   readonly renderer: PageRenderer;
   readonly clock: Clock;
   readonly limits: Limits;
@@ -39,6 +41,7 @@ export const createHandler = (deps: NotFoundPagesDependencies): HttpHandler => {
   return createHttpHandler({
     functionName: 'not-found-pages',
     logger: deps.logger,
+    metrics: deps.metrics,
     presentError,
     routes: {},
     fallback: defineRoute({

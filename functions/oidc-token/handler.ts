@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { ClientStore, RelyingPartyClient } from '../../src/domain/clients/relying-party-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import { type WriteCollector, writeAtOnce } from '../../src/domain/deferred-writes.ts';
+import { DomainError } from '../../src/domain/errors.ts';
 import { checkLengths, inputLimits } from '../../src/domain/input-limits.ts';
 import type { AssertionReplayStore } from '../../src/domain/oidc/assertion-replay.ts';
 import {
@@ -16,9 +17,10 @@ import {
 } from '../../src/domain/oidc/oidc-errors.ts';
 import { type ErrorPresenter, presentAsJson } from '../../src/platform/http/error-mapper.ts';
 import { createHttpHandler, defineRoute } from '../../src/platform/http/http-handler.ts';
-import type { HttpHandler } from '../../src/platform/http/http-types.ts';
+import type { HttpEvent, HttpHandler } from '../../src/platform/http/http-types.ts';
 import { jsonResponse } from '../../src/platform/http/responses.ts';
 import type { Logger } from '../../src/platform/logger.ts';
+import type { ServiceMetrics } from '../../src/platform/metrics.ts';
 import { routePath } from '../../src/routes.ts';
 import { authorizationCodeGrant } from './authorization-code-grant.ts';
 import { refreshTokenGrant } from './refresh-token-grant.ts';
@@ -28,6 +30,7 @@ export interface OidcTokenDependencies extends GrantDependencies {
   /** Our issuer URL, exactly as in discovery. */
   readonly issuer: string;
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
   readonly clock: Clock;
   readonly clients: Pick<ClientStore, 'find'>;
   readonly assertionReplay: AssertionReplayStore;
@@ -125,27 +128,43 @@ export const createHandler = (deps: OidcTokenDependencies): HttpHandler => {
     }
   };
 
+  /** The request's steps: the form, the client's authentication, then the grant. */
+  const tokenResponse = async ({ body, event }: { body: Record<string, string>; event: HttpEvent }) => {
+    if (event.body !== undefined && !FORM_CONTENT_TYPE.test(event.headers['content-type'] ?? ''))
+      throw new InvalidRequestError('The token request must be application/x-www-form-urlencoded.');
+    const form: TokenRequestForm = body;
+    checkLengths(form, tokenParameterLimits);
+    const client = await authenticate(form, event.headers.authorization);
+    const grant = grantFor(form.grant_type);
+    for (const parameter of grant.parameters)
+      if (!form[parameter]) throw new InvalidRequestError(`${parameter} is required.`);
+    // The grant's audit event and the login identity it issued: one call, once it is done.
+    const work = await (deps.writes ?? writeAtOnce).collect(() => grant.handle(form, client, deps));
+    await work.write();
+    if (work.outcome.status === 'rejected') throw work.outcome.reason;
+    return jsonResponse(200, work.outcome.value, noCache);
+  };
+
   return createHttpHandler({
     functionName: 'oidc-token',
     logger: deps.logger,
+    metrics: deps.metrics,
     presentError: presentTokenError,
     routes: {
       token: defineRoute({
         body: tokenRequestSchema,
-        handle: async ({ body, event }) => {
-          if (event.body !== undefined && !FORM_CONTENT_TYPE.test(event.headers['content-type'] ?? ''))
-            throw new InvalidRequestError('The token request must be application/x-www-form-urlencoded.');
-          const form: TokenRequestForm = body;
-          checkLengths(form, tokenParameterLimits);
-          const client = await authenticate(form, event.headers.authorization);
-          const grant = grantFor(form.grant_type);
-          for (const parameter of grant.parameters)
-            if (!form[parameter]) throw new InvalidRequestError(`${parameter} is required.`);
-          // The grant's audit event and the login identity it issued: one call, once it is done.
-          const work = await (deps.writes ?? writeAtOnce).collect(() => grant.handle(form, client, deps));
-          await work.write();
-          if (work.outcome.status === 'rejected') throw work.outcome.reason;
-          return jsonResponse(200, work.outcome.value, noCache);
+        handle: async (input) => {
+          // Each request counted by its grant and outcome: issued, or the OAuth error the client got.
+          const grantType = grants.find((grant) => grant.grantType === input.body.grant_type)?.grantType;
+          try {
+            const response = await tokenResponse(input);
+            deps.metrics.add('TokenRequests', { grant: grantType ?? 'other', outcome: 'issued' });
+            return response;
+          } catch (error) {
+            const outcome = error instanceof DomainError ? error.code : 'server_error';
+            deps.metrics.add('TokenRequests', { grant: grantType ?? 'other', outcome });
+            throw error;
+          }
         },
       }),
     },

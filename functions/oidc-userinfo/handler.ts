@@ -15,12 +15,14 @@ import type { HttpEvent, HttpHandler, HttpResponse } from '../../src/platform/ht
 import { jsonResponse } from '../../src/platform/http/responses.ts';
 import { logMessages } from '../../src/platform/log-messages.ts';
 import type { Logger } from '../../src/platform/logger.ts';
+import type { ServiceMetrics } from '../../src/platform/metrics.ts';
 import { BearerTokenMissingError, bearerToken, MissingScopeError } from './bearer-token.ts';
 
 export interface OidcUserinfoDependencies {
   /** Our issuer URL, exactly as in discovery: access tokens must name it. */
   readonly issuer: string;
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
   readonly clock: Clock;
   readonly signer: Pick<TokenSigner, 'jwks'>;
   readonly accounts: Pick<AccountStore, 'findBySubject'>;
@@ -127,6 +129,7 @@ export const createHandler = (deps: OidcUserinfoDependencies): HttpHandler => {
   return createHttpHandler({
     functionName: 'oidc-userinfo',
     logger: deps.logger,
+    metrics: deps.metrics,
     presentError: presentUserinfoError,
     routes: {
       userinfo: defineRoute({ handle: ({ event }) => userInfo(event, { formBody: false }) }),

@@ -1,5 +1,6 @@
 import { kmsTokenSigner } from '../../src/adapters/kms/kms-token-signer.ts';
 import { loadConfig, settings } from '../../src/platform/config.ts';
+import { createLambdaMetrics } from '../../src/platform/lambda-metrics.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { OpenIdMetadataDependencies } from './handler.ts';
 
@@ -11,6 +12,7 @@ export const dependencies = (env: Record<string, string | undefined>): OpenIdMet
   return {
     issuer: config.issuer,
     logger: createLogger(config.logLevel),
+    metrics: createLambdaMetrics(),
     signer: kmsTokenSigner({ activeKeyId: config.activeSigningKeyId, publishedKeyIds: config.signingKeyIds }),
   };
 };

@@ -4,12 +4,14 @@ import { createHttpHandler, defineRoute } from '../../src/platform/http/http-han
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
 import { jsonResponse } from '../../src/platform/http/responses.ts';
 import type { Logger } from '../../src/platform/logger.ts';
+import type { ServiceMetrics } from '../../src/platform/metrics.ts';
 import { routes } from '../../src/routes.ts';
 
 export interface OpenIdMetadataDependencies {
   readonly issuer: string;
   readonly signer: Pick<TokenSigner, 'jwks'>;
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
 }
 
 /** Public, identical for every caller, and fetched by servers and browsers alike. */
@@ -24,6 +26,7 @@ export const createHandler = (deps: OpenIdMetadataDependencies): HttpHandler => 
   return createHttpHandler({
     functionName: 'openid-metadata',
     logger: deps.logger,
+    metrics: deps.metrics,
     routes: {
       discovery: defineRoute({
         handle: async () => jsonResponse(200, discoveryDocument, publicMetadataHeaders),

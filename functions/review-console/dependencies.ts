@@ -8,6 +8,7 @@ import { consoleUrlFor } from '../../src/console-routes.ts';
 import { systemClock } from '../../src/domain/clock.ts';
 import { bundleLayout, inBundlePath } from '../../src/platform/bundle-files.ts';
 import { loadConfig, settings } from '../../src/platform/config.ts';
+import { createLambdaMetrics } from '../../src/platform/lambda-metrics.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createPageRenderer } from '../../src/web/page-renderer.ts';
 import { bundledAssetRoots, loadAssetCatalogue } from '../../src/web/static-assets.ts';
@@ -39,6 +40,7 @@ export const dependencies = (env: Record<string, string | undefined>): ReviewCon
   return {
     ...services,
     logger: createLogger(config.logLevel),
+    metrics: createLambdaMetrics(),
     clock,
     limits: config.limits,
     renderer: createPageRenderer(

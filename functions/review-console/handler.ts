@@ -11,6 +11,7 @@ import type { ClientAddressSource } from '../../src/platform/http/client-ip.ts';
 import { createRouteTableHandler, defineRoute } from '../../src/platform/http/http-handler.ts';
 import type { HttpHandler } from '../../src/platform/http/http-types.ts';
 import type { Logger } from '../../src/platform/logger.ts';
+import type { ServiceMetrics } from '../../src/platform/metrics.ts';
 import { createConsolePageRoutes } from '../../src/web/console/console-page-routes.ts';
 import type { PageRenderer } from '../../src/web/page-renderer.ts';
 import { type StaticAsset, staticAssetRoute } from '../../src/web/static-assets.ts';
@@ -19,6 +20,7 @@ import { consoleReviewPages } from './console-reviews.ts';
 
 export interface ReviewConsoleDependencies {
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
   readonly clock: Clock;
   readonly limits: Pick<Limits, 'staffPendingLoginSeconds'>;
   readonly renderer: PageRenderer;
@@ -39,6 +41,7 @@ export const createHandler = (deps: ReviewConsoleDependencies): HttpHandler => {
   return createRouteTableHandler(consoleRoutes, {
     functionName: 'review-console',
     logger: deps.logger,
+    metrics: deps.metrics,
     presentError: pages.presentError,
     routes: {
       ...consoleLoginPages(deps, pages),

@@ -27,6 +27,9 @@ export interface HouseFunctionProps {
 
 const defaultMemoryMb = 256;
 
+/** The CloudWatch namespace of a stage's metrics: EMF from the functions, and the log metric filters. */
+export const metricsNamespace = (stage: string): string => `patient-login/${stage}`;
+
 /**
  * A Lambda function with the house defaults: Node 24 on arm64, an ESM bundle with source maps
  * built by the local esbuild (with the files its spec's `bundledFiles` name beside it), its own
@@ -34,6 +37,11 @@ const defaultMemoryMb = 256;
  */
 export class HouseFunction extends Construct {
   readonly function: NodejsFunction;
+  /**
+   * `live`: the version API Gateway and the state machine invoke. A deployment publishes a new
+   * version and moves the alias to it (gradually, with rollback, where the stage says).
+   */
+  readonly alias: lambda.Alias;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
@@ -59,7 +67,12 @@ export class HouseFunction extends Construct {
       timeout: Duration.seconds(10),
       role,
       logGroup: this.logGroup,
-      environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...environment,
+        NODE_OPTIONS: '--enable-source-maps',
+        // Powertools' Metrics publishes into the stage's namespace (src/platform/lambda-metrics.ts).
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(props.settings.stage),
+      },
       bundling: {
         format: OutputFormat.ESM,
         target: houseBundling.target,
@@ -82,6 +95,7 @@ export class HouseFunction extends Construct {
       },
     });
     this.logGroup.grantWrite(this.function);
+    this.alias = new lambda.Alias(this, 'Live', { aliasName: 'live', version: this.function.currentVersion });
   }
 }
 

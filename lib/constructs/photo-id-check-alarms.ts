@@ -2,14 +2,17 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { logMessages } from '../../src/platform/log-messages.ts';
+import { metricsNamespace } from './house-function.ts';
 
 export interface PhotoIdCheckAlarmsProps {
   readonly stageName: string;
   readonly stateMachine: sfn.IStateMachine;
+  /** The ops alert topic (the stack's one, shared with the service alarms). */
+  readonly topic: sns.ITopic;
   /** The log groups of the functions the state machine invokes: the workflow's alerts are log lines there. */
   readonly taskLogGroups: readonly logs.ILogGroup[];
 }
@@ -22,21 +25,18 @@ const alertMetrics = {
 } as const;
 
 /**
- * The ops alerts of the photo-ID check: a topic the on-call team subscribes to, and alarms on it
+ * The ops alerts of the photo-ID check: alarms on the alert topic the on-call team subscribes to,
  * for executions that failed, timed out or were aborted, checks past their 2-hour deadline, and
  * checks or outcome emails the workflow could not finish (docs/workflows.md says what to do).
  */
 export class PhotoIdCheckAlarms extends Construct {
-  readonly topic: sns.Topic;
+  readonly topic: sns.ITopic;
   readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: PhotoIdCheckAlarmsProps) {
     super(scope, id);
-    this.topic = new sns.Topic(this, 'Topic', {
-      displayName: `patient-login ${props.stageName} photo-ID check alerts`,
-      enforceSSL: true,
-    });
-    const namespace = `patient-login/${props.stageName}`;
+    this.topic = props.topic;
+    const namespace = metricsNamespace(props.stageName);
     const period = Duration.minutes(5);
     for (const logGroup of props.taskLogGroups)
       for (const [metricName, messageCode] of Object.entries(alertMetrics))

@@ -1,5 +1,6 @@
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -25,15 +26,22 @@ export interface RouteTableApiProps {
  */
 export class RouteTableApi extends Construct {
   readonly functions: ReadonlyMap<string, NodejsFunction>;
+  /** Each function's `live` alias, which its routes invoke. */
+  readonly aliases: ReadonlyMap<string, lambda.Alias>;
   readonly logGroups: ReadonlyMap<string, logs.ILogGroup>;
 
   constructor(scope: Construct, id: string, props: RouteTableApiProps) {
     super(scope, id);
     const functions = new Map<string, NodejsFunction>();
+    const aliases = new Map<string, lambda.Alias>();
     const logGroups = new Map<string, logs.ILogGroup>();
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const [name, spec] of Object.entries(props.functionSpecs)) {
-      const { function: fn, logGroup } = new HouseFunction(this, name, {
+      const {
+        function: fn,
+        alias,
+        logGroup,
+      } = new HouseFunction(this, name, {
         name,
         spec,
         settings: props.settings,
@@ -41,11 +49,15 @@ export class RouteTableApi extends Construct {
       });
       for (const permission of spec.permissions) grantPermission(fn, permission, props.permissionTargets);
       functions.set(name, fn);
+      aliases.set(name, alias);
       logGroups.set(name, logGroup);
       integrations.set(
         name,
-        new HttpLambdaIntegration(`${name}-integration`, fn, {
+        new HttpLambdaIntegration(`${name}-integration`, alias, {
           payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+          // One permission per function for this API, not one per route: 130 routes would otherwise
+          // take 130 of CloudFormation's 500 resources a stack may have. Only this API may invoke it.
+          scopePermissionToRoute: false,
         }),
       );
     }
@@ -67,6 +79,7 @@ export class RouteTableApi extends Construct {
         integration: fallback,
       });
     this.functions = functions;
+    this.aliases = aliases;
     this.logGroups = logGroups;
   }
 }

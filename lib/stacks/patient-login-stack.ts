@@ -1,19 +1,25 @@
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { consoleRoutes } from '../../src/console-routes.ts';
 import { resolvePhotoIdSettings } from '../../src/domain/identity/photo-id/photo-id-settings.ts';
 import { functionSpecs, routes, workflowFunctionNames } from '../../src/routes.ts';
 import { ApiAccessLog } from '../constructs/api-access-log.ts';
 import { AppSecretsKey } from '../constructs/app-secrets-key.ts';
 import { EmailSending } from '../constructs/email-sending.ts';
 import { GpCredentialsKey } from '../constructs/gp-credentials-key.ts';
+import { GradualDeployments } from '../constructs/gradual-deployments.ts';
 import { MediaBucket } from '../constructs/media-bucket.ts';
 import { PdsKey } from '../constructs/pds-key.ts';
 import { PhotoIdCheckAlarms } from '../constructs/photo-id-check-alarms.ts';
 import { PhotoIdCheckStateMachine } from '../constructs/photo-id-check-state-machine.ts';
 import { ReviewConsoleApi } from '../constructs/review-console-api.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
+import { ServiceAlarms } from '../constructs/service-alarms.ts';
+import { ServiceDashboards } from '../constructs/service-dashboards.ts';
 import { SigningKeys } from '../constructs/signing-keys.ts';
 import { StaffSecretsKey } from '../constructs/staff-secrets-key.ts';
 import { StoreTable } from '../constructs/store-table.ts';
@@ -47,6 +53,12 @@ export class PatientLoginStack extends Stack {
   readonly media: MediaBucket;
   readonly photoIdCheck: PhotoIdCheckStateMachine;
   readonly photoIdAlarms: PhotoIdCheckAlarms;
+  /** Where every alarm goes: the on-call team subscribes to it. */
+  readonly alerts: sns.Topic;
+  readonly alarms: ServiceAlarms;
+  readonly dashboards: ServiceDashboards;
+  /** CodeDeploy moves each function's `live` alias to its new version, rolling back on its alarms. */
+  readonly deployments: GradualDeployments;
 
   constructor(scope: Construct, id: string, props: PatientLoginStackProps) {
     super(scope, id, props);
@@ -81,6 +93,8 @@ export class PatientLoginStack extends Stack {
     this.apiStage = this.httpApi.addStage('DefaultStage', {
       autoDeploy: true,
       throttle: stage.apiThrottle ?? defaultApiThrottle,
+      // Per-route metrics (count, errors, latency): the service dashboard's latency per route.
+      detailedMetricsEnabled: true,
       accessLogSettings: this.accessLog.settings,
     });
     this.issuer = stage.customDomain
@@ -150,8 +164,9 @@ export class PatientLoginStack extends Stack {
       settings,
     });
     this.reviewConsole.addFunctions({ settings, logRetention: stage.logRetention, permissionTargets });
+    // The state machine invokes each task's `live` alias, as API Gateway does the pages'.
     const taskFunction = (name: (typeof workflowFunctionNames)[number]) => {
-      const fn = this.api.functions.get(name);
+      const fn = this.api.aliases.get(name);
       if (!fn) throw new Error(`The workflow's function ${name} was not built`);
       return fn;
     };
@@ -162,8 +177,13 @@ export class PatientLoginStack extends Stack {
       ) as Record<(typeof workflowFunctionNames)[number], ReturnType<typeof taskFunction>>,
       logRetention: stage.logRetention,
     });
+    this.alerts = new sns.Topic(this, 'AlertTopic', {
+      displayName: `patient-login ${stage.name} alerts`,
+      enforceSSL: true,
+    });
     this.photoIdAlarms = new PhotoIdCheckAlarms(this, 'PhotoIdAlarms', {
       stageName: stage.name,
+      topic: this.alerts,
       stateMachine: this.photoIdCheck.stateMachine,
       taskLogGroups: workflowFunctionNames.map((name) => {
         const logGroup = this.api.logGroups.get(name);
@@ -171,7 +191,38 @@ export class PatientLoginStack extends Stack {
         return logGroup;
       }),
     });
-    new CfnOutput(this, 'AlertTopicArn', { value: this.photoIdAlarms.topic.topicArn });
+    // Every function, by name: the patients' and the workflow's (one route table), and the console's.
+    const functions = new Map<string, lambda.IFunction>([
+      ...this.api.functions,
+      ...this.reviewConsole.api.functions,
+    ]);
+    const httpFunctions = [
+      ...new Set([...routes.map((route) => route.function), ...consoleRoutes.map((route) => route.function)]),
+    ];
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      stageName: stage.name,
+      topic: this.alerts,
+      functions,
+      httpFunctions,
+      table: this.table,
+      smsMonthlySpendLimitUsd: stage.smsMonthlySpendLimitUsd ?? 1,
+    });
+    this.dashboards = new ServiceDashboards(this, 'Dashboards', {
+      stageName: stage.name,
+      alarms: this.alarms,
+      functions,
+      httpFunctions,
+      httpApi: this.httpApi,
+      table: this.table,
+      stateMachine: this.photoIdCheck.stateMachine,
+      identityCheckAlarms: this.photoIdAlarms.alarms,
+    });
+    this.deployments = new GradualDeployments(this, 'Deployments', {
+      style: stage.deployment ?? 'all-at-once',
+      aliases: new Map([...this.api.aliases, ...this.reviewConsole.api.aliases]),
+      rollbackAlarms: (name) => this.alarms.byFunction.get(name) ?? [],
+    });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topicArn });
     // For `npm run staff -- --table <TableName> --key-id <StaffSecretsKeyArn>` (operators' own credentials).
     new CfnOutput(this, 'StaffSecretsKeyArn', { value: this.staffSecretsKey.key.keyArn });
     new CfnOutput(this, 'Issuer', { value: this.issuer });

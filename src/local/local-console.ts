@@ -9,6 +9,7 @@ import type { SecretBox } from '../domain/identity/secret-box.ts';
 import type { Limits } from '../domain/limits/limits.ts';
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { ServiceMetrics } from '../platform/metrics.ts';
 import { createPageRenderer } from '../web/page-renderer.ts';
 import { loadAssetCatalogue } from '../web/static-assets.ts';
 import { createReviewConsoleServices } from '../wiring/review-console-services.ts';
@@ -20,6 +21,7 @@ export const createLocalConsoleHandler = (deps: {
   readonly clock: Clock;
   readonly limits: Limits;
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
   readonly hasher: PasswordHasher;
   readonly secrets: SecretBox;
   readonly media: MediaStore;
@@ -32,6 +34,7 @@ export const createLocalConsoleHandler = (deps: {
   createHandler({
     ...createReviewConsoleServices(deps),
     logger: deps.logger,
+    metrics: deps.metrics,
     clock: deps.clock,
     limits: deps.limits,
     renderer: createPageRenderer(

@@ -29,6 +29,7 @@ import type { EmailSender, SmsSender } from '../domain/messaging/message-senders
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { ServiceMetrics } from '../platform/metrics.ts';
 import type { HttpFunctionName } from '../routes.ts';
 import { createPageRenderer } from '../web/page-renderer.ts';
 import { loadAssetCatalogue } from '../web/static-assets.ts';
@@ -57,6 +58,8 @@ export interface LocalDependencies {
   readonly issuer: string;
   readonly signer: TokenSigner;
   readonly logger: Logger;
+  /** Every handler's metrics, in memory: the local stack shows them at /_dev/metrics.json. */
+  readonly metrics: ServiceMetrics;
   readonly table: DynamoTable;
   readonly clock: Clock;
   readonly limits: Limits;
@@ -101,6 +104,7 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<HttpFunctio
   const pages = {
     ...services,
     logger: deps.logger,
+    metrics: deps.metrics,
     clock: deps.clock,
     issuer: deps.issuer,
     serviceName: deps.serviceName,
@@ -117,8 +121,13 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<HttpFunctio
   };
   return {
     'openid-metadata': createOpenIdMetadataHandler(deps),
-    'oidc-token': createOidcTokenHandler({ ...oidc, logger: deps.logger }),
-    'oidc-userinfo': createOidcUserinfoHandler({ ...oidc, logger: deps.logger, secrets: deps.secrets }),
+    'oidc-token': createOidcTokenHandler({ ...oidc, logger: deps.logger, metrics: deps.metrics }),
+    'oidc-userinfo': createOidcUserinfoHandler({
+      ...oidc,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      secrets: deps.secrets,
+    }),
     'registration-pages': createRegistrationPagesHandler(pages),
     'login-pages': createLoginPagesHandler(pages),
     'recovery-pages': createRecoveryPagesHandler(pages),
@@ -142,6 +151,7 @@ export const createLocalHandlers = (deps: LocalDependencies): Record<HttpFunctio
     'logout-pages': createLogoutPagesHandler(pages),
     'static-assets': createStaticAssetsHandler({
       logger: deps.logger,
+      metrics: deps.metrics,
       assets: loadAssetCatalogue({
         nhsukFrontend: workingCopyPaths.nhsukFrontend,
         ownAssets: workingCopyPaths.ownAssets,

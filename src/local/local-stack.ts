@@ -18,6 +18,7 @@ import { PdsFhirClient } from '../adapters/pds/pds-fhir-client.ts';
 import { consoleDefaultRoute, consoleRoutes } from '../console-routes.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createLogger } from '../platform/logger.ts';
+import { InMemoryMetrics } from '../platform/metrics.ts';
 import { createPhotoIdWorkflowTasks } from '../wiring/photo-id-workflow-services.ts';
 import { type DemoClient, seedDemoClient } from './demo-client.ts';
 import { startDemoRelyingParty } from './demo-relying-party.ts';
@@ -28,6 +29,7 @@ import { createLocalConsoleHandler } from './local-console.ts';
 import { createLocalHandlers } from './local-handlers.ts';
 import { LocalPhotoIdWorkflow } from './local-photo-id-workflow.ts';
 import type { LocalSettings } from './local-settings.ts';
+import { createMetricsPage } from './metrics-page.ts';
 import { GpSandbox } from './sandboxes/gp-sandbox.ts';
 import { PdsSandbox } from './sandboxes/pds-sandbox.ts';
 import { createPhotoIdReviewControl } from './sandboxes/photo-id-review-control.ts';
@@ -128,6 +130,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       clock: systemClock,
     });
     const logger = createLogger(settings.logLevel);
+    const metrics = new InMemoryMetrics();
     const secrets = await LocalSecretBox.loadOrCreate(paths.gpCredentialsKey);
     // Photo ID: the media on this server, and the workflow from its ASL file, on the same adapters.
     // The review console's port is chosen now: its pages show the media, so the store lets its origin read.
@@ -151,6 +154,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
         faceComparison: new SandboxFaceComparison(),
         documentText: new SandboxDocumentText(),
         logger,
+        metrics,
         issuer,
         serviceName: settings.serviceName,
         contactLink: settings.contactUrl ?? `${issuer}/contact`,
@@ -163,6 +167,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       issuer,
       signer,
       logger,
+      metrics,
       table,
       clock: systemClock,
       limits: settings.limits,
@@ -188,6 +193,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
       handlers,
       localRoutes: firstOf(
         createOutboxPages(outbox),
+        createMetricsPage(metrics),
         (request, response) => pdsSandbox.handle(request, response),
         (request, response) => gpSandbox.handle(request, response),
         createTestPatientPages(pdsSandbox, testPatients),
@@ -215,6 +221,7 @@ export const startLocalStack = async (settings: LocalSettings): Promise<RunningL
           clock: systemClock,
           limits: settings.limits,
           logger,
+          metrics,
           hasher,
           secrets: await LocalSecretBox.loadOrCreate(paths.staffSecretsKey),
           media,

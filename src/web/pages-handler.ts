@@ -1,6 +1,7 @@
 import { createHttpHandler, type RouteDefinition } from '../platform/http/http-handler.ts';
 import type { HttpHandler } from '../platform/http/http-types.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { ServiceMetrics } from '../platform/metrics.ts';
 import type { HttpFunctionName, RouteIdOf } from '../routes.ts';
 import {
   createPageRoutes,
@@ -11,6 +12,7 @@ import {
 
 export interface PagesHandlerDependencies extends PageDependencies {
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
 }
 
 /** Makes a route of a page definition: sessions, CSRF, the interaction, rendering. */
@@ -26,5 +28,11 @@ export const createPagesHandler = <F extends HttpFunctionName>(
   pages: (page: Page) => { readonly [Id in RouteIdOf<F>]: RouteDefinition },
 ): HttpHandler => {
   const { page, presentError } = createPageRoutes(deps);
-  return createHttpHandler({ functionName, logger: deps.logger, presentError, routes: pages(page) });
+  return createHttpHandler({
+    functionName,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    presentError,
+    routes: pages(page),
+  });
 };

@@ -15,7 +15,13 @@ export const corePageFunctionDependencies = (
   const config = loadConfig(env, settings);
   const { table, page } = pageFunctionBase(config, adapters.publicKeys?.(config));
   return {
-    ...createCoreServices({ table, clock: page.clock, limits: config.limits, issuer: config.issuer }),
+    ...createCoreServices({
+      table,
+      clock: page.clock,
+      limits: config.limits,
+      issuer: config.issuer,
+      metrics: page.metrics,
+    }),
     ...page,
     table,
   };

@@ -9,6 +9,7 @@ import { RememberedDevices } from '../domain/devices/remembered-devices.ts';
 import type { Limits } from '../domain/limits/limits.ts';
 import { AuthorizationDecision } from '../domain/oidc/authorization-decision.ts';
 import { Sessions } from '../domain/sessions/sessions.ts';
+import { meteredAuditLog, type ServiceMetrics } from '../platform/metrics.ts';
 import { authorizationCodesOn, clientsOn, loginIdentitiesOn } from './oidc-services.ts';
 
 export interface CoreServiceAdapters {
@@ -17,6 +18,8 @@ export interface CoreServiceAdapters {
   readonly limits: Limits;
   /** Our issuer: the base URL of the hosted pages. */
   readonly issuer: string;
+  /** The journeys' steps count towards the service's metrics as they are audited. */
+  readonly metrics: ServiceMetrics;
 }
 
 /**
@@ -24,9 +27,9 @@ export interface CoreServiceAdapters {
  * clients and the authorization decision. Nothing here sends a message or checks a password, so
  * the functions that need no more (authorize, proving who you are, logout) carry no more.
  */
-export const createCoreServices = ({ table, clock, limits, issuer }: CoreServiceAdapters) => {
+export const createCoreServices = ({ table, clock, limits, issuer, metrics }: CoreServiceAdapters) => {
   const clients = clientsOn(table, clock, limits);
-  const audit = new DynamoAuditLog(table);
+  const audit = meteredAuditLog(new DynamoAuditLog(table), metrics);
   return {
     accounts: new DynamoAccountStore(table),
     audit,
@@ -50,7 +53,7 @@ export const createCoreServices = ({ table, clock, limits, issuer }: CoreService
     }),
     authorization: new AuthorizationDecision({
       consents: new DynamoConsentStore(table, clock),
-      codes: authorizationCodesOn(table, clock, limits),
+      codes: authorizationCodesOn(table, clock, limits, metrics),
       issuer,
       clock,
       nhsNumberCheckCacheSeconds: limits.nhsNumberCheckCacheSeconds,

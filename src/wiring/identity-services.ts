@@ -22,6 +22,7 @@ import { SpokenNumbers } from '../domain/identity/photo-id/spoken-numbers.ts';
 import type { SecretBox } from '../domain/identity/secret-box.ts';
 import type { Limits } from '../domain/limits/limits.ts';
 import type { EmailSender } from '../domain/messaging/message-senders.ts';
+import { meteredDemographics, meteredGp, type ServiceMetrics } from '../platform/metrics.ts';
 
 /** PDS where none is configured: every check says PDS cannot be reached, never that details did not match. */
 export const unconfiguredDemographics: Demographics = {
@@ -71,7 +72,16 @@ export const createIdentityServices = (adapters: {
   readonly workflow: PhotoIdWorkflow;
   readonly photoId: PhotoIdSettings;
   readonly issuer: string;
-}) => ({
+  /** PDS and GP calls are counted and timed. */
+  readonly metrics: ServiceMetrics;
+}) =>
+  identityServicesOn({
+    ...adapters,
+    demographics: meteredDemographics(adapters.demographics, adapters.metrics),
+    gp: meteredGp(adapters.gp, adapters.metrics),
+  });
+
+const identityServicesOn = (adapters: Parameters<typeof createIdentityServices>[0]) => ({
   photoIdSubmission: new PhotoIdSubmission({
     checks: new DynamoPhotoIdCheckStore(adapters.table),
     media: adapters.media,

@@ -3,6 +3,7 @@ import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { kmsTokenSigner } from '../adapters/kms/kms-token-signer.ts';
 import { systemClock } from '../domain/clock.ts';
 import { loadConfig, settings } from '../platform/config.ts';
+import { createLambdaMetrics } from '../platform/lambda-metrics.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createOidcServices } from './oidc-services.ts';
 
@@ -15,8 +16,10 @@ const { issuer, logLevel, tableName, signingKeyIds, activeSigningKeyId, limits }
 export const oidcFunctionDependencies = (env: Record<string, string | undefined>) => {
   const config = loadConfig(env, { issuer, logLevel, tableName, signingKeyIds, activeSigningKeyId, limits });
   const clock = systemClock;
+  const metrics = createLambdaMetrics();
   return {
     ...createOidcServices({
+      metrics,
       table: new DynamoTable({ client: createDocumentClient(), tableName: config.tableName, clock }),
       signer: kmsTokenSigner({
         activeKeyId: config.activeSigningKeyId,
@@ -27,5 +30,6 @@ export const oidcFunctionDependencies = (env: Record<string, string | undefined>
       issuer: config.issuer,
     }),
     logger: createLogger(config.logLevel),
+    metrics,
   };
 };

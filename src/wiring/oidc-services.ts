@@ -18,6 +18,7 @@ import { RefreshTokens } from '../domain/oidc/grants/refresh-tokens.ts';
 import { LoginIdentities } from '../domain/oidc/login-identities.ts';
 import { TokenIssuer } from '../domain/oidc/token-issuer.ts';
 import type { TokenSigner } from '../domain/tokens/token-signer.ts';
+import { meteredAuditLog, type ServiceMetrics } from '../platform/metrics.ts';
 import { routePath } from '../routes.ts';
 
 export interface OidcServiceAdapters {
@@ -27,14 +28,22 @@ export interface OidcServiceAdapters {
   readonly limits: Limits;
   /** Our issuer URL, exactly as in discovery. */
   readonly issuer: string;
+  /** Token replays count towards the service's metrics as they are audited. */
+  readonly metrics: ServiceMetrics;
 }
 
 /** Authorization codes: issued at /authorize (patient pages), redeemed at /token, wired once. */
-export const authorizationCodesOn = (table: DynamoTable, clock: Clock, limits: Limits): AuthorizationCodes =>
+export const authorizationCodesOn = (
+  table: DynamoTable,
+  clock: Clock,
+  limits: Limits,
+  metrics?: ServiceMetrics,
+): AuthorizationCodes =>
   new AuthorizationCodes({
     store: new DynamoAuthorizationCodeStore(table),
     clock,
     lifetimeSeconds: limits.authorizationCodeLifetimeSeconds,
+    ...(metrics ? { issued: (vot: string) => metrics.add('LoginsCompleted', { vector: vot }) } : {}),
   });
 
 /** The relying-party clients, kept in memory for `clientCacheSeconds`: one per container, shared by its services. */
@@ -75,9 +84,9 @@ export const loginIdentitiesOn = (
  * composition roots (Lambda and the local stack) use, so the two cannot wire them differently.
  */
 export const createOidcServices = (adapters: OidcServiceAdapters) => {
-  const { table, signer, clock, limits, issuer } = adapters;
+  const { table, signer, clock, limits, issuer, metrics } = adapters;
   const clients = clientsOn(table, clock, limits);
-  const audit = new DynamoAuditLog(table);
+  const audit = meteredAuditLog(new DynamoAuditLog(table), metrics);
   return {
     issuer,
     clock,

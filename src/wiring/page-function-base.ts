@@ -4,6 +4,7 @@ import { systemClock } from '../domain/clock.ts';
 import type { JsonWebKeySet, TokenSigner } from '../domain/tokens/token-signer.ts';
 import { bundleLayout, inBundlePath } from '../platform/bundle-files.ts';
 import type { ConfigOf, settings } from '../platform/config.ts';
+import { createLambdaMetrics } from '../platform/lambda-metrics.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createPageRenderer } from '../web/page-renderer.ts';
 
@@ -29,6 +30,7 @@ export const pageFunctionBase = (
 
 const pageEdge = (config: BaseConfig, publicKeys: Pick<TokenSigner, 'jwks'> | undefined) => ({
   logger: createLogger(config.logLevel),
+  metrics: createLambdaMetrics(),
   clock: systemClock,
   issuer: config.issuer,
   /** The service's name, where the patient's pages name it (the seeds' "NHS login"). */

@@ -61,6 +61,7 @@ export const pageFunctionDependencies = (
   return {
     ...createPatientServices({
       table,
+      metrics: page.metrics,
       clock: page.clock,
       limits: config.limits,
       email: adapters.email?.(config) ?? notPermitted('email'),

@@ -38,11 +38,13 @@ import { SecondFactors } from '../domain/second-factors/second-factor.ts';
 import { SecurityCodeDelivery } from '../domain/second-factors/security-code-delivery.ts';
 import { SmsSecondFactor } from '../domain/second-factors/sms-second-factor.ts';
 import { SecurityCodes } from '../domain/security-codes/security-codes.ts';
+import type { ServiceMetrics } from '../platform/metrics.ts';
 import { urlFor } from '../routes.ts';
 import { createCoreServices } from './core-services.ts';
 
 export interface PatientServiceAdapters {
   readonly table: DynamoTable;
+  readonly metrics: ServiceMetrics;
   readonly clock: Clock;
   readonly limits: Limits;
   readonly email: EmailSender;
@@ -73,7 +75,7 @@ export const createPatientServices = (adapters: PatientServiceAdapters) => {
     contactLink: adapters.service.contactLink,
     pageUrl: (page, query) => `${baseUrl}${urlFor(page, query)}`,
   };
-  const core = createCoreServices({ table, clock, limits, issuer: baseUrl });
+  const core = createCoreServices({ table, clock, limits, issuer: baseUrl, metrics: adapters.metrics });
   const { accounts, audit, sessions, devices } = core;
   const rateLimiter = new DynamoRateLimiter({ table, clock });
   const lockouts = new DynamoLockouts(table);

@@ -7,8 +7,10 @@ import type { MediaStore } from '../domain/identity/photo-id/media-store.ts';
 import type { PhotoIdWorkflowTasks } from '../domain/identity/photo-id/photo-id-workflow.ts';
 import type { EmailSender } from '../domain/messaging/message-senders.ts';
 import { loadConfig, settings } from '../platform/config.ts';
+import { createLambdaMetrics } from '../platform/lambda-metrics.ts';
 import { logMessages } from '../platform/log-messages.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
+import type { ServiceMetrics } from '../platform/metrics.ts';
 import type { WorkflowFunctionName } from '../routes.ts';
 import { runPhotoIdTask } from '../workflows/photo-id-check-workflow.ts';
 import { createPhotoIdWorkflowTasks } from './photo-id-workflow-services.ts';
@@ -43,6 +45,7 @@ export const photoIdTaskDependencies = (
     photoId: settings.photoId,
   });
   const logger = createLogger(config.logLevel);
+  const metrics = createLambdaMetrics();
   const clock = systemClock;
   const tasks = createPhotoIdWorkflowTasks({
     table: new DynamoTable({ client: createDocumentClient(), tableName: config.tableName, clock }),
@@ -53,12 +56,13 @@ export const photoIdTaskDependencies = (
     faceComparison: adapters.faceComparison ? adapters.faceComparison() : notHere('face comparison'),
     documentText: adapters.documentText ? adapters.documentText() : notHere('document text reader'),
     logger,
+    metrics,
     issuer: config.issuer,
     serviceName: config.serviceName,
     contactLink: config.contactUrl ?? `${config.issuer}/contact`,
     settings: config.photoId,
   });
-  return { tasks, logger };
+  return { tasks, logger, metrics };
 };
 
 /**
@@ -66,7 +70,15 @@ export const photoIdTaskDependencies = (
  * logged by its name only and thrown on, so Step Functions' Retry and Catch see the error's name.
  */
 export const createPhotoIdTaskHandler =
-  (name: WorkflowFunctionName, deps: { readonly tasks: PhotoIdWorkflowTasks; readonly logger: Logger }) =>
+  (
+    name: WorkflowFunctionName,
+    deps: {
+      readonly tasks: PhotoIdWorkflowTasks;
+      readonly logger: Logger;
+      /** Published as each task ends: the decisions' identity-check counts, and the cold start. */
+      readonly metrics?: ServiceMetrics;
+    },
+  ) =>
   async (event: unknown): Promise<unknown> => {
     const task = (event as { task?: unknown } | null)?.task;
     try {
@@ -78,5 +90,7 @@ export const createPhotoIdTaskHandler =
         error: (error as Error).name,
       });
       throw error;
+    } finally {
+      deps.metrics?.publish();
     }
   };

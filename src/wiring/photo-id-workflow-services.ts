@@ -14,6 +14,7 @@ import {
 import type { EmailSender } from '../domain/messaging/message-senders.ts';
 import { logMessages } from '../platform/log-messages.ts';
 import type { Logger } from '../platform/logger.ts';
+import { meteredAuditLog, meteredDemographics, type ServiceMetrics } from '../platform/metrics.ts';
 import { urlFor } from '../routes.ts';
 
 const alertMessages = {
@@ -41,6 +42,8 @@ export const createPhotoIdWorkflowTasks = (adapters: {
   readonly faceComparison: FaceComparison;
   readonly documentText: DocumentText;
   readonly logger: Pick<Logger, 'error'>;
+  /** Decisions count towards the identity-check metrics as they are audited. */
+  readonly metrics: ServiceMetrics;
   readonly issuer: string;
   readonly serviceName: string;
   readonly contactLink: string;
@@ -51,10 +54,10 @@ export const createPhotoIdWorkflowTasks = (adapters: {
     media: adapters.media,
     faceComparison: adapters.faceComparison,
     documentText: adapters.documentText,
-    demographics: adapters.demographics,
+    demographics: meteredDemographics(adapters.demographics, adapters.metrics),
     accounts: new DynamoAccountStore(adapters.table),
     email: adapters.email,
-    audit: new DynamoAuditLog(adapters.table),
+    audit: meteredAuditLog(new DynamoAuditLog(adapters.table), adapters.metrics),
     clock: adapters.clock,
     service: {
       serviceName: adapters.serviceName,

@@ -134,8 +134,32 @@ describe('a relying party using openid-client', () => {
     const reuse = await oidc
       .refreshTokenGrant(config, tokens.refresh_token ?? '')
       .catch((error: unknown) => error);
+    // What the dashboards would count (the local stack keeps the same metrics in memory)
+    const { metrics } = (await (await fetch(`${stack.issuer}/_dev/metrics.json`)).json()) as {
+      metrics: { name: string; dimensions: Record<string, string>; value: number }[];
+    };
+    const counted = (name: string, dimensions: Record<string, string> = {}) =>
+      metrics
+        .filter(
+          (metric) =>
+            metric.name === name &&
+            Object.entries(dimensions).every(([key, value]) => metric.dimensions[key] === value),
+        )
+        .reduce((sum, metric) => sum + metric.value, 0);
 
     // Assess
+    expect(counted('LoginsStarted')).toBeGreaterThanOrEqual(1);
+    expect(counted('LoginsCompleted', { vector: 'P0.Cp.Cd' })).toBeGreaterThanOrEqual(1);
+    expect(counted('PatientLogins', { method: 'sms' })).toBeGreaterThanOrEqual(1);
+    expect(counted('SecurityCodesSent', { channel: 'sms' })).toBeGreaterThanOrEqual(1);
+    expect(
+      counted('TokenRequests', { grant: 'authorization_code', outcome: 'issued' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      counted('TokenRequests', { grant: 'refresh_token', outcome: 'invalid_grant' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(counted('Responses', { function: 'oidc-token', status: '2xx' })).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(metrics)).not.toMatch(/rp-user|example\.com|7700900321/);
     expect(consentProblems).toEqual([]);
     expect(consentText).toContain(
       'You are sharing the information of the NHS login account for rp-user@example.com.',

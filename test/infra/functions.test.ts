@@ -273,7 +273,8 @@ describe('Lambda bundles', () => {
         'const [entry, event] = process.argv.slice(2);',
         'const { handler } = await import(entry);',
         "const context = { awsRequestId: 'test', functionName: 'test', getRemainingTimeInMillis: () => 10000 };",
-        'process.stdout.write(JSON.stringify(await handler(JSON.parse(event), context)));',
+        // On a line of its own: the function writes its metrics (EMF lines) to stdout too.
+        "process.stdout.write('\\nRESPONSE ' + JSON.stringify(await handler(JSON.parse(event), context)));",
       ].join('\n'),
     );
     const event = toApiGatewayEvent(
@@ -299,6 +300,7 @@ describe('Lambda bundles', () => {
           APP_SECRETS_KEY_ID: 'app-secrets-key',
           EMAIL_FROM_ADDRESS: 'no-reply@issuer.test',
           LOG_LEVEL: 'SILENT',
+          POWERTOOLS_METRICS_NAMESPACE: 'patient-login/test',
           AWS_REGION: 'eu-west-2',
           AWS_ACCESS_KEY_ID: 'test',
           AWS_SECRET_ACCESS_KEY: 'test',
@@ -307,7 +309,19 @@ describe('Lambda bundles', () => {
         },
       },
     );
-    return JSON.parse(output) as { statusCode: number; headers: Record<string, string>; body: string };
+    const lines = output.split('\n');
+    const response = lines.find((line) => line.startsWith('RESPONSE ')) ?? '';
+    return {
+      ...(JSON.parse(response.slice('RESPONSE '.length)) as {
+        statusCode: number;
+        headers: Record<string, string>;
+        body: string;
+      }),
+      /** The metrics it published, as CloudWatch would read them from its log. */
+      metrics: lines
+        .filter((line) => line.includes('"_aws"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    };
   };
 
   it('keep class names through minification, so errors log under their own class names', () => {
@@ -380,6 +394,16 @@ describe('Lambda bundles', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/css; charset=utf-8');
     expect(response.body).toContain('.nhsuk-header');
+    expect(response.metrics).toContainEqual(
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [expect.objectContaining({ Namespace: 'patient-login/test' })],
+        }),
+        Responses: 1,
+        function: 'static-assets',
+        status: '2xx',
+      }),
+    );
   });
 
   it('render pages from the bundled templates in the page bundles, and the problem page when the store is down', () => {

@@ -7,7 +7,11 @@ import { arnOf, propertiesOfEvery, type Resource, resourcesOfType } from './temp
 interface StageProperties {
   readonly StageName: string;
   readonly AutoDeploy?: boolean;
-  readonly DefaultRouteSettings?: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number };
+  readonly DefaultRouteSettings?: {
+    ThrottlingRateLimit?: number;
+    ThrottlingBurstLimit?: number;
+    DetailedMetricsEnabled?: boolean;
+  };
   readonly AccessLogSettings?: { DestinationArn: unknown; Format: string };
 }
 
@@ -56,6 +60,8 @@ describe('the HTTP API', () => {
     expect(throttle).toEqual({
       ThrottlingRateLimit: 100,
       ThrottlingBurstLimit: 200,
+      // Per-route metrics, for the service dashboard's latency per route.
+      DetailedMetricsEnabled: true,
     });
   });
 
@@ -70,6 +76,7 @@ describe('the HTTP API', () => {
     expect(onlyStage(throttled).DefaultRouteSettings).toEqual({
       ThrottlingRateLimit: 25,
       ThrottlingBurstLimit: 50,
+      DetailedMetricsEnabled: true,
     });
   });
 

@@ -224,14 +224,28 @@ describe('IAM', () => {
     expect(roles).toEqual([{ Ref: stateMachineRole }]);
   });
 
-  it('attaches no managed policy to any role, since these tests cannot see their statements', () => {
+  it('attaches no managed policy to any role, since these tests cannot see their statements, but CodeDeploy’s own to its role', () => {
+    // Prepare: CodeDeploy's service role always gets AWS's policy for Lambda deployments (aliases, alarms)
+    const deploymentRole = logicalIdOf(stack.deployments.role);
+
     // Act
-    const attached = resourcesOfType(template, 'AWS::IAM::Role').flatMap(
-      ([, role]) => (role.Properties.ManagedPolicyArns as unknown[] | undefined) ?? [],
+    const attached = resourcesOfType(template, 'AWS::IAM::Role').flatMap(([id, role]) =>
+      ((role.Properties.ManagedPolicyArns as unknown[] | undefined) ?? []).map((policy) => ({
+        id,
+        policy: JSON.stringify(policy),
+      })),
     );
+    const assumedBy = resourcesOfType(template, 'AWS::IAM::Role').find(([id]) => id === deploymentRole)?.[1]
+      .Properties.AssumeRolePolicyDocument;
 
     // Assess
-    expect(attached).toEqual([]);
+    expect(attached).toEqual([
+      {
+        id: deploymentRole,
+        policy: expect.stringContaining(':iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited'),
+      },
+    ]);
+    expect(JSON.stringify(assumedBy)).toContain('codedeploy.amazonaws.com');
   });
 
   it('lets a function that may read public keys, but not sign, fetch public keys and never sign', () => {

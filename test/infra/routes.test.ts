@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { consoleRoutes } from '../../src/console-routes.ts';
 import { defaultRoute, type FunctionName, routeKey, routes } from '../../src/routes.ts';
 import { logicalIdOf, synthesizeStack } from './synthesize.ts';
-import { arnOf, propertiesOfEvery } from './template-queries.ts';
+import { propertiesOfEvery } from './template-queries.ts';
 
 interface RouteProperties {
   readonly ApiId: { Ref: string };
@@ -35,10 +35,11 @@ describe('HTTP API routes', () => {
 
   it('routes every route table entry to the function it names, what no route takes to the $default function, and nothing else', () => {
     // Prepare
+    // Each route invokes its function's `live` alias (the version CodeDeploy moves it to).
     const targetOf = (name: FunctionName) => {
-      const fn = stack.api.functions.get(name);
-      if (!fn) throw new Error(`No function ${name}`);
-      return arnOf(logicalIdOf(fn));
+      const alias = stack.api.aliases.get(name);
+      if (!alias) throw new Error(`No function ${name}`);
+      return { Ref: logicalIdOf(alias) };
     };
     const expected = [
       ...routes.map((route) => ({ routeKey: routeKey(route), target: targetOf(route.function) })),
@@ -54,9 +55,9 @@ describe('HTTP API routes', () => {
 
   it('routes the review console’s table on its own API to its own function, and none of it on the patients’ API', () => {
     // Prepare
-    const consoleFunction = stack.reviewConsole.api.functions.get('review-console');
-    if (!consoleFunction) throw new Error('No review console function');
-    const target = arnOf(logicalIdOf(consoleFunction));
+    const consoleAlias = stack.reviewConsole.api.aliases.get('review-console');
+    if (!consoleAlias) throw new Error('No review console function');
+    const target = { Ref: logicalIdOf(consoleAlias) };
     const expected = [
       ...consoleRoutes.map((route) => ({ routeKey: routeKey(route), target })),
       { routeKey: '$default', target },

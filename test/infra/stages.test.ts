@@ -13,6 +13,15 @@ describe('stages', () => {
     template.resourceCountIs('AWS::KMS::Key', stage.signingKeys.names.length + 5);
   });
 
+  it('keeps a stage well under the 500 resources CloudFormation allows in a stack', () => {
+    // Act
+    const { template } = synthesizeStack();
+    const count = Object.keys(template.toJSON().Resources as object).length;
+
+    // Assess: room for the next 50 routes or alarms; past it, split the stack (docs/deployment.md)
+    expect(count).toBeLessThan(450);
+  });
+
   it('names the known stages when asked for an unknown one', () => {
     // Act
     const lookUp = () => stageSettings('nope');

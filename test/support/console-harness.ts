@@ -13,6 +13,7 @@ import { addStaffMember, type StaffCredentials } from '../../src/domain/staff/st
 import { createDevServer } from '../../src/local/dev-server.ts';
 import { createLocalConsoleHandler } from '../../src/local/local-console.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { InMemoryMetrics } from '../../src/platform/metrics.ts';
 import { PageClient, type PageResponse } from './page-client.ts';
 import { startPhotoIdHarness } from './photo-id-harness.ts';
 
@@ -38,6 +39,7 @@ export const startConsoleHarness = async (
         clock,
         limits,
         logger: createLogger('ERROR'),
+        metrics: new InMemoryMetrics(),
         hasher,
         secrets,
         media: photoId.media,

@@ -10,6 +10,7 @@ import type { Clock } from '../../src/domain/clock.ts';
 import { type LimitOverrides, resolveLimits } from '../../src/domain/limits/limits.ts';
 import type { LocalDependencies } from '../../src/local/local-handlers.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { InMemoryMetrics } from '../../src/platform/metrics.ts';
 import { createTestTable } from './test-table.ts';
 
 /** Everything the local composition root needs, on a fresh table and outbox; for integration tests. */
@@ -29,6 +30,7 @@ export const createLocalDependencies = async (
     issuer: options.issuer ?? 'http://localhost',
     signer: await LocalTokenSigner.fromPrivateJwks([await generatePrivateJwk()]),
     logger: createLogger('SILENT'),
+    metrics: new InMemoryMetrics(),
     table: await createTestTable(clock),
     clock,
     limits: resolveLimits(options.limits ?? {}),

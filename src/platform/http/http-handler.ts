@@ -7,10 +7,11 @@ import * as z from 'zod/mini';
 import { InvalidRequestError, NotFoundError } from '../../domain/errors.ts';
 import { type HttpFunctionName, type RouteIdOf, type RouteSpec, routeKey, routes } from '../../routes.ts';
 import type { Logger } from '../logger.ts';
+import type { ServiceMetrics } from '../metrics.ts';
 import { type ErrorPresenter, errorMapper } from './error-mapper.ts';
 import type { Context, HttpEvent, HttpHandler, HttpResponse } from './http-types.ts';
 import { permissionsPolicyHeader } from './permissions-policy.ts';
-import { requestLogging } from './request-logging.ts';
+import { requestLogging, requestMetrics } from './request-logging.ts';
 
 export interface RouteInput<Query, Body> {
   readonly query: Query;
@@ -34,6 +35,8 @@ export const defineRoute = <Query = unknown, Body = unknown>(
 export interface HttpHandlerOptions<F extends HttpFunctionName> {
   readonly functionName: F;
   readonly logger: Logger;
+  /** Where the request's metrics go: its response's status class, and what its journey counted. */
+  readonly metrics: ServiceMetrics;
   /** Exactly the routes the route table gives this function. */
   // biome-ignore lint/suspicious/noExplicitAny: each route has its own query and body types
   readonly routes: { readonly [Id in RouteIdOf<F>]: RouteDefinition<any, any> };
@@ -127,6 +130,7 @@ export const createRouteTableHandler = (
 
   return middy<HttpEvent, HttpResponse>(dispatch)
     .use(requestLogging(options.logger))
+    .use(requestMetrics(options.metrics, options.functionName))
     .use(
       httpSecurityHeaders({
         strictTransportSecurity: { maxAge: 63072000, includeSubDomains: true, preload: true },

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { logMessages } from '../log-messages.ts';
 import type { Logger } from '../logger.ts';
+import type { ServiceMetrics } from '../metrics.ts';
 import type { HttpEvent, HttpResponse } from './http-types.ts';
 
 /**
@@ -34,4 +35,21 @@ export const requestLogging = (
     after: complete,
     onError: complete,
   };
+};
+
+/**
+ * Counts each response by its function and status class, then publishes what the request counted
+ * (its journey's steps too), so a request's metrics leave with it: the 5xx rate per function is
+ * the service's first alarm, and errors mapped to a page or JSON never reach Lambda's own Errors.
+ */
+export const requestMetrics = (
+  metrics: ServiceMetrics,
+  functionName: string,
+): MiddlewareObj<HttpEvent, HttpResponse> => {
+  const complete = async (request: { response: HttpResponse | undefined | null }) => {
+    const status = request.response?.statusCode ?? 500;
+    metrics.add('Responses', { function: functionName, status: `${Math.floor(status / 100)}xx` });
+    metrics.publish();
+  };
+  return { after: complete, onError: complete };
 };

@@ -86,6 +86,8 @@ export interface AuthorizationCodesOptions {
   readonly clock: Clock;
   readonly lifetimeSeconds: number;
   readonly random?: RandomBytes;
+  /** Told of each code issued, by its vector of trust: a login completed at a relying party (the metrics). */
+  readonly issued?: (vot: string) => void;
 }
 
 /**
@@ -97,12 +99,14 @@ export class AuthorizationCodes {
   readonly #clock: Clock;
   readonly #lifetimeSeconds: number;
   readonly #random: RandomBytes;
+  readonly #issued: (vot: string) => void;
 
   constructor(options: AuthorizationCodesOptions) {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#lifetimeSeconds = options.lifetimeSeconds;
     this.#random = options.random ?? systemRandomBytes;
+    this.#issued = options.issued ?? (() => {});
   }
 
   /** A new code for the grant, redeemable once within the code lifetime. */
@@ -114,6 +118,7 @@ export class AuthorizationCodes {
     const expiresAt = epochSeconds(this.#clock()) + this.#lifetimeSeconds;
     const binding = codeBinding(grant.clientId, grant.redirectUri, codeChallenge);
     await this.#store.save(digest, { grant, codeChallenge, binding, expiresAt });
+    this.#issued(grant.vot);
     return token;
   }
 

@@ -6,6 +6,7 @@ import { toApiGatewayEvent } from '../../../../src/platform/http/api-gateway-v2.
 import { createHttpHandler, defineRoute } from '../../../../src/platform/http/http-handler.ts';
 import { jsonResponse } from '../../../../src/platform/http/responses.ts';
 import { createLogger } from '../../../../src/platform/logger.ts';
+import { InMemoryMetrics } from '../../../../src/platform/metrics.ts';
 
 const context = { awsRequestId: 'request-1', functionName: 'openid-metadata' } as Context;
 const DISCOVERY = 'GET /.well-known/openid-configuration';
@@ -26,9 +27,11 @@ const eventFor = (routeKey: string, options: { url?: string; contentType?: strin
 /** A handler for the openid-metadata function whose routes echo what they were given, or throw. */
 const handlerWith = (jwksRoute: ReturnType<typeof defineRoute<never, never>> | undefined = undefined) => {
   const logger = createLogger('SILENT');
+  const metrics = new InMemoryMetrics();
   const handler = createHttpHandler({
     functionName: 'openid-metadata',
     logger,
+    metrics,
     routes: {
       discovery: defineRoute({
         query: z.object({ state: z.string().min(1) }),
@@ -43,7 +46,7 @@ const handlerWith = (jwksRoute: ReturnType<typeof defineRoute<never, never>> | u
         }),
     },
   });
-  return { handler, logger };
+  return { handler, logger, metrics };
 };
 
 describe('createHttpHandler', () => {
@@ -72,6 +75,26 @@ describe('createHttpHandler', () => {
       error: 'invalid_request',
       error_description: expect.stringContaining('state'),
     });
+  });
+
+  it('counts each response by its function and status class, the failures too, and publishes them with it', async () => {
+    // Prepare
+    const { handler, metrics } = handlerWith();
+
+    // Act
+    await handler(eventFor(DISCOVERY, { url: '/?state=xyz' }), context);
+    await handler(eventFor(DISCOVERY), context);
+    await handler(eventFor(JWKS), context);
+
+    // Assess
+    expect(metrics.totals()).toEqual(
+      expect.arrayContaining([
+        { name: 'Responses', dimensions: { function: 'openid-metadata', status: '2xx' }, value: 1 },
+        { name: 'Responses', dimensions: { function: 'openid-metadata', status: '4xx' }, value: 1 },
+        { name: 'Responses', dimensions: { function: 'openid-metadata', status: '5xx' }, value: 1 },
+      ]),
+    );
+    expect(metrics.totals()).toHaveLength(3);
   });
 
   it('parses a form body, also when it arrives base64-encoded', async () => {

@@ -11,6 +11,7 @@ import {
 } from '../../../../src/platform/http/permissions-policy.ts';
 import { jsonResponse } from '../../../../src/platform/http/responses.ts';
 import { createLogger } from '../../../../src/platform/logger.ts';
+import { InMemoryMetrics } from '../../../../src/platform/metrics.ts';
 
 /** The header as a map of feature to allowlist, e.g. `{ camera: '()' }`. */
 const parse = (policy: string): Record<string, string> =>
@@ -82,6 +83,7 @@ describe('the Permissions-Policy header of createHttpHandler', () => {
   const handler = createHttpHandler({
     functionName: 'openid-metadata',
     logger: createLogger('SILENT'),
+    metrics: new InMemoryMetrics(),
     routes: {
       discovery: defineRoute({ handle: async () => jsonResponse(200, {}) }),
       jwks: defineRoute({
@@ -110,6 +112,7 @@ describe('the Permissions-Policy header of createHttpHandler', () => {
     const lenient = createHttpHandler({
       functionName: 'openid-metadata',
       logger: createLogger('SILENT'),
+      metrics: new InMemoryMetrics(),
       routes: {
         discovery: defineRoute({
           handle: async () => jsonResponse(200, {}, { 'permissions-policy': 'camera=*' }),
