@@ -72,6 +72,24 @@ export interface GpSettings {
   readonly apiKey: string;
 }
 
+/**
+ * What a stage that takes patients adds (docs/deployment.md, Production): the table kept however
+ * the stack is changed, backed up to a second region, capacity held for the login's peak, and the
+ * stack itself protected.
+ */
+export interface ProductionSettings {
+  /** The region AWS Backup copies the table's daily backups to (its vault is made there beforehand). */
+  readonly backupCopyRegion: string;
+  /** The copy vault's name in that region. */
+  readonly backupCopyVaultName: string;
+  /** Concurrency only the token function may use, so a rush on the pages cannot starve relying parties. */
+  readonly tokenReservedConcurrency: number;
+  /** Warm containers for the login pages, scaled on their use between these (70% target). */
+  readonly loginPagesProvisionedConcurrency: { readonly min: number; readonly max: number };
+  /** What the on-demand table is ready for from the first second of a peak, without throttling. */
+  readonly tableWarmThroughput: { readonly readUnitsPerSecond: number; readonly writeUnitsPerSecond: number };
+}
+
 export interface StageSettings {
   /** Lower-case letters, digits and hyphens: it appears in the stack name and key aliases. */
   readonly name: string;
@@ -106,6 +124,8 @@ export interface StageSettings {
    * minutes) or `linear` (10% a minute) roll back by themselves on the function's alarms.
    */
   readonly deployment?: DeploymentStyle;
+  /** A stage that takes patients: its table, backups, capacity and stack protection (ProductionSettings). */
+  readonly production?: ProductionSettings;
   /** ISO 3166-1 alpha-2 codes of the countries whose mobile numbers can get security codes; `['GB']` unless set. */
   readonly allowedPhoneCountries?: readonly string[];
   /** Where patients can get help, an https URL; `<issuer>/contact` unless set. */
@@ -137,6 +157,40 @@ export const stages = {
     signingKeys: { names: ['key-1'], active: 'key-1' },
     // A placeholder domain: set one you control, and publish its DKIM records, before relying on email.
     email: { fromAddress: 'no-reply@dev.patient-login.example.org' },
+  },
+  /**
+   * The stage that takes patients. Its domains, certificates and from address are placeholders to
+   * replace before the first deployment (docs/deployment.md, Production, has the checklist).
+   */
+  prod: {
+    name: 'prod',
+    customDomain: {
+      domainName: 'login.patient-login.example.org',
+      certificateArn:
+        'arn:aws:acm:eu-west-2:000000000000:certificate/replace-with-the-login-domain-certificate',
+    },
+    consoleDomain: {
+      domainName: 'review.patient-login.example.org',
+      certificateArn:
+        'arn:aws:acm:eu-west-2:000000000000:certificate/replace-with-the-console-domain-certificate',
+    },
+    // The Monday peak: 300 logins a second, each about 12 requests, is 3,600 a second (docs/deployment.md).
+    apiThrottle: { rateLimit: 5000, burstLimit: 10000 },
+    logRetention: RetentionDays.TWO_YEARS,
+    logLevel: 'INFO',
+    signingKeys: { names: ['key-1'], active: 'key-1' },
+    email: { fromAddress: 'no-reply@patient-login.example.org' },
+    smsSenderId: 'NHSlogin',
+    smsMonthlySpendLimitUsd: 50_000,
+    deployment: 'canary',
+    clientAddressSource: 'connection',
+    production: {
+      backupCopyRegion: 'eu-west-1',
+      backupCopyVaultName: 'patient-login-prod-copy',
+      tokenReservedConcurrency: 200,
+      loginPagesProvisionedConcurrency: { min: 20, max: 400 },
+      tableWarmThroughput: { readUnitsPerSecond: 12_000, writeUnitsPerSecond: 6_000 },
+    },
   },
 } as const satisfies Record<string, StageSettings>;
 

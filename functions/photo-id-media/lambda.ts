@@ -1,4 +1,8 @@
+import { tracedTaskHandler } from '../../src/platform/lambda-tracing.ts';
 import { createPhotoIdTaskHandler } from '../../src/wiring/photo-id-task-function.ts';
 import { dependencies } from './dependencies.ts';
 
-export const handler = createPhotoIdTaskHandler('photo-id-media', dependencies(process.env));
+export const handler = tracedTaskHandler(
+  'photo-id-media',
+  createPhotoIdTaskHandler('photo-id-media', dependencies(process.env)),
+);

@@ -1,4 +1,8 @@
+import { tracedTaskHandler } from '../../src/platform/lambda-tracing.ts';
 import { createPhotoIdTaskHandler } from '../../src/wiring/photo-id-task-function.ts';
 import { dependencies } from './dependencies.ts';
 
-export const handler = createPhotoIdTaskHandler('photo-id-outcome', dependencies(process.env));
+export const handler = tracedTaskHandler(
+  'photo-id-outcome',
+  createPhotoIdTaskHandler('photo-id-outcome', dependencies(process.env)),
+);

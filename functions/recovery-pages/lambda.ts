@@ -1,4 +1,5 @@
+import { tracedHttpHandler } from '../../src/platform/lambda-tracing.ts';
 import { dependencies } from './dependencies.ts';
 import { createHandler } from './handler.ts';
 
-export const handler = createHandler(dependencies(process.env));
+export const handler = tracedHttpHandler('recovery-pages', createHandler(dependencies(process.env)));

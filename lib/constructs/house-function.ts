@@ -23,6 +23,10 @@ export interface HouseFunctionProps {
   readonly spec: FunctionSpec;
   readonly settings: FunctionSettings;
   readonly logRetention: logs.RetentionDays;
+  /** Concurrency held for this function alone (and the most it may use). */
+  readonly reservedConcurrency?: number;
+  /** Warm containers behind the `live` alias, scaled on their use (70% target) between min and max. */
+  readonly provisionedConcurrency?: { readonly min: number; readonly max: number };
 }
 
 const defaultMemoryMb = 256;
@@ -65,6 +69,11 @@ export class HouseFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.spec.memoryMb ?? defaultMemoryMb,
       timeout: Duration.seconds(10),
+      // X-Ray: each invocation's trace, with the handler's annotations (src/platform/lambda-tracing.ts).
+      tracing: lambda.Tracing.ACTIVE,
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
       role,
       logGroup: this.logGroup,
       environment: {
@@ -95,7 +104,16 @@ export class HouseFunction extends Construct {
       },
     });
     this.logGroup.grantWrite(this.function);
-    this.alias = new lambda.Alias(this, 'Live', { aliasName: 'live', version: this.function.currentVersion });
+    const provisioned = props.provisionedConcurrency;
+    this.alias = new lambda.Alias(this, 'Live', {
+      aliasName: 'live',
+      version: this.function.currentVersion,
+      ...(provisioned ? { provisionedConcurrentExecutions: provisioned.min } : {}),
+    });
+    if (provisioned)
+      this.alias
+        .addAutoScaling({ minCapacity: provisioned.min, maxCapacity: provisioned.max })
+        .scaleOnUtilization({ utilizationTarget: 0.7 });
   }
 }
 

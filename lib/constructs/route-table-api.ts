@@ -18,6 +18,10 @@ export interface RouteTableApiProps {
   readonly settings: FunctionSettings;
   readonly logRetention: logs.RetentionDays;
   readonly permissionTargets: PermissionTargets;
+  /** Concurrency held for some functions, by name (a production stage's token function). */
+  readonly reservedConcurrency?: Readonly<Record<string, number>>;
+  /** Warm, auto-scaled containers for some functions, by name (a production stage's login pages). */
+  readonly provisionedConcurrency?: Readonly<Record<string, { readonly min: number; readonly max: number }>>;
 }
 
 /**
@@ -46,6 +50,12 @@ export class RouteTableApi extends Construct {
         spec,
         settings: props.settings,
         logRetention: props.logRetention,
+        ...(props.reservedConcurrency?.[name] === undefined
+          ? {}
+          : { reservedConcurrency: props.reservedConcurrency[name] }),
+        ...(props.provisionedConcurrency?.[name] === undefined
+          ? {}
+          : { provisionedConcurrency: props.provisionedConcurrency[name] }),
       });
       for (const permission of spec.permissions) grantPermission(fn, permission, props.permissionTargets);
       functions.set(name, fn);

@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -23,6 +23,7 @@ import { ServiceDashboards } from '../constructs/service-dashboards.ts';
 import { SigningKeys } from '../constructs/signing-keys.ts';
 import { StaffSecretsKey } from '../constructs/staff-secrets-key.ts';
 import { StoreTable } from '../constructs/store-table.ts';
+import { TableBackups } from '../constructs/table-backups.ts';
 import { type CustomDomain, defaultApiThrottle, type StageSettings } from '../stages.ts';
 
 export interface PatientLoginStackProps extends StackProps {
@@ -59,11 +60,35 @@ export class PatientLoginStack extends Stack {
   readonly dashboards: ServiceDashboards;
   /** CodeDeploy moves each function's `live` alias to its new version, rolling back on its alarms. */
   readonly deployments: GradualDeployments;
+  /** A production stage's table backups, copied to a second region. */
+  readonly backups?: TableBackups;
 
   constructor(scope: Construct, id: string, props: PatientLoginStackProps) {
-    super(scope, id, props);
+    // A stage that takes patients cannot be deleted by a stray `cdk destroy`.
+    super(scope, id, { ...props, terminationProtection: props.stage.production !== undefined });
     const { stage } = props;
-    this.table = new StoreTable(this, 'Table');
+    Tags.of(this).add('service', 'patient-login');
+    Tags.of(this).add('stage', stage.name);
+    const production = stage.production;
+    this.table = new StoreTable(
+      this,
+      'Table',
+      production
+        ? {
+            production: {
+              keyAlias: `alias/patient-login/${stage.name}/table`,
+              warmThroughput: production.tableWarmThroughput,
+            },
+          }
+        : {},
+    );
+    if (production)
+      this.backups = new TableBackups(this, 'Backups', {
+        stageName: stage.name,
+        table: this.table,
+        copyRegion: production.backupCopyRegion,
+        copyVaultName: production.backupCopyVaultName,
+      });
     this.signingKeys = new SigningKeys(this, 'SigningKeys', {
       ...stage.signingKeys,
       aliasPrefix: `alias/patient-login/${stage.name}`,
@@ -162,6 +187,12 @@ export class PatientLoginStack extends Stack {
       logRetention: stage.logRetention,
       permissionTargets,
       settings,
+      ...(production
+        ? {
+            reservedConcurrency: { 'oidc-token': production.tokenReservedConcurrency },
+            provisionedConcurrency: { 'login-pages': production.loginPagesProvisionedConcurrency },
+          }
+        : {}),
     });
     this.reviewConsole.addFunctions({ settings, logRetention: stage.logRetention, permissionTargets });
     // The state machine invokes each task's `live` alias, as API Gateway does the pages'.

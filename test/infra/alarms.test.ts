@@ -153,6 +153,22 @@ describe('the alarms and dashboards in AWS', () => {
     );
   });
 
+  it('traces every function and the photo-ID state machine with X-Ray', () => {
+    // Act
+    const modes = propertiesOfEvery<{ TracingConfig?: { Mode: string } }>(
+      template,
+      'AWS::Lambda::Function',
+    ).map(([, fn]) => fn.TracingConfig?.Mode);
+    const machines = propertiesOfEvery<{ TracingConfiguration?: { Enabled: boolean } }>(
+      template,
+      'AWS::StepFunctions::StateMachine',
+    ).map(([, machine]) => machine.TracingConfiguration?.Enabled);
+
+    // Assess
+    expect(new Set(modes)).toEqual(new Set(['Active']));
+    expect(machines).toEqual([true]);
+  });
+
   it('publishes every function’s metrics into the stage’s namespace', () => {
     // Act
     const namespaces = propertiesOfEvery<FunctionProperties>(template, 'AWS::Lambda::Function').map(

@@ -72,9 +72,15 @@ const templateWithPermissions = (permissions: Permission[]) => {
 /** The statements about SES and SNS of a function that has exactly the given permissions. */
 const messagingStatements = (permissions: Permission[], email?: EmailSettings) => {
   const { stack, template, functionId } = stackWithPermissions(permissions, email);
-  const statements = statementsOfFunction(template, functionId).filter((statement) =>
-    actionsOf(statement).some((action) => action.startsWith('ses:') || action.startsWith('sns:')),
-  );
+  // X-Ray's two actions on "*" (every traced function's) may share a statement with sns:Publish on "*".
+  const statements = statementsOfFunction(template, functionId)
+    .filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('ses:') || action.startsWith('sns:')),
+    )
+    .map((statement) => {
+      const actions = actionsOf(statement).filter((action) => !action.startsWith('xray:'));
+      return { ...statement, Action: actions.length === 1 ? actions[0] : actions };
+    });
   return { stack, template, statements };
 };
 

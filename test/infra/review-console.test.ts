@@ -40,7 +40,10 @@ describe('the review console and the photo-ID alarms in AWS', () => {
 
     // Assess
     expect(
-      actions.filter((action) => !action.startsWith('dynamodb:') && !action.startsWith('logs:')),
+      actions.filter(
+        (action) =>
+          !action.startsWith('dynamodb:') && !action.startsWith('logs:') && !action.startsWith('xray:'),
+      ),
     ).toEqual(['kms:Decrypt', 's3:GetObject', 'states:SendTaskSuccess']);
     expect(
       actions.some((action) =>

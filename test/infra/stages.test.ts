@@ -9,8 +9,11 @@ describe('stages', () => {
 
     // Assess
     // The token signing keys, the PDS key, the GP credentials key, the media key, the staff secrets
-    // key and the authenticator-app secrets key
-    template.resourceCountIs('AWS::KMS::Key', stage.signingKeys.names.length + 5);
+    // key and the authenticator-app secrets key; and a production stage's table key
+    template.resourceCountIs(
+      'AWS::KMS::Key',
+      stage.signingKeys.names.length + 5 + ('production' in stage && stage.production ? 1 : 0),
+    );
   });
 
   it('keeps a stage well under the 500 resources CloudFormation allows in a stack', () => {
@@ -27,6 +30,6 @@ describe('stages', () => {
     const lookUp = () => stageSettings('nope');
 
     // Assess
-    expect(lookUp).toThrow(/Unknown stage "nope"; known stages: dev/);
+    expect(lookUp).toThrow(/Unknown stage "nope"; known stages: dev, prod/);
   });
 });
