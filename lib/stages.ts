@@ -189,7 +189,7 @@ export const stages = {
       backupCopyVaultName: 'patient-login-prod-copy',
       tokenReservedConcurrency: 200,
       loginPagesProvisionedConcurrency: { min: 20, max: 400 },
-      tableWarmThroughput: { readUnitsPerSecond: 12_000, writeUnitsPerSecond: 6_000 },
+      tableWarmThroughput: { readUnitsPerSecond: 12_000, writeUnitsPerSecond: 10_000 },
     },
   },
 } as const satisfies Record<string, StageSettings>;

@@ -18,6 +18,7 @@ import type { DynamoTable, Item, TransactionWrite } from './dynamo-table.ts';
 import { accountItems, type ItemKey, keys, listings } from './keys.ts';
 
 type AccountItem = Item & Account;
+/** A claim item (an email address or an NHS number), naming the account that holds it. */
 type EmailClaimItem = Item & { accountId: string };
 type ClaimItem = Item & { accountId: string };
 
@@ -88,6 +89,12 @@ export class DynamoAccountStore implements AccountStore {
     // Two reads whether or not the address has an account, so the time taken gives nothing away.
     const account = await this.findById(claim?.accountId ?? noAccount);
     return claim ? account : undefined;
+  }
+
+  /** The account that proved an NHS number (its claim item), for support's look-up. */
+  async findByNhsNumber(nhsNumber: string): Promise<Account | undefined> {
+    const claim = await this.#table.get<EmailClaimItem>(keys.nhsNumberClaim(nhsNumber));
+    return claim ? this.findById(claim.accountId) : undefined;
   }
 
   async findById(accountId: string): Promise<Account | undefined> {

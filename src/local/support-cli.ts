@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { DynamoAccountStore } from '../adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
+import { DynamoDeviceStore } from '../adapters/dynamodb/dynamo-device-store.ts';
+import { DynamoPasskeyStore } from '../adapters/dynamodb/dynamo-passkey-store.ts';
+import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import { SupportLookup, type SupportView } from '../domain/support/support-lookup.ts';
+import { openCommandTable, runCommand, UsageError } from './cli-table.ts';
+
+const usage = `Look up a patient's account for support (read only).
+
+  npm run support -- find --email EMAIL
+  npm run support -- find --nhs-number NHS_NUMBER
+
+Prints the account's state, proofing level, second factors (the phone by its last digits, never
+a secret), remembered devices and its 25 newest audit events. By default the local stack's store
+is used; with --table NAME, the table in AWS (the operator's own AWS credentials and region).`;
+
+const options = {
+  email: { type: 'string' },
+  'nhs-number': { type: 'string' },
+  table: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The look-up as text: one fact a line, then the activity, newest first. */
+export const describeForSupport = (view: SupportView): string[] => [
+  `Account ${view.accountId}`,
+  `  Email:            ${view.email}`,
+  `  Created:          ${view.createdAt}`,
+  `  State:            ${view.state}`,
+  `  Proofing level:   ${view.proofingLevel}${view.nhsNumber ? `, NHS number ${view.nhsNumber}` : ''}`,
+  `  Mobile phone:     ${view.factors.phone ?? 'none'}`,
+  `  Authenticator app: ${view.factors.authenticatorApp ? 'set up' : 'none'}`,
+  `  Passkeys:         ${
+    view.factors.passkeys.length === 0
+      ? 'none'
+      : view.factors.passkeys
+          .map(
+            (passkey) =>
+              `${passkey.name}${passkey.provider ? ` (${passkey.provider})` : ''}, last used ${passkey.lastUsedAt ?? 'never'}`,
+          )
+          .join('; ')
+  }`,
+  `  Remembered devices: ${view.devices.length === 0 ? 'none' : view.devices.map((device) => `${device.label}, last used ${device.lastUsedAt}`).join('; ')}`,
+  'Recent activity (newest first):',
+  ...(view.recentActivity.length === 0
+    ? ['  none']
+    : view.recentActivity.map(
+        (event) =>
+          `  ${event.at}  ${event.type}${event.detail ? ` (${event.detail})` : ''}${event.sourceIp ? `  from ${event.sourceIp}` : ''}`,
+      )),
+];
+
+/** Runs one support command against a table. */
+export const runSupportCommand = async (
+  argv: readonly string[],
+  table: DynamoTable,
+  io: { readonly out: (line: string) => void },
+): Promise<void> => {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options,
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help || positionals[0] !== 'find') throw new UsageError(usage);
+  const email = values.email;
+  const nhsNumber = values['nhs-number'];
+  if ((email === undefined) === (nhsNumber === undefined))
+    throw new UsageError('Give either --email EMAIL or --nhs-number NHS_NUMBER.');
+  const lookup = new SupportLookup({
+    accounts: new DynamoAccountStore(table),
+    passkeys: new DynamoPasskeyStore(table),
+    devices: new DynamoDeviceStore(table),
+    audit: new DynamoAuditLog(table),
+  });
+  const view = await lookup.find(email !== undefined ? { email } : { nhsNumber: nhsNumber ?? '' });
+  if (!view) {
+    io.out(`No account has ${email !== undefined ? 'that email address' : 'that NHS number'}.`);
+    return;
+  }
+  for (const line of describeForSupport(view)) io.out(line);
+};
+
+const main = async () => {
+  const argv = process.argv.slice(2);
+  const { values } = parseArgs({ args: argv, options, allowPositionals: true, strict: false });
+  const opened = await openCommandTable(typeof values.table === 'string' ? values.table : undefined);
+  try {
+    await runSupportCommand(argv, opened.table, { out: (line) => process.stdout.write(`${line}\n`) });
+  } finally {
+    await opened.close();
+  }
+};
+
+if (import.meta.main) runCommand(main);
