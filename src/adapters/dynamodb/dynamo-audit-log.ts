@@ -22,7 +22,16 @@ const nextEventId = (): string => {
 const addressEventDays = 30;
 
 /**
- * Audit events under their account's partition, ordered by time; deleted with the account. Events
+ * How long an account's events are kept (docs/limits.md): two years, for support look-ups and
+ * security reviews; keeping them longer is an export's job (docs/operations.md), not the table's.
+ */
+export const accountEventDays = 730;
+
+const expiryOf = (at: string, days: number): number => Math.floor(Date.parse(at) / 1000) + days * 86_400;
+
+/**
+ * Audit events under their account's partition, ordered by time; deleted with the account, and
+ * expiring after `accountEventDays`. Events
  * of an address without an account go under the address's digest and expire after 30 days.
  * Inside collected work (`DynamoTable.collect`) an event is written when the work is done, with
  * the request's other writes (`putLater`).
@@ -38,6 +47,7 @@ export class DynamoAuditLog implements AuditLog {
     await this.#table.putLater({
       ...keys.auditEvent(event.accountId, event.at, nextEventId()),
       event,
+      expiresAt: expiryOf(event.at, accountEventDays),
     });
   }
 
@@ -46,7 +56,7 @@ export class DynamoAuditLog implements AuditLog {
     await this.#table.putLater({
       ...keys.addressEvent(address, event.at, nextEventId()),
       event,
-      expiresAt: Math.floor(Date.parse(event.at) / 1000) + addressEventDays * 86_400,
+      expiresAt: expiryOf(event.at, addressEventDays),
     });
   }
 

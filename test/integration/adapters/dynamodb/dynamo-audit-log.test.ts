@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../../../src/adapters/dynamodb/document-client.ts';
-import { DynamoAuditLog } from '../../../../src/adapters/dynamodb/dynamo-audit-log.ts';
+import { accountEventDays, DynamoAuditLog } from '../../../../src/adapters/dynamodb/dynamo-audit-log.ts';
 import { DynamoLoginIdentityStore } from '../../../../src/adapters/dynamodb/dynamo-login-identity-store.ts';
 import { DynamoSessionStore } from '../../../../src/adapters/dynamodb/dynamo-session-store.ts';
-import { DynamoTable } from '../../../../src/adapters/dynamodb/dynamo-table.ts';
+import { DynamoTable, type Item } from '../../../../src/adapters/dynamodb/dynamo-table.ts';
+import { accountItems, keys } from '../../../../src/adapters/dynamodb/keys.ts';
 import { SessionEndedError } from '../../../../src/domain/sessions/browser-session.ts';
 import { ensureTable, localClient } from '../../../../src/local/dynamodb-local.ts';
 
@@ -53,6 +54,29 @@ describe('DynamoAuditLog', () => {
     // Assess
     expect(commands).toEqual(['PutItemCommand']);
     expect(await log.recent('account-1', 10)).toEqual([event('login-succeeded')]);
+  });
+
+  it('gives an account’s event two years in the table (its TTL), and an address’s 30 days', async () => {
+    // Prepare
+    const { log, table } = await countedLog();
+
+    // Act
+    await log.record(event('login-succeeded'));
+    await log.recordForAddress({
+      type: 'login-failed',
+      at: AT,
+      detail: 'wrong-password',
+      address: 'x@example.com',
+    });
+    const [accountItem] = await table.queryPartition<Item & { expiresAt?: number }>(
+      keys.account('account-1').pk,
+      accountItems.audit,
+      { limit: 1 },
+    );
+
+    // Assess
+    expect(accountEventDays).toBe(730);
+    expect(accountItem?.expiresAt).toBe(Date.parse(AT) / 1000 + 730 * 86_400);
   });
 
   it('keeps the events of collected work until written, then writes them in one call', async () => {
