@@ -192,6 +192,11 @@ class MetricSums {
     this.#sums.clear();
     return totals;
   }
+
+  /** The sums so far, kept. */
+  peek(): MetricTotal[] {
+    return [...this.#sums.values()];
+  }
 }
 
 /** Keeps every total in memory: the local stack shows them at /_dev/metrics.json; tests read them. */
@@ -209,9 +214,7 @@ export class InMemoryMetrics implements ServiceMetrics {
 
   /** Every published total, and keeps them. */
   totals(): MetricTotal[] {
-    const totals = this.#published.take();
-    for (const total of totals) this.#published.addTotal(total);
-    return totals;
+    return this.#published.peek();
   }
 
   /** The published total of a metric, over every dimension value or only those given. */
@@ -284,52 +287,59 @@ const rolledUp = (totals: readonly MetricTotal[]): MetricTotal[] => {
 };
 
 /** The metric an audit event counts towards, with its dimensions; undefined for events that count towards none. */
+/** Each counted audit event's metric and dimensions, from its detail (a code; `none` when it has none). */
+const auditMetrics: Partial<
+  Record<AuditEventType, (detail: string) => readonly [MetricName, Record<string, string>]>
+> = {
+  registered: () => ['Registrations', {}],
+  'login-succeeded': (detail) => ['PatientLogins', { method: detail === 'none' ? 'device' : detail }],
+  'passkey-login': () => ['PatientLogins', { method: 'passkey' }],
+  'login-failed': (detail) => ['LoginFailures', { reason: detail }],
+  'password-check-failed': () => ['LoginFailures', { reason: 'password-check' }],
+  'locked-out': (detail) => ['Lockouts', { reason: detail }],
+  'code-sent': (detail) => ['SecurityCodesSent', { channel: detail }],
+  'code-send-refused': (detail) => ['SecurityCodeSendsRefused', { reason: detail }],
+  'code-verified': (detail) => ['SecurityCodesVerified', { purpose: detail }],
+  'code-failed': (detail) => ['SecurityCodeFailures', { reason: detail }],
+  'password-reset': () => ['PasswordResets', {}],
+  'details-checked': (detail) => ['IdentityChecks', { route: 'p5-details', outcome: detail }],
+  'gp-details-checked': (detail) => ['IdentityChecks', { route: 'gp-details', outcome: detail }],
+  'photo-id-submitted': () => ['IdentityChecks', { route: 'photo-id', outcome: 'submitted' }],
+  'photo-id-decided': (detail) => [
+    'IdentityChecks',
+    { route: 'photo-id', outcome: detail.split(':')[0] ?? detail },
+  ],
+  'nhs-number-checked': (detail) => ['NhsNumberChecks', { outcome: detail }],
+  'passkey-clone-refused': () => ['PasskeyClonesRefused', {}],
+  'code-reused': () => ['TokenReplays', { kind: 'authorization-code' }],
+  'refresh-token-reused': () => ['TokenReplays', { kind: 'refresh-token' }],
+};
+
+/** The metric an audit event counts towards, with its dimensions; undefined for events that count towards none. */
 export const auditMetric = (
   event: Pick<AuditEvent, 'type' | 'detail'>,
 ): { readonly name: MetricName; readonly dimensions: Record<string, string> } | undefined => {
-  const detail = event.detail ?? 'none';
-  const byType: Partial<Record<AuditEventType, [MetricName, Record<string, string>]>> = {
-    registered: ['Registrations', {}],
-    'login-succeeded': ['PatientLogins', { method: detail === 'none' ? 'device' : detail }],
-    'passkey-login': ['PatientLogins', { method: 'passkey' }],
-    'login-failed': ['LoginFailures', { reason: detail }],
-    'password-check-failed': ['LoginFailures', { reason: 'password-check' }],
-    'locked-out': ['Lockouts', { reason: detail }],
-    'code-sent': ['SecurityCodesSent', { channel: detail }],
-    'code-send-refused': ['SecurityCodeSendsRefused', { reason: detail }],
-    'code-verified': ['SecurityCodesVerified', { purpose: detail }],
-    'code-failed': ['SecurityCodeFailures', { reason: detail }],
-    'password-reset': ['PasswordResets', {}],
-    'details-checked': ['IdentityChecks', { route: 'p5-details', outcome: detail }],
-    'gp-details-checked': ['IdentityChecks', { route: 'gp-details', outcome: detail }],
-    'photo-id-submitted': ['IdentityChecks', { route: 'photo-id', outcome: 'submitted' }],
-    'photo-id-decided': ['IdentityChecks', { route: 'photo-id', outcome: detail.split(':')[0] ?? detail }],
-    'nhs-number-checked': ['NhsNumberChecks', { outcome: detail }],
-    'passkey-clone-refused': ['PasskeyClonesRefused', {}],
-    'code-reused': ['TokenReplays', { kind: 'authorization-code' }],
-    'refresh-token-reused': ['TokenReplays', { kind: 'refresh-token' }],
-  };
-  const found = byType[event.type];
+  const found = auditMetrics[event.type]?.(event.detail ?? 'none');
   return found && { name: found[0], dimensions: found[1] };
 };
 
-/** An audit log that also counts each event towards its metric (the events are the journeys' steps). */
-export const meteredAuditLog = <Log extends AuditLog>(log: Log, metrics: ServiceMetrics): Log => {
+/** An audit log that also counts each event towards its metric (the events are the journeys' steps), once written. */
+export const meteredAuditLog = (log: AuditLog, metrics: ServiceMetrics): AuditLog => {
   const count = (event: AuditEvent | AddressEvent) => {
     const metric = auditMetric(event);
     if (metric) metrics.add(metric.name, metric.dimensions as never);
   };
-  return new Proxy(log, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (property === 'record' || property === 'recordForAddress')
-        return async (event: AuditEvent | AddressEvent) => {
-          await (value as (event: AuditEvent | AddressEvent) => Promise<void>).call(target, event);
-          count(event);
-        };
-      return typeof value === 'function' ? value.bind(target) : value;
+  return {
+    record: async (event) => {
+      await log.record(event);
+      count(event);
     },
-  });
+    recordForAddress: async (event) => {
+      await log.recordForAddress(event);
+      count(event);
+    },
+    recent: (accountId, limit) => log.recent(accountId, limit),
+  };
 };
 
 type Dependency = 'pds' | 'gp';
@@ -350,8 +360,7 @@ export const meteredCall = async <T>(
     metrics.add('DependencyCalls', { dependency, outcome: 'ok' });
     return result;
   } catch (error) {
-    const status = (error as { status?: unknown }).status;
-    const refused = error instanceof DomainError && typeof status === 'number' && status < 500;
+    const refused = error instanceof DomainError && error.status < 500;
     metrics.add('DependencyCalls', { dependency, outcome: refused ? 'refused' : 'unavailable' });
     throw error;
   } finally {
