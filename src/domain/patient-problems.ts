@@ -53,6 +53,8 @@ export const patientProblems = {
   'session-expired': { cid: undefined, status: 400 },
   'email-address-taken': { cid: undefined, status: 409 },
   'invalid-redirect': { cid: undefined, status: 400 },
+  /** Support required a new password: the right password at login leads to resetting it. */
+  'password-reset-required': { cid: undefined, status: 403 },
   /** A page of an authorization request posted after the browser moved on to another request. */
   'authorization-replaced': { cid: undefined, status: 400 },
 } as const satisfies Record<string, { cid: string | undefined; status: number }>;

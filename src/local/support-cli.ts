@@ -3,22 +3,38 @@ import { DynamoAccountStore } from '../adapters/dynamodb/dynamo-account-store.ts
 import { DynamoAuditLog } from '../adapters/dynamodb/dynamo-audit-log.ts';
 import { DynamoDeviceStore } from '../adapters/dynamodb/dynamo-device-store.ts';
 import { DynamoPasskeyStore } from '../adapters/dynamodb/dynamo-passkey-store.ts';
+import { DynamoSessionStore } from '../adapters/dynamodb/dynamo-session-store.ts';
+import { DynamoStaffAccountStore } from '../adapters/dynamodb/dynamo-staff-account-store.ts';
+import { DynamoStaffAuditLog } from '../adapters/dynamodb/dynamo-staff-audit-log.ts';
 import type { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
+import { isSupportAction, SupportActions, supportActions } from '../domain/support/support-actions.ts';
 import { SupportLookup, type SupportView } from '../domain/support/support-lookup.ts';
 import { openCommandTable, runCommand, UsageError } from './cli-table.ts';
 
-const usage = `Look up a patient's account for support (read only).
+const usage = `Look up a patient's account for support, and act on it.
 
   npm run support -- find --email EMAIL
   npm run support -- find --nhs-number NHS_NUMBER
+  npm run support -- ACTION (--email EMAIL | --nhs-number NHS_NUMBER) --staff STAFF_EMAIL --reason TEXT
 
-Prints the account's state, proofing level, second factors (the phone by its last digits, never
-a secret), remembered devices and its 25 newest audit events. By default the local stack's store
-is used; with --table NAME, the table in AWS (the operator's own AWS credentials and region).`;
+find prints the account's state, proofing level, second factors (the phone by its last digits,
+never a secret), remembered devices and its 25 newest audit events.
+
+ACTION is one of:
+${Object.entries(supportActions)
+  .map(([name, action]) => `  ${name.padEnd(22)}${action.effect}`)
+  .join('\n')}
+Each is taken in the name of a member of staff with the support role (--staff, their console
+email address) and recorded with the reason in the patient's audit trail and the staff audit log.
+
+By default the local stack's store is used; with --table NAME, the table in AWS (the operator's
+own AWS credentials and region).`;
 
 const options = {
   email: { type: 'string' },
   'nhs-number': { type: 'string' },
+  staff: { type: 'string' },
+  reason: { type: 'string' },
   table: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -30,6 +46,7 @@ export const describeForSupport = (view: SupportView): string[] => [
   `  Created:          ${view.createdAt}`,
   `  State:            ${view.state}`,
   `  Proofing level:   ${view.proofingLevel}${view.nhsNumber ? `, NHS number ${view.nhsNumber}` : ''}`,
+  `  Required:         ${view.required.length === 0 ? 'nothing' : view.required.join('; ')}`,
   `  Mobile phone:     ${view.factors.phone ?? 'none'}`,
   `  Authenticator app: ${view.factors.authenticatorApp ? 'set up' : 'none'}`,
   `  Passkeys:         ${
@@ -48,7 +65,7 @@ export const describeForSupport = (view: SupportView): string[] => [
     ? ['  none']
     : view.recentActivity.map(
         (event) =>
-          `  ${event.at}  ${event.type}${event.detail ? ` (${event.detail})` : ''}${event.sourceIp ? `  from ${event.sourceIp}` : ''}`,
+          `  ${event.at}  ${event.type}${event.detail ? ` (${event.detail})` : ''}${event.sourceIp ? `  from ${event.sourceIp}` : ''}${event.by ? `  by ${event.by.name}: ${event.reason ?? ''}` : ''}`,
       )),
 ];
 
@@ -64,13 +81,15 @@ export const runSupportCommand = async (
     allowPositionals: true,
     strict: true,
   });
-  if (values.help || positionals[0] !== 'find') throw new UsageError(usage);
+  const command = positionals[0];
+  if (values.help || (command !== 'find' && !isSupportAction(command))) throw new UsageError(usage);
   const email = values.email;
   const nhsNumber = values['nhs-number'];
   if ((email === undefined) === (nhsNumber === undefined))
     throw new UsageError('Give either --email EMAIL or --nhs-number NHS_NUMBER.');
+  const accounts = new DynamoAccountStore(table);
   const lookup = new SupportLookup({
-    accounts: new DynamoAccountStore(table),
+    accounts,
     passkeys: new DynamoPasskeyStore(table),
     devices: new DynamoDeviceStore(table),
     audit: new DynamoAuditLog(table),
@@ -80,7 +99,27 @@ export const runSupportCommand = async (
     io.out(`No account has ${email !== undefined ? 'that email address' : 'that NHS number'}.`);
     return;
   }
-  for (const line of describeForSupport(view)) io.out(line);
+  if (command === 'find') {
+    for (const line of describeForSupport(view)) io.out(line);
+    return;
+  }
+  if (values.staff === undefined || values.reason === undefined)
+    throw new UsageError('Give --staff STAFF_EMAIL (yours) and --reason TEXT (why) for an action.');
+  const staff = await new DynamoStaffAccountStore(table).findByEmail(values.staff.trim().toLowerCase());
+  if (!staff) throw new UsageError('No member of staff has that email address.');
+  const sessions = new DynamoSessionStore(table);
+  const devices = new DynamoDeviceStore(table);
+  await new SupportActions({
+    accounts,
+    sessions: { endAllFor: (accountId) => sessions.deleteForAccount(accountId) },
+    devices: { forgetAll: (accountId) => devices.removeAll(accountId) },
+    passkeys: new DynamoPasskeyStore(table),
+    audit: new DynamoAuditLog(table),
+    staffAudit: new DynamoStaffAuditLog(table),
+    clock: () => new Date(),
+  }).take({ action: command, accountId: view.accountId, staff, reason: values.reason });
+  io.out(`Done: ${supportActions[command].label.toLowerCase()} for account ${view.accountId}.`);
+  io.out(supportActions[command].effect);
 };
 
 const main = async () => {

@@ -141,6 +141,10 @@ export const problemLogMessages = {
   },
   'account-disabled': { messageCode: 'PL_PROBLEM_ACCOUNT_DISABLED', message: 'Account disabled' },
   'account-suspended': { messageCode: 'PL_PROBLEM_ACCOUNT_SUSPENDED', message: 'Account suspended' },
+  'password-reset-required': {
+    messageCode: 'PL_PROBLEM_PASSWORD_RESET_REQUIRED',
+    message: 'Login refused until the password support required is reset',
+  },
   'pds-unavailable': {
     messageCode: 'PL_PROBLEM_PDS_UNAVAILABLE',
     message: 'PDS could not be reached to check an NHS number',

@@ -145,6 +145,14 @@ const problemWordingFor = (limits: Limits): Record<PatientProblem, Omit<ProblemP
     ],
     action: { text: 'Contact us', href: `${urlFor('contact')}?cid=CID7029` },
   },
+  'password-reset-required': {
+    title: 'You need to reset your password',
+    paragraphs: [
+      'To keep your NHS login secure, you need to choose a new password before you can log in again.',
+      'We will send a link to your email address, then ask for a security code.',
+    ],
+    action: resetAgain,
+  },
   'identity-mismatch': {
     title: 'We need to check your details',
     paragraphs: [

@@ -108,7 +108,7 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   async updatePasswordHash(accountId: string, passwordHash: string): Promise<void> {
-    await this.#table.update(keys.account(accountId), { passwordHash });
+    await this.#table.update(keys.account(accountId), { passwordHash, passwordResetRequired: undefined });
   }
 
   async setPhoneNumber(
@@ -183,6 +183,7 @@ export class DynamoAccountStore implements AccountStore {
             proofingLevel: higherProofingLevel(level, account.proofingLevel),
             identity,
             heldIdentity: undefined,
+            identityToProveAgain: undefined,
           },
           // From the level just read: a concurrent uplift makes this one fail whole.
           matching: { proofingLevel: account.proofingLevel },
@@ -353,6 +354,31 @@ export class DynamoAccountStore implements AccountStore {
 
   async disable(accountId: string, disabled: NonNullable<Account['disabled']>): Promise<void> {
     await this.#table.update(keys.account(accountId), { disabled });
+  }
+
+  async liftSuspension(accountId: string): Promise<void> {
+    const account = await this.findById(accountId);
+    if (account?.disabled?.reason !== 'suspended') throw new ConflictError('The account is not suspended.');
+    await this.#table.update(keys.account(accountId), { disabled: undefined });
+  }
+
+  async requirePasswordReset(accountId: string, at: string): Promise<void> {
+    await this.#table.update(keys.account(accountId), { passwordResetRequired: { at } });
+  }
+
+  async removeSecondFactors(
+    accountId: string,
+    toProveAgain: NonNullable<Account['identityToProveAgain']>,
+  ): Promise<void> {
+    await this.#table.update(keys.account(accountId), {
+      phoneNumber: undefined,
+      phoneBeforeChanges: undefined,
+      authenticatorApp: undefined,
+      authenticatorAppUses: undefined,
+      pendingAuthenticatorApp: undefined,
+      proofingLevel: 'P0',
+      identityToProveAgain: toProveAgain,
+    });
   }
 
   async revokeSessions(accountId: string): Promise<number> {

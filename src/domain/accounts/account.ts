@@ -48,6 +48,17 @@ export interface Account {
    * under an earlier generation counts for nothing, even if its item survives or is written back.
    */
   readonly sessionGeneration?: number;
+  /**
+   * Support required a new password (issue 17): a login with the right password is sent to reset
+   * it instead, and a new password (`updatePasswordHash`) lifts the requirement.
+   */
+  readonly passwordResetRequired?: { readonly at: string };
+  /**
+   * Support removed the account's second factors (a lost or stolen phone): it is P0 until the
+   * patient proves who they are again, to the NHS number it keeps (another one is held for ops,
+   * CID1101); proving it again (`setIdentity`) ends this.
+   */
+  readonly identityToProveAgain?: { readonly level: ProofingLevel; readonly at: string };
 }
 
 /** An authenticator app set up on an account. */
@@ -134,6 +145,18 @@ export interface AccountStore {
   ): Promise<string[]>;
   /** Marks the account unusable with services, for the reason given (see `disabled`). */
   disable(accountId: string, disabled: NonNullable<Account['disabled']>): Promise<void>;
+  /** Lifts a suspension (never a disabling by the PDS record): ConflictError when the account is not suspended. */
+  liftSuspension(accountId: string): Promise<void>;
+  /** Requires a new password before the next login (see `passwordResetRequired`). */
+  requirePasswordReset(accountId: string, at: string): Promise<void>;
+  /**
+   * Removes the mobile number and the authenticator app, and lowers the account to P0 until it
+   * proves who it is again (see `identityToProveAgain`); its identity and NHS number stay.
+   */
+  removeSecondFactors(
+    accountId: string,
+    toProveAgain: NonNullable<Account['identityToProveAgain']>,
+  ): Promise<void>;
   /** Makes every session logged in so far unusable, whatever the session store says; returns the new generation. */
   revokeSessions(accountId: string): Promise<number>;
   /** Keeps (or with undefined forgets) the secret of an app being set up. */

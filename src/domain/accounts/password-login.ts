@@ -5,6 +5,7 @@ import type { PasswordHasher } from '../credentials/password-hasher.ts';
 import type { RememberedDevice, RememberedDevices } from '../devices/remembered-devices.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
 import type { PasswordSource, PasswordThrottle } from '../limits/password-throttle.ts';
+import { PatientProblemError } from '../patient-problems.ts';
 import { type Account, type AccountStore, normaliseEmail, passwordThrottleKey } from './account.ts';
 import { RegistrationNotConfirmedError } from './account-errors.ts';
 import type { PendingRegistration } from './registration.ts';
@@ -112,6 +113,16 @@ export class PasswordLogin {
       throw wrongDetails({ lastBeforeDelay: !delayedUntil && throttle.nextFailureDelays(attempt) });
     }
     await throttle.recordSuccess(attempt);
+    // Support required a new password (the old one may be known to someone else): it opens nothing.
+    if (account.passwordResetRequired) {
+      await this.#deps.audit.record({
+        accountId: account.accountId,
+        type: 'password-reset-required',
+        at: this.#deps.clock().toISOString(),
+        sourceIp: request.sourceIp,
+      });
+      throw new PatientProblemError('password-reset-required');
+    }
     if (hasher.needsRehash(account.passwordHash)) {
       await accounts.updatePasswordHash(account.accountId, await hasher.hash(request.password));
       await this.#deps.audit.record({

@@ -69,7 +69,11 @@ export type AuditEventType =
   | 'authenticator-app-added'
   | 'authenticator-app-removed'
   /** One of the app's recovery codes stood in for its code (it cannot be used again). */
-  | 'recovery-code-used';
+  | 'recovery-code-used'
+  /** Support acted on the account (detail: the action), with who did it and why (`by`, `reason`). */
+  | 'support-action'
+  /** A login with the right password was sent to reset it, as support required. */
+  | 'password-reset-required';
 
 /** A security step: what, when, from where, and a reason code. Never a password, code or token. */
 export interface AuditEvent {
@@ -80,6 +84,10 @@ export interface AuditEvent {
   readonly sourceIp?: string;
   /** A short code, e.g. `wrong-password`, `sms`, `email`. */
   readonly detail?: string;
+  /** The member of staff who took a support action. */
+  readonly by?: { readonly staffId: string; readonly name: string };
+  /** Why support took the action, in their words (for support and ops only; never shown to the patient). */
+  readonly reason?: string;
 }
 
 /** A security step about an email address that has no account: a wrong password, a reset asked for it. */

@@ -15,6 +15,7 @@ import type { RateLimiter } from '../limits/rate-limiter.ts';
 import { TooManyAttemptsError } from '../limits/too-many-attempts-error.ts';
 import { passkeyAddedMessage, passkeyRemovedMessage } from '../messaging/email-templates.ts';
 import type { EmailSender } from '../messaging/message-senders.ts';
+import { PatientProblemError } from '../patient-problems.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import {
   ClonedAuthenticatorError,
@@ -154,6 +155,8 @@ export class Passkeys {
     sourceIp: string,
   ): Promise<{ readonly account: Account; readonly passkey: Passkey }> {
     const used = await this.#verifyUse(challengeId, response, sourceIp);
+    // A new password required by support is chosen before any login, with a passkey too.
+    if (used.account.passwordResetRequired) throw new PatientProblemError('password-reset-required');
     await this.#audit(used.account.accountId, 'passkey-login', sourceIp, used.passkey.providerName);
     return used;
   }

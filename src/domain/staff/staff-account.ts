@@ -17,7 +17,13 @@ export const isStaffRole = (value: unknown): value is StaffRole =>
   typeof value === 'string' && Object.hasOwn(staffRoles, value);
 
 /** The console's actions, each allowed to some roles only (`staffMay`). */
-export type StaffAction = 'view-queue' | 'open-check' | 'decide' | 'reassign' | 'view-decisions';
+export type StaffAction =
+  | 'view-queue'
+  | 'open-check'
+  | 'decide'
+  | 'reassign'
+  | 'view-decisions'
+  | 'support-accounts';
 
 const allowed: Readonly<Record<StaffAction, readonly StaffRole[]>> = {
   'view-queue': ['reviewer', 'supervisor', 'support'],
@@ -25,6 +31,8 @@ const allowed: Readonly<Record<StaffAction, readonly StaffRole[]>> = {
   decide: ['reviewer', 'supervisor'],
   reassign: ['supervisor'],
   'view-decisions': ['supervisor'],
+  /** Look patients' accounts up and take the support actions (suspend, force a reset...). */
+  'support-accounts': ['support'],
 };
 
 export const staffMay = (role: StaffRole, action: StaffAction): boolean => allowed[action].includes(role);

@@ -18,7 +18,11 @@ export type StaffAuditEventType =
   /** The record of who decided what was read. */
   | 'decisions-viewed'
   /** The role does not allow it, or the check is not the reviewer's to see (detail: the action). */
-  | 'access-refused';
+  | 'access-refused'
+  /** Support looked a patient's account up (detail: `email` or `nhs-number`, what it was found by). */
+  | 'account-looked-up'
+  /** Support acted on a patient's account (detail: the action; `reason`: why). */
+  | 'support-action';
 
 /** One step of a member of staff; never a password, a code, a patient's details or a media link. */
 export interface StaffAuditEvent {
@@ -32,6 +36,8 @@ export interface StaffAuditEvent {
   readonly checkId?: string;
   readonly attempt?: number;
   readonly detail?: string;
+  /** Why a support action was taken, in the staff member's words. */
+  readonly reason?: string;
 }
 
 /** Where staff audit events are kept: by day for the supervisors' record, and by check. */

@@ -15,6 +15,8 @@ export interface SupportView {
   /** `active`, or why it cannot be used with services (suspended, or its PDS record). */
   readonly state: string;
   readonly proofingLevel: string;
+  /** What the patient must do at the next login, as support required. */
+  readonly required: readonly string[];
   /** The NHS number the account proved, where it has one. */
   readonly nhsNumber?: string;
   readonly factors: {
@@ -77,6 +79,16 @@ export class SupportLookup {
       createdAt: account.createdAt,
       state: account.disabled ? `disabled (${account.disabled.reason}, ${account.disabled.at})` : 'active',
       proofingLevel: account.proofingLevel,
+      required: [
+        ...(account.passwordResetRequired
+          ? [`a new password (since ${account.passwordResetRequired.at})`]
+          : []),
+        ...(account.identityToProveAgain
+          ? [
+              `a new second factor and proving who they are again, to ${account.identityToProveAgain.level} (since ${account.identityToProveAgain.at})`,
+            ]
+          : []),
+      ],
       ...(account.identity?.nhsNumber ? { nhsNumber: account.identity.nhsNumber } : {}),
       factors: {
         ...(account.phoneNumber ? { phone: maskPhoneNumber(account.phoneNumber) } : {}),

@@ -4,6 +4,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '../../../src/adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAuditLog } from '../../../src/adapters/dynamodb/dynamo-audit-log.ts';
 import { DynamoClientStore } from '../../../src/adapters/dynamodb/dynamo-client-store.ts';
 import { DynamoPasskeyStore } from '../../../src/adapters/dynamodb/dynamo-passkey-store.ts';
@@ -242,6 +243,26 @@ describe('passkeys (seed 004)', () => {
     expect(passkeysPage.html).not.toContain('Not used yet');
     const events = await new DynamoAuditLog(stack().dependencies.table).recent(accountId, 10);
     expect(events.map((event) => event.type)).toContain('passkey-login');
+  });
+
+  it('refuses a passkey login of an account support required a new password of, with the page saying so', async () => {
+    // Prepare
+    const client = await loggedIn();
+    const { authenticator, accountId } = await setUpPasskey(client);
+    await client.post('/logout');
+    await new DynamoAccountStore(stack().dependencies.table).requirePasswordReset(
+      accountId,
+      new Date().toISOString(),
+    );
+
+    // Act
+    const refused = await passkeyLogin(client, authenticator, accountId);
+
+    // Assess
+    expect(refused.status).toBe(403);
+    expect(headingOf(refused.html)).toBe('You need to reset your password');
+    const events = await new DynamoAuditLog(stack().dependencies.table).recent(accountId, 10);
+    expect(events.map((event) => event.type)).not.toContain('passkey-login');
   });
 
   it('offers the browser’s passkeys on the login page’s email field, and no passkey on a form shown again', async () => {
