@@ -2,6 +2,7 @@ import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { DynamoTable } from '../adapters/dynamodb/dynamo-table.ts';
 import { systemClock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
+import { InvalidInputError } from '../domain/invalid-input-error.ts';
 import {
   ensureTable,
   isAnswering,
@@ -64,11 +65,13 @@ export const runCommand = (main: () => Promise<void>): void => {
     const badArguments = String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
     const known = error instanceof DomainError || error instanceof UsageError || badArguments;
     const message =
-      error instanceof DomainError
-        ? error.description
-        : error instanceof Error
-          ? error.message
-          : String(error);
+      error instanceof InvalidInputError
+        ? error.problems.map((problem) => `${problem.field}: ${problem.message}`).join('\n')
+        : error instanceof DomainError
+          ? error.description
+          : error instanceof Error
+            ? error.message
+            : String(error);
     process.stderr.write(`${known ? message : `The command failed: ${message}`}\n`);
     process.exit(1);
   });
