@@ -88,37 +88,37 @@ export const runSupportCommand = async (
   if ((email === undefined) === (nhsNumber === undefined))
     throw new UsageError('Give either --email EMAIL or --nhs-number NHS_NUMBER.');
   const accounts = new DynamoAccountStore(table);
-  const lookup = new SupportLookup({
-    accounts,
-    passkeys: new DynamoPasskeyStore(table),
-    devices: new DynamoDeviceStore(table),
-    audit: new DynamoAuditLog(table),
-  });
-  const view = await lookup.find(email !== undefined ? { email } : { nhsNumber: nhsNumber ?? '' });
-  if (!view) {
-    io.out(`No account has ${email !== undefined ? 'that email address' : 'that NHS number'}.`);
-    return;
-  }
+  const passkeys = new DynamoPasskeyStore(table);
+  const devices = new DynamoDeviceStore(table);
+  const audit = new DynamoAuditLog(table);
+  const lookup = new SupportLookup({ accounts, passkeys, devices, audit });
+  const query = email !== undefined ? { email } : { nhsNumber: nhsNumber ?? '' };
+  const notFound = `No account has ${email !== undefined ? 'that email address' : 'that NHS number'}.`;
   if (command === 'find') {
-    for (const line of describeForSupport(view)) io.out(line);
+    const view = await lookup.find(query);
+    for (const line of view ? describeForSupport(view) : [notFound]) io.out(line);
     return;
   }
   if (values.staff === undefined || values.reason === undefined)
     throw new UsageError('Give --staff STAFF_EMAIL (yours) and --reason TEXT (why) for an action.');
+  const account = await lookup.account(query);
+  if (!account) {
+    io.out(notFound);
+    return;
+  }
   const staff = await new DynamoStaffAccountStore(table).findByEmail(values.staff.trim().toLowerCase());
   if (!staff) throw new UsageError('No member of staff has that email address.');
   const sessions = new DynamoSessionStore(table);
-  const devices = new DynamoDeviceStore(table);
   await new SupportActions({
     accounts,
     sessions: { endAllFor: (accountId) => sessions.deleteForAccount(accountId) },
     devices: { forgetAll: (accountId) => devices.removeAll(accountId) },
-    passkeys: new DynamoPasskeyStore(table),
-    audit: new DynamoAuditLog(table),
+    passkeys,
+    audit,
     staffAudit: new DynamoStaffAuditLog(table),
     clock: () => new Date(),
-  }).take({ action: command, accountId: view.accountId, staff, reason: values.reason });
-  io.out(`Done: ${supportActions[command].label.toLowerCase()} for account ${view.accountId}.`);
+  }).take({ action: command, accountId: account.accountId, staff, reason: values.reason });
+  io.out(`Done: ${supportActions[command].label.toLowerCase()} for account ${account.accountId}.`);
   io.out(supportActions[command].effect);
 };
 

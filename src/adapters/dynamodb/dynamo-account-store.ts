@@ -357,8 +357,6 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   async liftSuspension(accountId: string): Promise<void> {
-    const account = await this.findById(accountId);
-    if (account?.disabled?.reason !== 'suspended') throw new ConflictError('The account is not suspended.');
     await this.#table.update(keys.account(accountId), { disabled: undefined });
   }
 

@@ -145,7 +145,7 @@ export interface AccountStore {
   ): Promise<string[]>;
   /** Marks the account unusable with services, for the reason given (see `disabled`). */
   disable(accountId: string, disabled: NonNullable<Account['disabled']>): Promise<void>;
-  /** Lifts a suspension (never a disabling by the PDS record): ConflictError when the account is not suspended. */
+  /** Lifts a suspension; the caller has checked that the account is suspended (never disabled by its PDS record). */
   liftSuspension(accountId: string): Promise<void>;
   /** Requires a new password before the next login (see `passwordResetRequired`). */
   requirePasswordReset(accountId: string, at: string): Promise<void>;

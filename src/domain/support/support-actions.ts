@@ -1,7 +1,7 @@
 import type { Account, AccountStore } from '../accounts/account.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
-import { ConflictError, DomainError, NotFoundError } from '../errors.ts';
+import { DomainError, NotFoundError } from '../errors.ts';
 import { InvalidInputError } from '../invalid-input-error.ts';
 import type { PasskeyStore } from '../passkeys/passkey.ts';
 import { type StaffAccount, StaffNotAllowedError, staffMay } from '../staff/staff-account.ts';
@@ -145,11 +145,7 @@ export class SupportActions {
               ? 'The account is disabled by its PDS record, not suspended: it can be used again once the record is corrected.'
               : 'The account is not suspended.',
           );
-        await accounts.liftSuspension(account.accountId).catch((error: unknown) => {
-          throw error instanceof ConflictError
-            ? new SupportActionRefusedError('The account is not suspended.')
-            : error;
-        });
+        await accounts.liftSuspension(account.accountId);
         return;
       case 'force-password-reset':
         await accounts.requirePasswordReset(account.accountId, at);

@@ -66,7 +66,7 @@ export class SupportLookup {
   }
 
   async find(query: SupportQuery): Promise<SupportView | undefined> {
-    const account = await this.#account(query);
+    const account = await this.account(query);
     if (!account) return undefined;
     const [passkeys, devices, recentActivity] = await Promise.all([
       this.#deps.passkeys.forAccount(account.accountId),
@@ -108,7 +108,8 @@ export class SupportLookup {
     };
   }
 
-  #account(query: SupportQuery): Promise<Account | undefined> {
+  /** The account the patient's email address or NHS number names, without the rest of the view. */
+  account(query: SupportQuery): Promise<Account | undefined> {
     if ('email' in query) {
       const email = normaliseEmail(query.email);
       if (!email.includes('@'))
